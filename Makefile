@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh machine (Python 3.11, make, node):
+#   make demo   set up, build the demo county on SQLite and serve it on http://127.0.0.1:8000
+#   make test   set up and run the whole test suite (lint, migrations check, unit, API, browser)
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := puhui/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCALE ?= 1
+PYTEST_ARGS ?=
+
+.PHONY: demo test setup lint bench chromium
+
+setup: $(BIN)/.installed $(VENDOR)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+$(VENDOR)/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/
+	touch $@
+
+# Debian's Chromium drives the browser tests; install it when missing (root on these machines).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+demo: setup
+	$(BIN)/puhui migrate --noinput -v 0
+	$(BIN)/puhui demo --scale $(SCALE) --if-empty
+	$(BIN)/puhui runserver $(HOST):$(PORT) --noreload
+
+test: setup chromium
+	$(BIN)/ruff check puhui tests bench
+	$(BIN)/puhui makemigrations --check --dry-run -v 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check puhui tests bench
+	$(BIN)/ruff format --check puhui tests bench
+
+bench: setup
+	$(BIN)/python bench/run_all.py

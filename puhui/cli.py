@@ -1,0 +1,19 @@
+"""The `puhui` console script: Django's manage.py with the project's settings.
+
+`puhui demo`, `puhui worker`, `puhui import …` and every other batch job are management commands.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "puhui.settings")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "puhui"
+    if len(argv) == 1 or argv[1] in {"-h", "--help"}:
+        argv[1:] = ["help", *argv[2:]]
+    execute_from_command_line(argv)
+    return 0

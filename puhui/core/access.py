@@ -1,0 +1,79 @@
+"""The only road to the county's tenant data: every view, API and export loads through these.
+
+Missing and forbidden look the same: `access_*_by_id` raises Http404 for both.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, Terminal, User
+
+Role = User.Role
+COUNTY_WIDE = {Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT}
+
+
+def get_or_404(queryset: QuerySet, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def divisions_for(user: User) -> QuerySet[Division]:
+    """Division names, codes and census counts are public statistics: every signed-in user reads them."""
+    if not user.is_authenticated:
+        return Division.objects.none()
+    return Division.objects.all()
+
+
+def organisations_for(user: User) -> QuerySet[Organisation]:
+    qs = Organisation.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in COUNTY_WIDE:
+        return qs
+    if user.role == Role.INSTITUTION and user.organisation_id:
+        return qs.filter(path__startswith=user.organisation.path)
+    if user.role == Role.TOWN and user.town_id:
+        # Government units, and the financial outlets located in the official's own town.
+        in_town = Q(division__code__startswith=user.town.code[:9])
+        return qs.filter(~Q(kind__in=Organisation.FINANCIAL_KINDS) | in_town)
+    return qs.none()
+
+
+def access_organisation_by_id(user: User, pk) -> Organisation:
+    return get_or_404(organisations_for(user), pk=pk)
+
+
+def service_points_for(user: User) -> QuerySet[ServicePoint]:
+    qs = ServicePoint.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in COUNTY_WIDE:
+        return qs
+    if user.role == Role.INSTITUTION and user.organisation_id:
+        return qs.filter(bank__path__startswith=user.organisation.path)
+    if user.role == Role.TOWN and user.town_id:
+        return qs.filter(village__parent_id=user.town_id)
+    if user.role == Role.AGENT:
+        return qs.filter(village__in=user.villages.all())
+    return qs.none()
+
+
+def terminals_for(user: User) -> QuerySet[Terminal]:
+    qs = Terminal.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in COUNTY_WIDE:
+        return qs
+    if user.role == Role.INSTITUTION and user.organisation_id:
+        return qs.filter(bank__path__startswith=user.organisation.path)
+    if user.role == Role.TOWN and user.town_id:
+        return qs.filter(village__parent_id=user.town_id)
+    return qs.none()
+
+
+def audit_logs_for(user: User) -> QuerySet[AuditLog]:
+    if user.is_authenticated and user.role in {Role.ADMIN, Role.OFFICE}:
+        return AuditLog.objects.all()
+    return AuditLog.objects.none()

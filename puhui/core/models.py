@@ -1,0 +1,267 @@
+"""The county: divisions, organisations with their outlets and service points, users, the audit trail."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from puhui.core.fields import EncryptedField, LookupHashField
+from puhui.core.validators import validate_division_code, validate_mobile, validate_uscc
+
+
+class Division(models.Model):
+    """An administrative division with its 12-digit statistical code (统计用区划代码)."""
+
+    class Level(models.TextChoices):
+        COUNTY = "county", "县"
+        TOWN = "town", "镇/街道"
+        VILLAGE = "village", "村/社区"
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "县"
+        TOWN = "town", "镇"
+        STREET = "street", "街道"
+        VILLAGE = "village", "村"
+        COMMUNITY = "community", "社区"
+
+    code = models.CharField("区划代码", max_length=12, unique=True, validators=[validate_division_code])
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=10, choices=Level.choices, db_index=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    population = models.PositiveIntegerField("户籍人口", default=0)
+    households = models.PositiveIntegerField("户数", default=0)
+    farm_households = models.PositiveIntegerField("农户数", default=0)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    # GeoJSON geometry (Polygon/MultiPolygon); another county may load its real boundaries here.
+    boundary = models.JSONField("边界", null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "行政区划"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def town_code(self) -> str:
+        return self.code[:9]
+
+
+class Organisation(models.Model):
+    """A government unit or a financial institution, at any level of its hierarchy.
+
+    The tree is head office → county branch → outlet; `path` is a materialised path
+    ("/1/7/42/") so that "this institution and everything under it" is one indexed query.
+    """
+
+    class Kind(models.TextChoices):
+        PBOC = "pboc", "人民银行"
+        GOVERNMENT = "government", "政府部门"
+        COURT = "court", "法院"
+        PROCURATORATE = "procuratorate", "检察院"
+        PEOPLES_ORG = "peoples_org", "人民团体"
+        POLICY_BANK = "policy_bank", "政策性银行"
+        COMMERCIAL_BANK = "commercial_bank", "商业银行"
+        RURAL_BANK = "rural_bank", "农村商业银行"
+        VILLAGE_BANK = "village_bank", "村镇银行"
+        INSURER = "insurer", "保险公司"
+        GUARANTEE = "guarantee", "融资担保公司"
+        SECURITIES = "securities", "证券公司"
+        MICROCREDIT = "microcredit", "小额贷款公司"
+        OTHER = "other", "其他"
+
+    class Level(models.TextChoices):
+        HEAD_OFFICE = "head", "总行/总公司"
+        BRANCH = "branch", "县级机构"
+        OUTLET = "outlet", "网点"
+
+    FINANCIAL_KINDS = frozenset(
+        {
+            Kind.POLICY_BANK,
+            Kind.COMMERCIAL_BANK,
+            Kind.RURAL_BANK,
+            Kind.VILLAGE_BANK,
+            Kind.INSURER,
+            Kind.GUARANTEE,
+            Kind.SECURITIES,
+            Kind.MICROCREDIT,
+        }
+    )
+
+    code = models.CharField("机构编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, db_index=True)
+    level = models.CharField("层级", max_length=10, choices=Level.choices, default=Level.BRANCH)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    uscc = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, validators=[validate_uscc], db_index=True
+    )
+    division = models.ForeignKey(
+        Division, verbose_name="所在区划", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    opened_on = models.DateField("开业日期", null=True, blank=True)
+    closed_on = models.DateField("撤销日期", null=True, blank=True)
+    is_county_legal_person = models.BooleanField("县域法人机构", default=False)
+    is_new_rural_institution = models.BooleanField("新型农村金融机构", default=False)
+    has_sannong_division = models.BooleanField("三农金融事业部", default=False)
+    is_leading_group_member = models.BooleanField("领导小组成员单位", default=False)
+    plan_alias = models.CharField("方案中的称谓", max_length=40, blank=True, help_text="如“县人民银行”")
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = verbose_name_plural = "机构"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_financial(self) -> bool:
+        return self.kind in self.FINANCIAL_KINDS
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.pk}/"
+
+
+class ServicePoint(models.Model):
+    """A 助农取款服务点 run by a bank in a village shop; upgraded ones are 普惠金融服务站."""
+
+    class Function(models.TextChoices):
+        WITHDRAWAL = "withdrawal", "小额取款"
+        TRANSFER = "transfer", "转账"
+        REMITTANCE = "remittance", "汇款"
+        BILL_PAYMENT = "bill_payment", "缴费"
+        CROSS_BANK = "cross_bank", "跨行支付"
+        EDUCATION = "education", "金融知识宣传"
+        ANTI_COUNTERFEIT = "anti_counterfeit", "反假货币"
+        DISPUTE = "dispute", "纠纷协调"
+        ECOMMERCE = "ecommerce", "电商服务"
+        CREDIT_INFO = "credit_info", "信用信息采集"
+
+    code = models.CharField("编号", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    bank = models.ForeignKey(
+        Organisation, verbose_name="签约银行", on_delete=models.PROTECT, related_name="service_points"
+    )
+    village = models.ForeignKey(Division, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    functions = models.JSONField("功能", default=list)
+    is_station = models.BooleanField("已升级为普惠金融服务站", default=False)
+    opened_on = models.DateField("设立日期", null=True, blank=True)
+    closed_on = models.DateField("撤销日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "助农取款服务点"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def function_labels(self) -> list[str]:
+        labels = dict(self.Function.choices)
+        return [labels.get(f, f) for f in self.functions]
+
+
+class Terminal(models.Model):
+    """A self-service machine or POS of a bank, at an outlet or a service point."""
+
+    class Kind(models.TextChoices):
+        ATM = "atm", "ATM取款机"
+        CRS = "crs", "存取款一体机"
+        KIOSK = "kiosk", "自助服务终端"
+        POS = "pos", "POS机"
+        RURAL = "rural", "助农终端"
+
+    code = models.CharField("编号", max_length=32, unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    bank = models.ForeignKey(Organisation, verbose_name="所属银行", on_delete=models.PROTECT, related_name="terminals")
+    outlet = models.ForeignKey(
+        Organisation, verbose_name="所在网点", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service_point = models.ForeignKey(
+        ServicePoint, verbose_name="所在服务点", null=True, blank=True, on_delete=models.PROTECT, related_name="terminals"
+    )
+    village = models.ForeignKey(Division, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    bill_payment = models.BooleanField("开通实时缴费", default=False)
+    installed_on = models.DateField("布放日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "自助机具"
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        OFFICE = "office", "领导小组办公室"
+        MEMBER_UNIT = "member_unit", "成员单位"
+        INSTITUTION = "institution", "金融机构"
+        TOWN = "town", "镇（街道）"
+        AGENT = "agent", "村级代办员"
+        PUBLIC = "public", "公众"
+        ADMIN = "admin", "系统管理员"
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.PUBLIC, db_index=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    town = models.ForeignKey(
+        Division, verbose_name="所属镇（街道）", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    villages = models.ManyToManyField(Division, verbose_name="负责的村", blank=True, related_name="agents")
+    household = models.ForeignKey(
+        "registry.Household", verbose_name="本人农户", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    display_name = models.CharField("姓名", max_length=40, blank=True)
+    phone = EncryptedField("手机号", blank=True, validators=[validate_mobile])
+    phone_hash = LookupHashField(source="phone")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_office(self) -> bool:
+        return self.role in {self.Role.OFFICE, self.Role.ADMIN}
+
+
+class AuditLog(models.Model):
+    """Who did what, when, to which object, with the state before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        IMPORT = "import", "导入"
+        UNMASK = "unmask", "查看明文"
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOGOUT = "logout", "退出"
+        TOKEN = "token", "令牌"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField("操作人", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=100, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = verbose_name_plural = "操作日志"

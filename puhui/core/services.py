@@ -1,0 +1,57 @@
+"""Writes to the county model. Each runs in a transaction and leaves an audit record."""
+
+from django.db import transaction
+
+from puhui.core.audit import audit_changed, snapshot
+from puhui.core.models import Division, Organisation, User
+
+
+@transaction.atomic
+def division_create(*, actor, code: str, name: str, level: str, kind: str, parent: Division | None = None, **fields) -> Division:
+    division = Division(code=code, name=name, level=level, kind=kind, parent=parent, **fields)
+    division.full_clean()
+    division.save()
+    audit_changed(actor=actor, obj=division, before=None)
+    return division
+
+
+@transaction.atomic
+def organisation_create(*, actor, code: str, name: str, kind: str, parent: Organisation | None = None, **fields) -> Organisation:
+    org = Organisation(code=code, name=name, kind=kind, parent=parent, **fields)
+    org.full_clean(exclude=["path"])
+    org.save()
+    org.path = org.compute_path()
+    org.save(update_fields=["path"])
+    audit_changed(actor=actor, obj=org, before=None)
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, actor, org: Organisation, **changes) -> Organisation:
+    before = snapshot(org)
+    for name, value in changes.items():
+        setattr(org, name, value)
+    org.full_clean(exclude=["path"])
+    if "parent" in changes or "parent_id" in changes:
+        old_prefix = org.path
+        org.path = org.compute_path()
+        # Move the whole subtree with it.
+        for child in Organisation.objects.filter(path__startswith=old_prefix).exclude(pk=org.pk):
+            child.path = org.path + child.path[len(old_prefix) :]
+            child.save(update_fields=["path"])
+    org.save()
+    audit_changed(actor=actor, obj=org, before=before)
+    return org
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, password: str, role: str, **fields) -> User:
+    villages = fields.pop("villages", None)
+    user = User(username=username, role=role, **fields)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    if villages is not None:
+        user.villages.set(villages)
+    audit_changed(actor=actor, obj=user, before=None)
+    return user

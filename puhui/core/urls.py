@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from puhui.core import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("map/county.json", views.county_map, name="county_map"),
+    path("divisions/", views.division_list, name="division_list"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("service-points/", views.servicepoint_list, name="servicepoint_list"),
+    path("audit/", views.audit_list, name="audit_list"),
+]

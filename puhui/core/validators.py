@@ -1,0 +1,70 @@
+"""Validators for the identifiers and amounts the platform takes in. Messages are in Chinese."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric, uscc
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+DIVISION_RE = re.compile(r"^\d{12}$")
+CENT = Decimal("0.01")
+
+
+def validate_id_number(value: str) -> str:
+    """A resident ID number (GB 11643-1999), 18 characters with check digit; returns the compact form."""
+    try:
+        return ric.validate(value)
+    except stdnum_errors.InvalidChecksum:
+        raise ValidationError("身份证号码校验位错误", code="id_checksum") from None
+    except stdnum_errors.InvalidComponent:
+        raise ValidationError("身份证号码中的出生日期或地区码无效", code="id_component") from None
+    except stdnum_errors.ValidationError:
+        raise ValidationError("身份证号码格式错误（应为18位）", code="id_format") from None
+
+
+def validate_uscc(value: str) -> str:
+    """A unified social credit code (GB 32100-2015); returns the compact form."""
+    try:
+        return uscc.validate(value)
+    except stdnum_errors.InvalidChecksum:
+        raise ValidationError("统一社会信用代码校验位错误", code="uscc_checksum") from None
+    except stdnum_errors.ValidationError:
+        raise ValidationError("统一社会信用代码格式错误（应为18位数字或大写字母）", code="uscc_format") from None
+
+
+def validate_mobile(value: str) -> str:
+    compact = re.sub(r"[\s-]", "", value or "")
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    if not MOBILE_RE.match(compact):
+        raise ValidationError("手机号码格式错误（应为1开头的11位数字）", code="mobile")
+    return compact
+
+
+def validate_division_code(value: str, parent_code: str | None = None) -> str:
+    """A 12-digit statistical division code; a child must share its parent's prefix."""
+    if not DIVISION_RE.match(value or ""):
+        raise ValidationError("区划代码应为12位数字", code="division_format")
+    if parent_code:
+        prefix_len = 6 if parent_code[6:] == "000000" else 9
+        if value[:prefix_len] != parent_code[:prefix_len]:
+            raise ValidationError(f"区划代码 {value} 与上级 {parent_code} 不一致", code="division_parent")
+    return value
+
+
+def parse_money(value) -> Decimal:
+    """Yuan as a Decimal with 2 places. Accepts '1,234.50' but not a comma as decimal mark."""
+    if isinstance(value, float):
+        value = repr(value)
+    text = str(value).strip().replace("，", ",")
+    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"金额“{value}”不是有效数字", code="money") from None
+    if not amount.is_finite():
+        raise ValidationError(f"金额“{value}”不是有效数字", code="money")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("puhui.core.urls")),
+    path("registry/", include("puhui.registry.urls")),
+    path("imports/", include("puhui.imports.urls")),
+    path("jobs/", include("puhui.jobs.urls")),
+    path("tokens/", include("puhui.api.urls")),
+    path("api/v1/", include("puhui.api.v1")),
+]

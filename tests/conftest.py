@@ -1,0 +1,144 @@
+"""A small hand-made county shared by the tests: two towns, two banks, a user for every role.
+
+The demo generator has tests of its own; these fixtures stay independent of it so a generator
+change never hides an access-rule regression.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from puhui.core.models import Division, Organisation, ServicePoint, Terminal, User
+from puhui.registry.models import Firm, Household
+
+PASSWORD = "Ceshi-mima-2026"
+# Valid by GB 11643 / GB 32100 check digits.
+ID_NUMBERS = ["370323199001011234", "370323199006150022", "37032319921230001X", "37032320000229004X"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _org(code, name, kind, parent=None, level=Organisation.Level.BRANCH, division=None, **kw):
+    org = Organisation.objects.create(code=code, name=name, kind=kind, parent=parent, level=level, division=division, **kw)
+    org.path = org.compute_path()
+    org.save(update_fields=["path"])
+    return org
+
+
+@pytest.fixture
+def county(db):
+    c = Division.objects.create(code="370323000000", name="沂源县", level="county", kind="county")
+    towns = [
+        Division.objects.create(code="370323001000", name="历山街道", level="town", kind="street", parent=c),
+        Division.objects.create(code="370323102000", name="鲁村镇", level="town", kind="town", parent=c),
+    ]
+    villages = []
+    for t in towns:
+        for i in (1, 2):
+            villages.append(
+                Division.objects.create(
+                    code=t.code[:9] + f"{200 + i:03d}",
+                    name=f"{t.name[:2]}{i}村",
+                    level="village",
+                    kind="village",
+                    parent=t,
+                    population=1000,
+                    households=300,
+                    farm_households=250,
+                )
+            )
+    pboc = _org("PBOC", "中国人民银行沂源县支行", "pboc", division=villages[0], is_leading_group_member=True)
+    finance_centre = _org("JRZX", "沂源县金融证券工作服务中心", "government", is_leading_group_member=True)
+    abc_head = _org("ABC", "中国农业银行", "commercial_bank", level=Organisation.Level.HEAD_OFFICE)
+    abc = _org("ABC-YY", "中国农业银行沂源县支行", "commercial_bank", parent=abc_head, division=villages[0])
+    abc_outlet = _org("ABC-YY-01", "农行鲁村分理处", "commercial_bank", parent=abc, level="outlet", division=villages[2])
+    rcb = _org("RCB-YY", "沂源农村商业银行", "rural_bank", division=villages[0], is_county_legal_person=True)
+    rcb_outlet = _org("RCB-YY-01", "农商行历山支行", "rural_bank", parent=rcb, level="outlet", division=villages[1])
+    sp_abc = ServicePoint.objects.create(code="SP1", name="鲁村1村服务点", bank=abc, village=villages[2], functions=["withdrawal"])
+    sp_rcb = ServicePoint.objects.create(
+        code="SP2", name="历山1村服务站", bank=rcb, village=villages[0], functions=["withdrawal", "cross_bank"], is_station=True
+    )
+    Terminal.objects.create(code="T1", kind="atm", bank=abc, outlet=abc_outlet, village=villages[2])
+    Terminal.objects.create(code="T2", kind="kiosk", bank=rcb, service_point=sp_rcb, village=villages[0], bill_payment=True)
+    households = [
+        Household.objects.create(
+            code=f"H{i}",
+            village=v,
+            town=v.parent,
+            head_name=f"户主{i}",
+            head_id_number=ID_NUMBERS[i],
+            phone=f"1380000000{i}",
+            head_age=40 + i,
+            size=3,
+            land_area_mu="5.50",
+            annual_income="52000.00",
+        )
+        for i, v in enumerate(villages)
+    ]
+    firms = [
+        Firm.objects.create(
+            uscc=uscc,
+            name=name,
+            kind=kind,
+            industry="制造业",
+            village=v,
+            town=v.parent,
+            registered_on=datetime.date(2015, 3, 1),
+            employees=12,
+            annual_revenue="3500000.00",
+        )
+        for uscc, name, kind, v in [
+            ("91370323MA3C4DB553", "沂源甲公司", "small", villages[0]),
+            ("92370323MA3C4DB61L", "鲁村乙商店", "individual", villages[2]),
+        ]
+    ]
+    return {
+        "county": c,
+        "towns": towns,
+        "villages": villages,
+        "pboc": pboc,
+        "finance_centre": finance_centre,
+        "abc": abc,
+        "abc_outlet": abc_outlet,
+        "rcb": rcb,
+        "rcb_outlet": rcb_outlet,
+        "service_points": [sp_abc, sp_rcb],
+        "households": households,
+        "firms": firms,
+    }
+
+
+@pytest.fixture
+def users(county):
+    def make(username, role, **kw):
+        villages = kw.pop("villages", None)
+        u = User.objects.create(username=username, role=role, password=make_password(PASSWORD), **kw)
+        if villages:
+            u.villages.set(villages)
+        return u
+
+    v = county["villages"]
+    return {
+        "office": make("office", "office", organisation=county["pboc"]),
+        "admin": make("admin", "admin", is_staff=True),
+        "member": make("member", "member_unit", organisation=county["finance_centre"]),
+        "abc": make("abc", "institution", organisation=county["abc"]),
+        "rcb": make("rcb", "institution", organisation=county["rcb"]),
+        "town_lishan": make("lishan", "town", town=county["towns"][0]),
+        "town_lucun": make("lucun", "town", town=county["towns"][1]),
+        "agent": make("agent", "agent", villages=[v[0]]),
+        "public": make("farmer", "public", household=county["households"][0]),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
