@@ -42,11 +42,13 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "puhui.core",
     "puhui.registry",
     "puhui.api",
     "puhui.jobs",
     "puhui.imports",
+    "puhui.demo",
 ]
 
 MIDDLEWARE = [

@@ -44,3 +44,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "key"], name="idempotency_unique_per_token")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

@@ -197,6 +197,9 @@ class Terminal(models.Model):
         ordering = ["code"]
         verbose_name = verbose_name_plural = "自助机具"
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.code}"
+
 
 class User(AbstractUser):
     class Role(models.TextChoices):
@@ -265,3 +268,6 @@ class AuditLog(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = verbose_name_plural = "操作日志"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.object_repr}"
