@@ -18,6 +18,7 @@ NAVIGATION = [
     ("接口令牌", "token_list", {Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT, Role.INSTITUTION}),
     ("后台任务", "job_list", None),
     ("操作日志", "audit_list", {Role.OFFICE, Role.ADMIN}),
+    ("用户管理", "user_list", {Role.ADMIN}),
 ]
 
 

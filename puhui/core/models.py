@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from puhui.core.fields import EncryptedField, LookupHashField
@@ -235,6 +236,22 @@ class User(AbstractUser):
     @property
     def is_office(self) -> bool:
         return self.role in {self.Role.OFFICE, self.Role.ADMIN}
+
+    def clean(self):
+        """Each role needs the anchor its access scope hangs on."""
+        super().clean()
+        errors = {}
+        org = self.organisation if self.organisation_id else None
+        if self.role == self.Role.INSTITUTION and (org is None or not org.is_financial):
+            errors["organisation"] = "金融机构用户必须属于一家金融机构。"
+        if self.role == self.Role.MEMBER_UNIT and (org is None or org.is_financial):
+            errors["organisation"] = "成员单位用户必须属于一个非金融机构的成员单位。"
+        if self.role == self.Role.OFFICE and (org is None or org.kind != Organisation.Kind.PBOC):
+            errors["organisation"] = "领导小组办公室用户必须属于人民银行。"
+        if self.role == self.Role.TOWN and (self.town_id is None or self.town.level != Division.Level.TOWN):
+            errors["town"] = "镇（街道）用户必须指定所属镇（街道）。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class AuditLog(models.Model):

@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from puhui.core.audit import audit_changed, snapshot
-from puhui.core.models import Division, Organisation, User
+from puhui.core.audit import audit_changed, audit_record, snapshot
+from puhui.core.models import AuditLog, Division, Organisation, User
 
 
 @transaction.atomic
@@ -55,3 +55,33 @@ def user_create(*, actor, username: str, password: str, role: str, **fields) -> 
         user.villages.set(villages)
     audit_changed(actor=actor, obj=user, before=None)
     return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, villages=None, **changes) -> User:
+    before = snapshot(user)
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    if villages is not None:
+        user.villages.set(villages)
+    audit_changed(actor=actor, obj=user, before=before)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> User:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action=AuditLog.Action.UPDATE, obj=user, note="重置密码")
+    return user
+
+
+def user_unlock(*, actor, user: User) -> int:
+    """Lift a lock-out after repeated failed logins."""
+    from axes.utils import reset
+
+    count = reset(username=user.username)
+    audit_record(actor=actor, action=AuditLog.Action.UPDATE, obj=user, note=f"解除登录锁定（{count} 条记录）")
+    return count

@@ -14,4 +14,9 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("service-points/", views.servicepoint_list, name="servicepoint_list"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
 ]

@@ -1,19 +1,28 @@
+import secrets
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from puhui.core import selectors
+from puhui.core import selectors, services
 from puhui.core.access import (
     access_organisation_by_id,
     audit_logs_for,
     divisions_for,
+    get_or_404,
     organisations_for,
     service_points_for,
 )
-from puhui.core.models import AuditLog, Division, Organisation
+from puhui.core.forms import UserForm
+from puhui.core.models import AuditLog, Division, Organisation, User
 
 PAGE_SIZE = 50
 
@@ -127,3 +136,93 @@ def audit_list(request):
         "core/audit_list.html",
         {"page": paginate(request, logs), "filters": filters, "actions": AuditLog.Action.choices},
     )
+
+
+def _admin_only(user):
+    if user.role != User.Role.ADMIN:
+        raise Http404
+
+
+@login_required
+def user_list(request):
+    _admin_only(request.user)
+    users = User.objects.select_related("organisation", "town").order_by("role", "username")
+    role = request.GET.get("role", "")
+    if role:
+        users = users.filter(role=role)
+    if q := request.GET.get("q", "").strip():
+        users = users.filter(Q(username__contains=q) | Q(display_name__contains=q))
+    page = paginate(request, users)
+    locked = set(
+        AccessAttempt.objects.filter(
+            username__in=[u.username for u in page], failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).values_list("username", flat=True)
+    )
+    return render(
+        request, "core/user_list.html", {"page": page, "roles": User.Role.choices, "role": role, "q": q, "locked": locked}
+    )
+
+
+def _save_user(request, form, user=None):
+    data = form.cleaned_data
+    fields = {k: data[k] for k in ("display_name", "role", "organisation", "town", "phone", "is_active")}
+    fields["household"] = data["household_code"]
+    if user is None:
+        password = data["password"] or secrets.token_urlsafe(12)
+        user = services.user_create(
+            actor=request.user, username=data["username"], password=password, villages=data["villages"], **fields
+        )
+        if not data["password"]:
+            messages.info(request, f"已创建用户 {user.username}，初始密码（仅显示一次）：{password}")
+        else:
+            messages.success(request, f"已创建用户 {user.username}。")
+    else:
+        services.user_update(actor=request.user, user=user, villages=data["villages"], username=data["username"], **fields)
+        messages.success(request, f"已保存用户 {user.username}。")
+    return redirect("user_list")
+
+
+@login_required
+def user_create(request):
+    _admin_only(request.user)
+    form = UserForm(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _save_user(request, form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "core/user_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def user_edit(request, pk):
+    _admin_only(request.user)
+    user = get_or_404(User.objects.all(), pk=pk)
+    form = UserForm(request.POST or None, instance=user, creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _save_user(request, form, user=get_or_404(User.objects.all(), pk=pk))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "core/user_form.html", {"form": form, "creating": False, "target": user})
+
+
+@login_required
+@require_POST
+def user_reset_password(request, pk):
+    _admin_only(request.user)
+    user = get_or_404(User.objects.all(), pk=pk)
+    password = secrets.token_urlsafe(12)
+    services.user_set_password(actor=request.user, user=user, password=password)
+    messages.info(request, f"用户 {user.username} 的新密码（仅显示一次）：{password}")
+    return redirect("user_list")
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk):
+    _admin_only(request.user)
+    user = get_or_404(User.objects.all(), pk=pk)
+    services.user_unlock(actor=request.user, user=user)
+    messages.success(request, f"已解除用户 {user.username} 的登录锁定。")
+    return redirect("user_list")
