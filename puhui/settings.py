@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "puhui.api",
     "puhui.jobs",
     "puhui.imports",
+    "puhui.plan",
     "puhui.demo",
 ]
 

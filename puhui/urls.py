@@ -5,6 +5,7 @@ urlpatterns = [
     path("registry/", include("puhui.registry.urls")),
     path("imports/", include("puhui.imports.urls")),
     path("jobs/", include("puhui.jobs.urls")),
+    path("plan/", include("puhui.plan.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]
