@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from puhui.core.models import Organisation
 
@@ -9,12 +10,18 @@ from puhui.core.models import Organisation
 class ApiToken(models.Model):
     """A bearer token acting for one organisation. Only a hash of the secret is stored."""
 
-    organisation = models.ForeignKey(Organisation, verbose_name="机构", on_delete=models.CASCADE, related_name="api_tokens")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("用途", max_length=60)
     prefix = models.CharField("前缀", max_length=12, unique=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
@@ -27,6 +34,18 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    @property
+    def status_label(self) -> str:
+        return {"revoked": "已吊销", "expired": "已过期", "active": "有效"}[self.status]
 
 
 class IdempotencyRecord(models.Model):

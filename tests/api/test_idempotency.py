@@ -1,0 +1,176 @@
+"""Idempotency keys: replay, conflict, missing key, per-token keys, and concurrent retries."""
+
+import json
+import threading
+
+import pytest
+from django.db import connection
+
+from puhui.api.models import ApiToken, IdempotencyRecord
+from puhui.api.services import hash_token
+from puhui.core.models import AuditLog, ServicePoint
+from tests.api.conftest import ApiClient, error_of
+
+
+@pytest.fixture
+def new_point(county):
+    return {
+        "code": "SP-IDEM",
+        "name": "历山2村服务点",
+        "bank_id": county["abc"].pk,
+        "village_code": county["villages"][1].code,
+        "functions": ["withdrawal"],
+    }
+
+
+def test_write_without_key_is_400_in_chinese(api, new_point):
+    r = api("abc").post("/service-points", new_point)
+    assert r.status_code == 400
+    err = error_of(r)
+    assert err["code"] == "idempotency_key_missing"
+    assert "Idempotency-Key" in err["message"] and "必须" in err["message"]
+    assert not ServicePoint.objects.filter(code="SP-IDEM").exists()
+
+
+def test_overlong_key_is_400(api, new_point):
+    r = api("abc").post("/service-points", new_point, key="k" * 129)
+    assert r.status_code == 400
+    assert error_of(r)["code"] == "idempotency_key_invalid"
+
+
+def test_reads_need_no_key(api):
+    assert api("abc").get("/divisions").status_code == 200
+
+
+def test_retry_with_same_key_and_body_replays_the_first_response(api, new_point):
+    client = api("abc")
+    first = client.post("/service-points", new_point, key="retry-1")
+    assert first.status_code == 201
+    assert "Idempotent-Replayed" not in first.headers
+    # Same JSON with another key order and spacing is the same request.
+    raw = json.dumps(dict(reversed(list(new_point.items()))), indent=2)
+    second = client.post("/service-points", raw=raw, key="retry-1")
+    assert second.status_code == 201
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert second.content == first.content
+    assert second.headers["Content-Type"] == first.headers["Content-Type"]
+    assert ServicePoint.objects.filter(code="SP-IDEM").count() == 1
+    assert AuditLog.objects.filter(object_type="core.ServicePoint").count() == 1
+    assert IdempotencyRecord.objects.count() == 1
+
+
+def test_same_key_with_another_body_is_422(api, new_point):
+    client = api("abc")
+    assert client.post("/service-points", new_point, key="k-1").status_code == 201
+    r = client.post("/service-points", {**new_point, "name": "另一个名字"}, key="k-1")
+    assert r.status_code == 422
+    err = error_of(r)
+    assert err["code"] == "idempotency_key_reused"
+    assert "k-1" in err["message"]
+    assert ServicePoint.objects.get(code="SP-IDEM").name == "历山2村服务点"
+
+
+def test_keys_belong_to_one_token(api, county, new_point):
+    # The same key from another organisation's token is another request entirely.
+    assert api("abc").post("/service-points", new_point, key="shared").status_code == 201
+    rcb_point = {**new_point, "code": "SP-RCB-2", "bank_id": county["rcb"].pk}
+    r = api("rcb").post("/service-points", rcb_point, key="shared")
+    assert r.status_code == 201
+    assert "Idempotent-Replayed" not in r.headers
+    assert r.json()["bank_id"] == county["rcb"].pk
+
+
+def test_a_failed_request_stores_nothing_and_can_be_corrected_under_the_same_key(api, new_point):
+    client = api("abc")
+    bad = client.post("/service-points", {**new_point, "village_code": "370323999999"}, key="fix-me")
+    assert bad.status_code == 422
+    assert IdempotencyRecord.objects.count() == 0
+    good = client.post("/service-points", new_point, key="fix-me")
+    assert good.status_code == 201
+    assert "Idempotent-Replayed" not in good.headers
+
+
+def test_repeated_retries_write_once(api, new_point):
+    client = api("abc")
+    responses = [client.post("/service-points", new_point, key="many") for _ in range(5)]
+    assert {r.status_code for r in responses} == {201}
+    assert [r.headers.get("Idempotent-Replayed") for r in responses] == [None] + ["true"] * 4
+    assert len({r.content for r in responses}) == 1
+    assert ServicePoint.objects.filter(code="SP-IDEM").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_write_once(county, users, new_point):
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        # The in-memory test database's shared cache fails fast ("table is locked") instead of
+        # waiting; a file database (production SQLite: WAL + BEGIN IMMEDIATE) waits. The retry
+        # path itself is covered on every database by test_repeated_retries_write_once.
+        pytest.skip("threads need PostgreSQL or a file SQLite database")
+    from puhui.api.services import token_create
+
+    _t, raw = token_create(actor=users["admin"], organisation=county["abc"], name="并发")
+    n = 6
+    barrier = threading.Barrier(n)
+    results = []
+    lock = threading.Lock()
+
+    def send():
+        try:
+            barrier.wait()
+            r = ApiClient(raw).post("/service-points", new_point, key="concurrent-1")
+            with lock:
+                results.append((r.status_code, r.headers.get("Idempotent-Replayed"), r.content))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == n
+    assert {status for status, _, _ in results} == {201}, results
+    assert sum(1 for _, replayed, _ in results if replayed is None) == 1
+    assert len({content for _, _, content in results}) == 1
+    assert ServicePoint.objects.filter(code="SP-IDEM").count() == 1
+    assert IdempotencyRecord.objects.filter(key="concurrent-1").count() == 1
+    assert AuditLog.objects.filter(object_type="core.ServicePoint").count() == 1
+
+
+def test_idempotency_records_purge(api, users, new_point):
+    import datetime
+
+    from django.utils import timezone
+
+    from puhui.api.services import idempotency_records_purge
+
+    api("abc").post("/service-points", new_point, key="old")
+    assert (
+        idempotency_records_purge(actor=users["admin"], before=timezone.now() - datetime.timedelta(days=1))
+        == 0
+    )
+    assert (
+        idempotency_records_purge(actor=users["admin"], before=timezone.now() + datetime.timedelta(seconds=1))
+        == 1
+    )
+    assert AuditLog.objects.filter(object_type="api.IdempotencyRecord", action="delete").exists()
+
+
+def test_revoking_a_token_keeps_other_tokens_records(api, tokens, users, new_point):
+    from puhui.api.services import token_revoke
+
+    api("abc").post("/service-points", new_point, key="r-1")
+    token_revoke(actor=users["admin"], token=ApiToken.objects.get(key_hash=hash_token(tokens["rcb"])))
+    assert IdempotencyRecord.objects.filter(key="r-1").count() == 1
+
+
+def test_purge_command(api, new_point):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    api("abc").post("/service-points", new_point, key="cmd")
+    out = StringIO()
+    call_command("purge_idempotency", "--days", "1", stdout=out)
+    assert "已清理 0 条" in out.getvalue()
+    assert IdempotencyRecord.objects.count() == 1

@@ -1,0 +1,122 @@
+"""The schema and the interactive docs, served by the platform itself (closed government networks)."""
+
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+from django.contrib.staticfiles import finders
+
+EXTERNAL = re.compile(r"""(?:https?:)?//(?!127\.0\.0\.1|localhost|testserver)[\w.-]+""")
+ASSET_REF = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
+
+
+def test_openapi_schema_lists_every_endpoint(client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    schema = r.json()
+    assert schema["info"]["title"] == "普惠金融综合示范区平台接口"
+    paths = schema["paths"]
+    for path, method in [
+        ("/api/v1/divisions", "get"),
+        ("/api/v1/divisions/{code}", "get"),
+        ("/api/v1/organisations", "get"),
+        ("/api/v1/organisations/{org_id}", "get"),
+        ("/api/v1/service-points", "get"),
+        ("/api/v1/service-points", "post"),
+        ("/api/v1/service-points/{point_id}", "get"),
+    ]:
+        assert method in paths[path], (path, method)
+        assert paths[path][method]["security"] == [{"TokenAuth": []}]
+        assert "404" in paths[path][method]["responses"]
+    post = paths["/api/v1/service-points"]["post"]
+    header = next(p for p in post["parameters"] if p["name"] == "Idempotency-Key")
+    assert (header["in"], header["required"]) == ("header", True)
+    assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert "Error" in schema["components"]["schemas"]
+    listed = {p["name"] for p in paths["/api/v1/divisions"]["get"]["parameters"]}
+    assert {"level", "parent", "q", "limit", "offset"} <= listed
+
+
+def test_schema_is_stable_across_requests(client):
+    # Post-processing must not pile up parameters on every call.
+    first = client.get("/api/v1/openapi.json").json()
+    second = client.get("/api/v1/openapi.json").json()
+    assert first == second
+
+
+def test_docs_page_loads_only_local_assets(client):
+    r = client.get("/api/v1/docs")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "普惠金融综合示范区平台接口" in html
+    assert not EXTERNAL.search(html), EXTERNAL.search(html).group(0)
+    refs = ASSET_REF.findall(html)
+    assert refs and all(ref.startswith("/static/ninja/") for ref in refs), refs
+    for ref in refs:
+        assert finders.find(ref.removeprefix("/static/")), ref
+    settings = json.loads(re.search(r'id="swagger-settings">(.*?)</script>', html, re.S).group(1))
+    assert settings["url"] == "/api/v1/openapi.json"
+    assert settings["validatorUrl"] is None  # no badge fetched from validator.swagger.io
+
+
+def test_swagger_init_script_calls_nowhere(client):
+    with open(finders.find("ninja/swagger-ui-init.js"), encoding="utf-8") as f:
+        script = f.read()
+    assert not EXTERNAL.search(script)
+
+
+def _get(url, token=None, method="GET", body=None, headers=None):
+    req = urllib.request.Request(url, method=method, data=body)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_a_real_socket(live_server, county, users):
+    from puhui.api.services import token_create
+
+    _token, raw = token_create(actor=users["admin"], organisation=county["abc"], name="联调")
+    base = live_server.url
+
+    status, headers, html = _get(f"{base}/api/v1/docs")
+    assert status == 200
+    for ref in ASSET_REF.findall(html.decode()):
+        asset_status, _, content = _get(base + ref)
+        assert asset_status == 200 and content, ref
+
+    status, _, body = _get(f"{base}/api/v1/divisions?level=town")
+    assert status == 401
+    assert json.loads(body)["error"]["code"] == "unauthorized"
+
+    status, _, body = _get(f"{base}/api/v1/divisions?level=town", token=raw)
+    assert status == 200
+    assert json.loads(body)["total"] == 2
+
+    status, _, body = _get(f"{base}/api/v1/organisations/{county['rcb'].pk}", token=raw)
+    assert status == 404
+
+    point = json.dumps(
+        {
+            "code": "SP-LIVE",
+            "name": "鲁村2村服务点",
+            "bank_id": county["abc"].pk,
+            "village_code": county["villages"][3].code,
+            "functions": ["withdrawal", "transfer"],
+        }
+    ).encode()
+    write_headers = {"Content-Type": "application/json", "Idempotency-Key": "live-1"}
+    first = _get(f"{base}/api/v1/service-points", raw, "POST", point, write_headers)
+    again = _get(f"{base}/api/v1/service-points", raw, "POST", point, write_headers)
+    assert first[0] == again[0] == 201
+    assert "Idempotent-Replayed" not in first[1]
+    assert again[1]["Idempotent-Replayed"] == "true"
+    assert first[2] == again[2]
