@@ -1,6 +1,7 @@
 """Scoped access to the household and firm rosters."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from puhui.core.access import get_or_404
 from puhui.core.models import User
@@ -41,3 +42,20 @@ def firms_for(user: User) -> QuerySet[Firm]:
 
 def access_firm_by_id(user: User, pk) -> Firm:
     return get_or_404(firms_for(user).select_related("village", "town"), pk=pk)
+
+
+# Roles whose work needs clear ID numbers and phones (PIPL minimum necessary): the office, town
+# officials and village agents for the households in their scope, and a farmer for their own household.
+# System administrators are deliberately absent — see docs/personal-data.md.
+UNMASK_ROLES = frozenset({Role.OFFICE, Role.TOWN, Role.AGENT, Role.PUBLIC})
+
+
+def may_unmask(user: User) -> bool:
+    """Whether the user's role may see clear personal data; the household scope is checked on access."""
+    return user.is_authenticated and user.role in UNMASK_ROLES
+
+
+def access_household_for_unmask(user: User, pk) -> Household:
+    if not may_unmask(user):
+        raise Http404
+    return access_household_by_id(user, pk)

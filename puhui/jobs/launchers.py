@@ -1,0 +1,44 @@
+"""Jobs a user may start from the job page. Another app adds its own entry here."""
+
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+from puhui.core.models import User
+
+Role = User.Role
+OFFICE_ROLES = frozenset({Role.OFFICE, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Launcher:
+    name: str
+    label: str
+    description: str
+    task_path: str
+    roles: frozenset
+
+    @property
+    def task(self):
+        return import_string(self.task_path)
+
+
+LAUNCHERS = [
+    Launcher(
+        name="census_refresh",
+        label="按农户名录重算各村户数",
+        description="按农户名录重新统计每个村（社区）的户数和农户数，并汇总到镇（街道）和全县。",
+        task_path="puhui.registry.tasks.census_refresh_task",
+        roles=OFFICE_ROLES,
+    ),
+]
+
+
+def launchers_for(user: User) -> list[Launcher]:
+    if not user.is_authenticated:
+        return []
+    return [launcher for launcher in LAUNCHERS if user.role in launcher.roles]
+
+
+def launcher_for(user: User, name: str) -> Launcher | None:
+    return next((launcher for launcher in launchers_for(user) if launcher.name == name), None)

@@ -1,0 +1,59 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from puhui.jobs import selectors
+from puhui.jobs.access import access_job_by_id, jobs_for
+from puhui.jobs.launchers import launcher_for, launchers_for
+from puhui.jobs.services import job_enqueue
+
+PAGE_SIZE = 50
+
+
+@login_required
+def job_list(request):
+    page = Paginator(jobs_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_state(page.object_list)
+    return render(
+        request,
+        "jobs/job_list.html",
+        {
+            "page": page,
+            "launchers": launchers_for(request.user),
+            "polling": any(not job.state.is_finished for job in page.object_list),
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_start(request, name):
+    launcher = launcher_for(request.user, name)
+    if launcher is None:
+        raise Http404
+    job = job_enqueue(actor=request.user, task=launcher.task, label=launcher.label, actor_id=request.user.pk)
+    messages.success(request, f"已提交后台任务“{launcher.label}”。")
+    return redirect("job_detail", pk=job.pk)
+
+
+def _status_context(request, pk) -> dict:
+    job = selectors.job_with_state(access_job_by_id(request.user, pk))
+    return {
+        "job": job,
+        "show_errors": selectors.may_see_errors(request.user),
+        "result": selectors.result_rows(job),
+    }
+
+
+@login_required
+def job_detail(request, pk):
+    return render(request, "jobs/job_detail.html", _status_context(request, pk))
+
+
+@login_required
+def job_status(request, pk):
+    """The status card alone, polled by htmx every 2 s until the job finishes."""
+    return render(request, "jobs/_job_status.html", _status_context(request, pk))

@@ -1,0 +1,19 @@
+"""Tasks used only by the job tests; the worker imports them by path like any other task."""
+
+from django_tasks import TaskContext, task
+
+from puhui.jobs.services import job_reporter
+
+
+@task(takes_context=True)
+def explode(context: TaskContext, *, secret: str) -> None:
+    job_reporter(context)(1, 4, "第一步完成")
+    raise RuntimeError(f"数据库里的内部细节 {secret}")
+
+
+@task(takes_context=True)
+def count_to(context: TaskContext, *, n: int) -> dict:
+    report = job_reporter(context)
+    for i in range(1, n + 1):
+        report(i, n, f"第 {i} 步")
+    return {"counted": n}
