@@ -27,7 +27,8 @@ class Household(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = verbose_name_plural = "农户"
-        indexes = [models.Index(fields=["town", "village"])]
+        # id last: a town official's page (town filter, ordered by village, id) reads straight off the index.
+        indexes = [models.Index(fields=["town", "village", "id"])]
 
     def __str__(self) -> str:
         return f"{self.code} {self.head_name}"
