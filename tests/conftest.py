@@ -5,12 +5,17 @@ change never hides an access-rule regression.
 """
 
 import datetime
+import os
+import shutil
 
 import pytest
 from django.contrib.auth.hashers import make_password
 
 from puhui.core.models import Division, Organisation, ServicePoint, Terminal, User
 from puhui.registry.models import Firm, Household
+
+# Playwright's sync API keeps an event loop in the main thread; the ORM calls around it stay sequential.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "Ceshi-mima-2026"
 # Valid by GB 11643 / GB 32100 check digits.
@@ -23,7 +28,9 @@ def _fast_hashing(settings):
 
 
 def _org(code, name, kind, parent=None, level=Organisation.Level.BRANCH, division=None, **kw):
-    org = Organisation.objects.create(code=code, name=name, kind=kind, parent=parent, level=level, division=division, **kw)
+    org = Organisation.objects.create(
+        code=code, name=name, kind=kind, parent=parent, level=level, division=division, **kw
+    )
     org.path = org.compute_path()
     org.save(update_fields=["path"])
     return org
@@ -55,15 +62,28 @@ def county(db):
     finance_centre = _org("JRZX", "沂源县金融证券工作服务中心", "government", is_leading_group_member=True)
     abc_head = _org("ABC", "中国农业银行", "commercial_bank", level=Organisation.Level.HEAD_OFFICE)
     abc = _org("ABC-YY", "中国农业银行沂源县支行", "commercial_bank", parent=abc_head, division=villages[0])
-    abc_outlet = _org("ABC-YY-01", "农行鲁村分理处", "commercial_bank", parent=abc, level="outlet", division=villages[2])
+    abc_outlet = _org(
+        "ABC-YY-01", "农行鲁村分理处", "commercial_bank", parent=abc, level="outlet", division=villages[2]
+    )
     rcb = _org("RCB-YY", "沂源农村商业银行", "rural_bank", division=villages[0], is_county_legal_person=True)
-    rcb_outlet = _org("RCB-YY-01", "农商行历山支行", "rural_bank", parent=rcb, level="outlet", division=villages[1])
-    sp_abc = ServicePoint.objects.create(code="SP1", name="鲁村1村服务点", bank=abc, village=villages[2], functions=["withdrawal"])
+    rcb_outlet = _org(
+        "RCB-YY-01", "农商行历山支行", "rural_bank", parent=rcb, level="outlet", division=villages[1]
+    )
+    sp_abc = ServicePoint.objects.create(
+        code="SP1", name="鲁村1村服务点", bank=abc, village=villages[2], functions=["withdrawal"]
+    )
     sp_rcb = ServicePoint.objects.create(
-        code="SP2", name="历山1村服务站", bank=rcb, village=villages[0], functions=["withdrawal", "cross_bank"], is_station=True
+        code="SP2",
+        name="历山1村服务站",
+        bank=rcb,
+        village=villages[0],
+        functions=["withdrawal", "cross_bank"],
+        is_station=True,
     )
     Terminal.objects.create(code="T1", kind="atm", bank=abc, outlet=abc_outlet, village=villages[2])
-    Terminal.objects.create(code="T2", kind="kiosk", bank=rcb, service_point=sp_rcb, village=villages[0], bill_payment=True)
+    Terminal.objects.create(
+        code="T2", kind="kiosk", bank=rcb, service_point=sp_rcb, village=villages[0], bill_payment=True
+    )
     households = [
         Household.objects.create(
             code=f"H{i}",
@@ -142,3 +162,47 @@ def login(client):
         return client
 
     return as_user
+
+
+# Browser tests: Debian's headless Chromium driven by Playwright against the live test server.
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("没有找到 Chromium：请先运行 make test（它会安装 Debian 的 chromium）")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def log_in(page, username, password):
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")

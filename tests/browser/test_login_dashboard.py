@@ -1,7 +1,6 @@
 import pytest
 
-from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 
