@@ -1,2 +1,8 @@
+from django.urls import path
 
-urlpatterns: list = []
+from puhui.imports import views
+
+urlpatterns = [
+    path("", views.upload, name="import_upload"),
+    path("templates/<str:kind>.<str:fmt>", views.template_download, name="import_template"),
+]

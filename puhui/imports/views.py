@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods
+
+from puhui.imports.access import require_importer
+from puhui.imports.blank_forms import template_csv, template_xlsx
+from puhui.imports.forms import ImportForm
+from puhui.imports.services import table_import
+from puhui.imports.specs import SPECS
+from puhui.imports.tabular import human_size
+
+ERRORS_SHOWN = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    require_importer(request.user)
+    result = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            result = table_import(actor=request.user, kind=data["kind"], file=data["file"], mode=data["mode"])
+    else:
+        form = ImportForm()
+    context = {
+        "form": form,
+        "result": result,
+        "errors": result.errors.sorted()[:ERRORS_SHOWN] if result else [],
+        "errors_shown": ERRORS_SHOWN,
+        "specs": SPECS.values(),
+        "max_size": human_size(settings.PUHUI_IMPORT_MAX_BYTES),
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "imports/_result.html", context)
+    return render(request, "imports/upload.html", context)
+
+
+@login_required
+def template_download(request, kind, fmt):
+    require_importer(request.user)
+    spec = SPECS.get(kind)
+    if spec is None or fmt not in {"xlsx", "csv"}:
+        raise Http404
+    if fmt == "xlsx":
+        response = HttpResponse(template_xlsx(spec), content_type=XLSX)
+    else:
+        response = HttpResponse(template_csv(spec), content_type="text/csv; charset=utf-8")
+    # Encoded per RFC 5987 by Django so that browsers keep the Chinese file name.
+    response["Content-Disposition"] = content_disposition_header(True, f"{spec.title}导入模板.{fmt}")
+    return response
