@@ -39,6 +39,15 @@ def _client_ip() -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def _actor_fields(actor) -> dict:
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return {
+        "actor": actor if is_user else None,
+        "actor_label": (str(actor) if actor else "系统")[:150],
+        "ip_address": _client_ip(),
+    }
+
+
 def audit_record(
     *,
     actor,
@@ -55,18 +64,36 @@ def audit_record(
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditLog.objects.create(
-        actor=actor if is_user else None,
-        actor_label=(str(actor) if is_user else (str(actor) if actor else "系统"))[:150],
+        **_actor_fields(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr[:200],
         before=before,
         after=after,
-        ip_address=_client_ip(),
         note=note[:300],
+    )
+
+
+def audit_changed_bulk(*, actor, changes: list[tuple[models.Model, dict | None]], note: str = "") -> None:
+    """`audit_changed` for many objects at once: (object, state before or None for a create) pairs."""
+    common = _actor_fields(actor)
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                **common,
+                action=AuditLog.Action.CREATE if before is None else AuditLog.Action.UPDATE,
+                object_type=obj._meta.label,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                before=before,
+                after=snapshot(obj),
+                note=note[:300],
+            )
+            for obj, before in changes
+        ],
+        batch_size=500,
     )
 
 

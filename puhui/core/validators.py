@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-DIVISION_RE = re.compile(r"^\d{12}$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+DIVISION_RE = re.compile(r"^\d{12}$", re.ASCII)
 CENT = Decimal("0.01")
 
 

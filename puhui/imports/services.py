@@ -14,8 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
-from puhui.core.audit import audit_record, snapshot
-from puhui.core.middleware import current_request
+from puhui.core.audit import audit_changed_bulk, audit_record, snapshot
 from puhui.core.models import AuditLog, Division, Organisation
 from puhui.imports import tabular
 from puhui.imports.specs import (
@@ -142,34 +141,6 @@ def _by_code(queryset: models.QuerySet, codes: Iterable[str]) -> dict[str, Any]:
         for obj in queryset.filter(code__in=chunk):
             found[obj["code"] if isinstance(obj, dict) else obj.code] = obj
     return found
-
-
-def _audit_entries(actor, changes: list[tuple[models.Model, dict | None]], note: str) -> None:
-    """One audit entry per created/updated object, written in bulk (same fields as `audit_record`)."""
-    if not changes:
-        return
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    label = (str(actor) if actor else "系统")[:150]
-    request = current_request()
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
-    AuditLog.objects.bulk_create(
-        [
-            AuditLog(
-                actor=actor if is_user else None,
-                actor_label=label,
-                action=AuditLog.Action.CREATE if before is None else AuditLog.Action.UPDATE,
-                object_type=obj._meta.label,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                before=before,
-                after=snapshot(obj),
-                ip_address=ip,
-                note=note[:300],
-            )
-            for obj, before in changes
-        ],
-        batch_size=500,
-    )
 
 
 def _bulk_update_changed(model: type[models.Model], changes: list[tuple[models.Model, dict | None]]) -> None:
@@ -363,7 +334,7 @@ class DivisionImport(_TableImport):
             self.result.created += len(new)
         _bulk_update_changed(Division, changes)
         self.result.updated = len(updated)
-        _audit_entries(self.actor, changes, self._note())
+        audit_changed_bulk(actor=self.actor, changes=changes, note=self._note())
 
 
 # ---------------------------------------------------------------- organisations
@@ -543,7 +514,7 @@ class OrganisationImport(_TableImport):
         self._recompute_paths(created, updated, moved)
         self.result.created = len(created)
         self.result.updated = len(updated)
-        _audit_entries(self.actor, changes, self._note())
+        audit_changed_bulk(actor=self.actor, changes=changes, note=self._note())
 
     def _recompute_paths(self, created: list[Organisation], updated: list[Organisation], moved: dict[int, str]) -> None:
         """New paths for new organisations and for every moved subtree (the rule of `organisation_update`)."""
