@@ -1,6 +1,7 @@
 """The `puhui` console script: Django's manage.py with the project's settings.
 
-`puhui demo`, `puhui worker`, `puhui import …` and every other batch job are management commands.
+`puhui demo`, `puhui worker`, `puhui import …` and every other batch job are management commands;
+`puhui index …` runs the pure index engine, without settings or a database.
 """
 
 import os
@@ -8,10 +9,15 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1 and argv[1] == "index":  # the index engine needs no database or settings
+        from puhui.engines.index.cli import main as index_main
+
+        return index_main(argv[2:])
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "puhui.settings")
     from django.core.management import execute_from_command_line
 
-    argv = list(sys.argv if argv is None else argv)
     argv[0] = "puhui"
     if len(argv) == 1 or argv[1] in {"-h", "--help"}:
         argv[1:] = ["help", *argv[2:]]

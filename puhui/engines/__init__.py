@@ -1,0 +1,1 @@
+"""Pure computation engines (no Django imports): numpy/pandas in, results out."""
