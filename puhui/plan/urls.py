@@ -1,1 +1,40 @@
-urlpatterns: list = []
+from django.urls import path
+
+from puhui.plan import views
+
+urlpatterns = [
+    path("", views.board, name="plan_board"),
+    path("my/", views.my_tasks, name="plan_my_tasks"),
+    path("overdue/", views.overdue, name="plan_overdue"),
+    path("timeline/", views.timeline, name="plan_timeline"),
+    path("export/tasks.xlsx", views.task_export, name="plan_task_export"),
+    path("tasks/<int:pk>/", views.task_detail, name="plan_task_detail"),
+    path("tasks/<int:pk>/report/", views.report_new, name="plan_report_new"),
+    path("tasks/<int:pk>/notice/", views.notice_new, name="plan_notice_new"),
+    path("tasks/<int:pk>/delay/", views.delay_new, name="plan_delay_new"),
+    path("reports/<int:pk>/", views.report_detail, name="plan_report_detail"),
+    path("reports/<int:pk>/review/", views.report_review, name="plan_report_review"),
+    path("evidence/<int:pk>/", views.evidence_download, name="plan_evidence_download"),
+    path("notices/", views.notice_list, name="plan_notice_list"),
+    path("notices/<int:pk>/", views.notice_detail, name="plan_notice_detail"),
+    path("notices/<int:pk>/respond/", views.notice_respond, name="plan_notice_respond"),
+    path("notices/<int:pk>/remind/", views.notice_remind, name="plan_notice_remind"),
+    path("notices/<int:pk>/close/", views.notice_close, name="plan_notice_close"),
+    path("delays/", views.delay_list, name="plan_delay_list"),
+    path("delays/<int:pk>/decide/", views.delay_decide, name="plan_delay_decide"),
+    path("assessments/", views.assessment_list, name="plan_assessment_list"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="plan_assessment_detail"),
+    path("assessments/<int:pk>/compute/", views.assessment_compute, name="plan_assessment_compute"),
+    path("assessments/<int:pk>/score/", views.score_manual, name="plan_score_manual"),
+    path("bulletins/", views.bulletin_list, name="plan_bulletin_list"),
+    path("bulletins/new/", views.bulletin_new, name="plan_bulletin_new"),
+    path("bulletins/<int:pk>/", views.bulletin_detail, name="plan_bulletin_detail"),
+    path("bulletins/<int:pk>/publish/", views.bulletin_publish, name="plan_bulletin_publish"),
+    path("bulletins/<int:pk>/docx/", views.bulletin_docx, name="plan_bulletin_docx"),
+    path("notifications/", views.notifications, name="plan_notifications"),
+    path("notifications/badge/", views.notification_badge, name="plan_notification_badge"),
+    path("notifications/read-all/", views.notifications_read_all, name="plan_notifications_read_all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="plan_notification_read"),
+    path("setup/", views.setup, name="plan_setup"),
+    path("setup/template.xlsx", views.template_download, name="plan_template_download"),
+]

@@ -1,0 +1,183 @@
+"""Who sees which part of the plan. Every view, export and API handler loads through these.
+
+* the office (领导小组办公室, and administrators) sees everything and alone issues 督办, reviews and scores;
+* a member unit sees the tasks it leads or co-operates on, its own reports, notices and delay requests,
+  and the published 通报;
+* a financial institution sees the tasks where "各金融机构" or the institution itself is responsible,
+  and likewise its own reports, notices and the published 通报;
+* towns, agents and the public see none of it.
+
+Missing and forbidden look the same: `access_*_by_id` raises Http404 for both.
+"""
+
+from django.db.models import Q, QuerySet
+
+from puhui.core.access import get_or_404
+from puhui.core.models import Organisation, User
+from puhui.plan.models import (
+    AssessmentScheme,
+    Assignment,
+    Bulletin,
+    DelayRequest,
+    Evidence,
+    Milestone,
+    Notification,
+    Plan,
+    PlanUnit,
+    ProgressReport,
+    SupervisionNotice,
+    Task,
+)
+
+Role = User.Role
+UNIT_ROLES = frozenset({Role.MEMBER_UNIT, Role.INSTITUTION})
+# The office sits in the county PBoC, itself the lead of most tasks: its staff also report for it.
+ACTING_ROLES = UNIT_ROLES | {Role.OFFICE}
+
+
+def is_office(user: User) -> bool:
+    return user.is_authenticated and user.role in {Role.OFFICE, Role.ADMIN}
+
+
+def acting_unit(user: User) -> Organisation | None:
+    """The organisation a user reports and answers for (a unit's staff, or the office for the PBoC)."""
+    if user.is_authenticated and user.role in ACTING_ROLES and user.organisation_id:
+        return user.organisation
+    return None
+
+
+def _ancestor_ids(org: Organisation) -> list[int]:
+    """An outlet's staff are covered by their branch's assignments: the ids on its materialised path."""
+    ids = [int(part) for part in org.path.strip("/").split("/") if part.isdigit()]
+    return ids or [org.pk]
+
+
+def assignments_for(user: User) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if is_office(user):
+        return qs
+    org = acting_unit(user)
+    if org is None:
+        return qs.none()
+    if user.role == Role.MEMBER_UNIT:
+        return qs.filter(unit__organisation_id=org.pk)
+    return qs.filter(
+        Q(unit__organisation_id__in=_ancestor_ids(org)) | Q(unit__type=PlanUnit.Type.ALL_INSTITUTIONS)
+    )
+
+
+def plans_for(user: User) -> QuerySet[Plan]:
+    if is_office(user):
+        return Plan.objects.all()
+    if acting_unit(user) is None:
+        return Plan.objects.none()
+    return Plan.objects.filter(pk__in=assignments_for(user).values("task__plan_id"))
+
+
+def tasks_for(user: User) -> QuerySet[Task]:
+    qs = Task.objects.all()
+    if is_office(user):
+        return qs
+    if acting_unit(user) is None:
+        return qs.none()
+    return qs.filter(pk__in=assignments_for(user).values("task_id"))
+
+
+def access_task_by_id(user: User, pk) -> Task:
+    return get_or_404(tasks_for(user).select_related("plan", "section", "lead"), pk=pk)
+
+
+def milestones_for(user: User) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(task__in=tasks_for(user))
+
+
+def _own(qs: QuerySet, user: User, field: str = "unit_id") -> QuerySet:
+    if is_office(user):
+        return qs
+    org = acting_unit(user)
+    if org is None:
+        return qs.none()
+    return qs.filter(**{field: org.pk})
+
+
+def reports_for(user: User) -> QuerySet[ProgressReport]:
+    return _own(ProgressReport.objects.all(), user)
+
+
+def access_report_by_id(user: User, pk) -> ProgressReport:
+    return get_or_404(
+        reports_for(user).select_related("task", "task__plan", "unit", "submitted_by", "reviewed_by"), pk=pk
+    )
+
+
+def evidence_for(user: User) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(report__in=reports_for(user))
+
+
+def access_evidence_by_id(user: User, pk) -> Evidence:
+    return get_or_404(evidence_for(user), pk=pk)
+
+
+def notices_for(user: User) -> QuerySet[SupervisionNotice]:
+    return _own(SupervisionNotice.objects.all(), user)
+
+
+def access_notice_by_id(user: User, pk) -> SupervisionNotice:
+    return get_or_404(
+        notices_for(user).select_related("task", "unit", "issued_by", "responded_by", "bulletin"), pk=pk
+    )
+
+
+def delay_requests_for(user: User) -> QuerySet[DelayRequest]:
+    return _own(DelayRequest.objects.all(), user)
+
+
+def access_delay_request_by_id(user: User, pk) -> DelayRequest:
+    return get_or_404(delay_requests_for(user).select_related("task", "unit", "milestone"), pk=pk)
+
+
+def bulletins_for(user: User) -> QuerySet[Bulletin]:
+    qs = Bulletin.objects.all()
+    if is_office(user):
+        return qs
+    if acting_unit(user) is None:
+        return qs.none()
+    return qs.filter(status=Bulletin.Status.PUBLISHED)
+
+
+def access_bulletin_by_id(user: User, pk) -> Bulletin:
+    return get_or_404(bulletins_for(user).select_related("plan", "scheme"), pk=pk)
+
+
+def schemes_for(user: User) -> QuerySet[AssessmentScheme]:
+    """Scores are the office's working papers; units see the ranking only in a published 通报."""
+    if is_office(user):
+        return AssessmentScheme.objects.all()
+    return AssessmentScheme.objects.none()
+
+
+def access_scheme_by_id(user: User, pk) -> AssessmentScheme:
+    return get_or_404(schemes_for(user).select_related("plan"), pk=pk)
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user_id=user.pk)
+
+
+def access_notification_by_id(user: User, pk) -> Notification:
+    return get_or_404(notifications_for(user), pk=pk)
+
+
+def may_report_on(user: User, task: Task) -> bool:
+    """Units report on the tasks they are responsible for (an institution also under "各金融机构")."""
+    org = acting_unit(user)
+    if org is None:
+        return False
+    responsible = Q(unit__organisation_id=org.pk)
+    if user.role == Role.INSTITUTION:
+        responsible |= Q(unit__type=PlanUnit.Type.ALL_INSTITUTIONS)
+    return Assignment.objects.filter(responsible, task_id=task.pk).exists()

@@ -1,0 +1,112 @@
+"""Assessment scoring: facts per unit in, points per criterion, totals and ranks out.
+
+Plain Python (no Django), so the rules are tested and benchmarked alone. Points are Decimal with two
+places. A unit with nothing due under an automatic criterion gets full points for it: nothing was
+asked of it there, so nothing is deducted (无此项任务的不扣分).
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+REPORT_TIMELINESS = "report_timeliness"
+MILESTONES = "milestones"
+NOTICE_RESPONSE = "notice_response"
+AUTOMATIC = {REPORT_TIMELINESS, MILESTONES, NOTICE_RESPONSE}
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    key: int | str
+    kind: str
+    max_points: Decimal
+
+
+@dataclass
+class UnitFacts:
+    unit: int | str
+    name: str = ""
+    reports_due: int = 0
+    reports_on_time: int = 0
+    reports_late: int = 0
+    milestones_due: int = 0
+    milestones_met: int = 0
+    notices: int = 0
+    notices_on_time: int = 0
+
+
+@dataclass
+class CriterionScore:
+    points: Decimal
+    detail: dict
+
+
+@dataclass
+class UnitResult:
+    unit: int | str
+    name: str
+    scores: dict = field(default_factory=dict)  # criterion key → CriterionScore
+    total: Decimal = Decimal("0.00")
+    rank: int = 0
+
+
+def _share(max_points: Decimal, good: Decimal | int, total: int) -> Decimal:
+    if total <= 0:
+        return max_points.quantize(CENT)
+    return (max_points * Decimal(good) / Decimal(total)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def automatic_score(kind: str, max_points: Decimal, facts: UnitFacts) -> CriterionScore:
+    if kind == REPORT_TIMELINESS:
+        # A late report earns half of an on-time one; a missing report earns nothing.
+        earned = Decimal(facts.reports_on_time) + Decimal(facts.reports_late) / 2
+        detail = {
+            "应报": facts.reports_due,
+            "按时": facts.reports_on_time,
+            "逾期补报": facts.reports_late,
+            "未报": max(facts.reports_due - facts.reports_on_time - facts.reports_late, 0),
+        }
+        return CriterionScore(_share(max_points, earned, facts.reports_due), detail)
+    if kind == MILESTONES:
+        detail = {"到期里程碑": facts.milestones_due, "按期完成": facts.milestones_met}
+        return CriterionScore(_share(max_points, facts.milestones_met, facts.milestones_due), detail)
+    if kind == NOTICE_RESPONSE:
+        detail = {"督办事项": facts.notices, "按期办理": facts.notices_on_time}
+        return CriterionScore(_share(max_points, facts.notices_on_time, facts.notices), detail)
+    raise ValueError(f"not an automatic criterion: {kind}")
+
+
+def assess(
+    criteria: list[CriterionSpec],
+    facts: list[UnitFacts],
+    manual: dict[tuple, Decimal] | None = None,
+) -> list[UnitResult]:
+    """Score every unit on every criterion; rank by total, ties sharing a rank (1, 2, 2, 4).
+
+    `manual[(criterion key, unit)]` holds the office's points for manual criteria; a manual criterion
+    without points scores 0 until the office enters them.
+    """
+    manual = manual or {}
+    results = []
+    for f in facts:
+        result = UnitResult(unit=f.unit, name=f.name)
+        for c in criteria:
+            if c.kind in AUTOMATIC:
+                score = automatic_score(c.kind, c.max_points, f)
+            else:
+                points = manual.get((c.key, f.unit))
+                score = CriterionScore(
+                    Decimal("0.00") if points is None else min(Decimal(points), c.max_points).quantize(CENT),
+                    {"人工评分": points is not None},
+                )
+            result.scores[c.key] = score
+            result.total += score.points
+        result.total = result.total.quantize(CENT)
+        results.append(result)
+    results.sort(key=lambda r: (-r.total, r.name, str(r.unit)))
+    previous_total = None
+    for position, r in enumerate(results, start=1):
+        r.rank = results[position - 2].rank if previous_total == r.total else position
+        previous_total = r.total
+    return results

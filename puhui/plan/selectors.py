@@ -1,0 +1,534 @@
+"""Reads for the plan's pages, reminders and assessment. A handful of queries each, never one per row."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from puhui.core.models import Organisation, User
+from puhui.plan import access, engine
+from puhui.plan.models import (
+    AssessmentResult,
+    AssessmentScheme,
+    Assignment,
+    DelayRequest,
+    Milestone,
+    Plan,
+    PlanUnit,
+    ProgressReport,
+    SupervisionNotice,
+    Task,
+)
+from puhui.plan.workdays import Period, date_cn, period_containing, plan_periods
+
+OVERDUE_LOOKBACK_DAYS = 60
+AT_RISK_DAYS = 30
+AT_RISK_COMPLETION = 80
+
+
+def current_plan(user: User, pk=None) -> Plan | None:
+    plans = access.plans_for(user)
+    if pk:
+        return plans.filter(pk=pk).first()
+    return plans.order_by("-issued_on", "-pk").first()
+
+
+def plan_counts(plan: Plan) -> dict:
+    return {
+        "sections": plan.sections.count(),
+        "tasks": plan.tasks.count(),
+        "units": plan.units.count(),
+        "milestones": Milestone.objects.filter(task__plan=plan).count(),
+    }
+
+
+def obligations(plan: Plan) -> list[tuple[int, int]]:
+    """(task id, organisation id) for every unit that owes a progress report on a task each period."""
+    return list(
+        Assignment.objects.filter(
+            task__plan=plan, unit__type=PlanUnit.Type.ORGANISATION, unit__organisation__isnull=False
+        )
+        .order_by("task__number", "order")
+        .values_list("task_id", "unit__organisation_id")
+    )
+
+
+def assessed_unit_ids(plan: Plan) -> list[int]:
+    seen = []
+    for _task, org in obligations(plan):
+        if org not in seen:
+            seen.append(org)
+    return seen
+
+
+def assessed_units(plan: Plan) -> list[tuple[Organisation, str]]:
+    """The organisations assessed under the plan, in the plan's unit order, with the name the plan uses."""
+    ids = set(assessed_unit_ids(plan))
+    units = (
+        PlanUnit.objects.filter(plan=plan, organisation_id__in=ids)
+        .select_related("organisation")
+        .order_by("order")
+    )
+    return [(u.organisation, u.name) for u in units]
+
+
+def periods_until(plan: Plan, day: datetime.date) -> list[Period]:
+    return [p for p in plan_periods(plan) if p.start <= day]
+
+
+def default_period(plan: Plan, today: datetime.date | None = None) -> Period | None:
+    """The latest period whose report is already due, else the first one."""
+    today = today or timezone.localdate()
+    periods = plan_periods(plan)
+    due = [p for p in periods if p.due_on <= today]
+    if due:
+        return due[-1]
+    return periods[0] if periods else None
+
+
+# --------------------------------------------------------------------------------------------- board
+
+
+def board(plan: Plan, user: User, period: Period) -> dict:
+    """Tasks × units with the role each unit plays and the status of its current report for the period."""
+    tasks = list(access.tasks_for(user).filter(plan=plan).order_by("number"))
+    if access.is_office(user):
+        columns = assessed_units(plan)
+    else:
+        org = access.acting_unit(user)
+        columns = [(org, org.short_name or org.name)] if org else []
+    col_ids = [org.pk for org, _name in columns]
+    roles = {
+        (a["task_id"], a["unit__organisation_id"]): a["role"]
+        for a in Assignment.objects.filter(task__in=tasks, unit__organisation_id__in=col_ids).values(
+            "task_id", "unit__organisation_id", "role"
+        )
+    }
+    reports = {
+        (r.task_id, r.unit_id): r
+        for r in access.reports_for(user)
+        .filter(task__in=tasks, unit_id__in=col_ids, period=period.code, is_current=True)
+        .only(
+            "id", "task_id", "unit_id", "status", "completion", "review", "version", "submitted_at", "due_on"
+        )
+    }
+    today = timezone.localdate()
+    rows = []
+    for task in tasks:
+        cells = []
+        for org, _name in columns:
+            role = roles.get((task.pk, org.pk))
+            report = reports.get((task.pk, org.pk))
+            if role is None:
+                cells.append({"role": None})
+                continue
+            if report is not None:
+                css = {
+                    ProgressReport.Status.DONE: "done",
+                    ProgressReport.Status.IN_PROGRESS: "progress",
+                    ProgressReport.Status.DELAYED: "delayed",
+                    ProgressReport.Status.NOT_STARTED: "notstarted",
+                }[report.status]
+                if report.review == ProgressReport.Review.RETURNED:
+                    css = "returned"
+            else:
+                css = "overdue" if period.due_on < today else "missing"
+            cells.append({"role": role, "report": report, "css": css})
+        rows.append({"task": task, "cells": cells})
+    return {"columns": columns, "rows": rows, "period": period}
+
+
+def task_table(plan: Plan, user: User, period: Period, board_data: dict) -> list[dict]:
+    """Rows of the exported task table, in the board's task order and scope."""
+    tasks = {
+        t.pk: t
+        for t in access.tasks_for(user)
+        .filter(plan=plan)
+        .select_related("lead")
+        .prefetch_related(
+            "items", "milestones", Prefetch("assignments", queryset=Assignment.objects.select_related("unit"))
+        )
+    }
+    notice_counts = {}
+    for n in access.notices_for(user).filter(plan=plan).values_list("task_id", flat=True):
+        notice_counts[n] = notice_counts.get(n, 0) + 1
+    delays = delay_counts_by_task(plan) if access.is_office(user) else {}
+    leads_report = {}
+    for r in access.reports_for(user).filter(task__plan=plan, period=period.code, is_current=True):
+        if r.task_id in tasks and r.unit_id == tasks[r.task_id].lead.organisation_id:
+            leads_report[r.task_id] = r
+    rows = []
+    for row in board_data["rows"]:
+        t = tasks[row["task"].pk]
+        report = leads_report.get(t.pk)
+        d = delays.get(t.pk, {})
+        rows.append(
+            {
+                "cells": [
+                    t.number,
+                    t.title,
+                    "\n".join(f"{i.seq}. {i.target}" for i in t.items.all()),
+                    t.lead.name,
+                    "、".join(
+                        a.unit.name for a in t.assignments.all() if a.role == Assignment.Role.COOPERATING
+                    ),
+                    "\n".join(f"{m.text}（{m.due_on}）" for m in t.milestones.all()),
+                    report.get_status_display() if report else "",
+                    report.completion if report else None,
+                    notice_counts.get(t.pk, 0),
+                    f"{d.get('approved', 0)}/{d.get('total', 0)}" if access.is_office(user) else "",
+                ]
+            }
+        )
+    return rows
+
+
+# ------------------------------------------------------------------------------------ due / overdue
+
+
+def reports_missing(
+    plan: Plan,
+    *,
+    as_of: datetime.date,
+    horizon_days: int = 7,
+    lookback_days: int = OVERDUE_LOOKBACK_DAYS,
+    org_id=None,
+) -> list[dict]:
+    """Reports not yet submitted whose deadline is within the horizon, or passed within the look-back."""
+    periods = [
+        p
+        for p in plan_periods(plan)
+        if as_of - datetime.timedelta(days=lookback_days)
+        <= p.due_on
+        <= as_of + datetime.timedelta(days=horizon_days)
+        and p.end < as_of + datetime.timedelta(days=horizon_days)
+    ]
+    if not periods:
+        return []
+    pairs = obligations(plan)
+    if org_id is not None:
+        pairs = [(t, o) for t, o in pairs if o == org_id]
+    submitted = set(
+        ProgressReport.objects.filter(task__plan=plan, period__in=[p.code for p in periods]).values_list(
+            "task_id", "unit_id", "period"
+        )
+    )
+    tasks = {t.pk: t for t in Task.objects.filter(plan=plan)}
+    missing = []
+    for p in periods:
+        for task_id, unit_id in pairs:
+            if (task_id, unit_id, p.code) not in submitted:
+                missing.append({"task": tasks[task_id], "unit_id": unit_id, "period": p, "due_on": p.due_on})
+    return missing
+
+
+def milestones_at_risk(plan: Plan, *, as_of: datetime.date, org_id=None) -> list[dict]:
+    """Open milestones past due, or due within 30 days while the unit's last report says < 80% or delayed."""
+    qs = (
+        Milestone.objects.filter(
+            task__plan=plan,
+            completed_on__isnull=True,
+            due_on__lte=as_of + datetime.timedelta(days=AT_RISK_DAYS),
+        )
+        .select_related("task", "unit")
+        .order_by("due_on")
+    )
+    if org_id is not None:
+        qs = qs.filter(unit__organisation_id=org_id)
+    milestones = list(qs)
+    latest = {}
+    if milestones:
+        for r in (
+            ProgressReport.objects.filter(task_id__in={m.task_id for m in milestones}, is_current=True)
+            .order_by("period")
+            .values("task_id", "unit_id", "completion", "status")
+        ):
+            latest[(r["task_id"], r["unit_id"])] = r
+    risks = []
+    for m in milestones:
+        if m.due_on < as_of:
+            risks.append({"milestone": m, "overdue": True, "why": "已过完成日期，尚未完成。"})
+            continue
+        last = latest.get((m.task_id, m.unit.organisation_id))
+        if last is None:
+            risks.append({"milestone": m, "overdue": False, "why": "尚无进度报告。"})
+        elif last["status"] == ProgressReport.Status.DELAYED or last["completion"] < AT_RISK_COMPLETION:
+            risks.append(
+                {"milestone": m, "overdue": False, "why": f"最近一期报告完成进度 {last['completion']}%。"}
+            )
+    return risks
+
+
+def overdue(plan: Plan, user: User, *, as_of: datetime.date) -> dict:
+    org_id = None if access.is_office(user) else getattr(access.acting_unit(user), "pk", -1)
+    reports = reports_missing(plan, as_of=as_of, horizon_days=0, lookback_days=3660, org_id=org_id)
+    reports = [r for r in reports if r["due_on"] < as_of]
+    names = dict(
+        Organisation.objects.filter(pk__in={r["unit_id"] for r in reports}).values_list("pk", "short_name")
+    )
+    full = dict(Organisation.objects.filter(pk__in={r["unit_id"] for r in reports}).values_list("pk", "name"))
+    for r in reports:
+        r["unit_name"] = names.get(r["unit_id"]) or full.get(r["unit_id"])
+        r["days"] = (as_of - r["due_on"]).days
+    notices = access.notices_for(user).filter(
+        plan=plan, status=SupervisionNotice.Status.OPEN, deadline__lt=as_of
+    )
+    milestones = Milestone.objects.filter(task__plan=plan, completed_on__isnull=True, due_on__lt=as_of)
+    if org_id is not None:
+        milestones = milestones.filter(unit__organisation_id=org_id)
+    return {
+        "reports": sorted(reports, key=lambda r: (r["due_on"], r["task"].number)),
+        "notices": notices.select_related("task", "unit").order_by("deadline"),
+        "milestones": milestones.select_related("task", "unit").order_by("due_on"),
+    }
+
+
+# ------------------------------------------------------------------------------------------ my tasks
+
+
+def unit_agenda(plan: Plan, user: User, *, as_of: datetime.date) -> dict:
+    """What a unit has on its plate: its tasks, reports to write or rewrite, open notices, milestones."""
+    org = access.acting_unit(user)
+    tasks = list(
+        access.tasks_for(user)
+        .filter(plan=plan)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(unit__organisation_id=getattr(org, "pk", None)),
+                to_attr="mine",
+            )
+        )
+        .order_by("number")
+    )
+    latest = {}
+    for r in access.reports_for(user).filter(task__plan=plan, is_current=True).order_by("period"):
+        latest[r.task_id] = r
+    for t in tasks:
+        t.my_role = t.mine[0].get_role_display() if t.mine else "各金融机构"
+        t.latest = latest.get(t.pk)
+    missing = reports_missing(
+        plan, as_of=as_of, horizon_days=30, lookback_days=3660, org_id=getattr(org, "pk", -1)
+    )
+    returned = access.reports_for(user).filter(
+        task__plan=plan, is_current=True, review=ProgressReport.Review.RETURNED
+    )
+    return {
+        "tasks": tasks,
+        "missing": missing,
+        "returned": returned.select_related("task"),
+        "notices": access.notices_for(user)
+        .filter(plan=plan, status=SupervisionNotice.Status.OPEN)
+        .select_related("task")
+        .order_by("deadline"),
+        "milestones": Milestone.objects.filter(
+            task__plan=plan, unit__organisation_id=getattr(org, "pk", -1), completed_on__isnull=True
+        )
+        .select_related("task")
+        .order_by("due_on"),
+        "delays": access.delay_requests_for(user)
+        .filter(task__plan=plan)
+        .select_related("task", "milestone")[:20],
+    }
+
+
+# -------------------------------------------------------------------------------------------- task page
+
+
+def task_page(task: Task, user: User) -> dict:
+    assignments = list(task.assignments.select_related("unit", "unit__organisation"))
+    items = list(task.items.select_related("lead").prefetch_related("units"))
+    milestones = list(task.milestones.select_related("unit", "item"))
+    reports = list(
+        access.reports_for(user)
+        .filter(task=task)
+        .select_related("unit", "submitted_by", "reviewed_by")
+        .prefetch_related("evidence")
+        .order_by("-period", "unit_id", "-version")
+    )
+    notices = list(access.notices_for(user).filter(task=task).select_related("unit").order_by("-issued_on"))
+    delays = list(access.delay_requests_for(user).filter(task=task).select_related("unit", "milestone"))
+    history = []
+    for r in reports:
+        history.append(
+            (r.submitted_at, f"{r.unit.short_name or r.unit.name} 报送 {r.period} 第{r.version}版", r)
+        )
+        if r.reviewed_at:
+            history.append((r.reviewed_at, f"办公室{r.get_review_display()} {r.period} 第{r.version}版", r))
+    tz = timezone.get_current_timezone()
+    for n in notices:
+        history.append(
+            (datetime.datetime.combine(n.issued_on, datetime.time(9), tz), f"签发督办单 {n.number}", n)
+        )
+        if n.responded_at:
+            history.append((n.responded_at, f"{n.unit.short_name or n.unit.name} 回复督办单 {n.number}", n))
+    for d in delays:
+        history.append(
+            (d.requested_at, f"{d.unit.short_name or d.unit.name} 申请延期至 {d.requested_due}", d)
+        )
+        if d.decided_at:
+            history.append((d.decided_at, f"办公室{d.get_status_display()}延期申请", d))
+    history.sort(key=lambda e: e[0], reverse=True)
+    delay_counts = DelayRequest.objects.filter(task=task).aggregate(
+        total=Count("pk"), approved=Count("pk", filter=Q(status=DelayRequest.Status.APPROVED))
+    )
+    return {
+        "assignments": assignments,
+        "items": items,
+        "milestones": milestones,
+        "reports": reports,
+        "notices": notices,
+        "delays": delays,
+        "history": history[:100],
+        "delay_counts": delay_counts,
+    }
+
+
+def delay_counts_by_task(plan: Plan) -> dict[int, dict]:
+    rows = (
+        DelayRequest.objects.filter(task__plan=plan)
+        .values("task_id")
+        .annotate(total=Count("pk"), approved=Count("pk", filter=Q(status=DelayRequest.Status.APPROVED)))
+    )
+    return {r["task_id"]: r for r in rows}
+
+
+# -------------------------------------------------------------------------------------------- timeline
+
+
+def timeline(plan: Plan, user: User) -> list[dict]:
+    milestones = (
+        access.milestones_for(user)
+        .filter(task__plan=plan)
+        .select_related("task", "unit")
+        .order_by("due_on", "task__number")
+    )
+    today = timezone.localdate()
+    rows = []
+    for m in milestones:
+        if m.completed_on:
+            state = "met" if m.completed_on <= m.due_on else "late"
+        else:
+            state = "overdue" if m.due_on < today else "open"
+        rows.append({"m": m, "state": state})
+    return rows
+
+
+# ------------------------------------------------------------------------------------------ assessment
+
+
+def assessment_facts(scheme: AssessmentScheme, *, as_of: datetime.date) -> list[engine.UnitFacts]:
+    """Per assessed unit: reports due in the window and how they came, milestones due and met, notices answered."""
+    plan = scheme.plan
+    start, end = scheme.period_start, min(scheme.period_end, as_of)
+    units = assessed_units(plan)
+    facts = {org.pk: engine.UnitFacts(unit=org.pk, name=name) for org, name in units}
+    periods = [p for p in plan_periods(plan) if start <= p.due_on <= end]
+    pairs = obligations(plan)
+    for _p in periods:
+        for _task, org in pairs:
+            facts[org].reports_due += 1
+    first_versions = ProgressReport.objects.filter(
+        task__plan=plan, version=1, period__in=[p.code for p in periods]
+    ).values_list("task_id", "unit_id", "submitted_at", "due_on")
+    owed = set(pairs)
+    for task_id, unit_id, submitted_at, due_on in first_versions:
+        if (task_id, unit_id) not in owed or unit_id not in facts:
+            continue
+        if timezone.localdate(submitted_at) <= due_on:
+            facts[unit_id].reports_on_time += 1
+        elif timezone.localdate(submitted_at) <= end:
+            facts[unit_id].reports_late += 1
+    for unit_org, due_on, completed_on in Milestone.objects.filter(
+        task__plan=plan, due_on__gte=start, due_on__lte=end, unit__organisation__isnull=False
+    ).values_list("unit__organisation_id", "due_on", "completed_on"):
+        if unit_org in facts:
+            facts[unit_org].milestones_due += 1
+            if completed_on is not None and completed_on <= due_on:
+                facts[unit_org].milestones_met += 1
+    for unit_id, deadline, responded_at in SupervisionNotice.objects.filter(
+        plan=plan, issued_on__gte=start, issued_on__lte=end
+    ).values_list("unit_id", "deadline", "responded_at"):
+        if unit_id in facts:
+            facts[unit_id].notices += 1
+            if responded_at is not None and timezone.localdate(responded_at) <= deadline:
+                facts[unit_id].notices_on_time += 1
+    return list(facts.values())
+
+
+def scheme_table(scheme: AssessmentScheme) -> dict:
+    """Scores as a units × criteria table, ordered by rank when computed."""
+    criteria = list(scheme.criteria.all())
+    results = {r.unit_id: r for r in AssessmentResult.objects.filter(scheme=scheme)}
+    scores = defaultdict(dict)
+    for s in scheme.scores.all():
+        scores[s.unit_id][s.criterion_id] = s
+    rows = []
+    for org, name in assessed_units(scheme.plan):
+        result = results.get(org.pk)
+        rows.append(
+            {
+                "unit": org,
+                "name": name,
+                "scores": [scores[org.pk].get(c.pk) for c in criteria],
+                "total": result.total if result else None,
+                "rank": result.rank if result else None,
+            }
+        )
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
+    return {"criteria": criteria, "rows": rows}
+
+
+def ranking(scheme: AssessmentScheme) -> list[AssessmentResult]:
+    return list(AssessmentResult.objects.filter(scheme=scheme).order_by("rank", "unit_name"))
+
+
+def _cn(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def bulletin_draft_body(
+    *, plan: Plan, scheme: AssessmentScheme | None, issued_on: datetime.date, overdue
+) -> str:
+    """A first draft the office edits: the plan, the assessment round, the ranking summary, overdue 督办."""
+    paragraphs = []
+    basis = f"根据《{plan.title}》（{plan.doc_number}）关于建立定期督办机制和专项评估制度的要求"
+    if scheme is not None:
+        results = ranking(scheme)
+        paragraphs.append(
+            f"{basis}，领导小组办公室对{_cn(scheme.period_start)}至{_cn(scheme.period_end)}"
+            f"各责任单位重点工作任务落实情况进行了考核。现将有关情况通报如下。"
+        )
+        if results:
+            top = "、".join(r.unit_name for r in results if r.rank <= 3)
+            paragraphs.append(
+                f"一、考核结果。本次共考核 {len(results)} 个责任单位，考核项目包括进度报送及时性、里程碑完成情况、"
+                f"督办事项按期办理和工作质量。{top}等单位名列前茅，得分及排名见附表。"
+            )
+    else:
+        paragraphs.append(f"{basis}，现将示范区建设任务推进情况通报如下。")
+    if overdue:
+        listed = "；".join(
+            f"{n.number}（{n.unit.short_name or n.unit.name}，{n.task.number}.{n.task.title}，办理期限{_cn(n.deadline)}）"
+            for n in overdue
+        )
+        paragraphs.append(
+            f"二、逾期未办结督办事项。截至{date_cn(issued_on)}，以下督办事项逾期未办结：{listed}。"
+        )
+    else:
+        paragraphs.append(f"二、督办事项办理情况。截至{date_cn(issued_on)}，无逾期未办结的督办事项。")
+    paragraphs.append(
+        "三、下一步要求。各责任单位要对照任务分解表，按期报送工作进展，按时办理督办事项，"
+        "确保示范区建设各项任务按时保质完成。"
+    )
+    return "\n".join(paragraphs)
+
+
+def period_of(plan: Plan, day: datetime.date) -> Period:
+    return period_containing(day, plan.report_frequency, plan.report_due_working_days)
+
+
+def unread_notification_count(user: User) -> int:
+    """For the navigation badge."""
+    return access.notifications_for(user).filter(read_at__isnull=True).count()
