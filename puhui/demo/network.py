@@ -1,0 +1,311 @@
+"""Organisations and the service network as pure data: the leading group's 27 units, the banks
+the plan names plus 工行/中行/建行 (head office → county branch → outlets), insurers, a guarantee
+company, a microcredit company, 助农取款服务点 and self-service terminals.
+
+Specs are plain dicts keyed by a stable `key`; `build.py` turns them into rows.
+"""
+
+import csv
+import datetime
+from dataclasses import dataclass
+
+import numpy as np
+
+from puhui.demo import ids
+from puhui.demo.county import STREAM_NETWORK, CountyPlan, Village, rng_for
+from puhui.demo.names import DATA, village_parts
+
+# USCC counters for organisations start far above any firm counter, so the codes never meet.
+ORG_COUNTER_START = 500_000_000
+
+
+@dataclass(frozen=True)
+class Institution:
+    """A row of data/institutions.csv: the county branch, its head office and its outlets."""
+
+    key: str  # short code: ABC, RCB …; also in usernames (bank_abc)
+    kind: str
+    head: str  # head office (level head); "" when the county unit stands alone
+    head_kind: str
+    name: str  # county branch (level branch)
+    short_name: str
+    plan_alias: str
+    outlets: int  # at scale 1
+    outlet_pattern: str  # {place}: the town seat, community or village
+    reach: (
+        str  # "towns": an outlet in every town first; "seat": mostly the county seat; "fixed": never scaled
+    )
+    has_sannong_division: bool
+    is_county_legal_person: bool
+    is_new_rural_institution: bool
+    terminals: bool
+
+
+def _institutions() -> tuple[Institution, ...]:
+    with open(DATA / "institutions.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for r in rows:
+        flags = set(r.pop("flags").split("|"))
+        out.append(
+            Institution(
+                **{**r, "outlets": int(r["outlets"]), "terminals": r["terminals"] == "1"},
+                has_sannong_division="sannong" in flags,
+                is_county_legal_person="county_legal_person" in flags,
+                is_new_rural_institution="new_rural" in flags,
+            )
+        )
+    return tuple(out)
+
+
+INSTITUTIONS = _institutions()
+BANK_KEYS = ("ADBC", "ABC", "PSBC", "RCB", "BSVB", "ICBC", "BOC", "CCB")
+# Who runs the 助农取款服务点: mostly the rural commercial bank, the postal bank and ABC.
+SERVICE_POINT_BANKS = {"RCB": 0.50, "ABC": 0.22, "PSBC": 0.22, "BSVB": 0.06}
+SERVICE_POINT_SHORT = {"RCB": "农商银行", "ABC": "农业银行", "PSBC": "邮储银行", "BSVB": "博商村镇银行"}
+SERVICE_POINTS_AT_SCALE_1 = 560
+
+
+def leading_group() -> list[dict]:
+    with open(DATA / "leading-group.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _place(v: Village) -> str:
+    if v.is_seat:
+        return v.name.removesuffix("社区")
+    return v.name.removesuffix("社区").removesuffix("村")
+
+
+def _date(rng: np.random.Generator, first_year: int, last_year: int) -> datetime.date:
+    start = datetime.date(first_year, 1, 1).toordinal()
+    end = datetime.date(last_year, 12, 31).toordinal()
+    return datetime.date.fromordinal(int(rng.integers(start, end + 1)))
+
+
+def _outlet_places(inst: Institution, n: int, plan: CountyPlan, rng: np.random.Generator) -> list[Village]:
+    """Where a bank's outlets stand: the county seat's communities first (and every town's seat
+    for banks that reach all towns), then larger villages."""
+    seats = [v for v in plan.villages if v.is_seat]
+    street_comm = [v for v in plan.villages if v.kind == "community" and plan.towns[v.town].is_street]
+    street_comm = [street_comm[i] for i in rng.permutation(len(street_comm))]
+    big_seats = sorted(seats, key=lambda v: -plan.towns[v.town].households)
+    if inst.reach == "towns":
+        first = street_comm[:2] + [seats[i] for i in rng.permutation(len(seats))]
+        order = first + street_comm[2:]
+    else:
+        order = street_comm[: max(1, int(round(n * 0.6)))] + big_seats + street_comm
+    out, used = [], set()
+    for v in order:
+        if len(out) >= n:
+            break
+        if v.code not in used:
+            used.add(v.code)
+            out.append(v)
+    villages = [v for v in plan.villages if v.kind == "village"]
+    weights = np.array([1.0 + v.households for v in villages])
+    while len(out) < n:  # large scales: more outlets than seats and communities
+        out.append(villages[int(rng.choice(len(villages), p=weights / weights.sum()))])
+    return out
+
+
+def plan_network(plan: CountyPlan) -> dict:
+    """Organisations (ordered so that a parent always comes before its children), service points
+    and terminals, as dicts. Outlets, service points and terminals scale with the plan's scale."""
+    rng = rng_for(plan.seed, STREAM_NETWORK)
+    roads = village_parts()["road"]
+    seat_comms = [v for v in plan.villages if v.kind == "community" and plan.towns[v.town].is_street]
+    orgs: list[dict] = []
+    counter = ORG_COUNTER_START
+
+    def uscc(head: str, prefix: str = "MA") -> str:
+        nonlocal counter
+        counter += 1
+        return ids.usccs(head, [counter], prefix=prefix)[0]
+
+    def address(v: Village) -> str:
+        town = plan.towns[v.town]
+        if v.kind == "community":
+            return f"山东省淄博市沂源县{town.name}{rng.choice(roads)}{int(rng.integers(1, 300))}号"
+        return f"山东省淄博市沂源县{town.name}{v.name}"
+
+    for row in leading_group():
+        v = seat_comms[int(rng.integers(len(seat_comms)))]
+        prefix = {"11": "00", "12": "MB", "13": "MC"}[row["uscc_type"]]
+        orgs.append(
+            dict(
+                key=row["key"].upper(),
+                parent=None,
+                code=f"YY-{row['key'].upper()}",
+                name=row["name"],
+                short_name=row["short_name"],
+                plan_alias=row["plan_alias"],
+                kind=row["kind"],
+                level="branch",
+                uscc=uscc(row["uscc_type"] + "370323", prefix),
+                division=v.code,
+                address=address(v),
+                is_leading_group_member=True,
+            )
+        )
+    outlets_by_bank: dict[str, list[dict]] = {}
+    for inst in INSTITUTIONS:
+        if inst.head:
+            orgs.append(
+                dict(
+                    key=f"{inst.key}-HQ",
+                    parent=None,
+                    code=inst.key,
+                    name=inst.head,
+                    short_name=inst.head.removesuffix("股份有限公司"),
+                    kind=inst.head_kind,
+                    level="head",
+                )
+            )
+        seat = seat_comms[int(rng.integers(len(seat_comms)))]
+        opened = _date(rng, 1985, 2005) if not inst.is_new_rural_institution else _date(rng, 2010, 2012)
+        orgs.append(
+            dict(
+                key=inst.key,
+                parent=f"{inst.key}-HQ" if inst.head else None,
+                code=f"{inst.key}-YY",
+                name=inst.name,
+                short_name=inst.short_name,
+                plan_alias=inst.plan_alias,
+                kind=inst.kind,
+                level="branch",
+                uscc=uscc("91370323"),
+                division=seat.code,
+                address=address(seat),
+                opened_on=opened,
+                has_sannong_division=inst.has_sannong_division,
+                is_county_legal_person=inst.is_county_legal_person,
+                is_new_rural_institution=inst.is_new_rural_institution,
+            )
+        )
+        scaled = max(1 if inst.outlets else 0, round(inst.outlets * plan.scale))
+        n = inst.outlets if inst.reach == "fixed" else scaled
+        outlets = []
+        names_seen: set[str] = set()
+        for i, v in enumerate(_outlet_places(inst, n, plan, rng)):
+            name = inst.outlet_pattern.format(place=_place(v))
+            if name in names_seen:  # a second outlet in the same place (large scales)
+                name = name.removesuffix("支行").removesuffix("营业所") + f"第{i + 1}分理处"
+            names_seen.add(name)
+            outlets.append(
+                dict(
+                    key=f"{inst.key}-{i + 1:03d}",
+                    parent=inst.key,
+                    code=f"{inst.key}-YY-{i + 1:03d}",
+                    name=name,
+                    short_name="",
+                    kind=inst.kind,
+                    level="outlet",
+                    uscc=uscc("91370323"),
+                    division=v.code,
+                    address=address(v),
+                    opened_on=max(opened, _date(rng, 1990, 2020)),
+                )
+            )
+        outlets_by_bank[inst.key] = outlets
+        orgs.extend(outlets)
+
+    # Service points: one in most villages, more at larger scales.
+    villages = [v for v in plan.villages if v.kind == "village"]
+    n_points = round(SERVICE_POINTS_AT_SCALE_1 * plan.scale)
+    order = list(rng.permutation(len(villages)))
+    while len(order) < n_points:
+        order += list(rng.permutation(len(villages)))
+    banks = list(SERVICE_POINT_BANKS)
+    p_bank = np.array(list(SERVICE_POINT_BANKS.values()))
+    points = []
+    per_village: dict[str, int] = {}
+    for idx in order[:n_points]:
+        v = villages[idx]
+        per_village[v.code] = per_village.get(v.code, 0) + 1
+        bank = banks[int(rng.choice(len(banks), p=p_bank))]
+        station = bool(rng.random() < 0.22)
+        functions = ["withdrawal"]
+        for fn, p in (
+            ("transfer", 0.85),
+            ("remittance", 0.5),
+            ("bill_payment", 0.6),
+            ("cross_bank", 0.35),
+            ("education", 0.7),
+            ("anti_counterfeit", 0.5),
+        ):
+            if station or rng.random() < p:
+                functions.append(fn)
+        if station:
+            functions += ["dispute", "ecommerce", "credit_info"]
+        k = per_village[v.code]
+        suffix = "普惠金融服务站" if station else "助农取款服务点"
+        points.append(
+            dict(
+                code=f"SP{v.code}{k:02d}",
+                name=f"{v.name}{SERVICE_POINT_SHORT[bank]}{suffix}" + (f"（{k}）" if k > 1 else ""),
+                bank=bank,
+                village=v.code,
+                functions=functions,
+                is_station=station,
+                opened_on=_date(rng, 2009, 2020),
+            )
+        )
+
+    # Terminals: ATMs, deposit machines and kiosks at bank outlets; a rural terminal (and some POS)
+    # at each service point.
+    terminals = []
+    serial: dict[str, int] = {}
+
+    def terminal(bank: str, kind: str, village: str, bill: bool, outlet=None, point=None, since=None):
+        serial[bank] = serial.get(bank, 0) + 1
+        terminals.append(
+            dict(
+                code=f"{bank}-T{serial[bank]:05d}",
+                kind=kind,
+                bank=bank,
+                outlet=outlet,
+                service_point=point,
+                village=village,
+                bill_payment=bill,
+                installed_on=max(since or datetime.date(2008, 1, 1), _date(rng, 2008, 2020)),
+            )
+        )
+
+    for inst in INSTITUTIONS:
+        if not inst.terminals:
+            continue
+        for o in outlets_by_bank[inst.key]:
+            for _ in range(int(rng.integers(1, 3))):
+                terminal(inst.key, "atm", o["division"], False, outlet=o["key"], since=o["opened_on"])
+            for _ in range(int(rng.integers(0, 3))):
+                terminal(
+                    inst.key,
+                    "crs",
+                    o["division"],
+                    bool(rng.random() < 0.2),
+                    outlet=o["key"],
+                    since=o["opened_on"],
+                )
+            if rng.random() < 0.6:
+                terminal(
+                    inst.key,
+                    "kiosk",
+                    o["division"],
+                    bool(rng.random() < 0.9),
+                    outlet=o["key"],
+                    since=o["opened_on"],
+                )
+    for sp in points:
+        bill = "bill_payment" in sp["functions"]
+        terminal(sp["bank"], "rural", sp["village"], bill, point=sp["code"], since=sp["opened_on"])
+        if rng.random() < 0.3:
+            terminal(
+                sp["bank"],
+                "pos",
+                sp["village"],
+                bill and bool(rng.random() < 0.5),
+                point=sp["code"],
+                since=sp["opened_on"],
+            )
+    return {"organisations": orgs, "service_points": points, "terminals": terminals}
