@@ -330,3 +330,8 @@ def _generate(*, rng, actor, start, end) -> dict:
         approved_delays=DelayRequest.objects.filter(task__plan=plan, status="approved").count(),
     )
     return counts
+
+
+def build(ctx) -> dict:
+    """Hook called by `puhui demo` once the county, its units and users exist."""
+    return plan_demo(rng=ctx.random(6), actor=ctx.users["office"])

@@ -17,6 +17,7 @@ def test_office_logs_in_and_sees_the_dashboard_with_map(page, mapped_county, use
     page.wait_for_selector("#county-map[data-ready='1'] canvas")
     assert "领导小组办公室" in page.inner_text("[data-testid=whoami]")
 
+    page.click("nav >> text=名录")
     page.click("nav >> text=机构与网点")
     assert "中国农业银行沂源县支行" in page.inner_text("main")
 
@@ -39,6 +40,7 @@ def test_dashboard_works_on_a_phone(browser, live_server, mapped_county, users):
     # The menu collapses behind the toggler on a narrow screen.
     assert not page.is_visible("nav >> text=行政区划")
     page.click(".navbar-toggler")
+    page.click("nav >> text=名录")
     page.click("nav >> text=行政区划")
     assert "历山1村" in page.inner_text("main")
     context.close()

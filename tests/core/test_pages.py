@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from puhui.core.context_processors import NAVIGATION
+from puhui.core.context_processors import entries
 
 
 def test_every_navigation_entry_resolves():
-    for _label, name, _roles in NAVIGATION:
+    for _label, name, _roles in entries():
         reverse(name)
 
 

@@ -20,6 +20,7 @@ def test_town_official_filters_and_unmasks(page, live_county, users):
 
     log_in(page, "lishan", PASSWORD)
     page.wait_for_url("**/")
+    page.click("nav >> text=名录")
     page.click("nav >> text=农户名录")
     table = page.locator("[data-testid=household-table]")
     assert "H0" in table.inner_text() and "H1" in table.inner_text()
