@@ -36,7 +36,7 @@ chromium:
 
 demo: setup
 	$(BIN)/puhui migrate --noinput -v 0
-	$(BIN)/puhui demo --scale $(SCALE) --if-empty
+	$(BIN)/puhui demo --scale $(SCALE) --if-empty --url http://$(HOST):$(PORT)/
 	$(BIN)/puhui runserver $(HOST):$(PORT) --noreload
 
 test: setup chromium

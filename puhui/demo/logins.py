@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-LOGIN_URL = "http://127.0.0.1:8000/"
 FILE_NAME = "demo-logins.txt"
 # No look-alikes (0/O, 1/l/I) so that a password read off the screen types right first time.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -56,7 +55,7 @@ def format_table(logins: list[Login], header: str) -> str:
     titles = ("用户名", "角色", "机构/镇（街道）", "密码")
     rows = [titles] + [(x.username, x.role, x.where, x.password) for x in logins]
     widths = [max(_width(r[i]) for r in rows) + 2 for i in range(4)]
-    lines = [header, f"登录地址：{LOGIN_URL}", ""]
+    lines = [header, ""]
     for r in rows:
         lines.append("".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip())
     return "\n".join(lines) + "\n"

@@ -218,9 +218,10 @@ def test_dashboard_map_has_every_town(in_demo, client):
 def test_if_empty_leaves_a_populated_database_alone(in_demo):
     before = counts_in_database()
     out = io.StringIO()
-    call_command("demo", "--if-empty", scale=0.02, stdout=out)
+    call_command("demo", "--if-empty", scale=0.02, url="http://127.0.0.1:8011/", stdout=out)
     assert counts_in_database() == before
     assert "演示县已存在" in out.getvalue()
+    assert "登录地址：http://127.0.0.1:8011/" in out.getvalue()
     assert _printed_logins(out.getvalue()) == _printed_logins(in_demo["output"])
 
 

@@ -24,8 +24,11 @@ class Command(BaseCommand):
             action="store_true",
             help="数据库中已有演示县时不做任何修改，只再次显示已保存的登录信息",
         )
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="打印的登录地址（默认 http://127.0.0.1:8000/）"
+        )
 
-    def handle(self, *args, scale: float, seed: int, if_empty: bool, **options):
+    def handle(self, *args, scale: float, seed: int, if_empty: bool, url: str, **options):
         if not 0 < scale <= MAX_SCALE:
             raise CommandError(f"--scale 应大于 0 且不超过 {MAX_SCALE:g}")
         if if_empty and county_exists():
@@ -35,6 +38,7 @@ class Command(BaseCommand):
                 self.stdout.write(path.read_text(encoding="utf-8"))
             else:
                 self.stdout.write(f"未找到已保存的登录信息（{path}）。")
+            self.stdout.write(f"登录地址：{url}")
             return
         try:
             result = build_demo(scale=scale, seed=seed, progress=self.stdout.write)
@@ -44,3 +48,4 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(result.table)
         self.stdout.write(f"以上账号密码已保存到 {path}（仅本人可读）。用时 {result.seconds:.1f} 秒。")
+        self.stdout.write(f"登录地址：{url}")
