@@ -45,8 +45,8 @@ def access_organisation_by_id(user: User, pk) -> Organisation:
     return get_or_404(organisations_for(user), pk=pk)
 
 
-def service_points_for(user: User) -> QuerySet[ServicePoint]:
-    qs = ServicePoint.objects.all()
+def _bank_network_for(user: User, qs: QuerySet, *, agents: bool) -> QuerySet:
+    """Service points and terminals: a bank's own, a town's located there, (points only) an agent's villages."""
     if not user.is_authenticated:
         return qs.none()
     if user.role in COUNTY_WIDE:
@@ -55,22 +55,17 @@ def service_points_for(user: User) -> QuerySet[ServicePoint]:
         return qs.filter(bank__path__startswith=user.organisation.path)
     if user.role == Role.TOWN and user.town_id:
         return qs.filter(village__parent_id=user.town_id)
-    if user.role == Role.AGENT:
+    if agents and user.role == Role.AGENT:
         return qs.filter(village__in=user.villages.all())
     return qs.none()
 
 
+def service_points_for(user: User) -> QuerySet[ServicePoint]:
+    return _bank_network_for(user, ServicePoint.objects.all(), agents=True)
+
+
 def terminals_for(user: User) -> QuerySet[Terminal]:
-    qs = Terminal.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    if user.role in COUNTY_WIDE:
-        return qs
-    if user.role == Role.INSTITUTION and user.organisation_id:
-        return qs.filter(bank__path__startswith=user.organisation.path)
-    if user.role == Role.TOWN and user.town_id:
-        return qs.filter(village__parent_id=user.town_id)
-    return qs.none()
+    return _bank_network_for(user, Terminal.objects.all(), agents=False)
 
 
 def audit_logs_for(user: User) -> QuerySet[AuditLog]:
