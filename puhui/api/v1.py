@@ -130,6 +130,7 @@ api = PuhuiAPI(
 install_error_handlers(api)
 api.add_decorator(idempotent, mode="view")
 api.add_router("", core_router)
+api.add_router("/plan", "puhui.plan.api.router")
 
 
 def _json_errors(view):

@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from puhui.core.access import get_or_404
 from puhui.core.models import Organisation, User
 from puhui.plan import access, engine
 from puhui.plan.models import (
@@ -19,6 +20,7 @@ from puhui.plan.models import (
     ProgressReport,
     SupervisionNotice,
     Task,
+    TaskItem,
 )
 from puhui.plan.workdays import Period, date_cn, period_containing, plan_periods
 
@@ -532,3 +534,83 @@ def period_of(plan: Plan, day: datetime.date) -> Period:
 def unread_notification_count(user: User) -> int:
     """For the navigation badge."""
     return access.notifications_for(user).filter(read_at__isnull=True).count()
+
+
+# ------------------------------------------------------------------------------------------------ API
+
+
+def own_assignments(user: User):
+    """The assignments through which the user's own organisation takes part in tasks.
+
+    For a unit that is what makes a task visible to it; the office sees every task, and its own part
+    is the PBoC's assignments.
+    """
+    if not access.is_office(user):
+        return access.assignments_for(user)
+    org = access.acting_unit(user)
+    return Assignment.objects.filter(unit__organisation_id=getattr(org, "pk", None))
+
+
+def api_tasks(user: User, plan: Plan, *, role: str | None = None):
+    """Visible tasks of a plan with their units, targets and milestones: five queries for any page."""
+    qs = access.tasks_for(user).filter(plan=plan)
+    if role:
+        qs = qs.filter(pk__in=own_assignments(user).filter(role=role).values("task_id"))
+    return (
+        qs.select_related("section", "lead")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("order")),
+            Prefetch(
+                "assignments",
+                queryset=own_assignments(user).select_related("unit").order_by("order"),
+                to_attr="mine",
+            ),
+            Prefetch(
+                "items",
+                queryset=TaskItem.objects.select_related("lead")
+                .prefetch_related(Prefetch("units", queryset=PlanUnit.objects.order_by("order")))
+                .order_by("seq"),
+            ),
+            Prefetch("milestones", queryset=Milestone.objects.select_related("unit", "item").order_by("seq")),
+        )
+        .order_by("number")
+    )
+
+
+def api_reports(
+    user: User,
+    plan: Plan,
+    *,
+    task: int | None = None,
+    period: str | None = None,
+    status: str | None = None,
+    review: str | None = None,
+    unit_id: int | None = None,
+    all_versions: bool = False,
+):
+    """Progress reports the user may read (a unit: its own; the office: all), newest version only by default."""
+    qs = access.reports_for(user).filter(task__plan=plan)
+    if not all_versions:
+        qs = qs.filter(is_current=True)
+    if task is not None:
+        qs = qs.filter(task__number=task)
+    if period:
+        qs = qs.filter(period=period)
+    if status:
+        qs = qs.filter(status=status)
+    if review:
+        qs = qs.filter(review=review)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return _api_report_rows(qs).order_by("task__number", "period", "unit_id", "-version")
+
+
+def api_report(user: User, pk) -> ProgressReport:
+    """One report the user may read, any version; Http404 when missing or another unit's."""
+    return get_or_404(_api_report_rows(access.reports_for(user)), pk=pk)
+
+
+def _api_report_rows(qs):
+    return qs.select_related("task", "unit").prefetch_related(
+        Prefetch("milestones_done", queryset=Milestone.objects.only("id")), "evidence"
+    )

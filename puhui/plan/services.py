@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from puhui.api.access import acting_user
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.models import AuditLog, Organisation, User
 from puhui.plan import access, engine, loader, selectors
@@ -258,10 +259,12 @@ def notification_mark_read(*, actor, notification: Notification | None = None) -
 def _reporting_check(actor, task: Task, unit: Organisation):
     if actor is None:
         return
+    # An API token (TokenActor) is checked with its organisation's virtual user.
+    user = acting_user(actor)
     if (
-        access.acting_unit(actor) is None
-        or actor.organisation_id != unit.pk
-        or not access.may_report_on(actor, task)
+        access.acting_unit(user) is None
+        or user.organisation_id != unit.pk
+        or not access.may_report_on(user, task)
     ):
         raise PermissionDenied("只能为本单位负责的任务报送进度。")
 
@@ -284,6 +287,8 @@ def report_submit(
 ) -> ProgressReport:
     """Submit a period's report, or a new version after the office returned the last one."""
     _reporting_check(actor, task, unit)
+    # A report sent through the API has no staff member behind it; the audit log names the token.
+    submitter = actor if isinstance(actor, User) else None
     errors = {}
     p = period_by_code(task.plan, period)
     if p is None:
@@ -333,7 +338,7 @@ def report_submit(
         completion=completion,
         narrative=narrative.strip(),
         indicator_codes=(indicator_codes or "").strip() or None,
-        submitted_by=actor,
+        submitted_by=submitter,
         submitted_at=_now(submitted_at),
     )
     report.milestones_done.set(milestones)
@@ -357,7 +362,7 @@ def report_submit(
             content_type=f.content_type,
             size=len(f.content),
             sha256=f.sha256,
-            uploaded_by=actor,
+            uploaded_by=submitter,
         )
         evidence.file.save(f.name, ContentFile(f.content), save=False)
         evidence.save()
