@@ -1,4 +1,4 @@
-"""Dashboard latency at a given demo scale, served by gunicorn on 127.0.0.1 and loaded by bench/loadtest.py.
+"""Page latency (the dashboard, the plan board, …) at a given demo scale, served by gunicorn on 127.0.0.1 and loaded by bench/loadtest.py.
 
     .venv/bin/python bench/bench_dashboard.py --scale 10 [--database-url postgres://postgres@127.0.0.1:5432/puhui_bench]
 
@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--paths", default="/,/plan/", help="comma-separated pages to load")
     args = parser.parse_args()
 
     env = bench_env(args.scale, args.database_url)
@@ -101,16 +102,21 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         print(f"cores {os.cpu_count()}, gunicorn workers {args.workers}, concurrency {args.concurrency}")
-        print(f"{'dashboard as':32} {'ok':>5} {'err':>4} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-        for label, cookie in cookies.items():
-            url = f"http://127.0.0.1:{port}/"
-            run(url, requests=20, concurrency=2, headers={"Cookie": cookie})  # warm-up
-            r = run(url, requests=args.requests, concurrency=args.concurrency, headers={"Cookie": cookie})
-            print(
-                f"{label:32} {r['ok']:>5} {r['errors']:>4} {r['rps']:>7.1f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f}"
-            )
-            if r["errors"]:
-                print("   errors:", r["error_sample"])
+        print(f"{'page as role':40} {'ok':>5} {'err':>4} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+        for path in args.paths.split(","):
+            for label, cookie in cookies.items():
+                url = f"http://127.0.0.1:{port}{path}"
+                headers = {"Cookie": cookie}
+                warm = run(url, requests=20, concurrency=2, headers=headers)
+                if warm["ok"] == 0:
+                    continue  # a page this role may not open
+                r = run(url, requests=args.requests, concurrency=args.concurrency, headers=headers)
+                name = f"{path} as {label}"
+                print(
+                    f"{name:40} {r['ok']:>5} {r['errors']:>4} {r['rps']:>7.1f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f}"
+                )
+                if r["errors"]:
+                    print("   errors:", r["error_sample"])
     finally:
         server.terminate()
         server.wait()
