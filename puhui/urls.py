@@ -6,6 +6,7 @@ urlpatterns = [
     path("imports/", include("puhui.imports.urls")),
     path("jobs/", include("puhui.jobs.urls")),
     path("plan/", include("puhui.plan.urls")),
+    path("index/", include("puhui.index.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]

@@ -17,6 +17,7 @@ NAVIGATION = [
             ("我的任务", "plan_my_tasks", {Role.MEMBER_UNIT, Role.INSTITUTION, Role.OFFICE}),
         ],
     ),
+    ("普惠金融指数", [("普惠金融指数", "index:overview", STAFF | {Role.TOWN})]),
     (
         "名录",
         [

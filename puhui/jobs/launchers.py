@@ -31,6 +31,13 @@ LAUNCHERS = [
         task_path="puhui.registry.tasks.census_refresh_task",
         roles=OFFICE_ROLES,
     ),
+    Launcher(
+        name="index_build",
+        label="重新计算普惠金融指数（草稿）",
+        description="按当前指标体系重新计算各镇（街道）的年度和季度指数及排名区间，结果为草稿，审核后在指数页面发布。",
+        task_path="puhui.index.tasks.index_build_task",
+        roles=OFFICE_ROLES,
+    ),
 ]
 
 

@@ -1,0 +1,54 @@
+"""Who sees what of the county index.
+
+The index is public statistics of the demonstration zone: the office, administrators, member units and
+town officials see every town (a town official compares the own town with the others — that is the
+point of a ranking). Institutions see the county figures and the methodology only; village agents and
+the public see nothing here. Draft (unpublished) runs and recomputation are for the office and admins.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from puhui.core.models import User
+from puhui.index.models import IndexRun
+
+Role = User.Role
+TOWN_VIEW_ROLES = frozenset({Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT, Role.TOWN})
+COUNTY_VIEW_ROLES = TOWN_VIEW_ROLES | {Role.INSTITUTION}
+MANAGE_ROLES = frozenset({Role.OFFICE, Role.ADMIN})
+
+
+def can_view_county(user) -> bool:
+    return user.is_authenticated and user.role in COUNTY_VIEW_ROLES
+
+
+def can_view_towns(user) -> bool:
+    return user.is_authenticated and user.role in TOWN_VIEW_ROLES
+
+
+def can_manage(user) -> bool:
+    return user.is_authenticated and user.role in MANAGE_ROLES
+
+
+def require_county(user) -> None:
+    if not can_view_county(user):
+        raise Http404
+
+
+def require_towns(user) -> None:
+    if not can_view_towns(user):
+        raise Http404
+
+
+def runs_for(user) -> QuerySet[IndexRun]:
+    if not can_view_county(user):
+        return IndexRun.objects.none()
+    qs = IndexRun.objects.select_related("framework")
+    return qs if can_manage(user) else qs.filter(status=IndexRun.Status.PUBLISHED)
+
+
+def access_run_by_id(user, pk) -> IndexRun:
+    try:
+        return runs_for(user).get(pk=pk)
+    except (IndexRun.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,271 @@
+"""Reads for the index pages: every query is per run and period (a few hundred rows at most)."""
+
+from collections import defaultdict
+
+from django.http import Http404
+
+from puhui.core.models import Division
+from puhui.index import access, compute, sources
+from puhui.index.models import IndexFramework, IndexRankInterval, IndexRun, IndexScore
+from puhui.index.periods import title
+
+
+def current_run(user, frequency: str = "year", run_id=None) -> IndexRun | None:
+    if run_id:
+        return access.access_run_by_id(user, run_id)
+    qs = access.runs_for(user).filter(frequency=frequency)
+    return qs.filter(status=IndexRun.Status.PUBLISHED).order_by(
+        "-framework__version", "-published_at"
+    ).first() or (qs.order_by("-created_at", "-id").first() if access.can_manage(user) else None)
+
+
+def catalogue(spec: dict) -> dict:
+    """code → {name, level, pillar, unit, direction, source} for the index, pillars, indicators, context."""
+    top = spec.get("index", {"code": "Index", "name": "指数"})
+    out = {top["code"]: {"name": top["name"], "level": 3}}
+    for p in spec["pillars"]:
+        out[p["code"]] = {"name": p["name"], "level": 2, "weight": p.get("weight", 1)}
+    for i in spec["indicators"]:
+        out[i["code"]] = {**i, "level": 1, "pillar_name": out[i["pillar"]]["name"]}
+    for c in spec.get("context", []):
+        out[c["code"]] = {**c, "level": 0}
+    return out
+
+
+def run_catalogue(run: IndexRun) -> dict:
+    return catalogue(compute.load(run.framework.spec_yaml))
+
+
+def period_of(run: IndexRun, requested: str | None) -> str:
+    if requested and requested in run.periods:
+        return requested
+    return run.periods[-1]
+
+
+def county_trend(run: IndexRun, code: str = "Index") -> list[dict]:
+    rows = IndexScore.objects.filter(run=run, town=None, code=code).values("period", "score", "raw")
+    by = {r["period"]: r for r in rows}
+    return [
+        {"period": p, "title": title(p), "score": by.get(p, {}).get("score"), "raw": by.get(p, {}).get("raw")}
+        for p in run.periods
+    ]
+
+
+def balance(run: IndexRun, code: str = "Index") -> list[dict]:
+    by = {r["Time"]: r for r in run.dispersion if r.get("iCode") == code}
+    return [
+        {"period": p, "title": title(p), "cv": by.get(p, {}).get("cv"), "theil": by.get(p, {}).get("theil")}
+        for p in run.periods
+    ]
+
+
+def ranking(run: IndexRun, period: str) -> list[dict]:
+    cat = run_catalogue(run)
+    pillars = [c for c, v in cat.items() if v["level"] == 2 and c in run.weights]
+    rows = defaultdict(dict)
+    for s in IndexScore.objects.filter(
+        run=run, period=period, town__isnull=False, code__in=["Index", *pillars]
+    ):
+        rows[s.town_id][s.code] = s
+    intervals = {r.town_id: r for r in IndexRankInterval.objects.filter(run=run, period=period)}
+    towns = Division.objects.in_bulk(list(rows))
+    out = []
+    for tid, scores in rows.items():
+        idx = scores.get("Index")
+        out.append(
+            {
+                "town": towns[tid],
+                "score": idx.score if idx else None,
+                "rank": idx.rank if idx else None,
+                "pillars": [scores[p].score if p in scores else None for p in pillars],
+                "interval": intervals.get(tid),
+            }
+        )
+    out.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["town"].code))
+    return out
+
+
+def town_detail(run: IndexRun, town: Division, period: str) -> dict:
+    cat = run_catalogue(run)
+    scores = list(IndexScore.objects.filter(run=run, town=town))
+    now = {s.code: s for s in scores if s.period == period}
+    county = {s.code: s for s in IndexScore.objects.filter(run=run, town=None, period=period)}
+    pillars = [c for c, v in cat.items() if v["level"] == 2 and c in now]
+    indicators = [c for c, v in cat.items() if v["level"] == 1 and c in now]
+    ranked = sorted((c for c in indicators if now[c].rank is not None), key=lambda c: (now[c].rank, c))
+
+    def item(c):
+        s = now[c]
+        return {
+            "code": c,
+            "name": cat[c]["name"],
+            "pillar": cat[c].get("pillar_name", ""),
+            "score": s.score,
+            "rank": s.rank,
+            "raw": s.raw,
+            "unit": cat[c].get("unit", ""),
+            "contribution": s.contribution,
+            "county_raw": county[c].raw if c in county else None,
+        }
+
+    trend = defaultdict(dict)
+    for s in scores:
+        if s.code == "Index" or s.code in pillars:
+            trend[s.code][s.period] = s.score
+    return {
+        "index": now.get("Index"),
+        "county_index": county.get("Index"),
+        "radar": [
+            {
+                "name": cat[c]["name"],
+                "value": now[c].score,
+                "county": county[c].score if c in county else None,
+            }
+            for c in pillars
+        ],
+        "indicators": [item(c) for c in indicators],
+        "strengths": [item(c) for c in ranked[:3]],
+        "weaknesses": [item(c) for c in ranked[::-1][:3] if c not in ranked[:3]],
+        "context": [item(c) for c, v in cat.items() if v["level"] == 0 and c in now],
+        "trend": {
+            "periods": [title(p) for p in run.periods],
+            "series": [
+                {"name": cat[c]["name"], "data": [trend[c].get(p) for p in run.periods]}
+                for c in ["Index", *pillars]
+            ],
+        },
+        "interval": IndexRankInterval.objects.filter(run=run, town=town, period=period).first(),
+    }
+
+
+def indicator_detail(run: IndexRun, code: str, period: str) -> dict:
+    cat = run_catalogue(run)
+    if code not in cat:
+        raise Http404
+    rows = (
+        IndexScore.objects.filter(run=run, code=code, period=period, town__isnull=False)
+        .select_related("town")
+        .order_by("rank", "town__code")
+    )
+    return {
+        "code": code,
+        "meta": cat[code],
+        "rows": list(rows),
+        "trend": county_trend(run, code),
+        "goalposts": run.goalposts.get(code),
+        "weight": run.weights.get(code),
+    }
+
+
+METHOD_LABELS = {
+    "minmax": "基期最小—最大值法",
+    "goalposts": "基期5%—95%分位阈值法",
+    "zscore": "基期标准分数法",
+    "amean": "加权算术平均",
+    "gmean": "加权几何平均",
+    "hmean": "加权调和平均",
+    "sarma": "Sarma 普惠金融指数法（与理想点距离）",
+    "mpi": "Mazziotta–Pareto 指数",
+}
+
+
+def _factor_labels(unc: dict, address: str) -> list[str]:
+    for f in unc.get("factors", []):
+        if f.get("address") == address:
+            vals = [v["method"] if isinstance(v, dict) else v for v in f.get("values", [])]
+            return [METHOD_LABELS.get(v, v) for v in vals]
+    return []
+
+
+def methodology(framework: IndexFramework, run: IndexRun | None) -> dict:
+    """The methodology document's content, from the spec and (when there is one) the run's actual
+    effective weights and frozen goalposts."""
+    spec = compute.load(framework.spec_yaml)
+    cat = catalogue(spec)
+    available = sources.registered()
+    pillars = []
+    used = set(run.used) if run else None
+    pillar_w = {p["code"]: float(p.get("weight", 1)) for p in spec["pillars"]}
+    live_p = {
+        p["code"]
+        for p in spec["pillars"]
+        if any(i["pillar"] == p["code"] and (used is None or i["code"] in used) for i in spec["indicators"])
+    }
+    total_p = sum(w for c, w in pillar_w.items() if c in live_p) or 1
+    for p in spec["pillars"]:
+        inds = [i for i in spec["indicators"] if i["pillar"] == p["code"]]
+        if used is not None:
+            live = [i for i in inds if i["code"] in used]
+        else:
+            live = [i for i in inds if i["source"] in available]
+        total_i = sum(float(i.get("weight", 1)) for i in live) or 1
+        pw = pillar_w[p["code"]] / total_p if p["code"] in live_p else 0
+        rows = []
+        for i in inds:
+            on = i in live
+            wi = float(i.get("weight", 1)) / total_i if on else 0
+            gp = (run.goalposts.get(i["code"]) if run else None) or {}
+            rows.append(
+                {
+                    **i,
+                    "on": on,
+                    "weight_in_pillar": wi,
+                    "weight_in_index": wi * pw,
+                    "direction_label": "正向" if int(i.get("direction", 1)) > 0 else "负向（越低越好）",
+                    "worst": gp.get("worst"),
+                    "best": gp.get("best"),
+                    "source_name": available[i["source"]].name if i["source"] in available else "",
+                }
+            )
+        pillars.append({**p, "effective_weight": pw, "indicators": rows})
+    ctx = {
+        "framework": framework,
+        "spec": spec,
+        "run": run,
+        "pillars": pillars,
+        "context": spec.get("context", []),
+        "steps": spec.get("steps", []),
+        "uncertainty": spec.get("uncertainty") or {},
+        "catalogue": cat,
+        "base_year": spec.get("base_year", 2019),
+        "normalisations": _factor_labels(spec.get("uncertainty") or {}, "normalise"),
+        "aggregations": _factor_labels(spec.get("uncertainty") or {}, "aggregate.method"),
+        "runs": run.uncertainty_runs if run else (spec.get("uncertainty") or {}).get("runs", 0),
+    }
+    ctx["method_items"] = method_items(ctx)
+    return ctx
+
+
+def method_items(ctx: dict) -> list[tuple[str, str]]:
+    """The method section as (title, text) pairs: one source for the page and the Word document."""
+    y = ctx["base_year"]
+    return [
+        (
+            "数据口径",
+            "各指标按期末时点计算：年度为12月31日，季度为季末日。网点按开业、撤销日期，服务点按设立、撤销日期，"
+            "终端按布放日期，市场主体按成立日期确定当期是否在内；人口和农户数取各村（社区）户籍数据之和。",
+        ),
+        ("缺失值", "某镇某期缺少数值时，按该镇自身前后期线性插值，两端取最近一期的值。"),
+        (
+            "标准化（基期固定阈值）",
+            f"以 {y} 年为基期（季度指数以 {y} 年第4季度为基期）。每个指标以基期各镇（街道）的最差值和最好值为阈值"
+            "并固定不变：得分 =（当期值 − 基期最差值）÷（基期最好值 − 基期最差值）× 100；负向指标先取相反数。以后各期沿用基期阈值，"
+            "不截断，得分高于100表示超过基期最好水平，因而各期得分可以直接比较。",
+        ),
+        (
+            "加权汇总",
+            "指标得分在维度内加权算术平均得到维度得分，维度得分加权算术平均得到总指数；权重在基期确定并固定。"
+            "某项缺失时，其余各项按权重比例分摊。全县指数为各镇（街道）指数按户籍人口加权的平均值。",
+        ),
+        ("均衡度", "每期计算各镇（街道）指数的变异系数（标准差 ÷ 均值）和泰尔指数，数值越小，发展越均衡。"),
+        (
+            "稳健性（排名区间）",
+            f"对权重（±25% 随机扰动）、标准化方法（{'、'.join(ctx['normalisations'])}）和汇总方法"
+            f"（{'、'.join(ctx['aggregations'])}）进行 {ctx['runs']} 次蒙特卡洛模拟（每期分别进行），给出每个镇（街道）排名的"
+            "5%–95%分位区间。区间越窄，排名越稳健。",
+        ),
+        (
+            "版本管理",
+            "指标框架按版本保存；发布后的计算结果不再修改，修订框架只产生新版本的新结果，不改变已发布的结果。",
+        ),
+    ]

@@ -1,0 +1,214 @@
+"""Indicator sources: where each indicator of the county index gets its town figures.
+
+A source is a function `fn(periods) -> DataFrame` with columns uCode (town code), Time (period label)
+and one column named by its key, one row per town and period. The framework spec names sources by key
+(`source: core.outlets_per_10k`); an indicator whose source is not registered is skipped, with a note
+on the run and the methodology page. Other apps register theirs at import time of their `index_sources`
+module (listed in SOURCE_MODULES, loaded lazily), e.g. in `puhui/data/index_sources.py`:
+
+    from puhui.index.sources import source
+
+    @source("data.npl_ratio", "不良贷款率", unit="%")
+    def npl_ratio(periods):
+        ...  # one aggregate query → DataFrame(uCode, Time, "data.npl_ratio")
+
+Every core source is one grouped query with a conditional count per period (no per-row Python), using
+the dated rows (opened_on/closed_on/installed_on/registered_on) so each period sees its own network.
+"""
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import Count, Q, Sum
+
+from puhui.core.models import Division, Organisation, ServicePoint, Terminal
+from puhui.index.periods import Period
+from puhui.registry.models import Firm
+
+# Modules of other apps that register sources; a missing module is simply not there yet.
+SOURCE_MODULES = ("puhui.data.index_sources", "puhui.credit.index_sources")
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    name: str
+    unit: str
+    fn: Callable[[list[Period]], pd.DataFrame]
+
+
+REGISTRY: dict[str, Source] = {}
+
+
+def source(key: str, name: str, *, unit: str = ""):
+    def register(fn):
+        REGISTRY[key] = Source(key, name, unit, fn)
+        return fn
+
+    return register
+
+
+def _load_modules() -> None:
+    for name in SOURCE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not name.startswith(exc.name):
+                raise
+
+
+def registered() -> dict[str, Source]:
+    _load_modules()
+    return dict(REGISTRY)
+
+
+def collect(keys: list[str], periods: list[Period]) -> tuple[pd.DataFrame, list[str]]:
+    """One frame (uCode, uName, Time, one column per available key) and the keys without a source."""
+    available = registered()
+    towns = list(
+        Division.objects.filter(level=Division.Level.TOWN).order_by("code").values_list("code", "name")
+    )
+    frame = pd.DataFrame(
+        [(c, n, p.label) for c, n in towns for p in periods], columns=["uCode", "uName", "Time"]
+    )
+    missing = []
+    for key in keys:
+        if key not in available:
+            missing.append(key)
+            continue
+        part = available[key].fn(periods)[["uCode", "Time", key]]
+        frame = frame.merge(part, on=["uCode", "Time"], how="left")
+    return frame, missing
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+def _town_totals() -> pd.DataFrame:
+    """Population, farm households and villages per town, summed from the villages."""
+    rows = (
+        Division.objects.filter(level=Division.Level.VILLAGE)
+        .values("parent__code")
+        .annotate(pop=Sum("population"), farm=Sum("farm_households"), villages=Count("id"))
+    )
+    df = pd.DataFrame(list(rows), columns=["parent__code", "pop", "farm", "villages"])
+    return df.rename(columns={"parent__code": "uCode"}).set_index("uCode")
+
+
+def _active(prefix: str, start: str, end: str | None, p: Period) -> Q:
+    q = Q(**{f"{prefix}{start}__isnull": True}) | Q(**{f"{prefix}{start}__lte": p.end})
+    if end:
+        q &= Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gt": p.end})
+    return q
+
+
+def _counts(qs, town_field: str, periods: list[Period], when: Callable[[Period], Q]) -> pd.DataFrame:
+    """Rows per town and period: one query, a conditional count per period."""
+    ann = {f"p{i}": Count("id", filter=when(p)) for i, p in enumerate(periods)}
+    rows = list(qs.values(town_field).annotate(**ann))
+    out = []
+    for r in rows:
+        for i, p in enumerate(periods):
+            out.append((r[town_field], p.label, r[f"p{i}"]))
+    df = pd.DataFrame(out, columns=["uCode", "Time", "n"])
+    return df.groupby(["uCode", "Time"], as_index=False)["n"].sum()
+
+
+def _grid(periods: list[Period]) -> pd.DataFrame:
+    codes = Division.objects.filter(level=Division.Level.TOWN).values_list("code", flat=True)
+    return pd.DataFrame([(c, p.label) for c in codes for p in periods], columns=["uCode", "Time"])
+
+
+def _with(grid: pd.DataFrame, df: pd.DataFrame, name: str) -> pd.DataFrame:
+    return grid.merge(df.rename(columns={"n": name}), on=["uCode", "Time"], how="left").fillna({name: 0})
+
+
+def _ratio(key, periods, num: pd.DataFrame, den, scale: float) -> pd.DataFrame:
+    g = _with(_grid(periods), num, "num")
+    if isinstance(den, pd.DataFrame):
+        g = _with(g, den, "den")
+    else:
+        g["den"] = g["uCode"].map(den).fillna(0)
+    g[key] = (g["num"] / g["den"].where(g["den"] > 0)) * scale
+    return g[["uCode", "Time", key]]
+
+
+# Banking outlets only: insurers, guarantors and the like are not 银行网点.
+BANK_KINDS = (
+    Organisation.Kind.POLICY_BANK,
+    Organisation.Kind.COMMERCIAL_BANK,
+    Organisation.Kind.RURAL_BANK,
+    Organisation.Kind.VILLAGE_BANK,
+)
+
+
+def _outlets(periods):
+    qs = Organisation.objects.filter(
+        kind__in=BANK_KINDS,
+        level__in=[Organisation.Level.BRANCH, Organisation.Level.OUTLET],
+        division__level=Division.Level.VILLAGE,
+    )
+    return _counts(qs, "division__parent__code", periods, lambda p: _active("", "opened_on", "closed_on", p))
+
+
+def _points(periods, extra: Q | None = None):
+    qs = ServicePoint.objects.all() if extra is None else ServicePoint.objects.filter(extra)
+    return _counts(qs, "village__parent__code", periods, lambda p: _active("", "opened_on", "closed_on", p))
+
+
+def _terminals(periods, extra: Q | None = None):
+    qs = Terminal.objects.all() if extra is None else Terminal.objects.filter(extra)
+    return _counts(qs, "village__parent__code", periods, lambda p: _active("", "installed_on", None, p))
+
+
+# ---- core sources (platform data that exists today) -----------------------------------------
+
+
+@source("core.outlets_per_10k", "每万人银行网点数", unit="个/万人")
+def outlets_per_10k(periods):
+    return _ratio("core.outlets_per_10k", periods, _outlets(periods), _town_totals()["pop"], 10_000)
+
+
+@source("core.terminals_per_10k", "每万人自助服务终端数", unit="台/万人")
+def terminals_per_10k(periods):
+    return _ratio("core.terminals_per_10k", periods, _terminals(periods), _town_totals()["pop"], 10_000)
+
+
+@source("core.bill_payment_share", "开通实时缴费的终端占比", unit="%")
+def bill_payment_share(periods):
+    num = _terminals(periods, Q(bill_payment=True))
+    return _ratio("core.bill_payment_share", periods, num, _terminals(periods), 100)
+
+
+@source("core.village_point_coverage", "设有助农取款服务点的行政村占比", unit="%")
+def village_point_coverage(periods):
+    # Distinct villages with at least one open point: count villages, not points.
+    ann = {
+        f"p{i}": Count("village_id", distinct=True, filter=_active("", "opened_on", "closed_on", p))
+        for i, p in enumerate(periods)
+    }
+    rows = list(ServicePoint.objects.values("village__parent__code").annotate(**ann))
+    num = pd.DataFrame(
+        [(r["village__parent__code"], p.label, r[f"p{i}"]) for r in rows for i, p in enumerate(periods)],
+        columns=["uCode", "Time", "n"],
+    )
+    return _ratio("core.village_point_coverage", periods, num, _town_totals()["villages"], 100)
+
+
+@source("core.station_share", "升级为普惠金融服务站的服务点占比", unit="%")
+def station_share(periods):
+    num = _points(periods, Q(is_station=True))
+    return _ratio("core.station_share", periods, num, _points(periods), 100)
+
+
+@source("core.points_per_10k_farm", "每万农户助农取款服务点数", unit="个/万户")
+def points_per_10k_farm(periods):
+    return _ratio("core.points_per_10k_farm", periods, _points(periods), _town_totals()["farm"], 10_000)
+
+
+@source("core.firms_per_1k", "每千人市场主体数", unit="户/千人")
+def firms_per_1k(periods):
+    num = _counts(Firm.objects.all(), "town__code", periods, lambda p: Q(registered_on__lte=p.end))
+    return _ratio("core.firms_per_1k", periods, num, _town_totals()["pop"], 1_000)

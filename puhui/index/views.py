@@ -1,0 +1,173 @@
+"""Index pages. Thin: access checks, then selectors; writes go through services and the job queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from puhui.core.access import divisions_for, get_or_404
+from puhui.core.models import Division
+from puhui.index import access, selectors, services
+from puhui.index.models import IndexFramework
+from puhui.index.periods import FREQUENCIES, title
+from puhui.index.tasks import index_build_task
+from puhui.jobs.services import job_enqueue
+
+
+def _run(request):
+    freq = request.GET.get("freq", "year")
+    if freq not in FREQUENCIES:
+        freq = "year"
+    run = selectors.current_run(request.user, freq, request.GET.get("run"))
+    return freq, run
+
+
+def _periods(run):
+    return [{"label": p, "title": title(p)} for p in run.periods] if run else []
+
+
+@login_required
+def overview(request):
+    access.require_county(request.user)
+    freq, run = _run(request)
+    ctx = {
+        "freq": freq,
+        "frequencies": FREQUENCIES,
+        "run": run,
+        "can_manage": access.can_manage(request.user),
+        "can_towns": access.can_view_towns(request.user),
+    }
+    if run:
+        period = selectors.period_of(run, request.GET.get("period"))
+        trend = selectors.county_trend(run)
+        ctx.update(
+            period=period,
+            period_title=title(period),
+            periods=_periods(run),
+            trend=trend,
+            balance=selectors.balance(run),
+            catalogue=selectors.run_catalogue(run),
+            county_score=next((t["score"] for t in trend if t["period"] == period), None),
+        )
+        ctx["pillar_names"] = [
+            v["name"] for c, v in ctx["catalogue"].items() if v["level"] == 2 and c in run.weights
+        ]
+        ctx["chart"] = {
+            "periods": [t["title"] for t in trend],
+            "county": [t["score"] for t in trend],
+            "cv": [b["cv"] for b in ctx["balance"]],
+            "theil": [b["theil"] for b in ctx["balance"]],
+        }
+        if access.can_view_towns(request.user):
+            rows = selectors.ranking(run, period)
+            ctx["rows"] = rows
+            ctx["series"] = {
+                "metric": "普惠金融指数",
+                "data": [{"name": r["town"].name, "value": round(r["score"] or 0, 2)} for r in rows],
+            }
+    return render(request, "index/overview.html", ctx)
+
+
+@login_required
+def town(request, code):
+    access.require_towns(request.user)
+    town = get_or_404(divisions_for(request.user).filter(level=Division.Level.TOWN), code=code)
+    freq, run = _run(request)
+    if run is None:
+        raise Http404
+    period = selectors.period_of(run, request.GET.get("period"))
+    ctx = {
+        "town": town,
+        "run": run,
+        "freq": freq,
+        "period": period,
+        "period_title": title(period),
+        "periods": _periods(run),
+        **selectors.town_detail(run, town, period),
+    }
+    return render(request, "index/town.html", ctx)
+
+
+@login_required
+def indicator(request, code):
+    access.require_towns(request.user)
+    freq, run = _run(request)
+    if run is None:
+        raise Http404
+    period = selectors.period_of(run, request.GET.get("period"))
+    ctx = {
+        "run": run,
+        "freq": freq,
+        "period": period,
+        "period_title": title(period),
+        "periods": _periods(run),
+        **selectors.indicator_detail(run, code, period),
+    }
+    return render(request, "index/indicator.html", ctx)
+
+
+@login_required
+def methodology(request):
+    access.require_county(request.user)
+    freq, run = _run(request)
+    framework = run.framework if run else IndexFramework.objects.order_by("-version").first()
+    if framework is None:
+        raise Http404
+    ctx = selectors.methodology(framework, run)
+    if request.GET.get("download") == "docx":
+        from puhui.index.export import methodology_docx
+
+        resp = HttpResponse(
+            methodology_docx(ctx),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        resp["Content-Disposition"] = f'attachment; filename="index-methodology-v{framework.version}.docx"'
+        return resp
+    if request.GET.get("download"):
+        body = render_to_string("index/methodology_doc.html", ctx, request=request)
+        resp = HttpResponse(body, content_type="text/html; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="index-methodology-v{framework.version}.html"'
+        return resp
+    return render(request, "index/methodology.html", {**ctx, "freq": freq})
+
+
+@login_required
+def export(request, pk):
+    access.require_towns(request.user)
+    run = access.access_run_by_id(request.user, pk)
+    from puhui.index.export import run_workbook
+
+    resp = HttpResponse(
+        run_workbook(run), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    resp["Content-Disposition"] = f'attachment; filename="index-run-{run.pk}.xlsx"'
+    return resp
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    if not access.can_manage(request.user):
+        raise Http404
+    run = access.access_run_by_id(request.user, pk)
+    try:
+        services.run_publish(actor=request.user, run=run)
+        messages.success(request, "指数结果已发布。")
+    except services.IndexRefused as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('index:overview')}?run={run.pk}&freq={run.frequency}")
+
+
+@login_required
+@require_POST
+def rebuild(request):
+    if not access.can_manage(request.user):
+        raise Http404
+    job = job_enqueue(
+        actor=request.user, task=index_build_task, label="计算普惠金融指数", actor_id=request.user.pk
+    )
+    messages.success(request, f"已提交后台任务 #{job.pk}：计算普惠金融指数。进度见“后台任务”页面。")
+    return redirect("index:overview")

@@ -1,0 +1,45 @@
+import datetime
+
+import pytest
+
+from puhui.core.models import ServicePoint, Terminal
+from puhui.index import services
+
+
+@pytest.fixture
+def dated(county):
+    """Dated rows so the periods differ: a point opened mid-2020 in 鲁村2村, a terminal installed
+    in 2021 in 历山2村 and a point closed at the end of 2019 in 历山2村."""
+    v = county["villages"]
+    ServicePoint.objects.create(
+        code="SP3",
+        name="鲁村2村服务点",
+        bank=county["rcb"],
+        village=v[3],
+        functions=["withdrawal"],
+        opened_on=datetime.date(2020, 6, 1),
+    )
+    ServicePoint.objects.create(
+        code="SP4",
+        name="历山2村旧服务点",
+        bank=county["abc"],
+        village=v[1],
+        functions=["withdrawal"],
+        opened_on=datetime.date(2015, 1, 1),
+        closed_on=datetime.date(2019, 12, 31),
+    )
+    Terminal.objects.create(
+        code="T3",
+        kind="kiosk",
+        bank=county["rcb"],
+        village=v[1],
+        bill_payment=True,
+        installed_on=datetime.date(2021, 3, 1),
+    )
+    return county
+
+
+@pytest.fixture
+def published(dated, users):
+    """The yearly and quarterly index 2019–2021, published (few Monte-Carlo runs: fast)."""
+    return services.index_build(actor=users["office"], publish=True, last_year=2021, uncertainty_runs=30)
