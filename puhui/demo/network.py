@@ -204,7 +204,7 @@ def plan_network(plan: CountyPlan) -> dict:
                     uscc=uscc("91370323"),
                     division=v.code,
                     address=address(v),
-                    opened_on=max(opened, _date(rng, 1990, 2020)),
+                    opened_on=max(opened, _date(rng, 1990, 2021)),
                 )
             )
         outlets_by_bank[inst.key] = outlets
@@ -248,7 +248,7 @@ def plan_network(plan: CountyPlan) -> dict:
                 village=v.code,
                 functions=functions,
                 is_station=station,
-                opened_on=_date(rng, 2009, 2020),
+                opened_on=_date(rng, 2009, 2021),
             )
         )
 
@@ -268,7 +268,7 @@ def plan_network(plan: CountyPlan) -> dict:
                 service_point=point,
                 village=village,
                 bill_payment=bill,
-                installed_on=max(since or datetime.date(2008, 1, 1), _date(rng, 2008, 2020)),
+                installed_on=max(since or datetime.date(2008, 1, 1), _date(rng, 2008, 2021)),
             )
         )
 
