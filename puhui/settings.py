@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "puhui.jobs",
     "puhui.imports",
     "puhui.plan",
+    "puhui.credit",
     "puhui.demo",
     "puhui.index",  # last: its demo builds on every other app's data
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("jobs/", include("puhui.jobs.urls")),
     path("plan/", include("puhui.plan.urls")),
     path("index/", include("puhui.index.urls")),
+    path("credit/", include("puhui.credit.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]

@@ -131,6 +131,7 @@ install_error_handlers(api)
 api.add_decorator(idempotent, mode="view")
 api.add_router("", core_router)
 api.add_router("/plan", "puhui.plan.api.router")
+api.add_router("/credit", "puhui.credit.api.router")
 
 
 def _json_errors(view):

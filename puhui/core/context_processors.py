@@ -17,6 +17,16 @@ NAVIGATION = [
             ("我的任务", "plan_my_tasks", {Role.MEMBER_UNIT, Role.INSTITUTION, Role.OFFICE}),
         ],
     ),
+    (
+        "信用体系",
+        [
+            ("信用档案", "credit_worklist", {Role.AGENT, Role.TOWN, Role.OFFICE, Role.ADMIN, Role.INSTITUTION}),
+            ("预授信清单", "credit_lines", {Role.INSTITUTION, Role.OFFICE, Role.ADMIN, Role.TOWN, Role.AGENT}),
+            ("异议处理", "credit_objections", {Role.OFFICE, Role.TOWN}),
+            ("评分卡与评定", "credit_scorecards", {Role.OFFICE, Role.ADMIN}),
+            ("我的信用", "credit_mine", {Role.PUBLIC}),
+        ],
+    ),
     ("普惠金融指数", [("普惠金融指数", "index:overview", STAFF | {Role.TOWN})]),
     (
         "名录",

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from puhui.credit import views
+
+urlpatterns = [
+    path("", views.worklist, name="credit_worklist"),
+    path("mine/", views.mine, name="credit_mine"),
+    path("households/<int:pk>/", views.household, name="credit_household"),
+    path("households/<int:pk>/archive/", views.archive_edit, name="credit_archive_edit"),
+    path("households/<int:pk>/verify/", views.archive_verify, name="credit_archive_verify"),
+    path("households/<int:pk>/rate/", views.household_rate, name="credit_household_rate"),
+    path("households/<int:pk>/consent/", views.consent_add, name="credit_consent_add"),
+    path("households/<int:pk>/objection/", views.objection_add, name="credit_objection_add"),
+    path("households/<int:pk>/offer/", views.line_offer, name="credit_line_offer"),
+    path("consents/<int:pk>/revoke/", views.consent_revoke, name="credit_consent_revoke"),
+    path("objections/", views.objection_list, name="credit_objections"),
+    path("objections/<int:pk>/answer/", views.objection_answer, name="credit_objection_answer"),
+    path("lines/", views.line_list, name="credit_lines"),
+    path("lines/<int:pk>/respond/", views.line_respond, name="credit_line_respond"),
+    path("lines/<int:pk>/move/", views.line_move, name="credit_line_move"),
+    path("villages/<int:pk>/", views.village, name="credit_village"),
+    path("scorecards/", views.scorecards, name="credit_scorecards"),
+    path("scorecards/<int:pk>/promote/", views.scorecard_promote, name="credit_scorecard_promote"),
+    path("rate-all/", views.rate_all, name="credit_rate_all"),
+    path("designations/evaluate/", views.designations_evaluate, name="credit_designations_evaluate"),
+    path("access-log/", views.access_log, name="credit_access_log"),
+]

@@ -1,0 +1,436 @@
+"""Pages of the rural credit system. Thin: access layer → selectors/services → templates."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from puhui.core.access import get_or_404
+from puhui.core.models import AuditLog, Division, User
+from puhui.credit import access, selectors, services
+from puhui.credit.forms import ArchiveForm, ConsentForm, MemberFormSet, MoveForm, OfferForm
+from puhui.credit.models import Consent, HouseholdArchive, Objection, PreCreditLine, Rating, ScorecardVersion
+from puhui.credit.tasks import households_rate_task
+from puhui.jobs.services import job_enqueue
+from puhui.registry.selectors import CappedPaginator, MaskedHousehold
+
+Role = User.Role
+
+
+def _errors(request, exc: ValidationError):
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+@login_required
+def worklist(request):
+    """Agents: their villages' households with archive status. Others: the archives in their scope."""
+    user = request.user
+    households = (
+        access.credit_households_for(user)
+        .select_related("village", "archive")
+        .order_by("code")  # the code leads with the village's code: village order off the unique index
+    )
+    status = request.GET.get("status", "")
+    if status == "none":
+        households = households.filter(archive__isnull=True)
+    elif status in HouseholdArchive.Status.values:
+        households = households.filter(archive__status=status)
+    page = CappedPaginator(households, 50).get_page(request.GET.get("page"))
+    pending = None
+    if access.may_verify(user):
+        pending = HouseholdArchive.objects.filter(status=HouseholdArchive.Status.SUBMITTED, is_complete=True)
+        if user.role == Role.TOWN:
+            pending = pending.filter(town_id=user.town_id)
+        pending = pending.select_related("household", "village").order_by("updated_at")[:50]
+    return render(
+        request,
+        "credit/worklist.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": HouseholdArchive.Status.choices,
+            "pending": pending,
+            "may_edit": access.may_edit_archive(user),
+        },
+    )
+
+
+@login_required
+def archive_edit(request, pk):
+    household = access.access_household_for_archive_edit(request.user, pk)
+    archive = HouseholdArchive.objects.filter(household=household).first()
+    members_initial = (
+        [
+            {
+                "name": m.name,
+                "relation": m.relation,
+                "id_number": m.id_number,
+                "age": m.age,
+                "is_labour": m.is_labour,
+            }
+            for m in archive.members.all()
+        ]
+        if archive
+        else [
+            {
+                "name": household.head_name,
+                "relation": "户主",
+                "id_number": household.head_id_number,
+                "age": household.head_age,
+                "is_labour": True,
+            }
+        ]
+    )
+    if request.method == "POST":
+        form = ArchiveForm(request.POST, instance=archive)
+        formset = MemberFormSet(request.POST, prefix="m")
+        if form.is_valid() and formset.is_valid():
+            members = [f.cleaned_data for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            for m in members:
+                m.pop("DELETE", None)
+            try:
+                saved = services.archive_save(
+                    actor=request.user,
+                    household=household,
+                    data={k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS},
+                    members=members,
+                )
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, f"已保存。档案完整度 {saved.completeness}%。")
+                return redirect("credit_household", pk=household.pk)
+    else:
+        form = ArchiveForm(instance=archive)
+        formset = MemberFormSet(prefix="m", initial=members_initial)
+    if archive is not None:
+        services.archive_view_log(actor=request.user, household=household)
+    return render(
+        request,
+        "credit/archive_form.html",
+        {
+            "household": MaskedHousehold(household),
+            "pk": household.pk,
+            "form": form,
+            "formset": formset,
+            "archive": archive,
+        },
+    )
+
+
+@login_required
+def household(request, pk):
+    user = request.user
+    try:
+        hh = access.access_credit_household_by_id(user, pk)
+    except Http404:
+        # A bank may open an archive waiting for its verification (that makes the household its customer).
+        if not access.may_verify(user):
+            raise
+        hh = access.access_archive_for_verify(user, pk).household
+        if hh.archive.status != HouseholdArchive.Status.SUBMITTED:
+            raise Http404 from None
+    archive = HouseholdArchive.objects.filter(household=hh).first()
+    services.archive_view_log(actor=user, household=hh)
+    rating = Rating.objects.filter(household=hh, is_current=True).select_related("scorecard").first()
+    missing = services.archive_completeness(archive)[1] if archive else []
+    lines = access.lines_for(user).filter(household=hh).select_related("bank").order_by("-offered_at")
+    rule_limit = None
+    if access.may_offer(user) and archive and archive.counts_as_archived:
+        rule_limit = services.household_limit(hh)[0]
+    own = user.role == Role.PUBLIC and user.household_id == hh.pk
+    return render(
+        request,
+        "credit/household.html",
+        {
+            "hh": MaskedHousehold(hh),
+            "pk": hh.pk,
+            "archive": archive,
+            "missing": missing,
+            "rating": rating,
+            "consents": Consent.objects.filter(household=hh).order_by("-granted_at")
+            if user.role != Role.INSTITUTION
+            else None,
+            "objections": access.objections_for(user).filter(household=hh).order_by("-raised_at"),
+            "lines": lines,
+            "own": own,
+            "may_edit": access.may_edit_archive(user),
+            "may_verify": access.may_verify(user)
+            and archive
+            and archive.status == HouseholdArchive.Status.SUBMITTED
+            and archive.is_complete,
+            "may_offer": access.may_offer(user) and rule_limit,
+            "rule_limit": rule_limit,
+            "may_consent": own or access.may_edit_archive(user),
+            "may_answer": access.may_answer_objection(user),
+            "consent_form": ConsentForm(initial={"granted_by_name": hh.head_name}),
+            "offer_form": OfferForm(),
+            "move_form": MoveForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def archive_verify(request, pk):
+    archive = access.access_archive_for_verify(request.user, pk)
+    try:
+        services.archive_verify(actor=request.user, archive=archive)
+        rating = services.household_rate(actor=request.user, household=archive.household)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"已核实，评级结果：{rating.grade}（{rating.score} 分）。")
+    return redirect("credit_household", pk=pk)
+
+
+@login_required
+@require_POST
+def household_rate(request, pk):
+    if not (access.may_manage_credit(request.user) or request.user.role == Role.TOWN):
+        raise Http404
+    hh = access.access_credit_household_by_id(request.user, pk)
+    try:
+        rating = services.household_rate(actor=request.user, household=hh)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"已重新评级：{rating.grade}（{rating.score} 分）。")
+    return redirect("credit_household", pk=pk)
+
+
+@login_required
+@require_POST
+def consent_add(request, pk):
+    user = request.user
+    hh = access.access_credit_household_by_id(user, pk)
+    if not (access.may_edit_archive(user) or (user.role == Role.PUBLIC and user.household_id == hh.pk)):
+        raise Http404
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_record(actor=user, household=hh, **form.cleaned_data)
+            messages.success(request, "已记录授权。")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, "授权信息填写不完整。")
+    return redirect("credit_household", pk=pk)
+
+
+@login_required
+@require_POST
+def consent_revoke(request, pk):
+    user = request.user
+    if user.role == Role.INSTITUTION:
+        raise Http404
+    consent = get_or_404(Consent.objects.filter(household__in=access.credit_households_for(user)), pk=pk)
+    services.consent_revoke(actor=user, consent=consent)
+    messages.success(request, "已撤回授权；下次评级起不再使用相关数据。")
+    return redirect("credit_household", pk=consent.household_id)
+
+
+@login_required
+@require_POST
+def objection_add(request, pk):
+    user = request.user
+    if not (user.role == Role.PUBLIC and user.household_id == int(pk)):
+        raise Http404
+    hh = access.access_credit_household_by_id(user, pk)
+    try:
+        o = services.objection_raise(actor=user, household=hh, text=request.POST.get("text", ""))
+        messages.success(request, f"异议已提交，将在 {o.due_on:%Y年%m月%d日} 前书面答复。")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("credit_household", pk=pk)
+
+
+@login_required
+def objection_list(request):
+    if not access.may_answer_objection(request.user):
+        raise Http404
+    qs = access.objections_for(request.user).select_related("household").order_by("answered_at", "due_on")
+    return render(request, "credit/objections.html", {"objections": qs[:200], "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def objection_answer(request, pk):
+    objection = access.access_objection_for_answer(request.user, pk)
+    try:
+        services.objection_answer(
+            actor=request.user, objection=objection, answer=request.POST.get("answer", "")
+        )
+        messages.success(request, "已答复。")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("credit_household", pk=objection.household_id)
+
+
+@login_required
+@require_POST
+def line_offer(request, pk):
+    user = request.user
+    if not access.may_offer(user):
+        raise Http404
+    hh = access.access_credit_household_by_id(user, pk)
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.line_offer(
+                actor=user,
+                household=hh,
+                limit=form.cleaned_data["limit"],
+                valid_until=form.cleaned_data["valid_until"],
+            )
+            messages.success(request, "已预授信，待农户确认。")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, "请填写有效期。")
+    return redirect("credit_household", pk=pk)
+
+
+@login_required
+def line_list(request):
+    """The bank's pre-credit list (its own lines only); other roles: lines in their scope."""
+    user = request.user
+    if user.role == Role.PUBLIC or user.role == Role.MEMBER_UNIT:
+        raise Http404
+    qs = access.lines_for(user).select_related("household", "village", "bank").order_by("-pk")
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "credit/lines.html", {"page": page})
+
+
+@login_required
+@require_POST
+def line_respond(request, pk):
+    user = request.user
+    line = access.access_line_by_id(user, pk)
+    if not (user.role == Role.PUBLIC and user.household_id == line.household_id):
+        raise Http404
+    try:
+        services.line_respond(actor=user, line=line, accept=request.POST.get("accept") == "1")
+        messages.success(request, "已确认授信。" if request.POST.get("accept") == "1" else "已拒绝授信。")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("credit_household", pk=line.household_id)
+
+
+@login_required
+@require_POST
+def line_move(request, pk):
+    user = request.user
+    line = access.access_line_by_id(user, pk)
+    if not ((user.role == Role.PUBLIC and user.household_id == line.household_id) or access.may_offer(user)):
+        raise Http404
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.line_move(actor=user, line=line, **form.cleaned_data)
+            messages.success(request, "已办理。")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, "金额不正确。")
+    return redirect("credit_household", pk=line.household_id)
+
+
+def _may_see_village(user, village: Division) -> bool:
+    if not user.is_authenticated or user.role == Role.PUBLIC:
+        return False
+    if user.role == Role.AGENT:
+        return user.villages.filter(pk=village.pk).exists()
+    if user.role == Role.TOWN:
+        return village.parent_id == user.town_id
+    return True  # aggregate figures: office, member units, banks
+
+
+@login_required
+def village(request, pk):
+    v = get_or_404(Division.objects.filter(level=Division.Level.VILLAGE).select_related("parent"), pk=pk)
+    if not _may_see_village(request.user, v):
+        raise Http404
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    return render(
+        request, "credit/village.html", {"village": v, "year": year, **selectors.village_page(v, year=year)}
+    )
+
+
+@login_required
+def scorecards(request):
+    if not access.may_manage_credit(request.user):
+        raise Http404
+    services.scorecard_active()
+    return render(
+        request,
+        "credit/scorecards.html",
+        {"versions": ScorecardVersion.objects.order_by("-created_at"), "year": timezone.localdate().year},
+    )
+
+
+@login_required
+@require_POST
+def scorecard_promote(request, pk):
+    if not access.may_manage_credit(request.user):
+        raise Http404
+    version = get_or_404(ScorecardVersion.objects.all(), pk=pk)
+    services.scorecard_promote(actor=request.user, version=version)
+    messages.success(request, f"已启用评分卡 {version}。")
+    return redirect("credit_scorecards")
+
+
+@login_required
+@require_POST
+def rate_all(request):
+    if not access.may_manage_credit(request.user):
+        raise Http404
+    job = job_enqueue(
+        actor=request.user, task=households_rate_task, label="全县农户信用评级", actor_id=request.user.pk
+    )
+    messages.success(request, f"已提交后台任务 #{job.pk}。")
+    return redirect("credit_scorecards")
+
+
+@login_required
+@require_POST
+def designations_evaluate(request):
+    if not access.may_manage_credit(request.user):
+        raise Http404
+    year = int(request.POST.get("year") or timezone.localdate().year)
+    out = services.designations_evaluate(actor=request.user, year=year)
+    messages.success(request, f"{year}年评定完成：信用村 {out['village']} 个，信用乡镇 {out['town']} 个。")
+    return redirect("credit_scorecards")
+
+
+@login_required
+def access_log(request):
+    """Every opening of a credit archive, for the office."""
+    if not access.may_manage_credit(request.user):
+        raise Http404
+    qs = AuditLog.objects.filter(object_type="credit.HouseholdArchive").order_by("-at")
+    if request.GET.get("household"):
+        qs = qs.filter(object_id=request.GET["household"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "credit/access_log.html", {"page": page})
+
+
+def objection_overdue(objection: Objection) -> bool:
+    return not objection.answered_at and objection.due_on < timezone.localdate()
+
+
+__all__ = ["PreCreditLine"]
+
+
+@login_required
+def mine(request):
+    """A farmer's own credit page (the navigation entry “我的信用”)."""
+    user = request.user
+    if user.role != Role.PUBLIC or not user.household_id:
+        raise Http404
+    return redirect("credit_household", pk=user.household_id)
