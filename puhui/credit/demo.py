@@ -139,10 +139,15 @@ def build(ctx) -> dict:
     ]
     verifier_bank = rng.integers(0, max(len(banks), 1), n)
     by_bank = rng.random(n) < 0.7  # the rest were checked by the town
-    verified_at = connection.ops.adapt_datetimefield_value(
-        timezone.make_aware(datetime.datetime(2021, 6, 30, 10))
-    )
-    updated_at = verified_at
+    # Verified on a day of its own: some in 2019, most in the drive after the plan (from 2020-08), the
+    # rest in 2021 — so 建档率 and 预授信率 rise over the years and the 2020 targets are not all met.
+    phase = rng.choice(3, n, p=[0.15, 0.55, 0.30])
+    first_day = np.array([datetime.date(2019, 7, 1), datetime.date(2020, 8, 1), datetime.date(2021, 1, 4)])
+    span_days = np.array([180, 150, 330])
+    verified_day = np.array([d.toordinal() for d in first_day])[phase] + (
+        rng.random(n) * span_days[phase]
+    ).astype(int)
+    updated_at = _stamp(datetime.date(2021, 12, 31).toordinal())
 
     fields = [f for f in cols if f != "npl_since"]
     db_cols = [
@@ -195,16 +200,17 @@ def build(ctx) -> dict:
                 np.where(has_bank[chunk], bank_pk[chunk], -1).tolist(),
                 np.where(verified[chunk] & ~has_bank[chunk], town[chunk], -1).tolist(),
                 np.where(verified[chunk], 1, 0).tolist(),
+                verified_day[chunk].tolist(),
                 strict=True,
             )
             cur.executemany(
                 sql,
                 [
                     (
-                        *r[:-3],
+                        *r[:-4],
+                        None if r[-4] < 0 else r[-4],
                         None if r[-3] < 0 else r[-3],
-                        None if r[-2] < 0 else r[-2],
-                        verified_at if r[-1] else None,
+                        _stamp(r[-1]) if r[-2] else None,
                         updated_at,
                     )
                     for r in rows
@@ -247,7 +253,7 @@ def build(ctx) -> dict:
         "status, valid_from, valid_until, offered_at, accepted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     lsql = lsql.replace(" limit,", f" {connection.ops.quote_name('limit')},")
-    vfrom, vuntil = datetime.date(2020, 9, 1), datetime.date(2023, 8, 31)
+    day_sel = verified_day[sel].tolist()
     vil_sel = df["village_id"].to_numpy()[sel].tolist()
     town_sel = town[sel].tolist()
     drawn = np.rint(limits * rng.beta(1.2, 3, len(limits)) * (rng.random(len(limits)) < 0.5)).tolist()
@@ -261,10 +267,10 @@ def build(ctx) -> dict:
                 lim[i],
                 drawn[i] if accepted[i] else 0,
                 "accepted" if accepted[i] else "offered",
-                vfrom,
-                vuntil,
-                verified_at,
-                verified_at if accepted[i] else None,
+                datetime.date.fromordinal(day_sel[i]),
+                datetime.date.fromordinal(day_sel[i] + 3 * 365),
+                _stamp(day_sel[i]),
+                _stamp(day_sel[i] + 7) if accepted[i] else None,
             )
             for i in np.flatnonzero(offered).tolist()
         ]
@@ -283,3 +289,9 @@ def build(ctx) -> dict:
         f"预授信 {len(line_rows):,} 户，2021年信用村 {designations['village']} 个"
     )
     return {}
+
+
+def _stamp(ordinal: int):
+    """10 a.m. local time on a day, as the database driver takes it."""
+    moment = timezone.make_aware(datetime.datetime.fromordinal(ordinal).replace(hour=10))
+    return connection.ops.adapt_datetimefield_value(moment)

@@ -106,7 +106,7 @@ def _active(prefix: str, start: str, end: str | None, p: Period) -> Q:
 
 def _counts(qs, town_field: str, periods: list[Period], when: Callable[[Period], Q]) -> pd.DataFrame:
     """Rows per town and period: one query, a conditional count per period."""
-    ann = {f"p{i}": Count("id", filter=when(p)) for i, p in enumerate(periods)}
+    ann = {f"p{i}": Count("pk", filter=when(p)) for i, p in enumerate(periods)}
     rows = list(qs.values(town_field).annotate(**ann))
     out = []
     for r in rows:
