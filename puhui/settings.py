@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "puhui.imports",
     "puhui.plan",
     "puhui.credit",
+    "puhui.data",
     "puhui.demo",
     "puhui.index",  # last: its demo builds on every other app's data
 ]

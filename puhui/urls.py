@@ -8,6 +8,7 @@ urlpatterns = [
     path("plan/", include("puhui.plan.urls")),
     path("index/", include("puhui.index.urls")),
     path("credit/", include("puhui.credit.urls")),
+    path("data/", include("puhui.data.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]

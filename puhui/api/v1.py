@@ -132,6 +132,7 @@ api.add_decorator(idempotent, mode="view")
 api.add_router("", core_router)
 api.add_router("/plan", "puhui.plan.api.router")
 api.add_router("/credit", "puhui.credit.api.router")
+api.add_router("/data", "puhui.data.api.router")
 
 
 def _json_errors(view):

@@ -18,6 +18,13 @@ NAVIGATION = [
         ],
     ),
     (
+        "数据与目标",
+        [
+            ("数据报送", "data_home", STAFF),
+            ("目标监测", "data_targets", STAFF | {Role.TOWN}),
+        ],
+    ),
+    (
         "信用体系",
         [
             ("信用档案", "credit_worklist", {Role.AGENT, Role.TOWN, Role.OFFICE, Role.ADMIN, Role.INSTITUTION}),

@@ -1,0 +1,68 @@
+from django import forms
+
+from puhui.data.models import Indicator, IndicatorValue, ReportingPeriod, Target
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="文件", help_text="本表的 Excel 模板（.xlsx）或 CSV（UTF-8 或 GBK）")
+    comment = forms.CharField(
+        label="报送说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+        help_text="数据与上年同期相比变动较大时，请在此说明原因",
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "审核通过"), ("return", "退回修改")])
+    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class IndicatorForm(BootstrapMixin, forms.ModelForm):
+    code = forms.CharField(label="指标编码", max_length=60, help_text="小写字母、数字和下划线，如 sme_first_loans")
+    levels = forms.MultipleChoiceField(label="统计层级", choices=IndicatorValue.Level.choices, widget=forms.CheckboxSelectMultiple)
+    change_note = forms.CharField(label="修改说明", max_length=300)
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:
+            del self.fields["change_note"]
+            self.order_fields(["code"])
+        else:
+            del self.fields["code"]
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name", "definition", "unit", "direction", "frequency", "levels", "source_kind", "source", "dimension",
+            "decimals", "clause", "auxiliary",
+        ]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+
+
+class TargetForm(BootstrapMixin, forms.ModelForm):
+    change_note = forms.CharField(label="修改说明", max_length=300)
+
+    class Meta:
+        model = Target
+        fields = [
+            "name", "clause", "quote", "indicator_code", "rule", "comparator", "threshold", "change_unit",
+            "each_threshold", "period_kind", "base_period", "deadline_period", "scope", "chart_by", "interpretation",
+        ]
+        widgets = {"quote": forms.Textarea(attrs={"rows": 2})}
+
+
+PERIOD_KINDS = ReportingPeriod.Kind.choices

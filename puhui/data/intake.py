@@ -1,0 +1,470 @@
+"""Receiving a submission: read every row, check it, then store all of it or nothing.
+
+Two passes, so that a million-row file neither fills memory nor holds a write lock while it is read:
+
+1. Read (no transaction). The import engine's `TableReader` streams and parses the rows; each good loan
+   is written, already encrypted and hashed, as one COPY-format line to a spool file on disk. Loan ids go
+   into an array of 64-bit hashes; duplicates are found at the end with numpy, and only their rows are
+   looked at again. Totals for the cross-period check are summed as we go.
+2. Store (one transaction, only if pass 1 found no error): the Submission row, then the spool file through
+   COPY (PostgreSQL) or executemany (SQLite), then the audit record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import os
+import tempfile
+import time
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import python_calamine
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from puhui.core import crypto
+from puhui.core.audit import audit_record, snapshot
+from puhui.core.models import AuditLog, Organisation
+from puhui.data import storage
+from puhui.data.catalogue import FormDef
+from puhui.data.county import CountyContext, county_context
+from puhui.data.models import AggregateValue, ReportingPeriod, Submission
+from puhui.data.periods import previous_year_code
+from puhui.data.specs import NOTE_KEY, PLACE_KEY, spec_for
+from puhui.imports.tabular import ErrorList, FileError, Row, Source, TableReader, TableSpec, open_table
+
+META_SHEET = "模板信息"
+COMMENT_COLUMN = "报送说明"
+PROGRESS_EVERY = 20_000
+ERROR_LIMIT = 10_000
+NULL = "\\N"  # COPY text format
+Progress = Callable[[int, int, str], None]
+
+
+def max_bytes() -> int:
+    # Loan-level files run to a hundred megabytes; the import page's 50 MB limit is for reference tables.
+    return int(getattr(settings, "PUHUI_DATA_MAX_BYTES", 256 * 1024 * 1024))
+
+
+@dataclass
+class Outcome:
+    errors: ErrorList
+    rows: int = 0
+    source: str = ""
+    totals: dict = field(default_factory=dict)
+    submission: Submission | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.submission is not None and not self.errors
+
+
+def yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
+
+
+def fen(amount: Decimal) -> int:
+    return int(amount.scaleb(2))
+
+
+# ---------------------------------------------------------------- sources
+
+
+def json_source(rows: list[dict]) -> Source:
+    """JSON rows as a table: the keys of all rows form the header; row n is the n-th object (1-based)."""
+    keys: dict[str, None] = {}
+    for r in rows:
+        if isinstance(r, dict):
+            keys.update(dict.fromkeys(r))
+    header = list(keys)
+
+    def gen() -> Iterator[tuple[int, list[Any]]]:
+        yield 0, header
+        for n, r in enumerate(rows, start=1):
+            yield n, [r.get(k) for k in header]
+
+    return Source(format="json", rows=gen())
+
+
+def template_meta(path: str) -> dict[str, str]:
+    """What our own template says it is for (form, period, institution); empty for other workbooks."""
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(path)
+        if META_SHEET not in wb.sheet_names:
+            return {}
+        rows = wb.get_sheet_by_name(META_SHEET).to_python()
+    except Exception:  # a broken workbook is reported by the reader itself
+        return {}
+    return {str(r[0]): str(r[1]) for r in rows if len(r) >= 2 and r[0]}
+
+
+# ---------------------------------------------------------------- pass 1: loans
+
+
+class _LoanSink:
+    """Turns parsed loan rows into spool lines; keeps only hashes, row numbers and totals in memory."""
+
+    def __init__(self, spool, keys):
+        self.spool = spool  # COPY text lines of good rows
+        self.keys = keys  # "row\tloan_no" of every row with a readable loan id, for the duplicate pass
+        self.hashes = array("q")
+        self.numbers = array("q")
+        self.count = 0
+        self.amount = 0
+        self.balance = 0
+        self.by_type: dict[str, int] = {}
+        self.by_town: dict[int, int] = {}
+        self.encrypt = crypto.encrypt
+        self.lookup = crypto.lookup_hash
+
+    def add(self, row: Row) -> None:
+        v = row.values
+        loan_no = v.get("loan_no")
+        if loan_no:
+            self.hashes.append(hash(loan_no))
+            self.numbers.append(row.number)
+            self.keys.write(f"{row.number}\t{loan_no}\n")
+        if not row.ok:
+            return
+        kind, number = v["borrower_id"]
+        town_id, village_id = v[PLACE_KEY]
+        amount, balance = fen(v["amount"]), fen(v["balance"])
+        self.spool.write(
+            f"{row.number}\t{loan_no}\t{kind}\t{self.encrypt(number)}\t{self.lookup(number)}\t{v['borrower_type']}\t"
+            f"{town_id}\t{NULL if village_id is None else village_id}\t{amount}\t{balance}\t{v['rate']}\t"
+            f"{v['issued_on'].isoformat()}\t{v['due_on'].isoformat()}\t{v['guarantee']}\t"
+            f"{'t' if v['is_credit'] else 'f'}\t{'t' if v['is_first'] else 'f'}\t{'t' if v['is_agri'] else 'f'}\t"
+            f"{v['status']}\n"
+        )
+        self.count += 1
+        self.amount += amount
+        self.balance += balance
+        bt = v["borrower_type"]
+        self.by_type[bt] = self.by_type.get(bt, 0) + balance
+        self.by_town[town_id] = self.by_town.get(town_id, 0) + balance
+
+    def duplicates(self, keys_path: str) -> list[tuple[int, str, int]]:
+        """(row, loan id, first row) for every repeat of a loan id, found without a set of a million strings."""
+        if not self.hashes:
+            return []
+        h = np.frombuffer(self.hashes, dtype=np.int64)
+        order = np.argsort(h, kind="stable")
+        sorted_h = h[order]
+        same = sorted_h[1:] == sorted_h[:-1]
+        if not same.any():
+            return []
+        flagged = np.zeros(len(h), dtype=bool)
+        flagged[1:] |= same
+        flagged[:-1] |= same
+        candidates = set(np.frombuffer(self.numbers, dtype=np.int64)[order[flagged]].tolist())
+        first_seen: dict[str, int] = {}
+        out = []
+        with open(keys_path, encoding="utf-8") as f:
+            for line in f:
+                number_text, _, loan_no = line.rstrip("\n").partition("\t")
+                number = int(number_text)
+                if number not in candidates:
+                    continue
+                first = first_seen.setdefault(loan_no, number)
+                if first != number:
+                    out.append((number, loan_no, first))
+        return out
+
+    def totals(self, ctx: CountyContext) -> dict:
+        return {
+            "loans": self.count,
+            "amount_fen": self.amount,
+            "balance_fen": self.balance,
+            "balance_by_type_fen": self.by_type,
+            "balance_by_town_fen": {ctx.towns[t][0]: b for t, b in sorted(self.by_town.items()) if t in ctx.towns},
+        }
+
+
+# ---------------------------------------------------------------- pass 1: aggregates
+
+
+@dataclass
+class _AggRow:
+    number: int
+    town_id: int | None
+    values: dict[str, Decimal]
+    note: str
+    row: Row
+
+
+class _AggregateSink:
+    def __init__(self, form: FormDef):
+        self.form = form
+        self.rows: list[_AggRow] = []
+
+    def add(self, row: Row) -> None:
+        if not row.ok:
+            return
+        v = row.values
+        place = v.get(PLACE_KEY)
+        values = {i.code: Decimal(v[i.code]) for i in self.form.items}
+        self.rows.append(_AggRow(row.number, place[0] if place else None, values, (v.get(NOTE_KEY) or "").strip(), row))
+
+    def totals(self) -> dict:
+        sums = {i.code: Decimal(0) for i in self.form.items}
+        for r in self.rows:
+            for k, x in r.values.items():
+                sums[k] += x
+        return {"rows": len(self.rows), "items": {k: str(x) for k, x in sums.items()}}
+
+
+# ---------------------------------------------------------------- cross-period checks
+
+
+def _previous_approved(institution: Organisation, form: FormDef, period: ReportingPeriod) -> Submission | None:
+    code = previous_year_code(period.code)
+    return (
+        Submission.objects.filter(institution=institution, form=form.code, period__code=code, status=Submission.Status.APPROVED)
+        .order_by("-version")
+        .first()
+    )
+
+
+# Below these absolute changes a percentage jump is noise (3 events instead of 1 is +200%).
+MIN_CHANGE = {"integer": 10, "number": 100, "money": 10_000}
+
+
+def _jump(now: Decimal | int, before: Decimal | int, threshold: float, min_change: float = 0) -> float | None:
+    """The change in percent when it exceeds the threshold, else None. A zero base is never a jump."""
+    if not before or abs(float(now) - float(before)) < min_change:
+        return None
+    change = (float(now) - float(before)) / abs(float(before)) * 100
+    return change if abs(change) > threshold else None
+
+
+def _fmt_yuan(fen_value: int) -> str:
+    y = fen_value / 100
+    if abs(y) >= 1e8:
+        return f"{y / 1e8:.2f}亿元"
+    if abs(y) >= 1e4:
+        return f"{y / 1e4:.2f}万元"
+    return f"{y:.2f}元"
+
+
+def _check_loans_yoy(*, sink: _LoanSink, errors: ErrorList, institution, form: FormDef, period, comment: str) -> None:
+    prev = _previous_approved(institution, form, period)
+    if prev is None or comment.strip():
+        return
+    before = int(prev.totals.get("balance_fen", 0))
+    change = _jump(sink.balance, before, form.yoy_threshold)
+    if change is not None:
+        errors.add(
+            None, COMMENT_COLUMN, "",
+            f"贷款余额合计比上年同期（{prev.period.label}）变动 {change:+.1f}%（上年 {_fmt_yuan(before)}，本期 "
+            f"{_fmt_yuan(sink.balance)}），超过 {form.yoy_threshold:g}%；请在“报送说明”中写明原因后重新提交",
+        )
+
+
+def _check_aggregate_yoy(*, sink: _AggregateSink, reader: TableReader, institution, form: FormDef, period) -> None:
+    prev = _previous_approved(institution, form, period)
+    if prev is None:
+        return
+    before: dict[tuple[int | None, str], Decimal] = {
+        (t, i): v for t, i, v in AggregateValue.objects.filter(submission=prev).values_list("town_id", "item", "value")
+    }
+    for r in sink.rows:
+        if r.note:
+            continue
+        for item in form.items:
+            old = before.get((r.town_id, item.code))
+            if old is None:
+                continue
+            change = _jump(r.values[item.code], old, form.yoy_threshold, MIN_CHANGE.get(item.type, 0))
+            if change is not None:
+                reader.add_error(
+                    r.row, item.code,
+                    f"比上年同期（{prev.period.label}）变动 {change:+.1f}%（上年 {old.normalize():f}），超过 "
+                    f"{form.yoy_threshold:g}%；请在本行“说明”列写明原因",
+                )
+
+
+# ---------------------------------------------------------------- the whole receipt
+
+
+def _check_meta(meta: dict, *, form: FormDef, period: ReportingPeriod, institution: Organisation, errors: ErrorList) -> None:
+    if not meta:
+        return
+    if meta.get("报表编码") and meta["报表编码"] != form.code:
+        errors.add_fatal(None, "", meta.get("报表", meta["报表编码"]),
+                         f"该文件是“{meta.get('报表', meta['报表编码'])}”的模板，不是“{form.title}”；请下载本表的模板")
+        return
+    if meta.get("报送期") and meta["报送期"] != period.code:
+        errors.add(None, "", meta["报送期"], f"该文件是 {meta['报送期']} 的模板，与所选报送期 {period.label}（{period.code}）不符")
+    if meta.get("机构编码") and meta["机构编码"] != institution.code:
+        errors.add(None, "", meta["机构编码"], "该文件是为其他机构生成的模板，请下载本机构的模板")
+
+
+def _read(
+    *, spec: TableSpec, source: Source, errors: ErrorList, sink, progress: Progress | None, expected_rows: int
+) -> TableReader:
+    reader = TableReader(spec, source, errors)
+    for n, row in enumerate(reader, start=1):
+        sink.add(row)
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(n, expected_rows, f"已检查 {n:,} 行")
+    return reader
+
+
+def _estimate_rows(path: str | None, size: int) -> int:
+    # ~120 bytes a loan row as CSV; only for the progress bar.
+    return max(1, size // 120) if path else 0
+
+
+def receive(
+    *,
+    actor,
+    actor_label: str,
+    institution: Organisation,
+    form: FormDef,
+    period: ReportingPeriod,
+    channel: str,
+    path: str | None = None,
+    rows: list[dict] | None = None,
+    filename: str = "",
+    comment: str = "",
+    progress: Progress | None = None,
+    keep_file: str = "",
+) -> Outcome:
+    """Check a file (path) or JSON rows and store them as the next version, or return every error."""
+    started = time.perf_counter()
+    errors = ErrorList(ERROR_LIMIT)
+    outcome = Outcome(errors=errors)
+    ctx = county_context()
+    spec = spec_for(form, ctx=ctx, period=period)
+    workdir = tempfile.mkdtemp(prefix="puhui-submission-", dir=getattr(settings, "PUHUI_DATA_SPOOL_DIR", None))
+    spool_path = os.path.join(workdir, "rows.copy")
+    keys_path = os.path.join(workdir, "keys.tsv")
+    try:
+        with open(spool_path, "w", encoding="utf-8", newline="\n") as spool, open(
+            keys_path, "w", encoding="utf-8", newline="\n"
+        ) as keys:
+            sink = _LoanSink(spool, keys) if form.is_loans else _AggregateSink(form)
+            reader = None
+            try:
+                if rows is not None:
+                    source = json_source(rows)
+                    outcome.source = "JSON"
+                    reader = _read(spec=spec, source=source, errors=errors, sink=sink, progress=progress, expected_rows=len(rows))
+                else:
+                    size = os.path.getsize(path)
+                    _check_meta(template_meta(path) if _is_zip(path) else {}, form=form, period=period,
+                                institution=institution, errors=errors)
+                    if errors.fatal:
+                        return outcome
+                    with open_table(path, filename=filename or os.path.basename(path), max_bytes=max_bytes(),
+                                    preferred_sheet=spec.data_sheet) as source:
+                        outcome.source = source.description
+                        reader = _read(spec=spec, source=source, errors=errors, sink=sink, progress=progress,
+                                       expected_rows=_estimate_rows(path, size))
+                        if errors.fatal and source.format == "excel" and source.sheet != spec.data_sheet:
+                            errors.add(None, "", source.sheet,
+                                       f"工作簿中没有“{spec.data_sheet}”工作表，已读取“{source.sheet}”，其内容与模板不符；请使用本表的模板")
+            except FileError as e:
+                errors.add_fatal(None, "", "", e.reason)
+            if reader is not None:
+                outcome.rows = reader.rows_read
+        if errors.fatal:
+            return outcome
+        if form.is_loans:
+            for number, loan_no, first in sink.duplicates(keys_path):
+                errors.add(number, reader.header_of("loan_no"), loan_no, f"借据号与第 {first} 行重复")
+            _check_loans_yoy(sink=sink, errors=errors, institution=institution, form=form, period=period, comment=comment)
+            outcome.totals = sink.totals(ctx)
+        else:
+            if not form.by_town and reader.rows_read > 1:
+                errors.add(None, "", "", f"本表只填一行，文件中有 {reader.rows_read} 行")
+            _check_aggregate_yoy(sink=sink, reader=reader, institution=institution, form=form, period=period)
+            outcome.totals = sink.totals()
+        if errors:
+            return outcome
+        if progress:
+            progress(0, outcome.rows, "检查通过，正在保存……")
+        outcome.submission = _store(
+            actor=actor, actor_label=actor_label, institution=institution, form=form, period=period, channel=channel,
+            filename=filename, comment=comment, sink=sink, spool_path=spool_path, totals=outcome.totals,
+            rows=outcome.rows, keep_file=keep_file, progress=progress, path=path, errors=errors,
+        )
+        return outcome
+    finally:
+        for p in (spool_path, keys_path):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(p)
+        with contextlib.suppress(OSError):
+            os.rmdir(workdir)
+        outcome.seconds = time.perf_counter() - started
+
+
+def _is_zip(path: str) -> bool:
+    with open(path, "rb") as f:
+        return f.read(4) == b"PK\x03\x04"
+
+
+def _sha256(path: str | None) -> str:
+    if not path:
+        return ""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _store(
+    *, actor, actor_label, institution, form, period, channel, filename, comment, sink, spool_path, totals, rows,
+    keep_file, progress, path, errors,
+) -> Submission | None:
+    checksum = _sha256(path)
+    try:
+        with transaction.atomic():
+            # Lock the institution's row so two uploads of the same form cannot take the same version number.
+            Organisation.objects.select_for_update().filter(pk=institution.pk).first()
+            previous = Submission.objects.filter(institution=institution, form=form.code, period=period)
+            version = (previous.aggregate(v=Max("version"))["v"] or 0) + 1
+            previous.filter(is_current=True).update(is_current=False)
+            user = actor if getattr(actor, "is_authenticated", False) else None
+            submission = Submission.objects.create(
+                institution=institution, form=form.code, period=period, version=version, is_current=True,
+                status=Submission.Status.SUBMITTED, channel=channel, filename=filename[:200], file=keep_file,
+                sha256=checksum, row_count=rows, totals=totals, comment=comment, submitted_by=user,
+                submitted_label=actor_label[:150], submitted_at=timezone.now(),
+            )
+            if form.is_loans:
+                # No progress reports in here: they are writes on this same connection, inside the
+                # transaction (invisible until commit, and on PostgreSQL they would wait for the COPY).
+                storage.write_loans(submission_id=submission.pk, spool_path=spool_path, total=sink.count)
+            else:
+                AggregateValue.objects.bulk_create(
+                    [
+                        AggregateValue(submission=submission, row=r.number, town_id=r.town_id, item=code, value=value, note=r.note[:300])
+                        for r in sink.rows
+                        for code, value in r.values.items()
+                    ],
+                    batch_size=2000,
+                )
+            audit_record(
+                actor=actor, action=AuditLog.Action.IMPORT, obj=submission, after=snapshot(submission),
+                note=f"报送 {institution.short_name or institution.name}《{form.title}》{period.label} 第{version}版，{rows:,} 行",
+            )
+            return submission
+    except IntegrityError:
+        errors.add(None, "", "", "与同时提交的另一份报送冲突，本次未保存任何数据，请重新提交")
+        return None
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

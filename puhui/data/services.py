@@ -1,0 +1,401 @@
+"""Writes of the data capability. Each is keyword-only, atomic where it writes, and audited."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import uuid
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from puhui.api.access import TokenActor, acting_user
+from puhui.core.audit import audit_changed, audit_record, snapshot
+from puhui.core.crypto import mask_id_number
+from puhui.core.models import AuditLog, Organisation
+from puhui.data import catalogue, intake
+from puhui.data.catalogue import FormDef
+from puhui.data.models import Indicator, ReportingPeriod, Submission, Target, Upload
+from puhui.data.periods import parse_code
+
+UPLOAD_DIR = "data/uploads"
+ERRORS_KEPT = 1000
+_ID_LIKE = re.compile(r"\d{17}[\dXx]")
+Progress = Callable[[int, int, str], None]
+
+
+def actor_label(actor) -> str:
+    return str(actor) if actor is not None else "系统"
+
+
+# ---------------------------------------------------------------- periods
+
+
+def period_get(code: str) -> ReportingPeriod:
+    """The period row for a code, created on first use (codes are validated, dates computed)."""
+    spec = parse_code(code)
+    period, _ = ReportingPeriod.objects.get_or_create(
+        code=spec.code,
+        defaults=dict(kind=spec.kind, year=spec.year, number=spec.number, start=spec.start, end=spec.end, due=spec.due),
+    )
+    return period
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+INDICATOR_FIELDS = (
+    "name", "definition", "unit", "direction", "frequency", "levels", "source_kind", "source", "dimension",
+    "decimals", "clause", "auxiliary",
+)
+TARGET_FIELDS = (
+    "name", "clause", "quote", "indicator_code", "rule", "comparator", "threshold", "change_unit", "each_threshold",
+    "period_kind", "base_period", "deadline_period", "scope", "chart_by", "interpretation",
+)
+
+
+def _indicator_errors(values: dict, *, known: set[str]) -> dict[str, str]:
+    errors = {}
+    try:
+        values["levels"] = catalogue.validate_levels(values.get("levels") or [])
+    except ValueError as e:
+        errors["levels"] = str(e)
+    try:
+        catalogue.validate_source(values["source_kind"], values["source"], known_codes=known, own_code=values["code"])
+    except ValueError as e:
+        errors["source"] = str(e)
+    if not str(values.get("name", "")).strip():
+        errors["name"] = "指标名称不能为空"
+    return errors
+
+
+def _target_errors(values: dict, *, indicators: set[str]) -> dict[str, str]:
+    errors = {}
+    if values.get("indicator_code") not in indicators:
+        errors["indicator_code"] = f"指标“{values.get('indicator_code')}”不在指标目录中"
+    for name in ("base_period", "deadline_period"):
+        if values.get(name):
+            try:
+                spec = parse_code(values[name])
+            except ValueError as e:
+                errors[name] = str(e)
+                continue
+            if spec.kind != values.get("period_kind"):
+                errors[name] = "应与考核频度一致（年度目标写 2021，季度目标写 2021Q4）"
+    if values.get("rule") == Target.Rule.CHANGE_VS_BASE and not values.get("base_period"):
+        errors["base_period"] = "“较基期变化”规则须填写基期"
+    if values.get("rule") == Target.Rule.CHANGE_VS_BASE and not values.get("change_unit"):
+        errors["change_unit"] = "“较基期变化”规则须选择变化口径"
+    if values.get("rule") == Target.Rule.EACH_INSTITUTION and values.get("each_threshold") in (None, ""):
+        errors["each_threshold"] = "“每家机构达到”规则须填写每家机构应达到的数值"
+    return errors
+
+
+@transaction.atomic
+def catalogue_sync(*, actor) -> dict:
+    """Load the shipped indicators and targets that are not in the database yet (as version 1).
+
+    Entries already present are left alone: the office's edits win over the shipped file.
+    """
+    shipped = catalogue.shipped()
+    have = set(Indicator.objects.values_list("code", flat=True).distinct())
+    known = have | {d["code"] for d in shipped.indicators}
+    created = []
+    for d in shipped.indicators:
+        if d["code"] in have:
+            continue
+        values = {
+            "code": d["code"], "name": d["name"], "definition": d.get("definition", ""), "unit": d.get("unit", ""),
+            "direction": d.get("direction", Indicator.Direction.HIGHER), "frequency": d.get("frequency", "quarter"),
+            "levels": d.get("levels", ["county"]), "source_kind": d["source_kind"], "source": str(d["source"]),
+            "dimension": d.get("dimension", ""), "decimals": d.get("decimals", 2), "clause": str(d.get("clause", "")),
+            "auxiliary": bool(d.get("auxiliary", False)),
+        }
+        errors = _indicator_errors(values, known=known)
+        if errors:
+            raise ValidationError({f"{d['code']}.{k}": v for k, v in errors.items()})
+        created.append(Indicator(version=1, is_current=True, change_note="随方案载入", **values))
+    Indicator.objects.bulk_create(created)
+    indicator_codes = known
+    have_targets = set(Target.objects.values_list("code", flat=True).distinct())
+    targets = []
+    for d in shipped.targets:
+        if d["code"] in have_targets:
+            continue
+        values = {k: d.get(k, "") for k in TARGET_FIELDS if k not in {"indicator_code"}}
+        values["indicator_code"] = d["indicator"]
+        values["threshold"] = Decimal(str(d["threshold"]))
+        values["each_threshold"] = Decimal(str(d["each_threshold"])) if d.get("each_threshold") is not None else None
+        values["base_period"] = str(values.get("base_period") or "")
+        values["deadline_period"] = str(values.get("deadline_period") or "")
+        values["comparator"] = values.get("comparator") or Target.Comparator.GE
+        values["period_kind"] = values.get("period_kind") or "quarter"
+        values["scope"] = values.get("scope") or "全县"
+        values["chart_by"] = values.get("chart_by") or Target.ChartBy.TOWN
+        errors = _target_errors(values, indicators=indicator_codes)
+        if errors:
+            raise ValidationError({f"{d['code']}.{k}": v for k, v in errors.items()})
+        targets.append(Target(code=d["code"], version=1, is_current=True, change_note="随方案载入", **values))
+    Target.objects.bulk_create(targets)
+    if created or targets:
+        audit_record(
+            actor=actor, action=AuditLog.Action.IMPORT, object_type="data.Indicator", object_repr="指标目录和目标",
+            after={"indicators": [i.code for i in created], "targets": [t.code for t in targets]},
+            note=f"载入方案指标 {len(created)} 个、目标 {len(targets)} 个",
+        )
+    return {"indicators": len(created), "targets": len(targets)}
+
+
+def _new_version(model, *, actor, code: str, changes: dict, change_note: str, check):
+    current = model.objects.select_for_update().filter(code=code, is_current=True).first()
+    if current is None:
+        raise ValidationError({"code": "不存在"})
+    if not change_note.strip():
+        raise ValidationError({"change_note": "请填写修改说明"})
+    fields = TARGET_FIELDS if model is Target else INDICATOR_FIELDS
+    values = {name: getattr(current, name) for name in fields}
+    values["code"] = code
+    values.update({k: v for k, v in changes.items() if k in fields})
+    errors = check(values)
+    if errors:
+        raise ValidationError(errors)
+    values.pop("code")
+    if all(values[k] == getattr(current, k) for k in values):
+        raise ValidationError({"__all__": "没有任何修改"})
+    before = snapshot(current)
+    current.is_current = False
+    current.save(update_fields=["is_current"])
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    new = model.objects.create(
+        code=code, version=current.version + 1, is_current=True, change_note=change_note.strip()[:300], created_by=user, **values
+    )
+    audit_record(
+        actor=actor, action=AuditLog.Action.UPDATE, obj=new, before=before, after=snapshot(new),
+        note=f"第{new.version}版：{new.change_note}",
+    )
+    return new
+
+
+@transaction.atomic
+def indicator_update(*, actor, code: str, change_note: str, **changes) -> Indicator:
+    known = set(Indicator.objects.filter(is_current=True).values_list("code", flat=True))
+    return _new_version(
+        Indicator, actor=actor, code=code, changes=changes, change_note=change_note,
+        check=lambda v: _indicator_errors(v, known=known),
+    )
+
+
+CODE_RE = re.compile(r"[a-z][a-z0-9_]{1,59}")
+
+
+@transaction.atomic
+def indicator_create(*, actor, code: str, **fields) -> Indicator:
+    """A new catalogue entry (version 1), e.g. an indicator the office wants to follow beyond the plan's."""
+    code = (code or "").strip()
+    errors = {}
+    if not CODE_RE.fullmatch(code):
+        errors["code"] = "编码应以小写字母开头，只含小写字母、数字和下划线，2–60 位"
+    elif Indicator.objects.filter(code=code).exists():
+        errors["code"] = "该编码已存在"
+    values = {name: fields.get(name, getattr(Indicator, name, None)) for name in INDICATOR_FIELDS if name in fields}
+    values["code"] = code
+    known = set(Indicator.objects.filter(is_current=True).values_list("code", flat=True))
+    errors.update(_indicator_errors(values, known=known))
+    if errors:
+        raise ValidationError(errors)
+    values.pop("code")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    ind = Indicator.objects.create(code=code, version=1, is_current=True, change_note="新增", created_by=user, **values)
+    audit_changed(actor=actor, obj=ind, before=None, note="新增指标")
+    return ind
+
+
+@transaction.atomic
+def target_update(*, actor, code: str, change_note: str, **changes) -> Target:
+    known = set(Indicator.objects.filter(is_current=True).values_list("code", flat=True))
+    if "threshold" in changes:
+        try:
+            changes["threshold"] = Decimal(str(changes["threshold"]))
+        except InvalidOperation:
+            raise ValidationError({"threshold": "目标值应为数字"}) from None
+    return _new_version(
+        Target, actor=actor, code=code, changes=changes, change_note=change_note,
+        check=lambda v: _target_errors(v, indicators=known),
+    )
+
+
+# ---------------------------------------------------------------- uploads and submissions
+
+
+def _require_submitter(actor, institution: Organisation, form: FormDef) -> None:
+    user = acting_user(actor)
+    if not (user.role in {"institution", "member_unit"} and user.organisation_id == institution.pk):
+        raise PermissionDenied("只能报送本机构的报表")
+    if not form.applies_to(institution):
+        raise PermissionDenied(f"本机构不报送《{form.title}》")
+
+
+def _save_file(file, filename: str) -> tuple[str, int]:
+    """Store the uploaded file under MEDIA_ROOT; returns (relative path, size)."""
+    suffix = os.path.splitext(filename)[1].lower()[:8]
+    relative = f"{UPLOAD_DIR}/{timezone.localdate():%Y%m}/{uuid.uuid4().hex}{suffix}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    with open(target, "wb") as out:
+        if isinstance(file, bytes | bytearray):
+            out.write(file)
+            size = len(file)
+        else:
+            for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b""):
+                out.write(chunk)
+                size += len(chunk)
+    return relative, size
+
+
+def _inline_limit() -> int:
+    return int(getattr(settings, "PUHUI_DATA_INLINE_BYTES", 2 * 1024 * 1024))
+
+
+def upload_start(
+    *, actor, institution: Organisation, form_code: str, period_code: str, channel: str, file=None, filename: str = "",
+    rows: list[dict] | None = None, comment: str = "",
+) -> Upload:
+    """Take a submission in: small ones are checked and stored at once, large files in a background job.
+
+    Returns the Upload; when it has finished, `status` says whether a Submission was stored.
+    """
+    form = catalogue.form(form_code)
+    if form is None:
+        raise ValidationError({"form": f"报表“{form_code}”不存在"})
+    try:
+        period = period_get(period_code)
+    except ValueError as e:
+        raise ValidationError({"period": str(e)}) from None
+    if period.kind != form.frequency:
+        raise ValidationError({"period": f"《{form.title}》按{dict(ReportingPeriod.Kind.choices)[form.frequency]}报送，报送期应为该频度"})
+    if period.end >= timezone.localdate():
+        raise ValidationError({"period": f"{period.label}尚未结束（{period.end}），期末之后才能报送"})
+    _require_submitter(actor, institution, form)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    upload = Upload(
+        institution=institution, form=form.code, period=period, channel=channel, filename=(filename or "")[:200],
+        comment=comment or "", created_by=user, created_label=actor_label(actor)[:150],
+    )
+    if rows is not None:
+        upload.save()
+        _process(upload, form=form, actor=actor, rows=rows)
+        return upload
+    upload.path, upload.size = _save_file(file, filename)
+    upload.save()
+    if upload.size <= _inline_limit():
+        _process(upload, form=form, actor=actor)
+        return upload
+    from puhui.data.tasks import upload_process_task
+    from puhui.jobs.services import job_enqueue
+
+    job = job_enqueue(
+        actor=user, task=upload_process_task, label=f"检查并保存报送：{form.title} {period.label}（{upload.filename}）",
+        upload_id=upload.pk, actor_id=user.pk if user else None,
+        token_id=actor.token.pk if isinstance(actor, TokenActor) else None,
+    )
+    Upload.objects.filter(pk=upload.pk).update(job=job)
+    upload.job = job
+    return upload
+
+
+def upload_process(*, upload_id: int, actor, progress: Progress | None = None) -> Upload:
+    """Run a queued upload (from the worker)."""
+    upload = Upload.objects.select_related("institution", "period").get(pk=upload_id)
+    if upload.is_finished:
+        return upload
+    form = catalogue.form(upload.form)
+    _process(upload, form=form, actor=actor, progress=progress)
+    return upload
+
+
+def _masked(value: str) -> str:
+    return _ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), value or "")
+
+
+def _process(upload: Upload, *, form: FormDef, actor, rows=None, progress: Progress | None = None) -> None:
+    Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.RUNNING)
+    absolute = str(Path(settings.MEDIA_ROOT) / upload.path) if upload.path else None
+    try:
+        outcome = intake.receive(
+            actor=actor, actor_label=upload.created_label, institution=upload.institution, form=form,
+            period=upload.period, channel=upload.channel, path=absolute, rows=rows, filename=upload.filename,
+            comment=upload.comment, progress=progress, keep_file=upload.path,
+        )
+    except Exception:
+        Upload.objects.filter(pk=upload.pk).update(
+            status=Upload.Status.FAILED, finished_at=timezone.now(), error_total=1,
+            errors=[[None, "", "", "处理时发生内部错误，未保存任何数据；请稍后重试或联系平台管理员"]],
+        )
+        raise
+    upload.status = Upload.Status.SUCCEEDED if outcome.ok else Upload.Status.FAILED
+    upload.rows_read = outcome.rows
+    upload.source = outcome.source[:100]
+    upload.error_total = outcome.errors.total
+    upload.errors = [[e.row, e.column, _masked(e.value), _masked(e.reason)] for e in outcome.errors.sorted()[:ERRORS_KEPT]]
+    upload.submission = outcome.submission
+    upload.finished_at = timezone.now()
+    upload.seconds = round(outcome.seconds, 3)
+    if not outcome.ok and absolute:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(absolute)  # a refused file is not kept; its errors are
+        upload.path = ""
+    upload.save()
+
+
+def derived_schedule(*, actor):
+    """Queue a recomputation of the derived indicators unless one is already waiting.
+
+    Approvals in a row share one queued job; the figures follow within the job's run time.
+    """
+    from puhui.data.tasks import derived_compute_task
+    from puhui.jobs.services import job_enqueue
+
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        if DBTaskResult.objects.filter(task_path=derived_compute_task.module_path, status="READY").exists():
+            return None
+    except ImportError:  # another task backend: just queue it
+        pass
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return job_enqueue(actor=actor, task=derived_compute_task, label="重新计算派生指标（报送审核通过后）", actor_id=user.pk if user else None)
+
+
+@transaction.atomic
+def submission_review(*, actor, submission: Submission, approve: bool, comment: str = "", recompute: bool = True) -> Submission:
+    """Approve or return a submission. Only the latest version awaiting review can be reviewed.
+
+    An approval queues the recomputation of the derived indicators (after this transaction commits).
+    """
+    user = acting_user(actor)
+    if user.role != "office":
+        raise PermissionDenied("只有领导小组办公室可以审核报送")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not submission.is_current:
+        raise ValidationError({"__all__": "这不是最新版本，不能审核；请审核最新版本"})
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ValidationError({"__all__": f"该报送已{submission.get_status_display()}，不能重复审核"})
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": "退回时请写明原因"})
+    before = snapshot(submission)
+    submission.status = Submission.Status.APPROVED if approve else Submission.Status.RETURNED
+    submission.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    submission.reviewed_at = timezone.now()
+    submission.review_comment = comment.strip()
+    submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    audit_changed(actor=actor, obj=submission, before=before, note="审核通过" if approve else f"退回：{comment.strip()[:200]}")
+    if approve and recompute:
+        transaction.on_commit(lambda: derived_schedule(actor=actor))
+    return submission

@@ -1,0 +1,336 @@
+"""Table descriptions of the forms, for the import engine (`puhui.imports.tabular`).
+
+A spec is built per submission: its parsers know this county's division codes and area codes, and
+its row checks know the reporting period.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+from puhui.core.validators import validate_uscc
+from puhui.data.catalogue import FormDef
+from puhui.data.county import CountyContext
+from puhui.data.models import LoanRecord
+from puhui.imports.tabular import (
+    Boolean,
+    CellError,
+    Choice,
+    Code,
+    Column,
+    Date,
+    DecimalNumber,
+    DivisionCode,
+    Integer,
+    Money,
+    Parser,
+    TableSpec,
+    Text,
+    _nfkc,
+)
+
+MAX_RATE = Decimal(36)  # above the judicial protection ceiling for private lending; surely a typo
+NOTE_KEY = "note"
+PLACE_KEY = "place"
+MEMO_LIMIT = 100_000
+
+
+class _Memo:
+    """Remembers what a text cell parsed to (or why it was refused), per submission.
+
+    A million-row file repeats its borrowers, towns, dates and 是/否 endlessly; the engine's parsers
+    normalise every cell from scratch. Results are immutable values, the memo is bounded.
+    """
+
+    def __call__(self, value: Any):
+        if value.__class__ is not str:
+            return super().__call__(value)
+        memo = self.__dict__.setdefault("_memo", {})
+        hit = memo.get(value, _MISS)
+        if hit is not _MISS:
+            if hit.__class__ is CellError:
+                raise CellError(hit.reason)
+            return hit
+        try:
+            result = super().__call__(value)
+        except CellError as e:
+            if len(memo) < MEMO_LIMIT:
+                memo[value] = e
+            raise
+        if len(memo) < MEMO_LIMIT:
+            memo[value] = result
+        return result
+
+
+_MISS = object()
+
+
+class MemoChoice(_Memo, Choice):
+    pass
+
+
+class MemoBoolean(_Memo, Boolean):
+    pass
+
+
+class MemoDate(_Memo, Date):
+    pass
+
+
+class _ParseBase(Parser):
+    def __call__(self, value: Any):
+        return self._parse(value)
+
+
+class BorrowerId(_Memo, _ParseBase):
+    """An 18-character resident ID number or USCC, checked by python-stdnum, issued in this county.
+
+    Returns (id kind, compact number). python-stdnum's look-up of the birth place in its table is the
+    slow part of a resident ID check and depends only on the area code and the birth year, so its
+    answer is kept per (area, year).
+    """
+
+    label = "证件号码"
+    number_format = "@"
+
+    def __init__(self, area_codes: frozenset[str], county_name: str):
+        self.area_codes = area_codes
+        self.county_name = county_name
+        self._places: dict[tuple[str, str], bool] = {}
+
+    def _resident(self, text: str) -> str:
+        if text[-1] != ric.calc_check_digit(text):
+            raise CellError("身份证号码校验位错误")
+        try:
+            ric.get_birth_date(text)
+        except stdnum_errors.ValidationError:
+            raise CellError("身份证号码中的出生日期或地区码无效") from None
+        key = (text[:6], text[6:10])
+        ok = self._places.get(key)
+        if ok is None:
+            try:
+                ric.get_birth_place(text)
+                ok = True
+            except stdnum_errors.ValidationError:
+                ok = False
+            self._places[key] = ok
+        if not ok:
+            raise CellError("身份证号码中的出生日期或地区码无效")
+        return text
+
+    def __call__(self, value: Any) -> tuple[str, str]:
+        if isinstance(value, float):
+            raise CellError("证件号码被 Excel 存成了数字（末尾数字已丢失）；请把该列设置为“文本”格式后重新填写")
+        return super().__call__(value)
+
+    def _parse(self, value: Any) -> tuple[str, str]:
+        text = _nfkc(str(value)).upper().replace(" ", "")
+        if not text.isascii() or len(text) != 18:
+            raise CellError(f"应为18位居民身份证号码或统一社会信用代码（现为 {len(text)} 位）")
+        if text[:17].isdigit():
+            number = self._resident(text)
+            kind, area = LoanRecord.IdKind.RESIDENT, number[:6]
+        else:
+            try:
+                number = validate_uscc(text)
+            except ValidationError as e:
+                raise CellError(e.messages[0]) from None
+            kind, area = LoanRecord.IdKind.USCC, number[2:8]
+        if area not in self.area_codes:
+            raise CellError(f"借款人不属于{self.county_name}（证件中的地区代码为 {area}），本表只报送本县借款人")
+        return kind, number
+
+    def describe(self) -> str:
+        return "18位居民身份证号码（农户、个人）或统一社会信用代码（企业、个体工商户），须为本县"
+
+
+class Place(_Memo, DivisionCode):
+    """A 12-digit code of a town (or, if allowed, a village) of this county → (town id, village id)."""
+
+    def __init__(self, ctx: CountyContext, *, villages: bool):
+        self.ctx = ctx
+        self.villages = villages
+
+    def __call__(self, value: Any) -> tuple[int, int | None]:
+        code = super().__call__(value)
+        found = self.ctx.places.get(code)
+        if found is None:
+            raise CellError(f"区划代码 {code} 不是{self.ctx.county_name}的镇（街道）或村（社区）")
+        if found[1] is not None and not self.villages:
+            raise CellError(f"区划代码 {code} 是村（社区）代码，本表应填镇（街道）代码（后三位为000）")
+        return found
+
+    def describe(self) -> str:
+        if self.villages:
+            return "本县镇（街道）或村（社区）的12位区划代码"
+        return "本县镇（街道）的12位区划代码，如 370323102000"
+
+
+class Rate(_Memo, DecimalNumber):
+    """An annual rate in percent: 4.35 or 4.35%."""
+
+    def __init__(self):
+        super().__init__(places=4, max_digits=7, min_value=0, max_value=MAX_RATE)
+
+    def __call__(self, value: Any) -> Decimal:
+        if isinstance(value, str):
+            value = _nfkc(value).removesuffix("%").strip()
+        return super().__call__(value)
+
+    def describe(self) -> str:
+        return "年利率（%），如 4.35，最多4位小数，0～36"
+
+
+def _choice(choices, aliases=None) -> Choice:
+    return MemoChoice(list(choices), aliases=aliases)
+
+
+BORROWER_TYPE_ALIASES = {"农户贷款": "farm", "小型企业": "small", "微型企业": "small", "小微": "small", "个体户": "individual"}
+STATUS_ALIASES = {"逾期贷款": "overdue", "不良贷款": "npl", "次级": "npl", "可疑": "npl", "损失": "npl"}
+
+
+def loan_spec(*, ctx: CountyContext, period_start: datetime.date, period_end: datetime.date) -> TableSpec:
+    def amounts(v):
+        amount, balance = v.get("amount"), v.get("balance")
+        if amount is not None and amount <= 0:
+            yield "amount", "贷款金额应大于0"
+        if amount is not None and balance is not None and balance > amount:
+            yield "balance", f"贷款余额 {balance} 大于贷款金额 {amount}"
+
+    def dates(v):
+        issued, due = v.get("issued_on"), v.get("due_on")
+        if issued and due and due < issued:
+            yield "due_on", f"到期日期 {due} 早于发放日期 {issued}"
+        if issued and issued > period_end:
+            yield "issued_on", f"发放日期 {issued} 晚于本报送期末 {period_end}"
+        if issued and v.get("balance") == 0 and issued < period_start:
+            yield "balance", "余额为0的贷款只在发放当期报送（本期内发放并已结清）；以前发放、已结清的贷款不再报送"
+
+    def flags(v):
+        guarantee, credit = v.get("guarantee"), v.get("is_credit")
+        if guarantee and credit is not None and (guarantee == LoanRecord.Guarantee.CREDIT) != credit:
+            yield "is_credit", "担保方式为“信用”的贷款“信用贷款”应填“是”，其他担保方式应填“否”"
+        if v.get("status") in {LoanRecord.Status.OVERDUE, LoanRecord.Status.NPL} and v.get("balance") == 0:
+            yield "status", "已结清（余额为0）的贷款状态应为“正常”"
+
+    def borrower(v):
+        kind_number, btype = v.get("borrower_id"), v.get("borrower_type")
+        if not kind_number or not btype:
+            return
+        kind = kind_number[0]
+        if btype == LoanRecord.BorrowerType.FARM and kind != LoanRecord.IdKind.RESIDENT:
+            yield "borrower_id", "借款人类型为农户时，应填写户主（借款人）的18位居民身份证号码"
+        if btype == LoanRecord.BorrowerType.SMALL and kind != LoanRecord.IdKind.USCC:
+            yield "borrower_id", "借款人类型为小微企业时，应填写企业的统一社会信用代码"
+
+    bt = LoanRecord.BorrowerType
+    return TableSpec(
+        name="loans",
+        title="贷款明细表",
+        sheet_name="贷款明细",
+        columns=(
+            Column("loan_no", "借据号", Code(40), required=True, aliases=("借据编号", "贷款编号", "贷款账号"),
+                   help="本机构内唯一的借据号或贷款合同号", example="RCB2020000123"),
+            Column("borrower_id", "借款人证件号码", BorrowerId(ctx.area_codes, ctx.county_name), required=True,
+                   aliases=("证件号码", "身份证号码", "统一社会信用代码", "借款人证件号"),
+                   help="农户、个人填居民身份证号码；企业、个体工商户填统一社会信用代码", example="370323199001011234"),
+            Column("borrower_type", "借款人类型", _choice(bt.choices, BORROWER_TYPE_ALIASES), required=True,
+                   aliases=("借款人类别", "客户类型"), example="农户"),
+            Column(PLACE_KEY, "所在区划代码", Place(ctx, villages=True), required=True,
+                   aliases=("区划代码", "镇（街道）代码", "所在镇代码", "镇街代码"),
+                   help="借款人所在镇（街道）或村（社区）的12位统计用区划代码", example="370323102000"),
+            Column("amount", "贷款金额（元）", Money(), required=True, aliases=("贷款金额", "合同金额", "发放金额"),
+                   example="50000.00"),
+            Column("balance", "贷款余额（元）", Money(), required=True, aliases=("贷款余额", "期末余额"),
+                   help="报送期末的余额；本期内发放并已结清的填0", example="48000.00"),
+            Column("rate", "年利率（%）", Rate(), required=True, aliases=("年利率", "执行利率", "利率"), example="5.22"),
+            Column("issued_on", "发放日期", MemoDate(min_year=1990), required=True, aliases=("放款日期", "起息日"),
+                   example="2020-03-15"),
+            Column("due_on", "到期日期", MemoDate(min_year=1990), required=True, aliases=("到期日",), example="2021-03-14"),
+            Column("guarantee", "担保方式", _choice(LoanRecord.Guarantee.choices, {"信用贷款": "credit", "保证贷款": "guarantee", "抵押贷款": "mortgage", "质押贷款": "pledge"}),
+                   required=True, aliases=("担保类型",), example="信用"),
+            Column("is_credit", "信用贷款", MemoBoolean(), required=True, aliases=("是否信用贷款",), example="是"),
+            Column("is_first", "首贷", MemoBoolean(), required=True, aliases=("是否首贷", "首贷户"),
+                   help="借款人第一次从银行业金融机构获得贷款", example="否"),
+            Column("is_agri", "涉农贷款", MemoBoolean(), required=True, aliases=("是否涉农贷款", "是否涉农"), example="是"),
+            Column("status", "贷款状态", _choice(LoanRecord.Status.choices, STATUS_ALIASES), required=True,
+                   aliases=("状态",), example="正常"),
+        ),
+        row_checks=(amounts, dates, flags, borrower),
+        notes=(
+            f"报送期：{period_start} 至 {period_end}。填报期末余额不为零的贷款，以及本期内发放的全部贷款（本期内已结清的，余额填0）。",
+            "借据号在本表中不能重复。只报送本县借款人：证件号码的地区代码须属于本县。",
+            "借款人类型为农户的填居民身份证号码，为小微企业的填统一社会信用代码，个体工商户两者均可。",
+            "“担保方式”为“信用”的，“信用贷款”填“是”；余额不能大于贷款金额；到期日期不能早于发放日期。",
+        ),
+    )
+
+
+def _item_parser(kind: str) -> Parser:
+    if kind == "money":
+        return Money()
+    if kind == "integer":
+        return Integer(min_value=0, max_value=10**12)
+    return DecimalNumber(places=2, max_digits=16, min_value=0)
+
+
+def aggregate_spec(*, form: FormDef, ctx: CountyContext) -> TableSpec:
+    towns_by_id = ctx.towns
+    labels = {i.code: i.header for i in form.items}
+
+    def town_name(v):
+        place, name = v.get(PLACE_KEY), v.get("town_name")
+        if place and name:
+            code, real = towns_by_id.get(place[0], ("", ""))
+            if name.replace(" ", "") != real:
+                yield "town_name", f"名称与代码不符：{code} 是“{real}”"
+
+    def relations(v):
+        for left, op, right, reason in form.checks:
+            a, b = v.get(left), v.get(right)
+            if a is None or b is None:
+                continue
+            if (op == "<=" and a > b) or (op == ">=" and a < b):
+                yield left, f"{reason}（{labels[left]} {a}，{labels[right]} {b}）"
+
+    columns = []
+    if form.by_town:
+        columns.append(
+            Column(PLACE_KEY, "镇（街道）代码", Place(ctx, villages=False), required=True,
+                   aliases=("区划代码", "镇街代码", "所在区划代码"), example="370323102000")
+        )
+        columns.append(Column("town_name", "镇（街道）名称", Text(50), aliases=("镇（街道）", "镇街名称", "名称"),
+                              help="可不填；填了则须与代码一致", example="鲁村镇"))
+    for item in form.items:
+        columns.append(Column(item.code, item.header, _item_parser(item.type), required=True, aliases=(item.label,)))
+    columns.append(
+        Column(NOTE_KEY, "说明", Text(300), aliases=("备注", "情况说明"),
+               help=f"与上年同期相比变动超过 {form.yoy_threshold:g}% 的项目须在此说明原因")
+    )
+    notes = [form.description]
+    if form.by_town:
+        notes.append("模板已列出本县全部镇（街道），没有业务的镇（街道）各项填0或删除该行；同一镇（街道）只能有一行。")
+    else:
+        notes.append("本表只填一行。")
+    notes.append(f"与上年同期相比变动超过 {form.yoy_threshold:g}% 的项目，须在“说明”列写明原因，否则不予接收。")
+    return TableSpec(
+        name=form.code,
+        title=form.title,
+        sheet_name=form.title,
+        columns=tuple(columns),
+        unique=((PLACE_KEY,),) if form.by_town else (),
+        row_checks=(town_name, relations),
+        notes=tuple(notes),
+    )
+
+
+def spec_for(form: FormDef, *, ctx: CountyContext, period) -> TableSpec:
+    if form.is_loans:
+        return loan_spec(ctx=ctx, period_start=period.start, period_end=period.end)
+    return aggregate_spec(form=form, ctx=ctx)
