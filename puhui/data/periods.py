@@ -1,8 +1,7 @@
 """Reporting period codes and due dates.
 
 Codes: "2020" (year), "2020Q3" (quarter), "2020-08" (month). A form is due a number of working days
-after its period ends; working days follow the Chinese holiday calendar (`chinese_calendar`), with
-Monday–Friday for years the library does not cover yet.
+after its period ends, counted on the Chinese holiday calendar (`puhui.core.workdays`).
 """
 
 import calendar
@@ -10,7 +9,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-import chinese_calendar
+from puhui.core.workdays import add_working_days
 
 KIND_YEAR, KIND_QUARTER, KIND_MONTH = "year", "quarter", "month"
 # Working days after the period end: the PBoC's usual deadlines for statistical returns.
@@ -20,22 +19,6 @@ _PATTERNS = {
     KIND_QUARTER: re.compile(r"(\d{4})Q([1-4])"),
     KIND_MONTH: re.compile(r"(\d{4})-(0[1-9]|1[0-2])"),
 }
-
-
-def is_working_day(day: datetime.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
-
-
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    day = start
-    while days > 0:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            days -= 1
-    return day
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from puhui.core.models import User
+from puhui.core.workdays import add_working_days, is_working_day
 from puhui.plan import selectors, services
 from puhui.plan.documents import DATA_DIR
 from puhui.plan.models import DelayRequest, Milestone, Notification, Plan, ProgressReport, SupervisionNotice
-from puhui.plan.workdays import add_working_days, is_working_day, plan_periods
+from puhui.plan.workdays import plan_periods
 
 PLAN_FILE = DATA_DIR / "yiyuan-2020.yaml"
 

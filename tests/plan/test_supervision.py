@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from puhui.core.workdays import add_working_days, working_days_between
 from puhui.plan import services
 from puhui.plan.models import DelayRequest, Notification, SupervisionNotice
-from puhui.plan.workdays import add_working_days, working_days_between
 from tests.plan.conftest import task
 
 
