@@ -213,15 +213,17 @@ def build(
 
 
 def _goalposts(res, directions: dict) -> dict:
-    """The frozen goalposts in raw units, as (worst, best): the base period's min and max after the
-    engine has multiplied by the direction, multiplied back."""
+    """The frozen goalposts in raw units, as (worst, best): the base period's min and max (the engine
+    reports them in the indicator's own units), swapped for an indicator where lower is better."""
     out = {}
     df = res.analysis.get("Normalised.Params")
     if df is None or not {"min", "max"} <= set(df.columns):
         return out
     for r in df.itertuples(index=False):
-        d = directions.get(r.iCode, 1)
-        out[r.iCode] = {"worst": _f(r.min * d), "best": _f(r.max * d)}
+        low, high = _f(r.min), _f(r.max)
+        out[r.iCode] = (
+            {"worst": low, "best": high} if directions.get(r.iCode, 1) > 0 else {"worst": high, "best": low}
+        )
     return out
 
 

@@ -16,7 +16,8 @@ def test_build_stores_scores_ranks_intervals_and_balance(published):
     assert year.periods == ["2019", "2020", "2021"] and year.base_period == "2019"
     assert quarter.periods[0] == "2019Q1" and len(quarter.periods) == 12 and quarter.base_period == "2019Q4"
     assert year.status == IndexRun.Status.PUBLISHED and year.published_at
-    # Indicators without a source are skipped and said so; the data app's (incl. the 安全 pillar) are not in yet.
+    # Indicators with no figure at all are skipped and said so: nothing was reported here, so the data
+    # app's indicators (the whole 安全 pillar) have no value.
     assert {s["code"] for s in year.skipped} >= {"S1", "S2", "U2"}
     assert any("安全" in n for n in year.notes)
     scores = IndexScore.objects.filter(run=year, code="Index", town__isnull=False)

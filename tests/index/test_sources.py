@@ -45,9 +45,11 @@ def test_quarters_see_the_mid_year_opening(dated):
 
 
 def test_collect_reports_missing_sources(dated):
-    frame, missing = sources.collect(["core.outlets_per_10k", "data.npl_ratio"], periods("year", 2019, 2020))
-    assert missing == ["data.npl_ratio"]
-    assert len(frame) == 4 and set(frame.columns) == {"uCode", "uName", "Time", "core.outlets_per_10k"}
+    keys = ["core.outlets_per_10k", "data.npl_ratio", "insurer.claims_paid"]
+    frame, missing = sources.collect(keys, periods("year", 2019, 2020))
+    assert missing == ["insurer.claims_paid"]
+    assert len(frame) == 4 and set(frame.columns) == {"uCode", "uName", "Time", *keys[:2]}
+    assert frame["data.npl_ratio"].isna().all()  # registered, but nothing reported yet
 
 
 def test_a_registered_source_is_used(dated):
