@@ -37,7 +37,7 @@ chromium:
 demo: setup
 	$(BIN)/puhui migrate --noinput -v 0
 	$(BIN)/puhui demo --scale $(SCALE) --if-empty --url http://$(HOST):$(PORT)/
-	$(BIN)/puhui runserver $(HOST):$(PORT) --noreload
+	PUHUI_DATA_LAST_YEAR=$${PUHUI_DATA_LAST_YEAR:-2021} $(BIN)/puhui runserver $(HOST):$(PORT) --noreload
 
 test: setup chromium
 	$(BIN)/ruff check puhui tests bench

@@ -7,8 +7,9 @@ through django-import-export as the peer.
 
 Each measured run is a child process, so its peak RSS is its own (os.wait4). The files are generated once
 and kept in bench/out/data/. The database is dropped and created again (its name must contain "bench");
-without --database-url a temporary SQLite file is used. django-import-export is a bench-only dependency
-(`pip install django-import-export`); without it the peer is skipped. Prints, never asserts.
+without --database-url a temporary SQLite file is used. django-import-export is a bench-only dependency,
+the `bench` extra (`.venv/bin/pip install -e ".[bench]"`); without it the peer is skipped with a message
+saying so. Prints, never asserts.
 
 What each side does per row: ours parses every cell with the import engine, checks ID numbers/USCCs
 (python-stdnum) and that the borrower is of this county, the town code, balance ≤ amount, dates, flags,
@@ -18,6 +19,7 @@ beyond types) and bulk-creates model instances (the ID is encrypted by the model
 
 import argparse
 import csv
+import importlib.util
 import json
 import os
 import shutil
@@ -33,15 +35,12 @@ HEADER = [
     "借据号", "借款人证件号码", "借款人类型", "所在区划代码", "贷款金额（元）", "贷款余额（元）", "年利率（%）",
     "发放日期", "到期日期", "担保方式", "信用贷款", "首贷", "涉农贷款", "贷款状态",
 ]
+SETTINGS = "puhui.settings"
+PEER_MISSING = (
+    "peer: SKIPPED — django-import-export is not installed, so no peer figure and no ratio. "
+    'Install the bench extra: .venv/bin/pip install -e ".[bench]"  (or pass --no-peer)'
+)
 TOWNS = [f"370323{t}000" for t in ("001", "002", *(f"{n}" for n in range(102, 112)))]
-
-
-def _settings_module() -> str:
-    """The platform's settings once the data app is registered there; the test shim until then."""
-    sys.path.insert(0, str(ROOT))
-    import puhui.settings as s  # noqa: PLC0415 - plain module import, no Django set-up
-
-    return "puhui.settings" if "puhui.data" in s.INSTALLED_APPS else "tests.data.settings"
 
 
 # ---------------------------------------------------------------- files
@@ -286,13 +285,16 @@ def main(argv=None) -> int:
     parser.add_argument("--path", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        _django(os.environ.get("DJANGO_SETTINGS_MODULE") or _settings_module())
+        _django(os.environ.get("DJANGO_SETTINGS_MODULE") or SETTINGS)
         result = {"setup": child_setup, "ours": lambda: child_ours(args.path), "peer": lambda: child_peer(args.path)}[args.child]()
         print(json.dumps(result, ensure_ascii=False))
         return 0
 
+    peer_installed = importlib.util.find_spec("import_export") is not None
+    if not args.no_peer and not peer_installed:
+        print(PEER_MISSING, flush=True)  # said first, and again where the peer's figures would be
     work = Path(tempfile.mkdtemp(prefix="puhui-bench-data-"))
-    env = dict(os.environ, PUHUI_VAR_DIR=str(work), DJANGO_SETTINGS_MODULE=_settings_module(), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PUHUI_VAR_DIR=str(work), DJANGO_SETTINGS_MODULE=SETTINGS, PYTHONUNBUFFERED="1")
     if args.database_url:
         _recreate_postgres(args.database_url)
         env["DATABASE_URL"] = args.database_url
@@ -314,10 +316,9 @@ def main(argv=None) -> int:
               f"(check {r['check_seconds']} s + store {r['store_seconds']} s), {r['rows'] / max(r['seconds'], 1e-9):,.0f} rows/s, "
               f"peak RSS {rss:.0f} MB", flush=True)
     if not args.no_peer:
-        try:
-            import import_export  # noqa: F401
-        except ImportError:
-            print("peer: django-import-export is not installed (pip install django-import-export); skipped")
+        if not peer_installed:
+            print(PEER_MISSING, flush=True)
+            shutil.rmtree(work, ignore_errors=True)
             return 0
         peer_path = generate(args.peer_rows)
         r, rss = _child_measured(env, "peer", str(peer_path))

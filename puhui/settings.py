@@ -161,6 +161,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Import files larger than this are refused before parsing.
 PUHUI_IMPORT_MAX_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# Data reporting window (puhui.data): the years whose periods are expected from institutions. Unset last
+# year = the current year; the demo county (data 2019–2021) runs with PUHUI_DATA_LAST_YEAR=2021.
+PUHUI_DATA_FIRST_YEAR = int(os.environ.get("PUHUI_DATA_FIRST_YEAR") or 2019)
+PUHUI_DATA_LAST_YEAR = (
+    int(os.environ["PUHUI_DATA_LAST_YEAR"]) if os.environ.get("PUHUI_DATA_LAST_YEAR") else None
+)
 
 LOGGING = {
     "version": 1,

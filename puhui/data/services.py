@@ -19,7 +19,7 @@ from puhui.api.access import TokenActor, acting_user
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.crypto import mask_id_number
 from puhui.core.models import AuditLog, Organisation
-from puhui.data import catalogue, intake
+from puhui.data import catalogue, intake, selectors
 from puhui.data.catalogue import FormDef
 from puhui.data.models import Indicator, ReportingPeriod, Submission, Target, Upload
 from puhui.data.periods import parse_code
@@ -282,6 +282,9 @@ def upload_start(
         raise ValidationError({"period": f"《{form.title}》按{dict(ReportingPeriod.Kind.choices)[form.frequency]}报送，报送期应为该频度"})
     if period.end >= timezone.localdate():
         raise ValidationError({"period": f"{period.label}尚未结束（{period.end}），期末之后才能报送"})
+    first, last = selectors.first_year(), selectors.last_year(timezone.localdate())
+    if not first <= period.year <= last:
+        raise ValidationError({"period": f"{period.label}不在报送范围内（{first}–{last} 年）"})
     _require_submitter(actor, institution, form)
     user = actor if getattr(actor, "is_authenticated", False) else None
     upload = Upload(

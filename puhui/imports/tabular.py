@@ -567,6 +567,16 @@ class Source:
     encoding: str = ""
     sheet: str = ""
     first_column: int = 0  # cells[0] is this column (0 = A)
+    # Horizontally merged ranges as (first row, last row, first col, last col, "E8:F8"): rows as Excel shows
+    # them, columns as indexes into cells. Only consulted for an empty required cell, to say why it is empty.
+    merged_across: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+
+    def merge_covering(self, number: int, index: int) -> str:
+        """The merged range ("E8:F8") an empty cell lies in, right of the range's first column, or ""."""
+        for r0, r1, c0, c1, text in self.merged_across:
+            if r0 <= number <= r1 and c0 < index <= c1:
+                return text
+        return ""
 
     @property
     def description(self) -> str:
@@ -729,6 +739,9 @@ def open_table(file, *, filename: str = "", max_bytes: int | None = None, sheet:
             f.close()
 
 
+MERGES_EXPLAINED = 1000  # a sheet merged all over is not worth a slower error path
+
+
 def _open_excel(f, *, sheet: str | None, preferred_sheet: str) -> Source:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(f)
@@ -754,7 +767,13 @@ def _open_excel(f, *, sheet: str | None, preferred_sheet: str) -> Source:
         name = candidates[0]
     data = workbook.get_sheet_by_name(name)
     first_column = data.start[1] if data.start else 0
-    return Source(format="excel", rows=_excel_rows(data), sheet=name, first_column=first_column)
+    across = [
+        (r0 + 1, r1 + 1, c0 - first_column, c1 - first_column,
+         f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}")
+        for (r0, c0), (r1, c1) in (data.merged_cell_ranges or ())[:MERGES_EXPLAINED]
+        if c1 > c0
+    ]
+    return Source(format="excel", rows=_excel_rows(data), sheet=name, first_column=first_column, merged_across=across)
 
 
 def column_letter(index: int) -> str:
@@ -861,7 +880,11 @@ class TableReader:
                 raw = cells[index] if index < n else None
                 if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
                     if required:
-                        errors.add(number, header, "", "不能为空")
+                        merge = self.source.merge_covering(number, index) if self.source.merged_across else ""
+                        errors.add(number, header, "", (
+                            f"不能为空：该单元格在合并单元格 {merge} 中，值只在最左一格；请取消合并，每列分别填写"
+                            if merge else "不能为空"
+                        ))
                         row.ok = False
                     else:
                         values[key] = default

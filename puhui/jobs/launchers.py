@@ -38,6 +38,13 @@ LAUNCHERS = [
         task_path="puhui.index.tasks.index_build_task",
         roles=OFFICE_ROLES,
     ),
+    Launcher(
+        name="derived_compute",
+        label="重新计算全部派生指标",
+        description="按已审核通过的报送和平台数据，重新计算各报送期、各层级的派生指标和目标监测结果。",
+        task_path="puhui.data.tasks.derived_compute_task",
+        roles=OFFICE_ROLES,
+    ),
 ]
 
 

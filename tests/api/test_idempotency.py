@@ -174,3 +174,44 @@ def test_purge_command(api, new_point):
     call_command("purge_idempotency", "--days", "1", stdout=out)
     assert "已清理 0 条" in out.getvalue()
     assert IdempotencyRecord.objects.count() == 1
+
+
+def _multipart(settings, fields: dict, files: dict):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import RequestFactory
+
+    data = dict(fields)
+    for name, (filename, content) in files.items():
+        data[name] = SimpleUploadedFile(filename, content)
+    return RequestFactory().post("/api/v1/data/submissions/file", data)
+
+
+def test_multipart_fingerprint_hashes_parts_not_the_body(settings):
+    """Above DATA_UPLOAD_MAX_MEMORY_SIZE `request.body` is refused; the fingerprint of a multipart request
+    reads the parsed fields and the files (streamed to disk above FILE_UPLOAD_MAX_MEMORY_SIZE) in chunks."""
+    from puhui.api.idempotency import request_fingerprint
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    big = b"x" * 5000 + b"\n"
+
+    def fp(fields, files):
+        request = _multipart(settings, fields, files)
+        value = request_fingerprint(request)
+        assert request.FILES["file"].read() == files["file"][1]  # left readable from the start
+        return value
+
+    first = fp({"form": "loans", "period": "2020Q1"}, {"file": ("a.csv", big)})
+    assert first == fp({"period": "2020Q1", "form": "loans"}, {"file": ("a.csv", big)})
+    assert first != fp({"form": "loans", "period": "2020Q2"}, {"file": ("a.csv", big)})
+    assert first != fp({"form": "loans", "period": "2020Q1"}, {"file": ("a.csv", big[:-1] + b"y")})
+    assert first != fp({"form": "loans", "period": "2020Q1"}, {"file": ("b.csv", big)})
+
+
+def test_a_json_body_over_the_limit_is_413(api, new_point, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    r = api("abc").post("/service-points", {**new_point, "name": "长" * 2000}, key="big")
+    assert r.status_code == 413
+    err = error_of(r)
+    assert err["code"] == "payload_too_large" and "2 KB" in err["message"] and "上传文件" in err["message"]
+    assert not IdempotencyRecord.objects.exists() and not ServicePoint.objects.filter(code="SP-IDEM").exists()

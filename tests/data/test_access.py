@@ -95,3 +95,35 @@ def test_anonymous_is_sent_to_login(client, abc_submission):
     r = client.get(f"/data/submissions/{abc_submission.submission_id}/")
     assert r.status_code == 302 and "/login/" in r["Location"]
     assert Submission.objects.count() == 1
+
+
+def test_reporting_window_ends_at_the_last_year(users, county, settings):
+    """PUHUI_DATA_LAST_YEAR (the demo: 2021) ends the periods expected from institutions; unset, this year."""
+    import re
+
+    from django.test import Client
+
+    office, abc = Client(), Client()
+    office.force_login(users["office"])
+    abc.force_login(users["abc"])
+    settings.PUHUI_DATA_LAST_YEAR = None
+    assert 'value="2022Q1"' in office.get("/data/inbox/?period=2020Q1").content.decode()
+    settings.PUHUI_DATA_LAST_YEAR = 2021
+    page = office.get("/data/inbox/?period=2020Q1").content.decode()
+    periods = set(re.findall(r'<option value="(\d{4}Q\d)"', page))
+    assert periods == {f"{y}Q{q}" for y in (2019, 2020, 2021) for q in (1, 2, 3, 4)}
+    assert office.get("/data/inbox/?period=2022Q1").status_code == 404
+    mine = abc.get("/data/forms/").content.decode()
+    assert 'data-period="2021Q4"' in mine and 'data-period="2022Q1"' not in mine
+    r = abc.post("/data/forms/loans/2022Q1/upload/", {"file": _csv()}, headers={"HX-Request": "true"})
+    assert "不在报送范围内（2019–2021 年）" in r.content.decode()
+
+
+def _csv():
+    import io
+
+    from tests.data.conftest import loan_row, loans_csv
+
+    f = io.BytesIO(loans_csv([loan_row(1, 发放日期="2022-01-10", 到期日期="2023-01-09")]))
+    f.name = "loans.csv"
+    return f

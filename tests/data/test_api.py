@@ -151,3 +151,53 @@ def test_forms_indicators_values_and_targets(api, users, county):
     assert Decimal(county["value"]) == 120000
     statuses = json.loads(abc.get("/data/targets").content)
     assert {s["code"] for s in statuses} >= {"agri_loan_growth", "archive_rate_2020", "mobile_bank_events"}
+
+
+def _loan_rows_over(limit: int) -> tuple[list[dict], bytes]:
+    """Loan rows whose CSV is larger than `limit` bytes (distinct loan ids and borrowers)."""
+    n = limit // 100 + 50
+    body = [loan_row(i) for i in range(1, n + 1)]
+    content = loans_csv(body)
+    assert len(content) > limit
+    return body, content
+
+
+def test_a_file_larger_than_the_request_body_limit_is_accepted_and_replayed(api, settings):
+    """The API stands in for a >10 MB file: with the limits at 64 KB the same code path streams
+    the file to a temporary file and hashes its parts for the idempotency key, never `request.body`."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    abc = api("abc")
+    _rows, content = _loan_rows_over(3 * 64 * 1024)
+
+    def send(data, key):
+        return abc.client.post(
+            "/api/v1/data/submissions/file",
+            {"form": "loans", "period": "2020Q1", "file": _file(data, "big.csv")},
+            headers={"Authorization": f"Bearer {abc.token}", "Idempotency-Key": key},
+        )
+
+    r = send(content, "big-1")
+    assert r.status_code == 201, r.content
+    first = json.loads(r.content)
+    assert first["rows"] == len(_rows) and first["submission"]["row_count"] == len(_rows)
+    again = send(content, "big-1")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert json.loads(again.content) == first
+    assert Submission.objects.count() == 1 and LoanRecord.objects.count() == len(_rows)
+    # The same key with another file (one byte changed) is another request.
+    changed = content.replace(b"L00001", b"L99999", 1)
+    other = send(changed, "big-1")
+    assert other.status_code == 422 and error_of(other)["code"] == "idempotency_key_reused"
+
+
+def test_a_json_body_over_the_limit_is_413_pointing_to_the_file_endpoint(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    abc = api("abc")
+    body_rows, _content = _loan_rows_over(64 * 1024)
+    r = abc.post("/data/submissions", {"form": "loans", "period": "2020Q1", "rows": body_rows}, key="too-big")
+    assert r.status_code == 413, r.content
+    err = error_of(r)
+    assert err["code"] == "payload_too_large"
+    assert "文件" in err["message"] and "/data/submissions/file" in err["message"]
+    assert not Upload.objects.exists() and not Submission.objects.exists()

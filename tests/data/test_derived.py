@@ -198,3 +198,27 @@ def test_credit_system_plugs_in_as_a_platform_source(users, county):
     assert value("archived_households", "2020Q1") == 3
     assert value("archive_rate", "2020Q1") == pytest.approx(3 / farm * 100)
     assert value("archived_households", "2020Q1", "town", division=county["towns"][0]) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_office_starts_the_computation_from_the_jobs_page(login, users, county, catalogue):
+    from django.core.management import call_command
+
+    from puhui.jobs.models import Job
+
+    submit(users["abc"], county["abc"], "loans", "2020Q1", loans("2020-01-10", 1000), approve_by=users["office"])
+    IndicatorValue.objects.all().delete()
+    Job.objects.all().delete()
+    for who in ("abc", "town_lishan"):
+        client = login(users[who])
+        page = client.get("/jobs/").content.decode()
+        assert 'action="/jobs/start/derived_compute/"' not in page
+        assert client.post("/jobs/start/derived_compute/").status_code == 404
+    office = login(users["office"])
+    assert "/jobs/start/derived_compute/" in office.get("/jobs/").content.decode()
+    r = office.post("/jobs/start/derived_compute/")
+    job = Job.objects.get()
+    assert r.status_code == 302 and job.label == "重新计算全部派生指标"
+    call_command("worker", batch=True, verbosity=0)
+    assert value("loan_balance", "2020Q1") == 1000
+    assert DerivedRun.objects.exists()

@@ -315,3 +315,61 @@ def test_large_file_is_checked_in_the_background(login, users, county, settings,
     assert LoanRecord.objects.count() == 399
     page = client.get(f"/data/uploads/{up.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert 'data-testid="upload-ok"' in page and "every 2s" not in page
+
+
+def test_web_upload_larger_than_the_request_body_limit(abc, settings):
+    """A >10 MB upload on the page: with both limits at 64 KB, Django streams the file to a temporary
+    file (not into memory, not refused as a too large body) and the whole file is stored."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    rows = [loan_row(n) for n in range(1, 2001)]
+    content = loans_csv(rows)
+    assert len(content) > 3 * 64 * 1024
+    r = post(abc, content, name="big.csv")
+    assert 'data-testid="upload-ok"' in r.content.decode(), errors_of(r)
+    assert Submission.objects.get().row_count == 2000 and LoanRecord.objects.count() == 2000
+
+
+def test_bad_cells_in_an_xlsx(abc):
+    """The issue's bad input inside a workbook (cells typed as text, as Excel users do)."""
+    import datetime
+
+    foreign = resident_id("370302", "19900315", "002")
+    data = [
+        loan_row(1, 发放日期="2020-01-10"),  # a date typed as text: accepted
+        loan_row(2, **{"贷款金额（元）": "五万"}),
+        loan_row(3, **{"贷款余额（元）": "1234,50"}),
+        loan_row(4, 发放日期="10/01/2020"),
+        loan_row(1),
+        loan_row(6, 借款人证件号码=foreign),
+        loan_row(7),  # amount and balance merged across: the balance cell is empty
+        loan_row(8, 发放日期=datetime.datetime(2020, 1, 10)),  # a real date cell: accepted
+    ]
+    rows = [LOAN_HEADER] + [[r[h] for h in LOAN_HEADER] for r in data]
+    r = post(abc, xlsx_bytes(rows, merges=["E8:F8"]), name="loans.xlsx")
+    html = r.content.decode()
+    assert 'data-testid="upload-failed"' in html and "没有保存任何数据" in html
+    by_row = {row: (col, reason) for row, col, reason in errors_of(r)}
+    assert by_row[3][0] == "贷款金额（元）" and "不是数字" in by_row[3][1]
+    assert by_row[4][0] == "贷款余额（元）" and "逗号作小数点" in by_row[4][1]
+    assert by_row[5][0] == "发放日期" and "不是有效日期" in by_row[5][1]
+    assert by_row[6] == ("借据号", "借据号与第 2 行重复")
+    assert by_row[7][0] == "借款人证件号码" and "不属于沂源县" in by_row[7][1]
+    assert by_row[8][0] == "贷款余额（元）"
+    assert "合并单元格 E8:F8" in by_row[8][1] and "取消合并" in by_row[8][1]
+    assert 2 not in by_row and 9 not in by_row
+    assert not Submission.objects.exists() and not LoanRecord.objects.exists()
+
+
+def test_excel_over_its_own_limit_is_refused_with_the_csv_advice(abc, settings):
+    settings.PUHUI_DATA_MAX_EXCEL_BYTES = 2000
+    rows = [LOAN_HEADER] + [[loan_row(n)[h] for h in LOAN_HEADER] for n in range(1, 60)]
+    content = xlsx_bytes(rows)
+    assert len(content) > 2000
+    html = post(abc, content, name="loans.xlsx").content.decode()
+    assert "超过 Excel 文件的上限" in html and "另存为 CSV" in html
+    assert not Submission.objects.exists()
+    # The same rows as CSV (larger than the Excel limit) are read row by row and stored.
+    csv_content = loans_csv([loan_row(n) for n in range(1, 60)])
+    assert len(csv_content) > 2000
+    assert 'data-testid="upload-ok"' in post(abc, csv_content).content.decode()
