@@ -14,9 +14,10 @@ import datetime
 import numpy as np
 import pandas as pd
 from django.db import connection, models
+from django.db.models import Count
 from django.utils import timezone
 
-from puhui.core.models import Organisation
+from puhui.core.models import Organisation, ServicePoint
 from puhui.credit import scoring, services
 from puhui.credit.models import HouseholdArchive, PreCreditLine
 from puhui.engines.scoring import Scorecard
@@ -27,6 +28,11 @@ EDUCATION = np.array(
     ["primary_or_below", "junior_secondary", "senior_secondary", "vocational", "college_or_above"],
     dtype=object,
 )
+HOUSEHOLD_LENDERS = {
+    Organisation.Kind.COMMERCIAL_BANK,
+    Organisation.Kind.RURAL_BANK,
+    Organisation.Kind.VILLAGE_BANK,
+}
 HOUSING = np.array(["owned_brick", "owned_other", "rented"], dtype=object)
 
 
@@ -103,6 +109,47 @@ def _columns(df: pd.DataFrame, rng) -> dict[str, np.ndarray]:
     }
 
 
+# How far each kind of town got (shares of its farm households; drawn uniformly in these ranges):
+# "early" towns meet the 2020 and the 2021 targets, "steady" ones meet 2020 and fall short of 2021's
+# 90% / 70%, "late" ones miss both. Shares of towns: 1/3 early, 1/4 late, the rest steady — so the
+# county as a whole lands just above the 2020 建档率 target and just below the 2021 one.
+PROFILES = {
+    #        exists           建档率 end-2021   建档率 end-2020  offered (of households with a limit)
+    "early": ((0.975, 0.995), (0.925, 0.960), (0.830, 0.870), (0.85, 0.91)),
+    "steady": ((0.930, 0.970), (0.850, 0.880), (0.815, 0.845), (0.82, 0.87)),
+    "late": ((0.880, 0.940), (0.760, 0.860), (0.620, 0.760), (0.74, 0.82)),
+}
+# Of the existing archives that do not count, this share is incomplete (the rest wait for verification).
+INCOMPLETE_SHARE = 0.6
+
+
+def town_profiles(towns: np.ndarray, rng) -> dict[str, np.ndarray]:
+    """Per town (in the order of `towns`): the kind, the shares of households with an archive, of
+    those complete and of complete ones verified, the share of counted archives verified by the end of
+    2020, and the share of households with a limit that were offered a line."""
+    m = len(towns)
+    n_early = max(1, round(m / 3)) if m >= 3 else min(m, 1)
+    n_late = max(1, round(m / 4)) if m >= 3 else max(0, m - 1)
+    kinds = np.empty(m, dtype=object)
+    kinds[rng.permutation(m)] = ["early"] * n_early + ["late"] * n_late + ["steady"] * (m - n_early - n_late)
+    draws = {k: rng.random((4, m)) for k in PROFILES}  # the same draws whatever the kinds, per kind
+    out = {name: np.zeros(m) for name in ("exists", "rate_2021", "rate_2020", "offer")}
+    for kind, ranges in PROFILES.items():
+        mine = kinds == kind
+        for (name, (lo, hi)), d in zip(zip(out, ranges, strict=True), draws[kind], strict=True):
+            out[name][mine] = lo + (hi - lo) * d[mine]
+    counted = out["rate_2021"] / out["exists"]  # of existing archives
+    complete = counted + (1 - counted) * (1 - INCOMPLETE_SHARE)
+    return {
+        "kind": kinds,
+        "exists": out["exists"],
+        "complete": complete,
+        "verified": counted / complete,
+        "by_2020": out["rate_2020"] / out["rate_2021"],
+        "offer": out["offer"],
+    }
+
+
 def build(ctx) -> dict:
     df = _households()
     if df.empty:
@@ -110,16 +157,15 @@ def build(ctx) -> dict:
     rng = ctx.rng(STREAM, 1)
     n = len(df)
     cols = _columns(df, rng)
-    # Town effort differs: a few towns finished early, others lag (2020 target met by some, 2021 by few).
-    towns = np.unique(df["town_id"].to_numpy())
-    t_exists = dict(zip(towns, rng.uniform(0.82, 0.99, len(towns)), strict=True))
-    t_complete = dict(zip(towns, rng.uniform(0.84, 0.99, len(towns)), strict=True))
-    t_verified = dict(zip(towns, rng.uniform(0.88, 1.0, len(towns)), strict=True))
     town = df["town_id"].to_numpy()
+    towns = np.unique(town)
+    profile = town_profiles(towns, ctx.rng(STREAM, 2))
+    at = np.searchsorted(towns, town)  # each household's row in the town profile
+    # Existing archive → complete → verified (counted by end-2021), with the town's shares.
     u = rng.random((3, n))
-    exists = u[0] < np.vectorize(t_exists.get)(town)
-    complete = exists & (u[1] < np.vectorize(t_complete.get)(town))
-    verified = complete & (u[2] < np.vectorize(t_verified.get)(town))
+    exists = u[0] < profile["exists"][at]
+    complete = exists & (u[1] < profile["complete"][at])
+    verified = complete & (u[2] < profile["verified"][at])
 
     required = services.REQUIRED_FIELDS
     # Incomplete archives miss one to four required fields.
@@ -132,16 +178,35 @@ def build(ctx) -> dict:
     missing_count = sum(b.astype(int) for b in blank.values())
     completeness = np.rint(100 * (len(required) - missing_count) / len(required)).astype(int)
 
+    # The banks that lend to households verify archives and offer lines, each in proportion to its
+    # rural presence (outlets and service points): the rural commercial bank most, as in the plan.
     banks = [
         o
         for o in ctx.organisations.values()
-        if o.is_financial and o.level == Organisation.Level.BRANCH and o.kind != Organisation.Kind.PBOC
+        if o.level == Organisation.Level.BRANCH and o.kind in HOUSEHOLD_LENDERS
     ]
-    verifier_bank = rng.integers(0, max(len(banks), 1), n)
+    presence = dict(
+        Organisation.objects.filter(parent__in=banks)
+        .values("parent_id")
+        .annotate(n=Count("pk"))
+        .values_list("parent_id", "n")
+    )
+    for bank_id, k in (
+        ServicePoint.objects.filter(bank__in=banks)
+        .values("bank_id")
+        .annotate(n=Count("pk"))
+        .values_list("bank_id", "n")
+    ):
+        presence[bank_id] = presence.get(bank_id, 0) + k
+    weight = np.array([1.0 + presence.get(b.pk, 0) for b in banks] or [1.0])
+    verifier_bank = rng.choice(len(weight), n, p=weight / weight.sum())
     by_bank = rng.random(n) < 0.7  # the rest were checked by the town
-    # Verified on a day of its own: some in 2019, most in the drive after the plan (from 2020-08), the
-    # rest in 2021 — so 建档率 and 预授信率 rise over the years and the 2020 targets are not all met.
-    phase = rng.choice(3, n, p=[0.15, 0.55, 0.30])
+    # Verified on a day of its own: some in 2019, the drive after the plan (from 2020-08), the rest in
+    # 2021 — the town's share verified by the end of 2020 sets its 2020 rate, so 建档率 and 预授信率 rise
+    # over the years and towns differ in when they got there.
+    by_2020 = profile["by_2020"][at]
+    u = rng.random(n)
+    phase = (u >= 0.2 * by_2020).astype(int) + (u >= by_2020)
     first_day = np.array([datetime.date(2019, 7, 1), datetime.date(2020, 8, 1), datetime.date(2021, 1, 4)])
     span_days = np.array([180, 150, 330])
     verified_day = np.array([d.toordinal() for d in first_day])[phase] + (
@@ -245,15 +310,17 @@ def build(ctx) -> dict:
         rated_at=timezone.make_aware(datetime.datetime(2021, 6, 30, 10)),
     )
 
-    # Pre-credit lines for most A-and-better households, by the bank that verified or a random one.
-    offered = (limits > 0) & (rng.random(len(limits)) < 0.8)
+    # Pre-credit lines for most households with a limit (the town's offer share), by the bank that
+    # verified or a random one, offered within a month of verification and valid three years.
+    offered = (limits > 0) & (rng.random(len(limits)) < profile["offer"][at[sel]])
     accepted = offered & (rng.random(len(limits)) < 0.7)
+    offer_day = np.asarray(verified_day[sel] + rng.integers(0, 31, len(sel)))
     lsql = (
         f"INSERT INTO {PreCreditLine._meta.db_table} (household_id, village_id, town_id, bank_id, limit, outstanding, "
         "status, valid_from, valid_until, offered_at, accepted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     lsql = lsql.replace(" limit,", f" {connection.ops.quote_name('limit')},")
-    day_sel = verified_day[sel].tolist()
+    day_sel = offer_day.tolist()
     vil_sel = df["village_id"].to_numpy()[sel].tolist()
     town_sel = town[sel].tolist()
     drawn = np.rint(limits * rng.beta(1.2, 3, len(limits)) * (rng.random(len(limits)) < 0.5)).tolist()

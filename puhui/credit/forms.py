@@ -65,3 +65,97 @@ class OfferForm(forms.Form):
 class MoveForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=[("draw", "用信"), ("repay", "还款")])
     amount = forms.DecimalField(label="金额（元）", max_digits=14, decimal_places=2, min_value=0.01)
+
+
+MAX_MODEL_BYTES = 5 * 1024 * 1024
+
+
+def _read_upload(upload, what: str):
+    """A JSON (or, for a model, YAML) upload → its parsed content, or a ValidationError naming the file."""
+    import json
+
+    if upload.size > MAX_MODEL_BYTES:
+        raise forms.ValidationError(f"{what}“{upload.name}”超过 5 MB。")
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise forms.ValidationError(f"{what}“{upload.name}”不是 UTF-8 编码的文本文件。") from None
+    if upload.name.lower().endswith((".yaml", ".yml")):
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise forms.ValidationError(f"{what}“{upload.name}”不是有效的 YAML：{exc}") from None
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                f"{what}“{upload.name}”不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}"
+            ) from None
+    if not isinstance(data, dict):
+        raise forms.ValidationError(f"{what}“{upload.name}”的内容应为一个对象（{{…}}）。")
+    return data
+
+
+def archive_columns() -> set[str]:
+    """The columns `credit.scoring.archive_frame` gives a card (the field contract)."""
+    from puhui.credit import scoring
+
+    return {"head_age", *scoring.NUMERIC, *scoring.CATEGORICAL, *scoring.BOOLEAN, *scoring.PAYMENT_COLUMNS}
+
+
+REPORT_SECTIONS = ("model", "samples", "discrimination", "iv", "calibration", "stability", "fairness")
+
+
+class ScorecardUploadForm(forms.Form):
+    """A model written by `puhui credit train` (MODEL.json) and its report (MODEL.report.json).
+
+    The engine validates the points table (forbidden characteristics refused); the card must read only
+    columns the archives supply; a statistical model needs its validation report, which the office
+    reviews before promoting."""
+
+    model_file = forms.FileField(label="模型文件（MODEL.json）")
+    report_file = forms.FileField(label="验证报告（MODEL.report.json）", required=False)
+
+    def clean_model_file(self):
+        from puhui.engines.scoring import Scorecard, ScoringError
+
+        spec = _read_upload(self.cleaned_data["model_file"], "模型文件")
+        try:
+            card = Scorecard.from_dict(spec)
+        except ScoringError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        missing = [c for c in card.required_columns() if c not in archive_columns()]
+        if missing:
+            raise forms.ValidationError(
+                "模型使用了农户信用档案中没有的数据列："
+                + "、".join(f"“{c}”" for c in missing)
+                + "，无法用于农户评级（训练时请用 --exclude 排除这些列）。"
+            )
+        self.card = card
+        return spec
+
+    def clean_report_file(self):
+        upload = self.cleaned_data.get("report_file")
+        if not upload:
+            return None
+        report = _read_upload(upload, "验证报告")
+        absent = [k for k in REPORT_SECTIONS if k not in report]
+        if absent:
+            raise forms.ValidationError(
+                f"验证报告“{upload.name}”缺少以下部分：{'、'.join(absent)}（应为 puhui credit train 写出的 .report.json）。"
+            )
+        return report
+
+    def clean(self):
+        data = super().clean()
+        card = getattr(self, "card", None)
+        statistical = card is not None and card.spec.get("kind") == "statistical"
+        if statistical and not data.get("report_file") and "report_file" not in self.errors:
+            self.add_error(
+                "report_file", "统计模型须同时上传验证报告（MODEL.report.json），审核报告后方可启用。"
+            )
+        return data

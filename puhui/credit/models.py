@@ -84,6 +84,9 @@ class HouseholdArchive(models.Model):
     completeness = models.PositiveSmallIntegerField("完整度（%）", default=0)
     is_complete = models.BooleanField("必填项齐全", default=False)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The current rating's grade, written with every rating (scoring.insert_ratings): counting credit
+    # households per village then reads this table's index instead of joining a million ratings.
+    grade = models.CharField("当前信用等级", max_length=10, blank=True, default="", db_default="")
     collected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="采集人",
@@ -122,8 +125,10 @@ class HouseholdArchive(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "农户信用档案"
         indexes = [
-            models.Index(fields=["village", "is_complete", "status"]),
+            models.Index(fields=["village", "is_complete", "status", "grade"], name="credit_archive_village_grade"),
             models.Index(fields=["town", "is_complete", "status"]),
+            # The verification queue: archives waiting, oldest first (a small partial index).
+            models.Index(fields=["updated_at"], condition=models.Q(status="submitted"), name="credit_archive_waiting"),
         ]
 
     def __str__(self) -> str:
@@ -170,6 +175,8 @@ class ScorecardVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     promoted_at = models.DateTimeField("启用时间", null=True, blank=True)
+    # Statistical versions: the validation report written by `puhui credit train` (MODEL.report.json).
+    report = models.JSONField("验证报告", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "评分卡版本"
@@ -299,7 +306,13 @@ class PreCreditLine(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "预授信"
-        indexes = [models.Index(fields=["village", "status"]), models.Index(fields=["bank", "status"])]
+        indexes = [
+            models.Index(fields=["village", "status"]),
+            models.Index(fields=["bank", "status"]),
+            # The lists, newest first: a town's lines and a bank's lines (see access.lines_for).
+            models.Index(fields=["town", "id"], name="credit_line_town_id"),
+            models.Index(fields=["bank", "id"], name="credit_line_bank_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.limit}"

@@ -13,7 +13,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from puhui.credit.models import Consent, HouseholdArchive, PaymentMonth, Rating
 from puhui.engines.scoring import Scorecard, payment_features
@@ -221,3 +222,13 @@ def insert_ratings(
                     for i in range(start, end)
                 ],
             )
+    if n:
+        sync_archive_grades(min(map(int, household_ids)), max(map(int, household_ids)))
+
+
+def sync_archive_grades(lo: int, hi: int) -> None:
+    """Copy the current rating's grade onto the archives of households lo..hi (one set-based UPDATE)."""
+    current = Rating.objects.filter(household_id=OuterRef("pk"), is_current=True).values("grade")[:1]
+    HouseholdArchive.objects.filter(household_id__gte=lo, household_id__lte=hi).update(
+        grade=Coalesce(Subquery(current), Value(""))
+    )

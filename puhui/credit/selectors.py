@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from puhui.core.models import Division
-from puhui.credit.models import Designation, HouseholdArchive, PreCreditLine, Rating
+from puhui.credit.models import Designation, HouseholdArchive, PreCreditLine
 
 LEVELS = ("village", "town", "county")
 
@@ -90,21 +90,15 @@ def village_credit_figures(*, year: int, village_ids=None) -> dict:
     from puhui.credit.services import designation_rule
 
     grades = designation_rule("household").spec["grades"]
-    credit = Rating.objects.filter(
-        is_current=True,
-        grade__in=grades,
-        household__archive__is_complete=True,
-        household__archive__status=HouseholdArchive.Status.VERIFIED,
+    # The archive carries its current grade, so this is one index range per village, no join.
+    credit = HouseholdArchive.objects.filter(
+        is_complete=True, status=HouseholdArchive.Status.VERIFIED, grade__in=grades
     )
     archives = HouseholdArchive.objects.filter(lender_count__gte=1)
     if village_ids is not None:
-        credit = credit.filter(household__village_id__in=village_ids)
+        credit = credit.filter(village_id__in=village_ids)
         archives = archives.filter(village_id__in=village_ids)
-    credit_by_v = dict(
-        credit.values("household__village_id")
-        .annotate(n=Count("id"))
-        .values_list("household__village_id", "n")
-    )
+    credit_by_v = dict(credit.values("village_id").annotate(n=Count("pk")).values_list("village_id", "n"))
     borrow = {
         row["village_id"]: row
         for row in archives.values("village_id").annotate(
@@ -180,3 +174,326 @@ def village_page(village: Division, *, year: int) -> dict:
             "with_line",
         ),
     }
+
+
+# ---------------------------------------------------------------- village and town credit pages with maps
+
+# The figures a map can be coloured by: (key, label, is a share).
+MAP_METRICS = [
+    ("archive_rate", "建档率", True),
+    ("precredit_rate", "预授信率", True),
+    ("credit_household_share", "信用户占比", True),
+    ("credit_households", "信用户数", False),
+    ("no_arrears_share", "无拖欠借款户占比", True),
+]
+
+
+def precredit_on(year: int) -> datetime.date:
+    """The day a year's 预授信率 is read on: the year's last day, or today within the current year."""
+    return min(timezone.localdate(), datetime.date(year, 12, 31))
+
+
+def _count_by_village(qs, count_expr, village_ids) -> dict[int, int]:
+    return dict(
+        qs.filter(village_id__in=village_ids)
+        .values("village_id")
+        .annotate(n=count_expr)
+        .values_list("village_id", "n")
+    )
+
+
+def village_rows(villages, *, year: int) -> list[dict]:
+    """One row per village (a Division queryset): census farm households, 建档 and 预授信 counts and
+    rates, the designation figures, whether the live figures meet the village rule, and the stored
+    designation of `year` (None when the year was not evaluated). A fixed number of queries."""
+    from puhui.credit.services import _check, designation_rule
+
+    villages = list(
+        villages.order_by("code").values("pk", "name", "code", "parent_id", "longitude", "latitude")
+    )
+    ids = [v["pk"] for v in villages]
+    if not ids:
+        return []
+    figures = village_credit_figures(year=year, village_ids=ids)["village"]
+    archived = _count_by_village(archive_rates_queryset(), Count("pk"), ids)
+    lines = _count_by_village(
+        precredit_queryset(precredit_on(year)), Count("household_id", distinct=True), ids
+    )
+    stored = dict(
+        Designation.objects.filter(year=year, division_id__in=ids).values_list("division_id", "passed")
+    )
+    conditions = designation_rule("village").spec["conditions"]
+    rows = []
+    for v in villages:
+        fig = figures.get(v["pk"], {})
+        farm = fig.get("farm_households", 0)
+        a, w = archived.get(v["pk"], 0), lines.get(v["pk"], 0)
+        rows.append(
+            {
+                **v,
+                **fig,
+                "archived": a,
+                "archive_rate": a / farm if farm else None,
+                "with_line": w,
+                "precredit_rate": w / farm if farm else None,
+                "live_passed": all(_check(c, fig.get(c["key"])) for c in conditions),
+                "designated": stored.get(v["pk"]),
+                "coord": [float(v["longitude"]), float(v["latitude"])]
+                if v["longitude"] is not None and v["latitude"] is not None
+                else None,
+            }
+        )
+    return rows
+
+
+SUMMED = (
+    "farm_households",
+    "archived",
+    "with_line",
+    "credit_households",
+    "borrowers",
+    "clean",
+    "npl",
+    "npl_new",
+)
+
+
+def _town_summary(rows: list[dict]) -> dict:
+    s = {k: sum(r.get(k, 0) for r in rows) for k in SUMMED}
+    farm, borrowers = s["farm_households"], s["borrowers"]
+    designated = [r["designated"] for r in rows if r["designated"] is not None]
+    return {
+        **s,
+        "villages": len(rows),
+        "archive_rate": s["archived"] / farm if farm else None,
+        "precredit_rate": s["with_line"] / farm if farm else None,
+        "credit_household_share": s["credit_households"] / farm if farm else None,
+        "no_arrears_share": s["clean"] / borrowers if borrowers else 1.0,
+        "live_credit_villages": sum(r["live_passed"] for r in rows),
+        "credit_villages": sum(designated) if designated else None,  # of the stored evaluation
+        "credit_village_share": sum(r["live_passed"] for r in rows) / len(rows) if rows else None,
+    }
+
+
+def town_page(town: Division, *, year: int) -> dict:
+    """A town's credit page: its figures (sums over its villages), the town rule's conditions on live
+    figures, the stored designation of `year` and its history, and one row per village."""
+    from puhui.credit.services import _check, designation_rule
+
+    rows = village_rows(Division.objects.filter(level=Division.Level.VILLAGE, parent=town), year=year)
+    summary = _town_summary(rows)
+    conditions = [
+        {**c, "value": summary.get(c["key"]), "met": _check(c, summary.get(c["key"]))}
+        for c in designation_rule("town").spec["conditions"]
+    ]
+    return {
+        "summary": summary,
+        "conditions": conditions,
+        "passed": all(c["met"] for c in conditions),
+        "designation": Designation.objects.filter(division=town, year=year).first(),
+        "history": Designation.objects.filter(division=town).order_by("-year"),
+        "rows": rows,
+        "precredit_on": precredit_on(year),
+    }
+
+
+def towns_overview(towns, *, year: int) -> list[dict]:
+    """One row per town (a Division queryset): the sums of `village_rows` and the stored designation."""
+    towns = list(towns.order_by("code").values("pk", "name", "code", "boundary"))
+    ids = [t["pk"] for t in towns]
+    rows = village_rows(Division.objects.filter(level=Division.Level.VILLAGE, parent_id__in=ids), year=year)
+    by_town: dict[int, list[dict]] = {}
+    for r in rows:
+        by_town.setdefault(r["parent_id"], []).append(r)
+    stored = dict(
+        Designation.objects.filter(year=year, division_id__in=ids).values_list("division_id", "passed")
+    )
+    return [
+        {**t, **_town_summary(by_town.get(t["pk"], [])), "designated": stored.get(t["pk"])} for t in towns
+    ]
+
+
+def _feature(name: str, geometry: dict) -> dict:
+    return {"type": "Feature", "properties": {"name": name}, "geometry": geometry}
+
+
+def area_map(*, items: list[dict], outline: dict | None = None, regions: list[dict] | None = None) -> dict:
+    """Data for `credit/area-map.js`.
+
+    `regions`: Division-like dicts with a GeoJSON `boundary`, drawn as coloured areas (towns of the
+    county; villages, if a county loads village boundaries). Otherwise items are points at their seat
+    coordinates on the `outline` (the town's boundary). Items without either are left off the map and
+    stay in the table."""
+    map_items = [
+        {
+            "name": i["name"],
+            "url": i.get("url"),
+            "coord": i.get("coord"),
+            "highlight": bool(i.get("highlight")),
+            "values": {k: i.get(k) for k, _label, _share in MAP_METRICS},
+        }
+        for i in items
+    ]
+    metrics = [{"key": k, "label": label, "share": share} for k, label, share in MAP_METRICS]
+    if regions and all(r.get("boundary") for r in regions):
+        geo = {"type": "FeatureCollection", "features": [_feature(r["name"], r["boundary"]) for r in regions]}
+        return {"mode": "regions", "geo": geo, "items": map_items, "metrics": metrics}
+    located = [i for i in map_items if i["coord"]]
+    if not located:
+        return {"mode": "none", "items": [], "metrics": metrics}
+    geo = {"type": "FeatureCollection", "features": [_feature("outline", outline)]} if outline else None
+    return {"mode": "points", "geo": geo, "items": located, "metrics": metrics}
+
+
+# ---------------------------------------------------------------- model report page
+
+
+def scorecard_points(spec: dict) -> dict:
+    """A version's points table as the engine compiles it: per characteristic every bin (with the
+    missing and unseen states), the bonus/penalty items, exclusion rules and grade cut-offs."""
+    from puhui.engines.scoring import Scorecard
+
+    card = Scorecard.from_dict(spec)
+    groups = {g["key"]: g.get("label", g["key"]) for g in spec.get("groups") or []}
+    characteristics = [
+        {
+            "key": it.key,
+            "label": it.label,
+            "group": groups.get(it.group, it.group or ""),
+            "fields": it.fields,
+            "bins": [
+                {"label": label, "points": float(p), "text": text}
+                for label, p, text in zip(it.labels, it.points, it.texts, strict=True)
+            ],
+            "max": float(it.points.max()),
+        }
+        for it in card.characteristics
+    ]
+    adjustments = [
+        {"key": a["key"], "label": a.get("label", a["key"]), "points": a["points"], "text": a.get("text", "")}
+        for a in spec.get("adjustments") or []
+    ]
+    exclusions = [
+        {"code": e["code"], "label": e.get("label", e["code"]), "text": e.get("text", "")}
+        for e in spec.get("exclusions") or []
+    ]
+    return {
+        "characteristics": characteristics,
+        "adjustments": adjustments,
+        "exclusions": exclusions,
+        "grades": spec.get("grades", []),
+        "has_groups": any(c["group"] for c in characteristics),
+        "min_score": card.min_score,
+        "max_score": card.max_score,
+        "required_columns": card.required_columns(),
+    }
+
+
+def model_report(report: dict) -> dict:
+    """A stored validation report (MODEL.report.json) rearranged for tables and charts."""
+    samples = [
+        {"key": k, **s, **(report.get("discrimination") or {}).get(k, {}), **_psi(report, k)}
+        for k, s in _in_sample_order(report.get("samples"))
+    ]
+    labels = {s["key"]: s.get("label", s["key"]) for s in samples}
+    stability = dict(_in_sample_order(report.get("stability")))
+    csi_by_name: dict[str, dict] = {}
+    for k, st in stability.items():
+        for row in st.get("csi", []):
+            csi_by_name.setdefault(row["name"], {})[k] = row
+    names = {c["name"]: c.get("label", c["name"]) for c in report.get("characteristics", [])}
+    csi = [
+        {"name": n, "label": names.get(n, n), "values": [by.get(k, {}) for k in stability]}
+        for n, by in csi_by_name.items()
+    ]
+    calibration = [
+        {"key": k, "label": labels.get(k, k), "rows": rows}
+        for k, rows in _in_sample_order(report.get("calibration"))
+    ]
+    fairness = [
+        {
+            "column": col,
+            "samples": [
+                {"key": k, "label": labels.get(k, k), "rows": rows} for k, rows in _in_sample_order(by_sample)
+            ],
+        }
+        for col, by_sample in ((report.get("fairness") or {}).get("groups") or {}).items()
+    ]
+    grades = [g["grade"] for g in report.get("grades", [])]
+    iv = [r for r in report.get("iv", []) if r.get("iv") is not None]
+    charts = {
+        "discrimination": {
+            "samples": [s.get("label", s["key"]) for s in samples],
+            "auc": [s.get("auc") for s in samples],
+            "gini": [s.get("gini") for s in samples],
+            "ks": [s.get("ks") for s in samples],
+        },
+        "iv": {
+            "names": [r.get("label", r["name"]) for r in iv],
+            "values": [r["iv"] for r in iv],
+            "selected": [bool(r.get("selected")) for r in iv],
+        },
+        "calibration": {
+            "grades": grades,
+            "series": [
+                {
+                    "label": c["label"],
+                    "default_rate": [_by_grade(c["rows"], g, "default_rate") for g in grades],
+                    "pd": [_by_grade(c["rows"], g, "pd") for g in grades],
+                }
+                for c in calibration
+            ],
+        },
+        "stability": {
+            "samples": [labels.get(k, k) for k in stability],
+            "psi": [st.get("psi") for st in stability.values()],
+            "names": [row["label"] for row in csi],
+            "csi": [[(v or {}).get("csi") for v in row["values"]] for row in csi],
+        },
+        "fairness": [
+            {
+                "column": f["column"],
+                "samples": [s["label"] for s in f["samples"]],
+                "groups": sorted({r["group"] for s in f["samples"] for r in s["rows"]}),
+                "approval": {
+                    s["label"]: {r["group"]: r.get("approval_rate") for r in s["rows"]} for s in f["samples"]
+                },
+            }
+            for f in fairness
+        ],
+    }
+    model = dict(report.get("model") or {})
+    target = model.get("target")
+    if isinstance(target, dict):
+        model["target"] = f"{target.get('column', '')}（违约 = {target.get('bad_value', '')}）"
+    return {
+        "model": model,
+        "warnings": report.get("warnings") or [],
+        "samples": samples,
+        "iv": report.get("iv") or [],
+        "characteristics": report.get("characteristics") or [],
+        "calibration": calibration,
+        "stability_samples": [labels.get(k, k) for k in stability],
+        "csi": csi,
+        "fairness": fairness,
+        "approve_grades": (report.get("fairness") or {}).get("approve_grades") or [],
+        "charts": charts,
+    }
+
+
+SAMPLE_ORDER = ("train", "test", "oot")
+
+
+def _in_sample_order(by_sample: dict | None) -> list[tuple]:
+    """Training, test, out-of-time first (PostgreSQL's jsonb does not keep key order)."""
+    rank = {k: i for i, k in enumerate(SAMPLE_ORDER)}
+    return sorted((by_sample or {}).items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
+def _psi(report: dict, sample: str) -> dict:
+    st = (report.get("stability") or {}).get(sample) or {}
+    return {"psi": st.get("psi"), "psi_label": st.get("psi_label")}
+
+
+def _by_grade(rows: list[dict], grade: str, key: str):
+    return next((r.get(key) for r in rows if r.get("grade") == grade), None)

@@ -90,17 +90,13 @@ def archive_completeness(archive: HouseholdArchive) -> tuple[int, list[str]]:
     return round(100 * (len(REQUIRED_FIELDS) - len(missing)) / len(REQUIRED_FIELDS)), labels
 
 
-@transaction.atomic
-def archive_save(
-    *, actor, household: Household, data: dict, members: list[dict] | None = None
-) -> HouseholdArchive:
-    """Create or update the archive. Any change to a verified archive needs verifying again."""
-    archive = HouseholdArchive.objects.filter(household=household).first()
-    before = snapshot(archive) if archive else None
-    if archive is None:
-        archive = HouseholdArchive(
-            household=household, village_id=household.village_id, town_id=household.town_id
-        )
+def archive_apply(archive: HouseholdArchive, data: dict, *, actor) -> bool:
+    """Set the editable fields given in `data` (in memory) and recompute completeness and status.
+
+    Shared by `archive_save` and the bulk import (`archive_import`), so both count 建档 the same way.
+    Returns whether any field changed. Any change to a verified archive sends it back to `submitted`;
+    a complete draft becomes `submitted`; nothing here ever verifies.
+    """
     changed = False
     for name in EDITABLE_FIELDS:
         if name in data and getattr(archive, name) != data[name]:
@@ -115,6 +111,21 @@ def archive_save(
         archive.status = HouseholdArchive.Status.SUBMITTED
     if actor is not None and actor.is_authenticated and actor.role == Role.AGENT:
         archive.collected_by = actor
+    return changed
+
+
+@transaction.atomic
+def archive_save(
+    *, actor, household: Household, data: dict, members: list[dict] | None = None
+) -> HouseholdArchive:
+    """Create or update the archive. Any change to a verified archive needs verifying again."""
+    archive = HouseholdArchive.objects.filter(household=household).first()
+    before = snapshot(archive) if archive else None
+    if archive is None:
+        archive = HouseholdArchive(
+            household=household, village_id=household.village_id, town_id=household.town_id
+        )
+    archive_apply(archive, data, actor=actor)
     archive.full_clean(exclude=["household", "village", "town"])
     archive.save()
     if members is not None:
@@ -190,14 +201,22 @@ def scorecard_active() -> ScorecardVersion:
 
 
 @transaction.atomic
-def scorecard_add(*, actor, spec: dict) -> ScorecardVersion:
-    """Store a new version (validated by the engine: forbidden items, bins, grades…), not yet in use."""
+def scorecard_add(*, actor, spec: dict, report: dict | None = None) -> ScorecardVersion:
+    """Store a new version (validated by the engine: forbidden items, bins, grades…), not yet in use.
+
+    `report`: a statistical version's validation report (MODEL.report.json); it must name this model."""
     from puhui.engines.scoring import ScoringError
 
     try:
         card = Scorecard.from_dict(spec)
     except ScoringError as exc:
         raise ValidationError(str(exc)) from exc
+    if report is not None:
+        named = (report.get("model") or {}).get("fingerprint") if isinstance(report, dict) else None
+        if named != card.fingerprint:
+            raise ValidationError(
+                f"验证报告不属于该模型：报告中的模型指纹为 {named or '（无）'}，模型指纹为 {card.fingerprint}。"
+            )
     spec = card.to_dict()
     if ScorecardVersion.objects.filter(card_id=spec["id"], version=str(spec["version"])).exists():
         raise ValidationError(f"评分卡 {spec['id']}@{spec['version']} 已存在，请提高版本号。")
@@ -208,6 +227,7 @@ def scorecard_add(*, actor, spec: dict) -> ScorecardVersion:
         kind=spec.get("kind", "expert"),
         spec=spec,
         fingerprint=card.fingerprint,
+        report=report,
     )
     audit_changed(actor=actor, obj=obj, before=None, note="新增评分卡版本")
     return obj

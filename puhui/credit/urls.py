@@ -1,6 +1,6 @@
 from django.urls import path
 
-from puhui.credit import views
+from puhui.credit import import_views, views
 
 urlpatterns = [
     path("", views.worklist, name="credit_worklist"),
@@ -24,4 +24,14 @@ urlpatterns = [
     path("rate-all/", views.rate_all, name="credit_rate_all"),
     path("designations/evaluate/", views.designations_evaluate, name="credit_designations_evaluate"),
     path("access-log/", views.access_log, name="credit_access_log"),
+]
+urlpatterns += [
+    path("towns/", views.towns, name="credit_towns"),
+    path("towns/<int:pk>/", views.town, name="credit_town"),
+    path("scorecards/<int:pk>/", views.scorecard_report, name="credit_scorecard_report"),
+    path("scorecards/upload/", views.scorecard_upload, name="credit_scorecard_upload"),
+]
+urlpatterns += [  # bulk import of archives
+    path("archives/import/", import_views.archive_import_page, name="credit_archive_import"),
+    path("archives/import/template.<str:fmt>", import_views.archive_import_template, name="credit_archive_import_template"),
 ]

@@ -6,13 +6,21 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from puhui.core.access import get_or_404
 from puhui.core.models import AuditLog, Division, User
 from puhui.credit import access, selectors, services
-from puhui.credit.forms import ArchiveForm, ConsentForm, MemberFormSet, MoveForm, OfferForm
+from puhui.credit.forms import (
+    ArchiveForm,
+    ConsentForm,
+    MemberFormSet,
+    MoveForm,
+    OfferForm,
+    ScorecardUploadForm,
+)
 from puhui.credit.models import Consent, HouseholdArchive, Objection, PreCreditLine, Rating, ScorecardVersion
 from puhui.credit.tasks import households_rate_task
 from puhui.jobs.services import job_enqueue
@@ -43,10 +51,9 @@ def worklist(request):
     page = CappedPaginator(households, 50).get_page(request.GET.get("page"))
     pending = None
     if access.may_verify(user):
-        pending = HouseholdArchive.objects.filter(status=HouseholdArchive.Status.SUBMITTED, is_complete=True)
-        if user.role == Role.TOWN:
-            pending = pending.filter(town_id=user.town_id)
-        pending = pending.select_related("household", "village").order_by("updated_at")[:50]
+        pending = (
+            access.verification_queue_for(user).select_related("household", "village").order_by("updated_at")[:50]
+        )
     return render(
         request,
         "credit/worklist.html",
@@ -341,24 +348,106 @@ def line_move(request, pk):
     return redirect("credit_household", pk=line.household_id)
 
 
-def _may_see_village(user, village: Division) -> bool:
-    if not user.is_authenticated or user.role == Role.PUBLIC:
-        return False
-    if user.role == Role.AGENT:
-        return user.villages.filter(pk=village.pk).exists()
-    if user.role == Role.TOWN:
-        return village.parent_id == user.town_id
-    return True  # aggregate figures: office, member units, banks
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+def _town_map(t: Division, rows: list[dict], *, highlight: int | None = None) -> dict:
+    """The town's map: village areas when every village has a boundary, else the town's outline with
+    the villages as points at their seats."""
+    regions = list(
+        Division.objects.filter(level=Division.Level.VILLAGE, parent_id=t.pk)
+        .exclude(boundary=None)
+        .values("name", "boundary")
+    )
+    items = []
+    for r in rows:
+        url = reverse("credit_village", args=[r["pk"]]) if highlight is None or r["pk"] != highlight else None
+        items.append({**r, "url": url, "highlight": r["pk"] == highlight})
+    return selectors.area_map(
+        items=items,
+        outline=t.boundary,
+        regions=regions if regions and len(regions) == len(rows) else None,
+    )
 
 
 @login_required
 def village(request, pk):
-    v = get_or_404(Division.objects.filter(level=Division.Level.VILLAGE).select_related("parent"), pk=pk)
-    if not _may_see_village(request.user, v):
-        raise Http404
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    user = request.user
+    v = access.access_credit_village_by_id(user, pk)
+    year = _year(request)
+    context = {"village": v, "year": year, **selectors.village_page(v, year=year)}
+    town = v.parent
+    context["may_see_town"] = town is not None and access.may_see_town(user, town)
+    if context["may_see_town"]:
+        # The whole town's villages on the map, this one highlighted (the viewer may see the town page).
+        rows = selectors.village_rows(
+            Division.objects.filter(level=Division.Level.VILLAGE, parent=town), year=year
+        )
+        context["area_map"] = _town_map(town, rows, highlight=v.pk)
+    else:
+        # An agent: only their own villages of this town on the map.
+        mine = Division.objects.filter(
+            level=Division.Level.VILLAGE, parent=town, pk__in=user.villages.values("pk")
+        )
+        rows = selectors.village_rows(mine, year=year)
+        for r in rows:
+            r["url"] = reverse("credit_village", args=[r["pk"]]) if r["pk"] != v.pk else None
+            r["highlight"] = r["pk"] == v.pk
+        context["area_map"] = selectors.area_map(items=rows, outline=town.boundary if town else None)
+    context["metrics"] = selectors.MAP_METRICS
+    context["map_title"] = f"{town.name if town else ''}各村分布（本村突出显示）"
+    return render(request, "credit/village.html", context)
+
+
+@login_required
+def town(request, pk):
+    """A town's 建档率, 预授信率, credit households and villages, designation, its villages and a map."""
+    t = access.access_credit_town_by_id(request.user, pk)
+    year = _year(request)
+    page = selectors.town_page(t, year=year)
     return render(
-        request, "credit/village.html", {"village": v, "year": year, **selectors.village_page(v, year=year)}
+        request,
+        "credit/town.html",
+        {
+            "town": t,
+            "year": year,
+            **page,
+            "area_map": _town_map(t, page["rows"]),
+            "metrics": selectors.MAP_METRICS,
+        },
+    )
+
+
+@login_required
+def towns(request):
+    """The county overview: every town the user may see, with a town map coloured by a figure."""
+    user = request.user
+    visible = access.credit_towns_for(user)
+    if not visible.exists():
+        raise Http404
+    year = _year(request)
+    rows = selectors.towns_overview(visible, year=year)
+    for r in rows:
+        r["url"] = reverse("credit_town", args=[r["pk"]])
+    county = Division.objects.filter(level=Division.Level.COUNTY).first()
+    return render(
+        request,
+        "credit/towns.html",
+        {
+            "county": county,
+            "year": year,
+            "rows": rows,
+            "precredit_on": selectors.precredit_on(year),
+            "area_map": selectors.area_map(items=rows, regions=rows),
+            "metrics": selectors.MAP_METRICS,
+        },
     )
 
 
@@ -370,8 +459,57 @@ def scorecards(request):
     return render(
         request,
         "credit/scorecards.html",
-        {"versions": ScorecardVersion.objects.order_by("-created_at"), "year": timezone.localdate().year},
+        {
+            "versions": ScorecardVersion.objects.select_related("promoted_by").order_by("-created_at"),
+            "year": timezone.localdate().year,
+            "upload_form": ScorecardUploadForm(),
+        },
     )
+
+
+@login_required
+def scorecard_report(request, pk):
+    """A version's points table and, for a statistical one, its validation report; the office
+    reviews it here and promotes the version."""
+    if not access.may_manage_credit(request.user):
+        raise Http404
+    version = get_or_404(ScorecardVersion.objects.select_related("promoted_by"), pk=pk)
+    report = selectors.model_report(version.report) if version.report else None
+    return render(
+        request,
+        "credit/scorecard_report.html",
+        {
+            "version": version,
+            "points": selectors.scorecard_points(version.spec),
+            "report": report,
+            "needs_review": version.kind == "statistical",
+        },
+    )
+
+
+@login_required
+def scorecard_upload(request):
+    """The office adds a version from a file written by `puhui credit train`; it lands as a draft."""
+    if not access.may_manage_credit(request.user):
+        raise Http404
+    if request.method == "POST":
+        form = ScorecardUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                version = services.scorecard_add(
+                    actor=request.user,
+                    spec=form.cleaned_data["model_file"],
+                    report=form.cleaned_data["report_file"],
+                )
+            except ValidationError as exc:
+                for m in exc.messages:
+                    form.add_error(None, m)
+            else:
+                messages.success(request, f"已上传评分卡 {version}（待审核），请审核验证报告后启用。")
+                return redirect("credit_scorecard_report", pk=version.pk)
+    else:
+        form = ScorecardUploadForm()
+    return render(request, "credit/scorecard_upload.html", {"form": form})
 
 
 @login_required
@@ -380,9 +518,16 @@ def scorecard_promote(request, pk):
     if not access.may_manage_credit(request.user):
         raise Http404
     version = get_or_404(ScorecardVersion.objects.all(), pk=pk)
+    if version.kind == "statistical":
+        if not version.report:
+            messages.error(request, "该统计模型没有验证报告，不能启用。")
+            return redirect("credit_scorecard_report", pk=pk)
+        if request.POST.get("reviewed") != "1":
+            messages.error(request, "请先审核验证报告，并勾选“已审核验证报告”。")
+            return redirect("credit_scorecard_report", pk=pk)
     services.scorecard_promote(actor=request.user, version=version)
     messages.success(request, f"已启用评分卡 {version}。")
-    return redirect("credit_scorecards")
+    return redirect("credit_scorecard_report", pk=pk)
 
 
 @login_required

@@ -70,6 +70,12 @@ def test_exclusion_and_rerating_retires_old(county, users, archived):
     services.household_rate(actor=users["office"], household=hh)
     assert Rating.objects.filter(household=hh).count() == 2
     assert Rating.objects.filter(household=hh, is_current=True).count() == 1
+    # The archive carries the current grade, which is what credit households are counted by.
+    assert HouseholdArchive.objects.get(pk=hh.pk).grade == "不评级"
+    HouseholdArchive.objects.filter(pk=hh.pk).update(litigation_pending=False)
+    services.household_rate(actor=users["office"], household=hh)
+    current = Rating.objects.get(household=hh, is_current=True)
+    assert current.grade != "不评级" and HouseholdArchive.objects.get(pk=hh.pk).grade == current.grade
 
 
 def test_payment_signals_only_with_consent(county, users, archived, next_year):

@@ -190,8 +190,6 @@ def test_credit_system_plugs_in_as_a_platform_source(users, county):
             verified_at=timezone.make_aware(dt.datetime(2020, 2, 1)),
         )
     HouseholdArchive.objects.create(household=h[3], village=h[3].village, town=h[3].town, is_complete=True, status="submitted")
-    services.indicator_update(actor=users["office"], code="archived_households", change_note="改由农村信用体系统计",
-                              source_kind="platform", source="credit_archived")
     submit(users["abc"], county["abc"], "loans", "2020Q1", loans("2020-01-05", 100), approve_by=users["office"])
     derived.compute_all()
     farm = sum(v.farm_households for v in county["villages"])

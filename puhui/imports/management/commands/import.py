@@ -1,14 +1,27 @@
 """`puhui import divisions FILE [--mode upsert]`: the same import as the web page, from the command line."""
 
 import unicodedata
+from functools import partial
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from puhui.core.models import User
 from puhui.imports.blank_forms import template_csv, template_xlsx
 from puhui.imports.services import MODE_CREATE, MODES, SYSTEM_ACTOR, table_import
 from puhui.imports.specs import SPECS
+
+# Tables whose spec, import service and xlsx template live in their own app: name → dotted paths. The service
+# takes the same keyword arguments as table_import (without kind) and returns an ImportResult.
+APP_TABLES = {
+    "archives": (
+        "puhui.credit.archive_import.SPEC",
+        "puhui.credit.archive_import.archive_import",
+        "puhui.credit.archive_import.template_workbook",
+    ),
+}
 
 
 def _width(text: str) -> int:
@@ -29,10 +42,10 @@ def error_table(errors, limit: int | None = None) -> str:
 
 
 class Command(BaseCommand):
-    help = "从 CSV 或 Excel 文件导入一张表（行政区划 divisions、机构 organisations）；有任何错误则全部不保存。"
+    help = "从 CSV 或 Excel 文件导入一张表（行政区划 divisions、机构 organisations、农户信用档案 archives）；有任何错误则全部不保存。"
 
     def add_arguments(self, parser):
-        parser.add_argument("table", choices=sorted(SPECS), help="要导入的表")
+        parser.add_argument("table", choices=sorted([*SPECS, *APP_TABLES]), help="要导入的表")
         parser.add_argument("file", nargs="?", help="CSV 或 .xlsx 文件")
         parser.add_argument("--mode", choices=sorted(MODES), default=MODE_CREATE,
                             help="create：仅新增（默认）；upsert：新增或更新")
@@ -41,10 +54,13 @@ class Command(BaseCommand):
         parser.add_argument("--template", metavar="PATH", help="不导入，改为把空白模板写到 PATH（.xlsx 或 .csv）")
 
     def handle(self, *args, table, file, mode, sheet, actor, template, **options):
-        spec = SPECS[table]
+        if table in APP_TABLES:
+            spec, run, xlsx = (import_string(path) for path in APP_TABLES[table])
+        else:
+            spec, run, xlsx = SPECS[table], partial(table_import, kind=table), partial(template_xlsx, SPECS[table])
         if template:
             target = Path(template)
-            target.write_bytes(template_csv(spec) if target.suffix.lower() == ".csv" else template_xlsx(spec))
+            target.write_bytes(template_csv(spec) if target.suffix.lower() == ".csv" else xlsx())
             self.stdout.write(f"已写出{spec.title}模板：{target}")
             return
         if not file:
@@ -56,7 +72,10 @@ class Command(BaseCommand):
             user = User.objects.filter(username=actor, is_active=True).first()
             if user is None:
                 raise CommandError(f"没有用户名为 {actor} 的有效用户")
-        result = table_import(actor=user, kind=table, file=file, mode=mode, sheet=sheet)
+        try:
+            result = run(actor=user, file=file, mode=mode, sheet=sheet)
+        except PermissionDenied:
+            raise CommandError(f"用户 {actor} 无权导入{spec.title}") from None
         if result.ok:
             self.stdout.write(self.style.SUCCESS(f"导入成功：{result.summary}。（{result.source}，{result.mode_label}）"))
             return

@@ -1,0 +1,73 @@
+"""The archive import page: template download, upload, the errors table or the counts. Thin."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from puhui.credit.archive_import import SPEC, archive_import, may_import, template_workbook
+from puhui.imports.blank_forms import template_csv
+from puhui.imports.services import MODE_CREATE, MODE_UPSERT
+from puhui.imports.tabular import human_size
+
+ERRORS_SHOWN = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ArchiveImportForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="导入方式",
+        choices=[
+            (MODE_CREATE, "仅新增（该户已有档案即报错）"),
+            (MODE_UPSERT, "新增或更新（已有档案按文件内容更新）"),
+        ],
+        initial=MODE_CREATE,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(label="文件", help_text="Excel（.xlsx）或 CSV（UTF-8 或 GBK）")
+
+
+def _require_importer(user) -> None:
+    if not may_import(user):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def archive_import_page(request):
+    _require_importer(request.user)
+    result = None
+    if request.method == "POST":
+        form = ArchiveImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            result = archive_import(actor=request.user, file=data["file"], mode=data["mode"])
+    else:
+        form = ArchiveImportForm()
+    context = {
+        "form": form,
+        "result": result,
+        "errors": result.errors.sorted()[:ERRORS_SHOWN] if result else [],
+        "spec": SPEC,
+        "max_size": human_size(settings.PUHUI_IMPORT_MAX_BYTES),
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "credit/_archive_import_result.html", context)
+    return render(request, "credit/archive_import.html", context)
+
+
+@login_required
+@require_GET
+def archive_import_template(request, fmt):
+    _require_importer(request.user)
+    if fmt == "xlsx":
+        response = HttpResponse(template_workbook(), content_type=XLSX)
+    elif fmt == "csv":
+        response = HttpResponse(template_csv(SPEC), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = content_disposition_header(True, f"{SPEC.title}导入模板.{fmt}")
+    return response
