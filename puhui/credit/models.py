@@ -129,6 +129,8 @@ class HouseholdArchive(models.Model):
             models.Index(fields=["town", "is_complete", "status"]),
             # The verification queue: archives waiting, oldest first (a small partial index).
             models.Index(fields=["updated_at"], condition=models.Q(status="submitted"), name="credit_archive_waiting"),
+            # A bank's customers (access.bank_customer_filter) read from the index alone.
+            models.Index(fields=["verified_bank", "household"], name="credit_archive_bank_customer"),
         ]
 
     def __str__(self) -> str:
@@ -312,6 +314,7 @@ class PreCreditLine(models.Model):
             # The lists, newest first: a town's lines and a bank's lines (see access.lines_for).
             models.Index(fields=["town", "id"], name="credit_line_town_id"),
             models.Index(fields=["bank", "id"], name="credit_line_bank_id"),
+            models.Index(fields=["bank", "household"], name="credit_line_bank_customer"),
         ]
 
     def __str__(self) -> str:
