@@ -2,6 +2,7 @@ from django import forms
 
 from puhui.credit.models import ArchiveMember, Consent, HouseholdArchive
 from puhui.credit.services import EDITABLE_FIELDS
+from puhui.imports.services import MODE_CREATE, MODE_UPSERT
 
 YES_NO = [("", "未填写"), ("true", "是"), ("false", "否")]
 
@@ -159,3 +160,16 @@ class ScorecardUploadForm(forms.Form):
                 "report_file", "统计模型须同时上传验证报告（MODEL.report.json），审核报告后方可启用。"
             )
         return data
+
+
+class ArchiveImportForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="导入方式",
+        choices=[
+            (MODE_CREATE, "仅新增（该户已有档案即报错）"),
+            (MODE_UPSERT, "新增或更新（已有档案按文件内容更新）"),
+        ],
+        initial=MODE_CREATE,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(label="文件", help_text="Excel（.xlsx）或 CSV（UTF-8 或 GBK）")

@@ -1,6 +1,5 @@
 """The archive import page: template download, upload, the errors table or the counts. Thin."""
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -9,25 +8,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from puhui.credit.archive_import import SPEC, archive_import, may_import, template_workbook
+from puhui.credit.forms import ArchiveImportForm
 from puhui.imports.blank_forms import template_csv
-from puhui.imports.services import MODE_CREATE, MODE_UPSERT
 from puhui.imports.tabular import human_size
 
 ERRORS_SHOWN = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ArchiveImportForm(forms.Form):
-    mode = forms.ChoiceField(
-        label="导入方式",
-        choices=[
-            (MODE_CREATE, "仅新增（该户已有档案即报错）"),
-            (MODE_UPSERT, "新增或更新（已有档案按文件内容更新）"),
-        ],
-        initial=MODE_CREATE,
-        widget=forms.RadioSelect,
-    )
-    file = forms.FileField(label="文件", help_text="Excel（.xlsx）或 CSV（UTF-8 或 GBK）")
 
 
 def _require_importer(user) -> None:
