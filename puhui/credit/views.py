@@ -52,7 +52,9 @@ def worklist(request):
     pending = None
     if access.may_verify(user):
         pending = (
-            access.verification_queue_for(user).select_related("household", "village").order_by("updated_at")[:50]
+            access.verification_queue_for(user)
+            .select_related("household", "village")
+            .order_by("updated_at")[:50]
         )
     return render(
         request,
@@ -384,25 +386,13 @@ def village(request, pk):
     year = _year(request)
     context = {"village": v, "year": year, **selectors.village_page(v, year=year)}
     town = v.parent
-    context["may_see_town"] = town is not None and access.may_see_town(user, town)
-    if context["may_see_town"]:
-        # The whole town's villages on the map, this one highlighted (the viewer may see the town page).
-        rows = selectors.village_rows(
-            Division.objects.filter(level=Division.Level.VILLAGE, parent=town), year=year
-        )
-        context["area_map"] = _town_map(town, rows, highlight=v.pk)
-    else:
-        # An agent: only their own villages of this town on the map.
-        mine = Division.objects.filter(
-            level=Division.Level.VILLAGE, parent=town, pk__in=user.villages.values("pk")
-        )
-        rows = selectors.village_rows(mine, year=year)
-        for r in rows:
-            r["url"] = reverse("credit_village", args=[r["pk"]]) if r["pk"] != v.pk else None
-            r["highlight"] = r["pk"] == v.pk
-        context["area_map"] = selectors.area_map(items=rows, outline=town.boundary if town else None)
+    context["may_see_town"] = access.may_see_town(user, town)
+    villages = Division.objects.filter(level=Division.Level.VILLAGE, parent=town)
+    if not context["may_see_town"]:
+        villages = villages.filter(pk__in=user.villages.values("pk"))  # an agent: only their own villages
+    context["area_map"] = _town_map(town, selectors.village_rows(villages, year=year), highlight=v.pk)
     context["metrics"] = selectors.MAP_METRICS
-    context["map_title"] = f"{town.name if town else ''}各村分布（本村突出显示）"
+    context["map_title"] = f"{town.name}各村分布（本村突出显示）"
     return render(request, "credit/village.html", context)
 
 
