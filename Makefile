@@ -41,6 +41,7 @@ demo: setup
 
 test: setup chromium
 	$(BIN)/ruff check puhui tests bench
+	$(BIN)/ruff format --check puhui tests bench
 	$(BIN)/puhui makemigrations --check --dry-run -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -39,7 +39,12 @@ def bench_env(scale: float, database_url: str | None) -> dict:
 def ensure_demo(env: dict, scale: float) -> None:
     subprocess.run([BIN / "puhui", "migrate", "--noinput", "-v", "0"], env=env, check=True)
     started = time.perf_counter()
-    subprocess.run([BIN / "puhui", "demo", "--scale", str(scale), "--if-empty"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [BIN / "puhui", "demo", "--scale", str(scale), "--if-empty"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     print(f"demo county ready (scale {scale:g}) in {time.perf_counter() - started:.1f} s")
 
 
@@ -90,7 +95,16 @@ def main() -> None:
     cookies = session_cookies(env)
     port = free_port()
     server = subprocess.Popen(
-        [BIN / "gunicorn", "puhui.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--log-level", "warning"],
+        [
+            BIN / "gunicorn",
+            "puhui.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
         env=env,
         cwd=ROOT,
     )
@@ -102,7 +116,9 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         print(f"cores {os.cpu_count()}, gunicorn workers {args.workers}, concurrency {args.concurrency}")
-        print(f"{'page as role':40} {'ok':>5} {'err':>4} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+        print(
+            f"{'page as role':40} {'ok':>5} {'err':>4} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+        )
         for path in args.paths.split(","):
             for label, cookie in cookies.items():
                 url = f"http://127.0.0.1:{port}{path}"

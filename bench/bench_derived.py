@@ -37,8 +37,17 @@ def child_build(scale: float) -> dict:
     build_demo(scale=scale, seed=2020, progress=lambda s: None)
     county = time.perf_counter() - start
     start = time.perf_counter()
-    counts = data_demo(rng=np.random.default_rng(2020), actor=User.objects.get(username="office"), scale=scale, progress=lambda s: None)
-    return {"county_seconds": round(county, 1), "data_seconds": round(time.perf_counter() - start, 1), **counts}
+    counts = data_demo(
+        rng=np.random.default_rng(2020),
+        actor=User.objects.get(username="office"),
+        scale=scale,
+        progress=lambda s: None,
+    )
+    return {
+        "county_seconds": round(county, 1),
+        "data_seconds": round(time.perf_counter() - start, 1),
+        **counts,
+    }
 
 
 def child_compute() -> dict:
@@ -56,16 +65,24 @@ def child_compute() -> dict:
     result = derived.compute_all(progress=progress)
     seconds = time.perf_counter() - start
     return {
-        "seconds": round(seconds, 1), "values": result["values"], "periods": result["periods"],
-        "quarters": ReportingPeriod.objects.filter(kind="quarter", submissions__status="approved").distinct().count(),
-        "loan_rows": LoanRecord.objects.count(), "submissions": Submission.objects.count(), "database": connection.vendor,
+        "seconds": round(seconds, 1),
+        "values": result["values"],
+        "periods": result["periods"],
+        "quarters": ReportingPeriod.objects.filter(kind="quarter", submissions__status="approved")
+        .distinct()
+        .count(),
+        "loan_rows": LoanRecord.objects.count(),
+        "submissions": Submission.objects.count(),
+        "database": connection.vendor,
         "last_quarter_at": next((t for t, m in reversed(stages) if "季度" in m), None),
     }
 
 
 def _run(env, *args) -> tuple[dict, float]:
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, __file__, *args], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, __file__, *args], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=err
+        )
         out = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)
         if os.waitstatus_to_exitcode(status):
@@ -79,7 +96,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=10)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--database-url", help="PostgreSQL URL of a scratch database (name containing 'bench')")
+    parser.add_argument(
+        "--database-url", help="PostgreSQL URL of a scratch database (name containing 'bench')"
+    )
     parser.add_argument("--reuse", action="store_true", help="use the county already in --database-url")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -93,21 +112,31 @@ def main(argv=None) -> int:
         return 0
 
     work = Path(tempfile.mkdtemp(prefix="puhui-bench-derived-"))
-    env = dict(os.environ, PUHUI_VAR_DIR=str(work), DJANGO_SETTINGS_MODULE=_settings_module(), PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ, PUHUI_VAR_DIR=str(work), DJANGO_SETTINGS_MODULE=_settings_module(), PYTHONUNBUFFERED="1"
+    )
     env["DATABASE_URL"] = args.database_url or f"sqlite:///{work / 'bench.sqlite3'}"
     print(f"CPUs: {os.cpu_count()}  Python {sys.version.split()[0]}  scale {args.scale:g}", flush=True)
     if not (args.reuse and args.database_url):
         if args.database_url:
             _recreate_postgres(args.database_url)
-        subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True
+        )
         r, rss = _run(env, "--child", "build", "--scale", str(args.scale))
-        print(f"demo county {r['county_seconds']} s; data_demo {r['data_seconds']} s (submissions {r['submissions']}, loan rows "
-              f"{r['loan_rows']:,}, indicator values {r['indicator_values']:,}), peak RSS {rss:.0f} MB", flush=True)
+        print(
+            f"demo county {r['county_seconds']} s; data_demo {r['data_seconds']} s (submissions {r['submissions']}, loan rows "
+            f"{r['loan_rows']:,}, indicator values {r['indicator_values']:,}), peak RSS {rss:.0f} MB",
+            flush=True,
+        )
     for n in range(1, args.runs + 1):
         r, rss = _run(env, "--child", "compute")
-        print(f"compute_all run {n} ({r['database']}): {r['seconds']} s for {r['periods']} periods ({r['quarters']} quarters + years), "
-              f"{r['values']:,} values at all levels, from {r['loan_rows']:,} loan rows and {r['submissions']} submissions; "
-              f"quarters done at {r['last_quarter_at']} s; peak RSS {rss:.0f} MB", flush=True)
+        print(
+            f"compute_all run {n} ({r['database']}): {r['seconds']} s for {r['periods']} periods ({r['quarters']} quarters + years), "
+            f"{r['values']:,} values at all levels, from {r['loan_rows']:,} loan rows and {r['submissions']} submissions; "
+            f"quarters done at {r['last_quarter_at']} s; peak RSS {rss:.0f} MB",
+            flush=True,
+        )
     if not args.database_url:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -27,8 +27,16 @@ NAVIGATION = [
     (
         "信用体系",
         [
-            ("信用档案", "credit_worklist", {Role.AGENT, Role.TOWN, Role.OFFICE, Role.ADMIN, Role.INSTITUTION}),
-            ("预授信清单", "credit_lines", {Role.INSTITUTION, Role.OFFICE, Role.ADMIN, Role.TOWN, Role.AGENT}),
+            (
+                "信用档案",
+                "credit_worklist",
+                {Role.AGENT, Role.TOWN, Role.OFFICE, Role.ADMIN, Role.INSTITUTION},
+            ),
+            (
+                "预授信清单",
+                "credit_lines",
+                {Role.INSTITUTION, Role.OFFICE, Role.ADMIN, Role.TOWN, Role.AGENT},
+            ),
             ("异议处理", "credit_objections", {Role.OFFICE, Role.TOWN}),
             ("镇村信用建设", "credit_towns", STAFF | {Role.TOWN}),
             ("评分卡与评定", "credit_scorecards", {Role.OFFICE, Role.ADMIN}),

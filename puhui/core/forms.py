@@ -8,12 +8,24 @@ from puhui.registry.models import Household
 class UserForm(forms.ModelForm):
     household_code = forms.CharField(label="本人农户编号", required=False, help_text="公众用户填写")
     password = forms.CharField(
-        label="初始密码", widget=forms.PasswordInput, required=False, help_text="至少10位，不能全为数字；留空则自动生成"
+        label="初始密码",
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="至少10位，不能全为数字；留空则自动生成",
     )
 
     class Meta:
         model = User
-        fields = ["username", "display_name", "role", "organisation", "town", "villages", "phone", "is_active"]
+        fields = [
+            "username",
+            "display_name",
+            "role",
+            "organisation",
+            "town",
+            "villages",
+            "phone",
+            "is_active",
+        ]
         widgets = {"villages": forms.SelectMultiple(attrs={"size": 8})}
 
     def __init__(self, *args, creating: bool, **kwargs):
@@ -23,9 +35,13 @@ class UserForm(forms.ModelForm):
             del self.fields["password"]
             if self.instance.household_id:
                 self.fields["household_code"].initial = self.instance.household.code
-        self.fields["organisation"].queryset = Organisation.objects.exclude(level=Organisation.Level.HEAD_OFFICE)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            level=Organisation.Level.HEAD_OFFICE
+        )
         self.fields["town"].queryset = Division.objects.filter(level=Division.Level.TOWN)
-        self.fields["villages"].queryset = Division.objects.filter(level=Division.Level.VILLAGE).select_related("parent")
+        self.fields["villages"].queryset = Division.objects.filter(
+            level=Division.Level.VILLAGE
+        ).select_related("parent")
         self.fields["villages"].label_from_instance = lambda v: f"{v.parent.name} {v.name}"
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"

@@ -98,7 +98,12 @@ class Organisation(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, db_index=True)
     level = models.CharField("层级", max_length=10, choices=Level.choices, default=Level.BRANCH)
     parent = models.ForeignKey(
-        "self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     uscc = models.CharField(
@@ -183,12 +188,24 @@ class Terminal(models.Model):
 
     code = models.CharField("编号", max_length=32, unique=True)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    bank = models.ForeignKey(Organisation, verbose_name="所属银行", on_delete=models.PROTECT, related_name="terminals")
+    bank = models.ForeignKey(
+        Organisation, verbose_name="所属银行", on_delete=models.PROTECT, related_name="terminals"
+    )
     outlet = models.ForeignKey(
-        Organisation, verbose_name="所在网点", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name="所在网点",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     service_point = models.ForeignKey(
-        ServicePoint, verbose_name="所在服务点", null=True, blank=True, on_delete=models.PROTECT, related_name="terminals"
+        ServicePoint,
+        verbose_name="所在服务点",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="terminals",
     )
     village = models.ForeignKey(Division, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
     bill_payment = models.BooleanField("开通实时缴费", default=False)
@@ -214,14 +231,29 @@ class User(AbstractUser):
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.PUBLIC, db_index=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Organisation,
+        verbose_name="所属机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     town = models.ForeignKey(
-        Division, verbose_name="所属镇（街道）", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Division,
+        verbose_name="所属镇（街道）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     villages = models.ManyToManyField(Division, verbose_name="负责的村", blank=True, related_name="agents")
     household = models.ForeignKey(
-        "registry.Household", verbose_name="本人农户", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "registry.Household",
+        verbose_name="本人农户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     display_name = models.CharField("姓名", max_length=40, blank=True)
     phone = EncryptedField("手机号", blank=True, validators=[validate_mobile])
@@ -270,7 +302,12 @@ class AuditLog(models.Model):
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)

@@ -26,7 +26,10 @@ def dashboard_cards(user: User) -> list[dict]:
     cards = []
     if user.role != Role.PUBLIC:
         census = villages_in_scope(user).aggregate(
-            villages=Count("pk"), population=Sum("population"), households=Sum("households"), farm=Sum("farm_households")
+            villages=Count("pk"),
+            population=Sum("population"),
+            households=Sum("households"),
+            farm=Sum("farm_households"),
         )
         cards += [
             {"label": "村（社区）", "value": census["villages"], "unit": "个"},
@@ -45,7 +48,9 @@ def dashboard_cards(user: User) -> list[dict]:
             {"label": "营业网点", "value": orgs.filter(level=Level.OUTLET).count(), "unit": "个"},
         ]
     if user.role != Role.PUBLIC:
-        points = service_points_for(user).aggregate(all=Count("pk"), stations=Count("pk", filter=Q(is_station=True)))
+        points = service_points_for(user).aggregate(
+            all=Count("pk"), stations=Count("pk", filter=Q(is_station=True))
+        )
         cards.append({"label": "助农取款服务点", "value": points["all"], "unit": "个"})
         cards.append({"label": "其中：普惠金融服务站", "value": points["stations"], "unit": "个"})
     if user.role in {Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT, Role.INSTITUTION, Role.TOWN}:

@@ -7,7 +7,9 @@ from puhui.core.models import AuditLog, Division, Organisation, User
 
 
 @transaction.atomic
-def division_create(*, actor, code: str, name: str, level: str, kind: str, parent: Division | None = None, **fields) -> Division:
+def division_create(
+    *, actor, code: str, name: str, level: str, kind: str, parent: Division | None = None, **fields
+) -> Division:
     division = Division(code=code, name=name, level=level, kind=kind, parent=parent, **fields)
     division.full_clean()
     division.save()
@@ -16,7 +18,9 @@ def division_create(*, actor, code: str, name: str, level: str, kind: str, paren
 
 
 @transaction.atomic
-def organisation_create(*, actor, code: str, name: str, kind: str, parent: Organisation | None = None, **fields) -> Organisation:
+def organisation_create(
+    *, actor, code: str, name: str, kind: str, parent: Organisation | None = None, **fields
+) -> Organisation:
     org = Organisation(code=code, name=name, kind=kind, parent=parent, **fields)
     org.full_clean(exclude=["path"])
     org.save()

@@ -21,4 +21,6 @@ def _logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    audit_record(actor=None, action=AuditLog.Action.LOGIN_FAILED, object_type="core.User", object_repr=username)
+    audit_record(
+        actor=None, action=AuditLog.Action.LOGIN_FAILED, object_type="core.User", object_repr=username
+    )

@@ -31,7 +31,9 @@ def validate_uscc(value: str) -> str:
     except stdnum_errors.InvalidChecksum:
         raise ValidationError("统一社会信用代码校验位错误", code="uscc_checksum") from None
     except stdnum_errors.ValidationError:
-        raise ValidationError("统一社会信用代码格式错误（应为18位数字或大写字母）", code="uscc_format") from None
+        raise ValidationError(
+            "统一社会信用代码格式错误（应为18位数字或大写字母）", code="uscc_format"
+        ) from None
 
 
 def validate_mobile(value: str) -> str:

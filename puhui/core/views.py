@@ -102,7 +102,9 @@ def organisation_detail(request, pk):
     org = access_organisation_by_id(request.user, pk)
     children = organisations_for(request.user).filter(parent=org).select_related("division")
     points = service_points_for(request.user).filter(bank=org).select_related("village")[:200]
-    return render(request, "core/organisation_detail.html", {"org": org, "children": children, "points": points})
+    return render(
+        request, "core/organisation_detail.html", {"org": org, "children": children, "points": points}
+    )
 
 
 @login_required
@@ -111,7 +113,9 @@ def servicepoint_list(request):
     if request.GET.get("station") in {"0", "1"}:
         points = points.filter(is_station=request.GET["station"] == "1")
     return render(
-        request, "core/servicepoint_list.html", {"page": paginate(request, points), "station": request.GET.get("station", "")}
+        request,
+        "core/servicepoint_list.html",
+        {"page": paginate(request, points), "station": request.GET.get("station", "")},
     )
 
 
@@ -120,7 +124,9 @@ def audit_list(request):
     logs = audit_logs_for(request.user)
     if not request.user.is_office:
         raise Http404
-    filters = {k: request.GET.get(k, "").strip() for k in ("action", "object_type", "actor", "date_from", "date_to")}
+    filters = {
+        k: request.GET.get(k, "").strip() for k in ("action", "object_type", "actor", "date_from", "date_to")
+    }
     if filters["action"]:
         logs = logs.filter(action=filters["action"])
     if filters["object_type"]:
@@ -159,7 +165,9 @@ def user_list(request):
         ).values_list("username", flat=True)
     )
     return render(
-        request, "core/user_list.html", {"page": page, "roles": User.Role.choices, "role": role, "q": q, "locked": locked}
+        request,
+        "core/user_list.html",
+        {"page": page, "roles": User.Role.choices, "role": role, "q": q, "locked": locked},
     )
 
 
@@ -170,14 +178,20 @@ def _save_user(request, form, user=None):
     if user is None:
         password = data["password"] or secrets.token_urlsafe(12)
         user = services.user_create(
-            actor=request.user, username=data["username"], password=password, villages=data["villages"], **fields
+            actor=request.user,
+            username=data["username"],
+            password=password,
+            villages=data["villages"],
+            **fields,
         )
         if not data["password"]:
             messages.info(request, f"已创建用户 {user.username}，初始密码（仅显示一次）：{password}")
         else:
             messages.success(request, f"已创建用户 {user.username}。")
     else:
-        services.user_update(actor=request.user, user=user, villages=data["villages"], username=data["username"], **fields)
+        services.user_update(
+            actor=request.user, user=user, villages=data["villages"], username=data["username"], **fields
+        )
         messages.success(request, f"已保存用户 {user.username}。")
     return redirect("user_list")
 

@@ -125,10 +125,14 @@ class HouseholdArchive(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "农户信用档案"
         indexes = [
-            models.Index(fields=["village", "is_complete", "status", "grade"], name="credit_archive_village_grade"),
+            models.Index(
+                fields=["village", "is_complete", "status", "grade"], name="credit_archive_village_grade"
+            ),
             models.Index(fields=["town", "is_complete", "status"]),
             # The verification queue: archives waiting, oldest first (a small partial index).
-            models.Index(fields=["updated_at"], condition=models.Q(status="submitted"), name="credit_archive_waiting"),
+            models.Index(
+                fields=["updated_at"], condition=models.Q(status="submitted"), name="credit_archive_waiting"
+            ),
             # A bank's customers (access.bank_customer_filter) read from the index alone.
             models.Index(fields=["verified_bank", "household"], name="credit_archive_bank_customer"),
         ]

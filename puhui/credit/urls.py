@@ -33,5 +33,9 @@ urlpatterns += [
 ]
 urlpatterns += [  # bulk import of archives
     path("archives/import/", import_views.archive_import_page, name="credit_archive_import"),
-    path("archives/import/template.<str:fmt>", import_views.archive_import_template, name="credit_archive_import_template"),
+    path(
+        "archives/import/template.<str:fmt>",
+        import_views.archive_import_template,
+        name="credit_archive_import_template",
+    ),
 ]

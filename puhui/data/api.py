@@ -143,7 +143,10 @@ class SubmissionIn(Schema):
     period: str = Field(..., title="报送期", max_length=10, examples=["2020Q1"])
     comment: str = Field("", title="报送说明", max_length=2000)
     rows: list[dict[str, Any]] = Field(
-        ..., title="数据行", min_length=1, max_length=MAX_JSON_ROWS,
+        ...,
+        title="数据行",
+        min_length=1,
+        max_length=MAX_JSON_ROWS,
         description="每行一个对象，键为模板列名或列的英文键名（见 GET /data/forms/{code}）；金额请用字符串或数字",
     )
 
@@ -230,8 +233,14 @@ class TargetOut(Schema):
 
 def _upload_out(u: Upload) -> dict:
     return {
-        "id": u.pk, "status": u.status, "status_label": u.get_status_display(), "form": u.form, "period": u.period.code,
-        "filename": u.filename, "rows": u.rows_read, "error_total": u.error_total,
+        "id": u.pk,
+        "status": u.status,
+        "status_label": u.get_status_display(),
+        "form": u.form,
+        "period": u.period.code,
+        "filename": u.filename,
+        "rows": u.rows_read,
+        "error_total": u.error_total,
         "errors": [{"row": e[0], "column": e[1], "value": e[2], "reason": e[3]} for e in u.errors],
         "submission": u.submission if u.submission_id else None,
     }
@@ -251,8 +260,10 @@ def _refused(upload: Upload, *, json_rows: bool) -> ApiError:
         details.append({"field": field, "message": f"{where}{col}{shown}：{reason}".lstrip("：")})
     more = f"（仅列出前 {len(details)} 处）" if upload.error_total > len(details) else ""
     return ApiError(
-        422, "validation_error",
-        f"报送未通过检查，共 {upload.error_total} 处问题{more}，没有保存任何数据", details,
+        422,
+        "validation_error",
+        f"报送未通过检查，共 {upload.error_total} 处问题{more}，没有保存任何数据",
+        details,
     )
 
 
@@ -280,8 +291,14 @@ def list_forms(request):
     """全部报表；`applies` 表示令牌所属机构是否需要报送。"""
     org = _org(request)
     return [
-        {"code": f.code, "title": f.title, "kind": f.kind, "frequency": f.frequency, "description": f.description,
-         "applies": f.applies_to(org)}
+        {
+            "code": f.code,
+            "title": f.title,
+            "kind": f.kind,
+            "frequency": f.frequency,
+            "description": f.description,
+            "applies": f.applies_to(org),
+        }
         for f in catalogue.forms().values()
     ]
 
@@ -298,10 +315,20 @@ def get_form(request, code: str, period: str = "2020Q1"):
         raise ApiError(422, message=str(e)) from None
     spec = spec_for(form, ctx=county_context(), period=p)
     return {
-        "code": form.code, "title": form.title, "kind": form.kind, "frequency": form.frequency,
-        "description": form.description, "applies": form.applies_to(_org(request)),
+        "code": form.code,
+        "title": form.title,
+        "kind": form.kind,
+        "frequency": form.frequency,
+        "description": form.description,
+        "applies": form.applies_to(_org(request)),
         "columns": [
-            {"key": c.key, "header": c.header, "required": c.required, "description": c.parser.describe(), "aliases": list(c.aliases)}
+            {
+                "key": c.key,
+                "header": c.header,
+                "required": c.required,
+                "description": c.parser.describe(),
+                "aliases": list(c.aliases),
+            }
             for c in spec.columns
         ],
     }
@@ -317,22 +344,33 @@ def submit_rows(request, payload: SubmissionIn):
     # Re-read the body keeping decimals as text: 1234.10 must not pass through a binary float.
     raw = json.loads(request.body, parse_float=str)
     upload = _start(
-        request, form_code=payload.form, period_code=payload.period, channel=Submission.Channel.API,
-        rows=raw.get("rows", []), comment=payload.comment,
+        request,
+        form_code=payload.form,
+        period_code=payload.period,
+        channel=Submission.Channel.API,
+        rows=raw.get("rows", []),
+        comment=payload.comment,
     )
     return _finish(upload, json_rows=True)
 
 
 @router.post("/submissions/file", response={201: UploadOut, 202: UploadOut}, summary="报送（上传文件）")
-def submit_file(request, form: Form[str], period: Form[str], file: File[UploadedFile], comment: Form[str] = ""):
+def submit_file(
+    request, form: Form[str], period: Form[str], file: File[UploadedFile], comment: Form[str] = ""
+):
     """上传本表的 Excel 模板或 CSV 文件（multipart/form-data：form、period、file、comment）。
 
     小文件当场检查：通过返回 201，未通过返回 422。大文件在后台检查，返回 202 和上传编号，
     用 GET /data/uploads/{id} 查询结果。须带 Idempotency-Key 请求头。
     """
     upload = _start(
-        request, form_code=form, period_code=period, channel=Submission.Channel.API_FILE, file=file,
-        filename=file.name or "upload", comment=comment,
+        request,
+        form_code=form,
+        period_code=period,
+        channel=Submission.Channel.API_FILE,
+        file=file,
+        filename=file.name or "upload",
+        comment=comment,
     )
     return _finish(upload, json_rows=False)
 
@@ -371,7 +409,9 @@ def submission_rows(request, submission_id: int):
     return selectors.loan_rows(sub)
 
 
-@router.get("/submissions/{int:submission_id}/values", response=list[AggregateValueOut], summary="汇总报表的数值")
+@router.get(
+    "/submissions/{int:submission_id}/values", response=list[AggregateValueOut], summary="汇总报表的数值"
+)
 @paginate(LimitOffsetTotal)
 def submission_values(request, submission_id: int):
     sub = access.access_submission_by_id(_user(request), submission_id)
@@ -393,10 +433,7 @@ def review_submission(request, submission_id: int, payload: ReviewIn):
 
 @router.get("/indicators", response=list[IndicatorOut], summary="指标目录")
 def list_indicators(request):
-    return [
-        {k: getattr(i, k) for k in IndicatorOut.model_fields}
-        for i in selectors.indicators()
-    ]
+    return [{k: getattr(i, k) for k in IndicatorOut.model_fields} for i in selectors.indicators()]
 
 
 @router.get("/values", response=list[ValueOut], summary="指标值")
@@ -425,10 +462,22 @@ def list_targets(request, as_of: str | None = None):
         period = targets.latest_period()
     statuses = targets.evaluate_all(as_of=period) if period else []
     return [
-        {"code": s.target.code, "name": s.target.name, "clause": s.target.clause, "indicator": s.target.indicator_code,
-         "status": s.status, "status_label": s.label, "measure": s.measure_name, "unit": s.measure_unit,
-         "figure": s.figure, "figure_period": s.figure_period, "threshold": s.target.threshold,
-         "comparator": s.target.comparator, "deadline": s.deadline_label, "trend": s.trend, "projection": s.projection}
+        {
+            "code": s.target.code,
+            "name": s.target.name,
+            "clause": s.target.clause,
+            "indicator": s.target.indicator_code,
+            "status": s.status,
+            "status_label": s.label,
+            "measure": s.measure_name,
+            "unit": s.measure_unit,
+            "figure": s.figure,
+            "figure_period": s.figure_period,
+            "threshold": s.target.threshold,
+            "comparator": s.target.comparator,
+            "deadline": s.deadline_label,
+            "trend": s.trend,
+            "projection": s.projection,
+        }
         for s in statuses
     ]
-

@@ -64,7 +64,9 @@ class FormDef:
         """County-level units submit; outlets report through their branch."""
         if org.level != Organisation.Level.BRANCH or org.closed_on is not None:
             return False
-        return org.kind in self.submitter_kinds or (bool(org.plan_alias) and org.plan_alias in self.submitter_aliases)
+        return org.kind in self.submitter_kinds or (
+            bool(org.plan_alias) and org.plan_alias in self.submitter_aliases
+        )
 
 
 @cache
@@ -169,7 +171,9 @@ class LoanSource:
 def parse_loan_source(text: str) -> LoanSource:
     m = _LOAN_SOURCE_RE.fullmatch(text.replace(" ", ""))
     if not m or m.group(1) not in LOAN_MEASURES:
-        raise ValueError(f"贷款明细来源“{text}”无法识别：度量应为 {'、'.join(LOAN_MEASURES)} 之一，如 balance[is_agri]")
+        raise ValueError(
+            f"贷款明细来源“{text}”无法识别：度量应为 {'、'.join(LOAN_MEASURES)} 之一，如 balance[is_agri]"
+        )
     flags, choices = [], []
     for part in filter(None, (m.group(2) or "").split(",")):
         if part in LOAN_FLAGS:

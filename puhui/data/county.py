@@ -58,7 +58,9 @@ def county_context() -> CountyContext:
         raise LookupError("系统中还没有县级行政区划，请先导入行政区划")
     places: dict[str, tuple[int, int | None]] = {}
     towns: dict[int, tuple[str, str]] = {}
-    rows = Division.objects.filter(code__startswith=county.code[:6]).values_list("pk", "code", "name", "level", "parent_id")
+    rows = Division.objects.filter(code__startswith=county.code[:6]).values_list(
+        "pk", "code", "name", "level", "parent_id"
+    )
     for pk, code, name, level, parent_id in rows:
         if level == Division.Level.TOWN:
             places[code] = (pk, None)
@@ -66,5 +68,9 @@ def county_context() -> CountyContext:
         elif level == Division.Level.VILLAGE:
             places[code] = (parent_id, pk)
     return CountyContext(
-        county_id=county.pk, county_name=county.name, area_codes=area_codes_for(county), places=places, towns=towns
+        county_id=county.pk,
+        county_name=county.name,
+        area_codes=area_codes_for(county),
+        places=places,
+        towns=towns,
     )

@@ -43,12 +43,42 @@ FIRST, LAST = "2019Q1", "2021Q4"
 YEARS = (2019, 2020, 2021)
 LOAN_YEARS = (2017, 2018, 2019, 2020, 2021)
 # Who lends to whom: shares of each bank among farm households and among firms (demo institution keys).
-FARM_SHARE = {"RCB": 0.48, "PSBC": 0.20, "ABC": 0.14, "BSVB": 0.11, "CCB": 0.03, "ICBC": 0.02, "BOC": 0.02, "ADBC": 0.0}
-FIRM_SHARE = {"RCB": 0.30, "ABC": 0.16, "PSBC": 0.12, "BSVB": 0.10, "ICBC": 0.11, "CCB": 0.10, "BOC": 0.08, "ADBC": 0.03}
+FARM_SHARE = {
+    "RCB": 0.48,
+    "PSBC": 0.20,
+    "ABC": 0.14,
+    "BSVB": 0.11,
+    "CCB": 0.03,
+    "ICBC": 0.02,
+    "BOC": 0.02,
+    "ADBC": 0.0,
+}
+FIRM_SHARE = {
+    "RCB": 0.30,
+    "ABC": 0.16,
+    "PSBC": 0.12,
+    "BSVB": 0.10,
+    "ICBC": 0.11,
+    "CCB": 0.10,
+    "BOC": 0.08,
+    "ADBC": 0.03,
+}
 # Probability that a borrower takes a loan in a year (rising: the growth the plan asks for).
-P_BORROW = {"farm": (0.55, 0.57, 0.60, 0.63, 0.67), "small": (0.55, 0.56, 0.58, 0.61, 0.65), "individual": (0.45, 0.47, 0.50, 0.52, 0.56)}
-P_CREDIT = {"farm": (0.22, 0.24, 0.27, 0.32, 0.38), "small": (0.08, 0.09, 0.11, 0.13, 0.16), "individual": (0.15, 0.16, 0.19, 0.22, 0.26)}
-RATE = {"farm": (7.4, 7.2, 7.0, 6.6, 6.2), "small": (6.6, 6.5, 6.3, 5.9, 5.5), "individual": (7.0, 6.9, 6.7, 6.3, 5.9)}
+P_BORROW = {
+    "farm": (0.55, 0.57, 0.60, 0.63, 0.67),
+    "small": (0.55, 0.56, 0.58, 0.61, 0.65),
+    "individual": (0.45, 0.47, 0.50, 0.52, 0.56),
+}
+P_CREDIT = {
+    "farm": (0.22, 0.24, 0.27, 0.32, 0.38),
+    "small": (0.08, 0.09, 0.11, 0.13, 0.16),
+    "individual": (0.15, 0.16, 0.19, 0.22, 0.26),
+}
+RATE = {
+    "farm": (7.4, 7.2, 7.0, 6.6, 6.2),
+    "small": (6.6, 6.5, 6.3, 5.9, 5.5),
+    "individual": (7.0, 6.9, 6.7, 6.3, 5.9),
+}
 ARCHIVE_PATH = (0.52, 0.58, 0.64, 0.70, 0.73, 0.76, 0.79, 0.815, 0.84, 0.87, 0.89, 0.912)
 PRECREDIT_PATH = (0.35, 0.38, 0.41, 0.44, 0.47, 0.50, 0.54, 0.585, 0.62, 0.65, 0.68, 0.71)
 CROP_COVERAGE = {2019: 0.55, 2020: 0.67, 2021: 0.72}
@@ -84,31 +114,49 @@ class Book:
         farm_w = np.array([FARM_SHARE.get(k, 1 / len(banks)) for k in keys], dtype=float)
         firm_w = np.array([FIRM_SHARE.get(k, 1 / len(banks)) for k in keys], dtype=float)
         # Borrowers: a fifth of farm households and two fifths of firms, sampled from the rosters.
-        farm_ids = np.array(Household.objects.filter(is_farm=True).order_by("pk").values_list("pk", flat=True))
-        pick = np.sort(gen.choice(len(farm_ids), size=int(len(farm_ids) * 0.22), replace=False)) if len(farm_ids) else np.array([], int)
+        farm_ids = np.array(
+            Household.objects.filter(is_farm=True).order_by("pk").values_list("pk", flat=True)
+        )
+        pick = (
+            np.sort(gen.choice(len(farm_ids), size=int(len(farm_ids) * 0.22), replace=False))
+            if len(farm_ids)
+            else np.array([], int)
+        )
         farm_rows = []
         chosen = farm_ids[pick].tolist()
         for start in range(0, len(chosen), 5000):
             farm_rows += list(
-                Household.objects.filter(pk__in=chosen[start : start + 5000]).values_list("head_id_number", "town_id", "village_id")
+                Household.objects.filter(pk__in=chosen[start : start + 5000]).values_list(
+                    "head_id_number", "town_id", "village_id"
+                )
             )
-        firms = list(Firm.objects.order_by("pk").values_list("uscc", "kind", "industry", "town_id", "village_id"))
-        fpick = np.sort(gen.choice(len(firms), size=int(len(firms) * 0.42), replace=False)) if firms else np.array([], int)
+        firms = list(
+            Firm.objects.order_by("pk").values_list("uscc", "kind", "industry", "town_id", "village_id")
+        )
+        fpick = (
+            np.sort(gen.choice(len(firms), size=int(len(firms) * 0.42), replace=False))
+            if firms
+            else np.array([], int)
+        )
         firm_rows = [firms[i] for i in fpick.tolist()]
         progress(f"    借款人：农户 {len(farm_rows):,} 户，企业和个体工商户 {len(firm_rows):,} 户")
         n_farm, n_firm = len(farm_rows), len(firm_rows)
         self.ids = [r[0] for r in farm_rows] + [r[0] for r in firm_rows]
-        kinds = ["farm"] * n_farm + ["small" if r[1] in {"small", "micro"} else "individual" for r in firm_rows]
+        kinds = ["farm"] * n_farm + [
+            "small" if r[1] in {"small", "micro"} else "individual" for r in firm_rows
+        ]
         self.kind = np.array(kinds)
         self.id_kind = np.array(["ric"] * n_farm + ["uscc"] * n_firm)
         self.town = np.array([r[1] for r in farm_rows] + [r[3] for r in firm_rows], dtype=np.int64)
         self.village = np.array([r[2] for r in farm_rows] + [r[4] for r in firm_rows], dtype=np.int64)
         agri_firm = np.array(["农" in (r[2] or "") for r in firm_rows], dtype=bool)
         self.agri_base = np.concatenate([np.ones(n_farm, bool), agri_firm | (gen.random(n_firm) < 0.2)])
-        self.bank = np.concatenate([
-            gen.choice(len(banks), size=n_farm, p=farm_w / farm_w.sum()) if n_farm else np.array([], int),
-            gen.choice(len(banks), size=n_firm, p=firm_w / firm_w.sum()) if n_firm else np.array([], int),
-        ])
+        self.bank = np.concatenate(
+            [
+                gen.choice(len(banks), size=n_farm, p=farm_w / farm_w.sum()) if n_farm else np.array([], int),
+                gen.choice(len(banks), size=n_firm, p=firm_w / firm_w.sum()) if n_firm else np.array([], int),
+            ]
+        )
         # Encrypted once per borrower: the same person appears in many quarterly returns.
         self.enc = [crypto.encrypt(x) for x in self.ids]
         self.hash = [crypto.lookup_hash(x) for x in self.ids]
@@ -117,8 +165,15 @@ class Book:
     def _loans(self):
         gen = self.gen
         n = len(self.ids)
-        base = np.where(self.kind == "farm", gen.lognormal(np.log(45000), 0.5, n),
-                        np.where(self.kind == "small", gen.lognormal(np.log(400000), 0.7, n), gen.lognormal(np.log(90000), 0.6, n)))
+        base = np.where(
+            self.kind == "farm",
+            gen.lognormal(np.log(45000), 0.5, n),
+            np.where(
+                self.kind == "small",
+                gen.lognormal(np.log(400000), 0.7, n),
+                gen.lognormal(np.log(90000), 0.6, n),
+            ),
+        )
         first_year = np.where(gen.random(n) < 0.3, gen.choice([2019, 2020, 2021], size=n), 2017)
         offset = gen.integers(0, 330, n)  # the borrower's renewal day of the year
         cols = defaultdict(list)
@@ -156,19 +211,33 @@ class Book:
     def snapshot(self, bank_index: int, period: ReportingPeriod):
         """The loans a bank reports for a quarter: outstanding at its end, or issued during it."""
         start, end = period.start.toordinal(), period.end.toordinal()
-        mask = (self.l_bank == bank_index) & (self.l_issued <= end) & ((self.l_due > end) | (self.l_issued >= start))
+        mask = (
+            (self.l_bank == bank_index)
+            & (self.l_issued <= end)
+            & ((self.l_due > end) | (self.l_issued >= start))
+        )
         idx = np.nonzero(mask)[0]
         outstanding = self.l_due[idx] > end
         amount = self.l_amount[idx]
         remaining = np.clip((self.l_due[idx] - end) / self.l_term[idx], 0, 1)
-        balance = np.where(outstanding, np.where(self.l_amort[idx], np.round(amount * remaining, -2), amount), 0).astype(np.int64)
+        balance = np.where(
+            outstanding, np.where(self.l_amort[idx], np.round(amount * remaining, -2), amount), 0
+        ).astype(np.int64)
         return idx, balance
 
 
-def _write_loans(book: Book, idx: np.ndarray, balance: np.ndarray, submission: Submission, ctx, *, flip_agri=None) -> dict:
+def _write_loans(
+    book: Book, idx: np.ndarray, balance: np.ndarray, submission: Submission, ctx, *, flip_agri=None
+) -> dict:
     """Spool lines in the storage format, then the COPY/executemany path real submissions take."""
     fd, path = tempfile.mkstemp(prefix="puhui-demo-", suffix=".copy")
-    totals = {"loans": 0, "amount_fen": 0, "balance_fen": 0, "balance_by_type_fen": defaultdict(int), "balance_by_town_fen": defaultdict(int)}
+    totals = {
+        "loans": 0,
+        "amount_fen": 0,
+        "balance_fen": 0,
+        "balance_by_type_fen": defaultdict(int),
+        "balance_by_town_fen": defaultdict(int),
+    }
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             b = book.l_b[idx]
@@ -176,7 +245,10 @@ def _write_loans(book: Book, idx: np.ndarray, balance: np.ndarray, submission: S
             if flip_agri is not None:
                 agri &= ~flip_agri
             status = np.where(balance > 0, book.l_status[idx], "normal")
-            for row, (i, bi, bal, ag, st) in enumerate(zip(idx.tolist(), b.tolist(), balance.tolist(), agri.tolist(), status.tolist(), strict=True), start=2):
+            for row, (i, bi, bal, ag, st) in enumerate(
+                zip(idx.tolist(), b.tolist(), balance.tolist(), agri.tolist(), status.tolist(), strict=True),
+                start=2,
+            ):
                 kind = book.kind[bi]
                 issued = datetime.date.fromordinal(int(book.l_issued[i]))
                 due = datetime.date.fromordinal(int(book.l_due[i]))
@@ -209,20 +281,48 @@ class Writer:
         self.count = 0
         self.late = 0
 
-    def create(self, org, form: str, period: ReportingPeriod, *, version=1, status="approved", late=None, comment="", review="") -> Submission:
+    def create(
+        self,
+        org,
+        form: str,
+        period: ReportingPeriod,
+        *,
+        version=1,
+        status="approved",
+        late=None,
+        comment="",
+        review="",
+    ) -> Submission:
         gen = self.gen
         span = max(1, (period.due - period.end).days)
         late = bool(gen.random() < 0.06) if late is None else late
-        day = period.due + datetime.timedelta(days=int(gen.integers(1, 12))) if late else period.end + datetime.timedelta(days=int(gen.integers(2, span + 1)))
+        day = (
+            period.due + datetime.timedelta(days=int(gen.integers(1, 12)))
+            if late
+            else period.end + datetime.timedelta(days=int(gen.integers(2, span + 1)))
+        )
         self.late += late
         submitted = _aware(day, gen)
         user = self.users.get(org.pk)
         sub = Submission.objects.create(
-            institution=org, form=form, period=period, version=version, is_current=True, status=status,
-            channel=Submission.Channel.DEMO, filename=f"{form}_{_key(org)}_{period.code}.xlsx", row_count=0, totals={},
-            comment=comment, submitted_by=user, submitted_label=str(user) if user else org.name, submitted_at=submitted,
+            institution=org,
+            form=form,
+            period=period,
+            version=version,
+            is_current=True,
+            status=status,
+            channel=Submission.Channel.DEMO,
+            filename=f"{form}_{_key(org)}_{period.code}.xlsx",
+            row_count=0,
+            totals={},
+            comment=comment,
+            submitted_by=user,
+            submitted_label=str(user) if user else org.name,
+            submitted_at=submitted,
             reviewed_by=self.actor if status != "submitted" else None,
-            reviewed_at=submitted + datetime.timedelta(days=int(gen.integers(1, 6))) if status != "submitted" else None,
+            reviewed_at=submitted + datetime.timedelta(days=int(gen.integers(1, 6)))
+            if status != "submitted"
+            else None,
             review_comment=review,
         )
         self.count += 1
@@ -233,7 +333,11 @@ def _values(sub: Submission, rows: list[tuple[int | None, dict[str, float], str]
     objs = []
     for n, (town_id, items, note) in enumerate(rows, start=2):
         for code, value in items.items():
-            objs.append(AggregateValue(submission=sub, row=n, town_id=town_id, item=code, value=Decimal(str(value)), note=note))
+            objs.append(
+                AggregateValue(
+                    submission=sub, row=n, town_id=town_id, item=code, value=Decimal(str(value)), note=note
+                )
+            )
     AggregateValue.objects.bulk_create(objs, batch_size=2000)
     totals = defaultdict(Decimal)
     for o in objs:
@@ -262,9 +366,16 @@ def _generate(*, gen, actor, scale, progress) -> dict:
     orgs = catalogue.submitting_organisations()
     forms = catalogue.forms()
     banks = [o for o in orgs if forms["loans"].applies_to(o)]
-    users = {u.organisation_id: u for u in User.objects.filter(role__in=["institution", "member_unit"], organisation__in=orgs).order_by("pk")}
+    users = {
+        u.organisation_id: u
+        for u in User.objects.filter(role__in=["institution", "member_unit"], organisation__in=orgs).order_by(
+            "pk"
+        )
+    }
     writer = Writer(gen, actor, users)
-    progress(f"    报送机构 {len(orgs)} 家（银行 {len(banks)} 家），报送期 {quarters[0].code}–{quarters[-1].code}")
+    progress(
+        f"    报送机构 {len(orgs)} 家（银行 {len(banks)} 家），报送期 {quarters[0].code}–{quarters[-1].code}"
+    )
     book = Book(gen, banks, scale, progress)
     loan_rows = 0
     # Scenario slots handled through the real services afterwards.
@@ -282,12 +393,20 @@ def _generate(*, gen, actor, scale, progress) -> dict:
             idx, balance = book.snapshot(bi, q)
             if (bank, q.code) == returned_loans:
                 flip = (book.kind[book.l_b[idx]] == "farm") & (gen.random(len(idx)) < 0.15)
-                v1 = writer.create(bank, "loans", q, status="returned", review="部分农户贷款未标记为涉农贷款，请核对“涉农贷款”列后重新报送。")
+                v1 = writer.create(
+                    bank,
+                    "loans",
+                    q,
+                    status="returned",
+                    review="部分农户贷款未标记为涉农贷款，请核对“涉农贷款”列后重新报送。",
+                )
                 v1.totals = _write_loans(book, idx, balance, v1, ctx, flip_agri=flip)
                 v1.row_count = v1.totals["loans"]
                 v1.is_current = False
                 v1.save(update_fields=["totals", "row_count", "is_current"])
-                sub = writer.create(bank, "loans", q, version=2, late=True, comment="已按审核意见更正涉农贷款标识。")
+                sub = writer.create(
+                    bank, "loans", q, version=2, late=True, comment="已按审核意见更正涉农贷款标识。"
+                )
             else:
                 sub = writer.create(bank, "loans", q, late=True if (bank, q.code) == late_loans else None)
             sub.totals = _write_loans(book, idx, balance, sub, ctx)
@@ -309,29 +428,47 @@ def _generate(*, gen, actor, scale, progress) -> dict:
     _insurance(gen, writer, orgs, years, ctx)
     scenarios = _scenarios(gen, actor, writer, ctx, quarters, typo_channels, swapped_archive)
     audit_record(
-        actor=actor, action=AuditLog.Action.IMPORT, object_type="data.Submission", object_repr="演示报送数据",
+        actor=actor,
+        action=AuditLog.Action.IMPORT,
+        object_type="data.Submission",
+        object_repr="演示报送数据",
         note=f"演示报送 {writer.count} 份（迟报 {writer.late} 份），贷款明细 {loan_rows:,} 行；{scenarios}",
     )
     return {"submissions": writer.count, "loan_rows": loan_rows, "late": writer.late}
 
 
 def _deposits(gen, writer, banks, quarters, ctx, balances):
-    households = dict(Division.objects.filter(level="village").values("parent_id").annotate(h=Sum("households")).values_list("parent_id", "h"))
+    households = dict(
+        Division.objects.filter(level="village")
+        .values("parent_id")
+        .annotate(h=Sum("households"))
+        .values_list("parent_id", "h")
+    )
     weight = {b.pk: 1.0 + 3.0 * gen.random() for b in banks}
     for t, q in enumerate(quarters):
         for bank in banks:
             rows = []
             for town_id, (_code, _name) in sorted(ctx.towns.items(), key=lambda x: x[1][0]):
                 hh = households.get(town_id, 0)
-                deposits = round(hh * 9000 * weight[bank.pk] * 1.02 ** t * gen.lognormal(0, 0.05), 2)
+                deposits = round(hh * 9000 * weight[bank.pk] * 1.02**t * gen.lognormal(0, 0.05), 2)
                 loans = round(balances[(bank.pk, q.code)].get(town_id, 0) / 100 * 1.08, 2)
                 startup = round(loans * 0.02, 2)
-                rows.append((town_id, {
-                    "deposits_total": deposits, "deposits_personal": round(deposits * 0.74, 2), "loans_total": loans,
-                    "startup_balance": startup, "startup_issued": round(startup * 0.3 * gen.random(), 2),
-                    "renewal_balance": round(loans * 0.015, 2), "discount_balance": round(loans * 0.03 * gen.random(), 2),
-                    "green_balance": round(loans * 0.02 * (1 + t / 12), 2),
-                }, ""))
+                rows.append(
+                    (
+                        town_id,
+                        {
+                            "deposits_total": deposits,
+                            "deposits_personal": round(deposits * 0.74, 2),
+                            "loans_total": loans,
+                            "startup_balance": startup,
+                            "startup_issued": round(startup * 0.3 * gen.random(), 2),
+                            "renewal_balance": round(loans * 0.015, 2),
+                            "discount_balance": round(loans * 0.03 * gen.random(), 2),
+                            "green_balance": round(loans * 0.02 * (1 + t / 12), 2),
+                        },
+                        "",
+                    )
+                )
             _values(writer.create(bank, "deposits_loans", q), rows)
 
 
@@ -348,10 +485,14 @@ def _channel_platform(gen):
             upgraded = datetime.date(2019, 3, 1) + datetime.timedelta(days=int(gen.triangular(0, 620, 1000)))
         points[(branch.get(bank_id, bank_id), town_id)].append((opened, closed, upgraded))
     terminals = defaultdict(list)
-    for bank_id, town_id, installed, bill in Terminal.objects.exclude(kind=Terminal.Kind.POS).values_list(
-        "bank_id", "village__parent_id", "installed_on", "bill_payment"
-    ).order_by("pk"):
-        since = datetime.date(2018, 6, 1) + datetime.timedelta(days=int(gen.integers(0, 1280))) if bill else None
+    for bank_id, town_id, installed, bill in (
+        Terminal.objects.exclude(kind=Terminal.Kind.POS)
+        .values_list("bank_id", "village__parent_id", "installed_on", "bill_payment")
+        .order_by("pk")
+    ):
+        since = (
+            datetime.date(2018, 6, 1) + datetime.timedelta(days=int(gen.integers(0, 1280))) if bill else None
+        )
         terminals[(branch.get(bank_id, bank_id), town_id)].append((installed, since))
     return points, terminals
 
@@ -360,13 +501,26 @@ def channel_rows(gen, bank, q, ctx, points, terminals, events):
     end = q.end
     rows = []
     for town_id, (_code, _name) in sorted(ctx.towns.items(), key=lambda x: x[1][0]):
-        sp = [p for p in points.get((bank.pk, town_id), []) if (p[0] is None or p[0] <= end) and (p[1] is None or p[1] > end)]
+        sp = [
+            p
+            for p in points.get((bank.pk, town_id), [])
+            if (p[0] is None or p[0] <= end) and (p[1] is None or p[1] > end)
+        ]
         tm = [x for x in terminals.get((bank.pk, town_id), []) if x[0] is None or x[0] <= end]
-        rows.append((town_id, {
-            "sp_total": len(sp), "sp_upgraded": sum(1 for p in sp if p[2] is not None and p[2] <= end),
-            "terminals_total": len(tm), "terminals_bill": sum(1 for x in tm if x[1] is not None and x[1] <= end),
-            "mobile_events": events.get(town_id, 0), "education_events": int(gen.poisson(0.6)),
-        }, ""))
+        rows.append(
+            (
+                town_id,
+                {
+                    "sp_total": len(sp),
+                    "sp_upgraded": sum(1 for p in sp if p[2] is not None and p[2] <= end),
+                    "terminals_total": len(tm),
+                    "terminals_bill": sum(1 for x in tm if x[1] is not None and x[1] <= end),
+                    "mobile_events": events.get(town_id, 0),
+                    "education_events": int(gen.poisson(0.6)),
+                },
+                "",
+            )
+        )
     return rows
 
 
@@ -383,7 +537,9 @@ def _channels(gen, writer, banks, quarters, ctx, skip):
             events = defaultdict(int)
             for _ in range(n_events):
                 events[town_ids[int(gen.integers(len(town_ids)))]] += 1
-            _values(writer.create(bank, "channels", q), channel_rows(gen, bank, q, ctx, points, terminals, events))
+            _values(
+                writer.create(bank, "channels", q), channel_rows(gen, bank, q, ctx, points, terminals, events)
+            )
 
 
 def _advisers(gen, writer, banks, quarters, pending):
@@ -394,7 +550,20 @@ def _advisers(gen, writer, banks, quarters, pending):
             visited = total if gen.random() < 0.8 + 0.05 * (q.year - 2019) else total - 1
             status = "submitted" if (bank, "advisers", q.code) == pending else "approved"
             sub = writer.create(bank, "advisers", q, status=status)
-            _values(sub, [(None, {"advisers_total": total, "advisers_visited": visited, "firms_visited": visited * int(gen.integers(1, 4))}, "")])
+            _values(
+                sub,
+                [
+                    (
+                        None,
+                        {
+                            "advisers_total": total,
+                            "advisers_visited": visited,
+                            "firms_visited": visited * int(gen.integers(1, 4)),
+                        },
+                        "",
+                    )
+                ],
+            )
 
 
 def archive_rows(gen, org, share: float, t: int, farm: dict[int, int], noise: dict[int, float]):
@@ -405,12 +574,23 @@ def archive_rows(gen, org, share: float, t: int, farm: dict[int, int], noise: di
         pre = int(f * min(0.95, PRECREDIT_PATH[t] + noise[town_id] * 0.8))
         pre = min(pre, archived)
         rated = min(archived, int((archived + pre) / 2))
-        rows.append((town_id, {"archived": archived, "rated": rated, "precredit": pre, "precredit_amount": pre * 52000}, ""))
+        rows.append(
+            (
+                town_id,
+                {"archived": archived, "rated": rated, "precredit": pre, "precredit_amount": pre * 52000},
+                "",
+            )
+        )
     return rows
 
 
 def _archive(gen, writer, orgs, quarters, ctx, skip):
-    farm = dict(Division.objects.filter(level="village").values("parent_id").annotate(f=Sum("farm_households")).values_list("parent_id", "f"))
+    farm = dict(
+        Division.objects.filter(level="village")
+        .values("parent_id")
+        .annotate(f=Sum("farm_households"))
+        .values_list("parent_id", "f")
+    )
     farm = {t: farm.get(t, 0) for t in ctx.towns}
     noise = {t: float(gen.normal(0, 0.03)) for t in farm}
     shares = {o.pk: (0.8 if o.kind == "rural_bank" else 0.2) for o in orgs}
@@ -420,33 +600,63 @@ def _archive(gen, writer, orgs, quarters, ctx, skip):
         for org in orgs:
             if (org, q.code) in skip:
                 continue
-            _values(writer.create(org, "credit_archive", q), archive_rows(gen, org, shares[org.pk] / total, t, farm, noise))
+            _values(
+                writer.create(org, "credit_archive", q),
+                archive_rows(gen, org, shares[org.pk] / total, t, farm, noise),
+            )
 
 
 def _insurance(gen, writer, orgs, years, ctx):
     forms = catalogue.forms()
     insurers = [o for o in orgs if forms["insurance"].applies_to(o)]
     bureau = [o for o in orgs if forms["agri_base"].applies_to(o)]
-    land = dict(Household.objects.filter(is_farm=True).values("town_id").annotate(a=Sum("land_area_mu")).values_list("town_id", "a"))
-    farm = dict(Household.objects.filter(is_farm=True).values("town_id").annotate(n=Count("pk")).values_list("town_id", "n"))
+    land = dict(
+        Household.objects.filter(is_farm=True)
+        .values("town_id")
+        .annotate(a=Sum("land_area_mu"))
+        .values_list("town_id", "a")
+    )
+    farm = dict(
+        Household.objects.filter(is_farm=True)
+        .values("town_id")
+        .annotate(n=Count("pk"))
+        .values_list("town_id", "n")
+    )
     crop_share = {_key(o): s for o, s in zip(insurers, (0.7, 0.0, 0.3), strict=False)}
     for year, period in years.items():
         base_rows, per_insurer = [], defaultdict(list)
         for town_id in sorted(ctx.towns, key=lambda t: ctx.towns[t][0]):
             sown = round(float(land.get(town_id, 0) or 0) * 1.6 * float(gen.lognormal(0, 0.03)), 2)
             stock = int(farm.get(town_id, 0) * 2.4 * float(gen.lognormal(0, 0.05)))
-            insured_hh = int(farm.get(town_id, 0) * min(0.95, INSURED_HOUSEHOLDS[year] + float(gen.normal(0, 0.03))))
-            base_rows.append((town_id, {"crop_sown_area": sown, "livestock_stock": stock, "insured_farm_households": insured_hh}, ""))
+            insured_hh = int(
+                farm.get(town_id, 0) * min(0.95, INSURED_HOUSEHOLDS[year] + float(gen.normal(0, 0.03)))
+            )
+            base_rows.append(
+                (
+                    town_id,
+                    {"crop_sown_area": sown, "livestock_stock": stock, "insured_farm_households": insured_hh},
+                    "",
+                )
+            )
             crop = sown * min(0.98, CROP_COVERAGE[year] + float(gen.normal(0, 0.03)))
             heads = stock * min(0.95, LIVESTOCK_COVERAGE[year] + float(gen.normal(0, 0.03)))
             for ins in insurers:
                 share = crop_share.get(_key(ins), 1 / max(1, len(insurers)))
                 area, h = round(crop * share, 2), int(heads * share)
                 premiums = round(area * 14 + h * 38, 2)
-                per_insurer[ins.pk].append((town_id, {
-                    "crop_area": area, "livestock_heads": h, "insured_households": int(insured_hh * share * 1.15),
-                    "premiums": premiums, "claims": round(premiums * float(gen.uniform(0.45, 0.8)), 2),
-                }, ""))
+                per_insurer[ins.pk].append(
+                    (
+                        town_id,
+                        {
+                            "crop_area": area,
+                            "livestock_heads": h,
+                            "insured_households": int(insured_hh * share * 1.15),
+                            "premiums": premiums,
+                            "claims": round(premiums * float(gen.uniform(0.45, 0.8)), 2),
+                        },
+                        "",
+                    )
+                )
         for org in bureau:
             _values(writer.create(org, "agri_base", period), base_rows)
         for ins in insurers:
@@ -454,7 +664,10 @@ def _insurance(gen, writer, orgs, years, ctx):
 
 
 def _user_for(org, fallback):
-    return User.objects.filter(organisation=org, role__in=["institution", "member_unit"]).order_by("pk").first() or fallback
+    return (
+        User.objects.filter(organisation=org, role__in=["institution", "member_unit"]).order_by("pk").first()
+        or fallback
+    )
 
 
 def _as_rows(form_code: str, rows, ctx) -> list[dict]:
@@ -480,13 +693,23 @@ def _scenarios(gen, actor, writer, ctx, quarters, typo_channels, swapped_archive
         bad = [(t, dict(items), note) for t, items, note in good]
         big = max(range(len(bad)), key=lambda i: bad[i][1]["terminals_total"])
         bad[big][1]["terminals_total"] = bad[big][1]["terminals_total"] * 10 + 1  # an extra digit typed
-        bad[big][1]["sp_upgraded"] = bad[big][1]["sp_total"] + 1  # and a figure entered one column to the left
+        bad[big][1]["sp_upgraded"] = (
+            bad[big][1]["sp_total"] + 1
+        )  # and a figure entered one column to the left
         user = _user_for(bank, actor)
-        first = services.upload_start(actor=user, institution=bank, form_code="channels", period_code=code, channel="api",
-                                      rows=_as_rows("channels", bad, ctx))
+        first = services.upload_start(
+            actor=user,
+            institution=bank,
+            form_code="channels",
+            period_code=code,
+            channel="api",
+            rows=_as_rows("channels", bad, ctx),
+        )
         second = _corrected(user, bank, "channels", code, good, ctx)
         _approve_and_date(gen, actor, second, q, late=False)
-        notes.append(f"{bank.short_name or bank.name} {code} 服务渠道表第一次上传 {first.get_status_display()}（{first.error_total} 处错误）后更正")
+        notes.append(
+            f"{bank.short_name or bank.name} {code} 服务渠道表第一次上传 {first.get_status_display()}（{first.error_total} 处错误）后更正"
+        )
     org, code = swapped_archive
     if org is not None:
         t = next(i for i, p in enumerate(quarters) if p.code == code)
@@ -494,24 +717,47 @@ def _scenarios(gen, actor, writer, ctx, quarters, typo_channels, swapped_archive
         farm, noise, shares = writer.archive_data
         good = archive_rows(gen, org, shares[org.pk], t, farm, noise)
         bad = [(town, dict(items), note) for town, items, note in good]
-        bad[0][1]["archived"], bad[0][1]["precredit"] = bad[0][1]["precredit"], bad[0][1]["archived"]  # two columns swapped
+        bad[0][1]["archived"], bad[0][1]["precredit"] = (
+            bad[0][1]["precredit"],
+            bad[0][1]["archived"],
+        )  # two columns swapped
         user = _user_for(org, actor)
-        first = services.upload_start(actor=user, institution=org, form_code="credit_archive", period_code=code, channel="api",
-                                      rows=_as_rows("credit_archive", bad, ctx))
+        first = services.upload_start(
+            actor=user,
+            institution=org,
+            form_code="credit_archive",
+            period_code=code,
+            channel="api",
+            rows=_as_rows("credit_archive", bad, ctx),
+        )
         second = _corrected(user, org, "credit_archive", code, good, ctx)
         _approve_and_date(gen, actor, second, q, late=True)
-        notes.append(f"{org.short_name or org.name} {code} 农户信用档案表第一次上传 {first.get_status_display()}（{first.error_total} 处错误）后更正")
+        notes.append(
+            f"{org.short_name or org.name} {code} 农户信用档案表第一次上传 {first.get_status_display()}（{first.error_total} 处错误）后更正"
+        )
     return "；".join(notes)
 
 
 def _corrected(actor, org, form_code: str, code: str, rows, ctx) -> Upload:
     """The corrected upload; should random figures still jump year on year, say so as a careful bank would."""
-    upload = services.upload_start(actor=actor, institution=org, form_code=form_code, period_code=code, channel="api",
-                                   rows=_as_rows(form_code, rows, ctx))
+    upload = services.upload_start(
+        actor=actor,
+        institution=org,
+        form_code=form_code,
+        period_code=code,
+        channel="api",
+        rows=_as_rows(form_code, rows, ctx),
+    )
     if upload.submission is None:
         explained = [(t, items, "本期业务调整，数据已核实") for t, items, _note in rows]
-        upload = services.upload_start(actor=actor, institution=org, form_code=form_code, period_code=code, channel="api",
-                                       rows=_as_rows(form_code, explained, ctx))
+        upload = services.upload_start(
+            actor=actor,
+            institution=org,
+            form_code=form_code,
+            period_code=code,
+            channel="api",
+            rows=_as_rows(form_code, explained, ctx),
+        )
     return upload
 
 
@@ -521,9 +767,12 @@ def _approve_and_date(gen, actor, upload: Upload, period: ReportingPeriod, *, la
     services.submission_review(actor=actor, submission=upload.submission, approve=True, recompute=False)
     day = period.due + datetime.timedelta(days=3) if late else period.due - datetime.timedelta(days=2)
     submitted = _aware(day, gen)
-    Submission.objects.filter(pk=upload.submission.pk).update(submitted_at=submitted, reviewed_at=submitted + datetime.timedelta(days=2))
+    Submission.objects.filter(pk=upload.submission.pk).update(
+        submitted_at=submitted, reviewed_at=submitted + datetime.timedelta(days=2)
+    )
     Upload.objects.filter(institution=upload.institution, form=upload.form, period=period).update(
-        created_at=submitted - datetime.timedelta(hours=1), finished_at=submitted - datetime.timedelta(hours=1)
+        created_at=submitted - datetime.timedelta(hours=1),
+        finished_at=submitted - datetime.timedelta(hours=1),
     )
 
 

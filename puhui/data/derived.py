@@ -144,7 +144,9 @@ def effective_submissions(periods: list[ReportingPeriod] | None = None) -> dict[
     if periods is not None:
         qs = qs.filter(period__in=periods)
     best: dict[tuple, tuple[int, int]] = {}
-    for pk, inst, form_code, period_id, version in qs.values_list("pk", "institution_id", "form", "period_id", "version"):
+    for pk, inst, form_code, period_id, version in qs.values_list(
+        "pk", "institution_id", "form", "period_id", "version"
+    ):
         key = (inst, form_code, period_id)
         if key not in best or best[key][0] < version:
             best[key] = (version, pk)
@@ -162,7 +164,9 @@ def _item_values(sub_ids: list[int], wanted: set[str], out: Base) -> None:
         .values("submission__institution_id", "submission__form", "town_id", "item")
         .annotate(v=Sum("value"))
     )
-    df = pd.DataFrame.from_records(list(rows), columns=["submission__institution_id", "submission__form", "town_id", "item", "v"])
+    df = pd.DataFrame.from_records(
+        list(rows), columns=["submission__institution_id", "submission__form", "town_id", "item", "v"]
+    )
     if df.empty:
         return
     df["key"] = df["submission__form"] + "." + df["item"]
@@ -171,7 +175,11 @@ def _item_values(sub_ids: list[int], wanted: set[str], out: Base) -> None:
         return
     df["v"] = df["v"].astype("float64")
     wide = df.pivot_table(
-        index=["submission__institution_id", "town_id"], columns="key", values="v", aggfunc="sum", dropna=False
+        index=["submission__institution_id", "town_id"],
+        columns="key",
+        values="v",
+        aggfunc="sum",
+        dropna=False,
     ).reset_index()
     wide = wide.rename(columns={"submission__institution_id": "org", "town_id": "town"})
     wide["village"] = np.nan
@@ -241,7 +249,10 @@ def _distinct_borrowers(sub_ids: list[int], sources: dict[str, LoanSource], peri
             conds.append(f"l.{field_name} IN ({', '.join(['%s'] * len(values))})")
             params.extend(values)
         cases.append((key, " AND ".join(conds)))
-    select_cols = ", ".join(f"COUNT(DISTINCT CASE WHEN {cond} THEN l.borrower_hash END) AS c{i}" for i, (_k, cond) in enumerate(cases))
+    select_cols = ", ".join(
+        f"COUNT(DISTINCT CASE WHEN {cond} THEN l.borrower_hash END) AS c{i}"
+        for i, (_k, cond) in enumerate(cases)
+    )
     ids = ", ".join(["%s"] * len(sub_ids))
     base = f"FROM {table} l JOIN {sub_table} s ON s.id = l.submission_id WHERE l.submission_id IN ({ids})"
     sql = (
@@ -291,7 +302,11 @@ def _branch_of() -> dict[int, int]:
 
 def load_platform() -> PlatformCache:
     villages = pd.DataFrame.from_records(
-        list(Division.objects.filter(level=Division.Level.VILLAGE).values_list("pk", "parent_id", "population", "households", "farm_households")),
+        list(
+            Division.objects.filter(level=Division.Level.VILLAGE).values_list(
+                "pk", "parent_id", "population", "households", "farm_households"
+            )
+        ),
         columns=["village", "town", "population", "households", "farm_households"],
     )
     firms = pd.DataFrame.from_records(
@@ -303,7 +318,11 @@ def load_platform() -> PlatformCache:
         columns=["village_id", "town_id", "registered_on", "n"],
     ).rename(columns={"village_id": "village", "town_id": "town"})
     branch = _branch_of()
-    point_rows = list(ServicePoint.objects.values_list("bank_id", "village_id", "village__parent_id", "opened_on", "closed_on", "is_station", "functions"))
+    point_rows = list(
+        ServicePoint.objects.values_list(
+            "bank_id", "village_id", "village__parent_id", "opened_on", "closed_on", "is_station", "functions"
+        )
+    )
     points = pd.DataFrame.from_records(
         [
             (branch.get(b, b), v, t, o, c, bool(st and "cross_bank" in (fn or [])))
@@ -317,7 +336,17 @@ def load_platform() -> PlatformCache:
         .annotate(n=Count("pk"))
     )
     terminals = pd.DataFrame.from_records(
-        [(branch.get(r["bank_id"], r["bank_id"]), r["village_id"], r["village__parent_id"], r["installed_on"], r["bill_payment"], r["n"]) for r in term_rows],
+        [
+            (
+                branch.get(r["bank_id"], r["bank_id"]),
+                r["village_id"],
+                r["village__parent_id"],
+                r["installed_on"],
+                r["bill_payment"],
+                r["n"],
+            )
+            for r in term_rows
+        ],
         columns=["org", "village", "town", "installed_on", "bill", "n"],
     )
     return PlatformCache(villages, firms, points, terminals)
@@ -338,15 +367,24 @@ def _platform_values(cache: PlatformCache, wanted: set[str], period: ReportingPe
         _roll_up(frame, ["small_firms"], "platform:", out, levels=("village", "town", "county"))
     if wanted & {"service_points", "stations"} and not cache.points.empty:
         p = cache.points
-        alive = (p["opened_on"].isna() | (p["opened_on"] <= end)) & (p["closed_on"].isna() | (p["closed_on"] > end))
+        alive = (p["opened_on"].isna() | (p["opened_on"] <= end)) & (
+            p["closed_on"].isna() | (p["closed_on"] > end)
+        )
         frame = p[alive].assign(service_points=1.0, stations=lambda d: d["upgraded"].astype("float64"))
-        frame = frame.groupby(["org", "village", "town"], as_index=False)[["service_points", "stations"]].sum()
+        frame = frame.groupby(["org", "village", "town"], as_index=False)[
+            ["service_points", "stations"]
+        ].sum()
         _roll_up(frame, [c for c in ("service_points", "stations") if c in wanted], "platform:", out)
     if wanted & {"terminals", "terminals_bill"} and not cache.terminals.empty:
         t = cache.terminals
         alive = t["installed_on"].isna() | (t["installed_on"] <= end)
-        frame = t[alive].assign(terminals=lambda d: d["n"].astype("float64"), terminals_bill=lambda d: d["n"] * d["bill"].astype("float64"))
-        frame = frame.groupby(["org", "village", "town"], as_index=False)[["terminals", "terminals_bill"]].sum()
+        frame = t[alive].assign(
+            terminals=lambda d: d["n"].astype("float64"),
+            terminals_bill=lambda d: d["n"] * d["bill"].astype("float64"),
+        )
+        frame = frame.groupby(["org", "village", "town"], as_index=False)[
+            ["terminals", "terminals_bill"]
+        ].sum()
         _roll_up(frame, [c for c in ("terminals", "terminals_bill") if c in wanted], "platform:", out)
 
 
@@ -360,19 +398,34 @@ def _credit_values(wanted: set[str], period: ReportingPeriod, out: Base) -> None
     frames = []
     if "credit_archived" in wanted:
         rows = (
-            HouseholdArchive.objects.filter(is_complete=True, status=HouseholdArchive.Status.VERIFIED, verified_at__lte=end)
-            .values("village_id", "town_id").annotate(n=Count("pk"))
+            HouseholdArchive.objects.filter(
+                is_complete=True, status=HouseholdArchive.Status.VERIFIED, verified_at__lte=end
+            )
+            .values("village_id", "town_id")
+            .annotate(n=Count("pk"))
         )
-        frames.append(pd.DataFrame.from_records(
-            [(r["village_id"], r["town_id"], "credit_archived", float(r["n"])) for r in rows], columns=["village", "town", "key", "v"]))
+        frames.append(
+            pd.DataFrame.from_records(
+                [(r["village_id"], r["town_id"], "credit_archived", float(r["n"])) for r in rows],
+                columns=["village", "town", "key", "v"],
+            )
+        )
     if "credit_precredit" in wanted:
         rows = (
-            PreCreditLine.objects.filter(status__in=[PreCreditLine.Status.OFFERED, PreCreditLine.Status.ACCEPTED],
-                                         valid_from__lte=period.end, valid_until__gte=period.end)
-            .values("village_id", "town_id").annotate(n=Count("household_id", distinct=True))
+            PreCreditLine.objects.filter(
+                status__in=[PreCreditLine.Status.OFFERED, PreCreditLine.Status.ACCEPTED],
+                valid_from__lte=period.end,
+                valid_until__gte=period.end,
+            )
+            .values("village_id", "town_id")
+            .annotate(n=Count("household_id", distinct=True))
         )
-        frames.append(pd.DataFrame.from_records(
-            [(r["village_id"], r["town_id"], "credit_precredit", float(r["n"])) for r in rows], columns=["village", "town", "key", "v"]))
+        frames.append(
+            pd.DataFrame.from_records(
+                [(r["village_id"], r["town_id"], "credit_precredit", float(r["n"])) for r in rows],
+                columns=["village", "town", "key", "v"],
+            )
+        )
     for frame in frames:
         if frame.empty:
             continue
@@ -465,7 +518,9 @@ def _rows(run_id: int, period_id: int, county_id: int, plan: Plan, values) -> li
             for key, value in zip(s.index.tolist(), s.to_numpy().tolist(), strict=True):
                 org = key if level == "institution" else None
                 div = county_id if level == "county" else (key if level in {"town", "village"} else None)
-                out.append((run_id, code, ind.version, period_id, level, org, div, _round(value, ind.decimals)))
+                out.append(
+                    (run_id, code, ind.version, period_id, level, org, div, _round(value, ind.decimals))
+                )
     return out
 
 

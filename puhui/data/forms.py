@@ -21,19 +21,28 @@ class BootstrapMixin:
 class UploadForm(forms.Form):
     file = forms.FileField(label="文件", help_text="本表的 Excel 模板（.xlsx）或 CSV（UTF-8 或 GBK）")
     comment = forms.CharField(
-        label="报送说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+        label="报送说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         help_text="数据与上年同期相比变动较大时，请在此说明原因",
     )
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "审核通过"), ("return", "退回修改")])
-    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    comment = forms.CharField(
+        label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class IndicatorForm(BootstrapMixin, forms.ModelForm):
-    code = forms.CharField(label="指标编码", max_length=60, help_text="小写字母、数字和下划线，如 sme_first_loans")
-    levels = forms.MultipleChoiceField(label="统计层级", choices=IndicatorValue.Level.choices, widget=forms.CheckboxSelectMultiple)
+    code = forms.CharField(
+        label="指标编码", max_length=60, help_text="小写字母、数字和下划线，如 sme_first_loans"
+    )
+    levels = forms.MultipleChoiceField(
+        label="统计层级", choices=IndicatorValue.Level.choices, widget=forms.CheckboxSelectMultiple
+    )
     change_note = forms.CharField(label="修改说明", max_length=300)
 
     def __init__(self, *args, creating: bool = False, **kwargs):
@@ -47,8 +56,18 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "name", "definition", "unit", "direction", "frequency", "levels", "source_kind", "source", "dimension",
-            "decimals", "clause", "auxiliary",
+            "name",
+            "definition",
+            "unit",
+            "direction",
+            "frequency",
+            "levels",
+            "source_kind",
+            "source",
+            "dimension",
+            "decimals",
+            "clause",
+            "auxiliary",
         ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
 
@@ -59,8 +78,21 @@ class TargetForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = [
-            "name", "clause", "quote", "indicator_code", "rule", "comparator", "threshold", "change_unit",
-            "each_threshold", "period_kind", "base_period", "deadline_period", "scope", "chart_by", "interpretation",
+            "name",
+            "clause",
+            "quote",
+            "indicator_code",
+            "rule",
+            "comparator",
+            "threshold",
+            "change_unit",
+            "each_threshold",
+            "period_kind",
+            "base_period",
+            "deadline_period",
+            "scope",
+            "chart_by",
+            "interpretation",
         ]
         widgets = {"quote": forms.Textarea(attrs={"rows": 2})}
 

@@ -32,7 +32,11 @@ def parse(text: str) -> ast.Expression:
             continue
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             continue
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, int | float)
+            and not isinstance(node.value, bool)
+        ):
             continue
         if isinstance(node, ast.operator | ast.unaryop) and type(node) in (*_OPS, ast.USub, ast.UAdd):
             continue

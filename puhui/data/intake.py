@@ -202,7 +202,9 @@ class _LoanSink:
             "amount_fen": self.amount,
             "balance_fen": self.balance,
             "balance_by_type_fen": self.by_type,
-            "balance_by_town_fen": {ctx.towns[t][0]: b for t, b in sorted(self.by_town.items()) if t in ctx.towns},
+            "balance_by_town_fen": {
+                ctx.towns[t][0]: b for t, b in sorted(self.by_town.items()) if t in ctx.towns
+            },
         }
 
 
@@ -229,7 +231,9 @@ class _AggregateSink:
         v = row.values
         place = v.get(PLACE_KEY)
         values = {i.code: Decimal(v[i.code]) for i in self.form.items}
-        self.rows.append(_AggRow(row.number, place[0] if place else None, values, (v.get(NOTE_KEY) or "").strip(), row))
+        self.rows.append(
+            _AggRow(row.number, place[0] if place else None, values, (v.get(NOTE_KEY) or "").strip(), row)
+        )
 
     def totals(self) -> dict:
         sums = {i.code: Decimal(0) for i in self.form.items}
@@ -242,10 +246,14 @@ class _AggregateSink:
 # ---------------------------------------------------------------- cross-period checks
 
 
-def _previous_approved(institution: Organisation, form: FormDef, period: ReportingPeriod) -> Submission | None:
+def _previous_approved(
+    institution: Organisation, form: FormDef, period: ReportingPeriod
+) -> Submission | None:
     code = previous_year_code(period.code)
     return (
-        Submission.objects.filter(institution=institution, form=form.code, period__code=code, status=Submission.Status.APPROVED)
+        Submission.objects.filter(
+            institution=institution, form=form.code, period__code=code, status=Submission.Status.APPROVED
+        )
         .order_by("-version")
         .first()
     )
@@ -272,7 +280,9 @@ def _fmt_yuan(fen_value: int) -> str:
     return f"{y:.2f}元"
 
 
-def _check_loans_yoy(*, sink: _LoanSink, errors: ErrorList, institution, form: FormDef, period, comment: str) -> None:
+def _check_loans_yoy(
+    *, sink: _LoanSink, errors: ErrorList, institution, form: FormDef, period, comment: str
+) -> None:
     prev = _previous_approved(institution, form, period)
     if prev is None or comment.strip():
         return
@@ -280,18 +290,23 @@ def _check_loans_yoy(*, sink: _LoanSink, errors: ErrorList, institution, form: F
     change = _jump(sink.balance, before, form.yoy_threshold)
     if change is not None:
         errors.add(
-            None, COMMENT_COLUMN, "",
+            None,
+            COMMENT_COLUMN,
+            "",
             f"贷款余额合计比上年同期（{prev.period.label}）变动 {change:+.1f}%（上年 {_fmt_yuan(before)}，本期 "
             f"{_fmt_yuan(sink.balance)}），超过 {form.yoy_threshold:g}%；请在“报送说明”中写明原因后重新提交",
         )
 
 
-def _check_aggregate_yoy(*, sink: _AggregateSink, reader: TableReader, institution, form: FormDef, period) -> None:
+def _check_aggregate_yoy(
+    *, sink: _AggregateSink, reader: TableReader, institution, form: FormDef, period
+) -> None:
     prev = _previous_approved(institution, form, period)
     if prev is None:
         return
     before: dict[tuple[int | None, str], Decimal] = {
-        (t, i): v for t, i, v in AggregateValue.objects.filter(submission=prev).values_list("town_id", "item", "value")
+        (t, i): v
+        for t, i, v in AggregateValue.objects.filter(submission=prev).values_list("town_id", "item", "value")
     }
     for r in sink.rows:
         if r.note:
@@ -303,7 +318,8 @@ def _check_aggregate_yoy(*, sink: _AggregateSink, reader: TableReader, instituti
             change = _jump(r.values[item.code], old, form.yoy_threshold, MIN_CHANGE.get(item.type, 0))
             if change is not None:
                 reader.add_error(
-                    r.row, item.code,
+                    r.row,
+                    item.code,
                     f"比上年同期（{prev.period.label}）变动 {change:+.1f}%（上年 {old.normalize():f}），超过 "
                     f"{form.yoy_threshold:g}%；请在本行“说明”列写明原因",
                 )
@@ -312,15 +328,26 @@ def _check_aggregate_yoy(*, sink: _AggregateSink, reader: TableReader, instituti
 # ---------------------------------------------------------------- the whole receipt
 
 
-def _check_meta(meta: dict, *, form: FormDef, period: ReportingPeriod, institution: Organisation, errors: ErrorList) -> None:
+def _check_meta(
+    meta: dict, *, form: FormDef, period: ReportingPeriod, institution: Organisation, errors: ErrorList
+) -> None:
     if not meta:
         return
     if meta.get("报表编码") and meta["报表编码"] != form.code:
-        errors.add_fatal(None, "", meta.get("报表", meta["报表编码"]),
-                         f"该文件是“{meta.get('报表', meta['报表编码'])}”的模板，不是“{form.title}”；请下载本表的模板")
+        errors.add_fatal(
+            None,
+            "",
+            meta.get("报表", meta["报表编码"]),
+            f"该文件是“{meta.get('报表', meta['报表编码'])}”的模板，不是“{form.title}”；请下载本表的模板",
+        )
         return
     if meta.get("报送期") and meta["报送期"] != period.code:
-        errors.add(None, "", meta["报送期"], f"该文件是 {meta['报送期']} 的模板，与所选报送期 {period.label}（{period.code}）不符")
+        errors.add(
+            None,
+            "",
+            meta["报送期"],
+            f"该文件是 {meta['报送期']} 的模板，与所选报送期 {period.label}（{period.code}）不符",
+        )
     if meta.get("机构编码") and meta["机构编码"] != institution.code:
         errors.add(None, "", meta["机构编码"], "该文件是为其他机构生成的模板，请下载本机构的模板")
 
@@ -362,41 +389,75 @@ def receive(
     outcome = Outcome(errors=errors)
     ctx = county_context()
     spec = spec_for(form, ctx=ctx, period=period)
-    workdir = tempfile.mkdtemp(prefix="puhui-submission-", dir=getattr(settings, "PUHUI_DATA_SPOOL_DIR", None))
+    workdir = tempfile.mkdtemp(
+        prefix="puhui-submission-", dir=getattr(settings, "PUHUI_DATA_SPOOL_DIR", None)
+    )
     spool_path = os.path.join(workdir, "rows.copy")
     keys_path = os.path.join(workdir, "keys.tsv")
     try:
-        with open(spool_path, "w", encoding="utf-8", newline="\n") as spool, open(
-            keys_path, "w", encoding="utf-8", newline="\n"
-        ) as keys:
+        with (
+            open(spool_path, "w", encoding="utf-8", newline="\n") as spool,
+            open(keys_path, "w", encoding="utf-8", newline="\n") as keys,
+        ):
             sink = _LoanSink(spool, keys) if form.is_loans else _AggregateSink(form)
             reader = None
             try:
                 if rows is not None:
                     source = json_source(rows)
                     outcome.source = "JSON"
-                    reader = _read(spec=spec, source=source, errors=errors, sink=sink, progress=progress, expected_rows=len(rows))
+                    reader = _read(
+                        spec=spec,
+                        source=source,
+                        errors=errors,
+                        sink=sink,
+                        progress=progress,
+                        expected_rows=len(rows),
+                    )
                 else:
                     size = os.path.getsize(path)
                     if _is_excel(path) and size > max_excel_bytes():
-                        errors.add_fatal(None, "", "", (
-                            f"Excel 文件大小 {human_size(size)}，超过 Excel 文件的上限 {human_size(max_excel_bytes())}"
-                            f"（Excel 须整张工作表读入内存），未作处理；请在 Excel/WPS 中另存为 CSV 后上传"
-                            f"（CSV 逐行读取，上限 {human_size(max_bytes())}）"
-                        ))
+                        errors.add_fatal(
+                            None,
+                            "",
+                            "",
+                            (
+                                f"Excel 文件大小 {human_size(size)}，超过 Excel 文件的上限 {human_size(max_excel_bytes())}"
+                                f"（Excel 须整张工作表读入内存），未作处理；请在 Excel/WPS 中另存为 CSV 后上传"
+                                f"（CSV 逐行读取，上限 {human_size(max_bytes())}）"
+                            ),
+                        )
                         return outcome
-                    _check_meta(template_meta(path) if _is_zip(path) else {}, form=form, period=period,
-                                institution=institution, errors=errors)
+                    _check_meta(
+                        template_meta(path) if _is_zip(path) else {},
+                        form=form,
+                        period=period,
+                        institution=institution,
+                        errors=errors,
+                    )
                     if errors.fatal:
                         return outcome
-                    with open_table(path, filename=filename or os.path.basename(path), max_bytes=max_bytes(),
-                                    preferred_sheet=spec.data_sheet) as source:
+                    with open_table(
+                        path,
+                        filename=filename or os.path.basename(path),
+                        max_bytes=max_bytes(),
+                        preferred_sheet=spec.data_sheet,
+                    ) as source:
                         outcome.source = source.description
-                        reader = _read(spec=spec, source=source, errors=errors, sink=sink, progress=progress,
-                                       expected_rows=_estimate_rows(path, size))
+                        reader = _read(
+                            spec=spec,
+                            source=source,
+                            errors=errors,
+                            sink=sink,
+                            progress=progress,
+                            expected_rows=_estimate_rows(path, size),
+                        )
                         if errors.fatal and source.format == "excel" and source.sheet != spec.data_sheet:
-                            errors.add(None, "", source.sheet,
-                                       f"工作簿中没有“{spec.data_sheet}”工作表，已读取“{source.sheet}”，其内容与模板不符；请使用本表的模板")
+                            errors.add(
+                                None,
+                                "",
+                                source.sheet,
+                                f"工作簿中没有“{spec.data_sheet}”工作表，已读取“{source.sheet}”，其内容与模板不符；请使用本表的模板",
+                            )
             except FileError as e:
                 errors.add_fatal(None, "", "", e.reason)
             if reader is not None:
@@ -406,7 +467,9 @@ def receive(
         if form.is_loans:
             for number, loan_no, first in sink.duplicates(keys_path):
                 errors.add(number, reader.header_of("loan_no"), loan_no, f"借据号与第 {first} 行重复")
-            _check_loans_yoy(sink=sink, errors=errors, institution=institution, form=form, period=period, comment=comment)
+            _check_loans_yoy(
+                sink=sink, errors=errors, institution=institution, form=form, period=period, comment=comment
+            )
             outcome.totals = sink.totals(ctx)
         else:
             if not form.by_town and reader.rows_read > 1:
@@ -418,9 +481,22 @@ def receive(
         if progress:
             progress(0, outcome.rows, "检查通过，正在保存……")
         outcome.submission = _store(
-            actor=actor, actor_label=actor_label, institution=institution, form=form, period=period, channel=channel,
-            filename=filename, comment=comment, sink=sink, spool_path=spool_path, totals=outcome.totals,
-            rows=outcome.rows, keep_file=keep_file, progress=progress, path=path, errors=errors,
+            actor=actor,
+            actor_label=actor_label,
+            institution=institution,
+            form=form,
+            period=period,
+            channel=channel,
+            filename=filename,
+            comment=comment,
+            sink=sink,
+            spool_path=spool_path,
+            totals=outcome.totals,
+            rows=outcome.rows,
+            keep_file=keep_file,
+            progress=progress,
+            path=path,
+            errors=errors,
         )
         return outcome
     finally:
@@ -455,8 +531,23 @@ def _sha256(path: str | None) -> str:
 
 
 def _store(
-    *, actor, actor_label, institution, form, period, channel, filename, comment, sink, spool_path, totals, rows,
-    keep_file, progress, path, errors,
+    *,
+    actor,
+    actor_label,
+    institution,
+    form,
+    period,
+    channel,
+    filename,
+    comment,
+    sink,
+    spool_path,
+    totals,
+    rows,
+    keep_file,
+    progress,
+    path,
+    errors,
 ) -> Submission | None:
     checksum = _sha256(path)
     try:
@@ -468,10 +559,22 @@ def _store(
             previous.filter(is_current=True).update(is_current=False)
             user = actor if getattr(actor, "is_authenticated", False) else None
             submission = Submission.objects.create(
-                institution=institution, form=form.code, period=period, version=version, is_current=True,
-                status=Submission.Status.SUBMITTED, channel=channel, filename=filename[:200], file=keep_file,
-                sha256=checksum, row_count=rows, totals=totals, comment=comment, submitted_by=user,
-                submitted_label=actor_label[:150], submitted_at=timezone.now(),
+                institution=institution,
+                form=form.code,
+                period=period,
+                version=version,
+                is_current=True,
+                status=Submission.Status.SUBMITTED,
+                channel=channel,
+                filename=filename[:200],
+                file=keep_file,
+                sha256=checksum,
+                row_count=rows,
+                totals=totals,
+                comment=comment,
+                submitted_by=user,
+                submitted_label=actor_label[:150],
+                submitted_at=timezone.now(),
             )
             if form.is_loans:
                 # No progress reports in here: they are writes on this same connection, inside the
@@ -480,14 +583,24 @@ def _store(
             else:
                 AggregateValue.objects.bulk_create(
                     [
-                        AggregateValue(submission=submission, row=r.number, town_id=r.town_id, item=code, value=value, note=r.note[:300])
+                        AggregateValue(
+                            submission=submission,
+                            row=r.number,
+                            town_id=r.town_id,
+                            item=code,
+                            value=value,
+                            note=r.note[:300],
+                        )
                         for r in sink.rows
                         for code, value in r.values.items()
                     ],
                     batch_size=2000,
                 )
             audit_record(
-                actor=actor, action=AuditLog.Action.IMPORT, obj=submission, after=snapshot(submission),
+                actor=actor,
+                action=AuditLog.Action.IMPORT,
+                obj=submission,
+                after=snapshot(submission),
                 note=f"报送 {institution.short_name or institution.name}《{form.title}》{period.label} 第{version}版，{rows:,} 行",
             )
             return submission

@@ -87,7 +87,12 @@ class Indicator(models.Model):
     change_note = models.CharField("修改说明", max_length=300, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -95,7 +100,9 @@ class Indicator(models.Model):
         verbose_name = verbose_name_plural = "指标"
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="data_indicator_code_version"),
-            models.UniqueConstraint(fields=["code"], condition=Q(is_current=True), name="data_indicator_one_current"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(is_current=True), name="data_indicator_one_current"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,7 +140,9 @@ class Target(models.Model):
     rule = models.CharField("规则", max_length=20, choices=Rule.choices)
     comparator = models.CharField("比较", max_length=2, choices=Comparator.choices, default=Comparator.GE)
     threshold = models.DecimalField("目标值", max_digits=14, decimal_places=4)
-    change_unit = models.CharField("变化口径", max_length=10, choices=ChangeUnit.choices, blank=True, default="")
+    change_unit = models.CharField(
+        "变化口径", max_length=10, choices=ChangeUnit.choices, blank=True, default=""
+    )
     each_threshold = models.DecimalField(
         "每家机构应达到", max_digits=14, decimal_places=4, null=True, blank=True
     )
@@ -148,7 +157,12 @@ class Target(models.Model):
     change_note = models.CharField("修改说明", max_length=300, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -156,7 +170,9 @@ class Target(models.Model):
         verbose_name = verbose_name_plural = "目标"
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="data_target_code_version"),
-            models.UniqueConstraint(fields=["code"], condition=Q(is_current=True), name="data_target_one_current"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(is_current=True), name="data_target_one_current"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,10 +198,14 @@ class Submission(models.Model):
         Organisation, verbose_name="报送机构", on_delete=models.PROTECT, related_name="data_submissions"
     )
     form = models.CharField("报表", max_length=40)
-    period = models.ForeignKey(ReportingPeriod, verbose_name="报送期", on_delete=models.PROTECT, related_name="submissions")
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name="报送期", on_delete=models.PROTECT, related_name="submissions"
+    )
     version = models.PositiveIntegerField("版本")
     is_current = models.BooleanField("最新版本", default=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
     channel = models.CharField("报送方式", max_length=10, choices=Channel.choices)
     filename = models.CharField("文件名", max_length=200, blank=True)
     file = models.CharField("原始文件", max_length=300, blank=True)  # path under MEDIA_ROOT
@@ -194,12 +214,22 @@ class Submission(models.Model):
     totals = models.JSONField("合计", default=dict)
     comment = models.TextField("报送说明", blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     submitted_label = models.CharField("报送人", max_length=150, blank=True)
     submitted_at = models.DateTimeField("报送时间")
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_comment = models.TextField("审核意见", blank=True)
@@ -241,9 +271,13 @@ class Upload(models.Model):
         FAILED = "failed", "未通过"
         SUCCEEDED = "succeeded", "已保存"
 
-    institution = models.ForeignKey(Organisation, verbose_name="报送机构", on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(
+        Organisation, verbose_name="报送机构", on_delete=models.PROTECT, related_name="+"
+    )
     form = models.CharField("报表", max_length=40)
-    period = models.ForeignKey(ReportingPeriod, verbose_name="报送期", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name="报送期", on_delete=models.PROTECT, related_name="+"
+    )
     channel = models.CharField("报送方式", max_length=10, choices=Submission.Channel.choices)
     filename = models.CharField("文件名", max_length=200, blank=True)
     path = models.CharField("暂存文件", max_length=300, blank=True)  # under MEDIA_ROOT, removed once handled
@@ -251,13 +285,22 @@ class Upload(models.Model):
     comment = models.TextField("报送说明", blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     rows_read = models.PositiveIntegerField("已读行数", default=0)
-    errors = models.JSONField("错误", default=list)  # [[row, column, value, reason], …], the first ERRORS_KEPT
+    errors = models.JSONField(
+        "错误", default=list
+    )  # [[row, column, value, reason], …], the first ERRORS_KEPT
     error_total = models.PositiveIntegerField("错误数", default=0)
     source = models.CharField("读取方式", max_length=100, blank=True)
-    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_label = models.CharField("上传人", max_length=150, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
@@ -321,9 +364,17 @@ class LoanRecord(models.Model):
     borrower_id = EncryptedField("借款人证件号码")
     borrower_hash = models.CharField(max_length=64, db_index=True)
     borrower_type = models.CharField("借款人类型", max_length=10, choices=BorrowerType.choices)
-    town = models.ForeignKey(Division, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+")
+    town = models.ForeignKey(
+        Division, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+"
+    )
     village = models.ForeignKey(
-        Division, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+"
+        Division,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     amount_fen = models.BigIntegerField("贷款金额（分）")
     balance_fen = models.BigIntegerField("贷款余额（分）")

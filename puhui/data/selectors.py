@@ -108,7 +108,13 @@ def inbox(user: User, period_code: str) -> dict:
 
 def latest_reported(user: User, kind: str) -> str | None:
     """The latest period of a kind anything was submitted for: the inbox opens on it."""
-    latest = access.submissions_for(user).filter(period__kind=kind).order_by("-period__end").values_list("period__code", flat=True).first()
+    latest = (
+        access.submissions_for(user)
+        .filter(period__kind=kind)
+        .order_by("-period__end")
+        .values_list("period__code", flat=True)
+        .first()
+    )
     return latest
 
 
@@ -124,7 +130,9 @@ def my_forms(org: Organisation) -> list[dict]:
         years: dict[int, list] = {}
         for p in ended_periods(f.frequency):
             years.setdefault(p.year, []).append(_cell(f, p, current.get((f.code, p.code)), today))
-        rows = [{"year": y, "cells": sorted(cells, key=lambda c: c.period.number)} for y, cells in years.items()]
+        rows = [
+            {"year": y, "cells": sorted(cells, key=lambda c: c.period.number)} for y, cells in years.items()
+        ]
         open_items = sum(1 for r in rows for c in r["cells"] if c.state in {"missing", "returned"})
         out.append({"form": f, "years": rows, "open": open_items})
     return out
@@ -136,7 +144,9 @@ def versions(submission: Submission) -> QuerySet[Submission]:
     ).order_by("-version")
 
 
-def loan_rows(submission: Submission, *, town: int | None = None, village: int | None = None, source: str = "") -> QuerySet[LoanRecord]:
+def loan_rows(
+    submission: Submission, *, town: int | None = None, village: int | None = None, source: str = ""
+) -> QuerySet[LoanRecord]:
     """A loan submission's rows, optionally only those a loan source adds up in a town or village."""
     qs = LoanRecord.objects.filter(submission=submission).order_by("row")
     if town:
@@ -192,7 +202,9 @@ def unit_name(value: IndicatorValue) -> str:
     return value.division.name if value.division else "—"
 
 
-def indicator_table(user: User, *, code: str, level: str, period: ReportingPeriod, points: bool = False) -> list[dict]:
+def indicator_table(
+    user: User, *, code: str, level: str, period: ReportingPeriod, points: bool = False
+) -> list[dict]:
     """One indicator at one level for one period, with the same period a year earlier (change in % or points)."""
     scoped = access.indicator_values_for(user).filter(indicator_code=code, level=level)
     now = list(scoped.filter(period=period).select_related("organisation", "division", "division__parent"))
@@ -210,11 +222,18 @@ def indicator_table(user: User, *, code: str, level: str, period: ReportingPerio
             growth = float(v.value) - float(prev)  # a rate changes by percentage points
         elif prev not in (None, 0) and v.value is not None:
             growth = (float(v.value) / float(prev) - 1) * 100
-        rows.append({
-            "value": v, "name": unit_name(v), "prev": prev, "growth": growth,
-            "parent": v.division.parent.name if level == "village" and v.division and v.division.parent else "",
-            "code": v.division.code if v.division else (v.organisation.code if v.organisation else ""),
-        })
+        rows.append(
+            {
+                "value": v,
+                "name": unit_name(v),
+                "prev": prev,
+                "growth": growth,
+                "parent": v.division.parent.name
+                if level == "village" and v.division and v.division.parent
+                else "",
+                "code": v.division.code if v.division else (v.organisation.code if v.organisation else ""),
+            }
+        )
     rows.sort(key=lambda r: (r["parent"], r["code"]))
     return rows
 
@@ -251,13 +270,22 @@ def _leaf_sources(ind: Indicator, current: dict[str, Indicator], seen=None) -> l
 def lineage(user: User, value: IndicatorValue) -> dict:
     """Where a figure came from: its parts (for a formula), and the submissions and rows it was summed from."""
     current = {i.code: i for i in Indicator.objects.filter(is_current=True)}
-    ind = Indicator.objects.filter(code=value.indicator_code, version=value.indicator_version).first() or current.get(value.indicator_code)
+    ind = Indicator.objects.filter(
+        code=value.indicator_code, version=value.indicator_version
+    ).first() or current.get(value.indicator_code)
     parts = []
     if ind and ind.source_kind == Indicator.SourceKind.FORMULA:
-        same_unit = Q(period_id=value.period_id, level=value.level, organisation_id=value.organisation_id, division_id=value.division_id)
+        same_unit = Q(
+            period_id=value.period_id,
+            level=value.level,
+            organisation_id=value.organisation_id,
+            division_id=value.division_id,
+        )
         found = {
             v.indicator_code: v
-            for v in access.indicator_values_for(user).filter(same_unit, indicator_code__in=formula.names(ind.source))
+            for v in access.indicator_values_for(user).filter(
+                same_unit, indicator_code__in=formula.names(ind.source)
+            )
         }
         parts = [(current.get(n), found.get(n)) for n in formula.names(ind.source)]
     leaves = _leaf_sources(ind, current) if ind else []
@@ -272,11 +300,15 @@ def lineage(user: User, value: IndicatorValue) -> dict:
             platform.append(leaf)
     run = DerivedRun.objects.filter(pk=value.run_id).first()
     ids = run.submissions if run else []
-    subs_qs = Submission.objects.filter(pk__in=ids, form__in=list(forms_used)).select_related("institution", "period")
+    subs_qs = Submission.objects.filter(pk__in=ids, form__in=list(forms_used)).select_related(
+        "institution", "period"
+    )
     if value.level == IndicatorValue.Level.INSTITUTION:
         subs_qs = subs_qs.filter(institution_id=value.organisation_id)
     subs = list(subs_qs.order_by("form", "period__end", "institution__path"))
-    visible_ids = set(access.submissions_for(user).filter(pk__in=[s.pk for s in subs]).values_list("pk", flat=True))
+    visible_ids = set(
+        access.submissions_for(user).filter(pk__in=[s.pk for s in subs]).values_list("pk", flat=True)
+    )
     town = village = None
     if value.level == IndicatorValue.Level.TOWN:
         town = value.division_id
@@ -301,10 +333,21 @@ def lineage(user: User, value: IndicatorValue) -> dict:
                 query["source"] = leaf.source
             else:
                 query["item"] = leaf.source.split(".", 1)[1]
-            links.append({"submission": s, "indicator": leaf, "query": urlencode(query), "amount": (amounts or {}).get(s.pk)})
+            links.append(
+                {
+                    "submission": s,
+                    "indicator": leaf,
+                    "query": urlencode(query),
+                    "amount": (amounts or {}).get(s.pk),
+                }
+            )
     hidden = len(contributing - visible_ids)
     return {
-        "indicator": ind, "parts": parts, "links": links, "hidden": hidden, "platform": platform,
+        "indicator": ind,
+        "parts": parts,
+        "links": links,
+        "hidden": hidden,
+        "platform": platform,
         "run": run,
     }
 
@@ -318,7 +361,13 @@ def _contributions(leaf: Indicator, subs: list[Submission], *, town, village) ->
         qs = AggregateValue.objects.filter(submission_id__in=ids, item=leaf.source.split(".", 1)[1])
         if town:
             qs = qs.filter(town_id=town)
-        return {k: float(v) for k, v in qs.values_list("submission_id").annotate(t=Sum("value")).values_list("submission_id", "t") if v is not None}
+        return {
+            k: float(v)
+            for k, v in qs.values_list("submission_id")
+            .annotate(t=Sum("value"))
+            .values_list("submission_id", "t")
+            if v is not None
+        }
     src = catalogue.parse_loan_source(leaf.source)
     if src.kind == catalogue.DISTINCT:
         return None

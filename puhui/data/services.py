@@ -42,7 +42,9 @@ def period_get(code: str) -> ReportingPeriod:
     spec = parse_code(code)
     period, _ = ReportingPeriod.objects.get_or_create(
         code=spec.code,
-        defaults=dict(kind=spec.kind, year=spec.year, number=spec.number, start=spec.start, end=spec.end, due=spec.due),
+        defaults=dict(
+            kind=spec.kind, year=spec.year, number=spec.number, start=spec.start, end=spec.end, due=spec.due
+        ),
     )
     return period
 
@@ -51,12 +53,35 @@ def period_get(code: str) -> ReportingPeriod:
 
 
 INDICATOR_FIELDS = (
-    "name", "definition", "unit", "direction", "frequency", "levels", "source_kind", "source", "dimension",
-    "decimals", "clause", "auxiliary",
+    "name",
+    "definition",
+    "unit",
+    "direction",
+    "frequency",
+    "levels",
+    "source_kind",
+    "source",
+    "dimension",
+    "decimals",
+    "clause",
+    "auxiliary",
 )
 TARGET_FIELDS = (
-    "name", "clause", "quote", "indicator_code", "rule", "comparator", "threshold", "change_unit", "each_threshold",
-    "period_kind", "base_period", "deadline_period", "scope", "chart_by", "interpretation",
+    "name",
+    "clause",
+    "quote",
+    "indicator_code",
+    "rule",
+    "comparator",
+    "threshold",
+    "change_unit",
+    "each_threshold",
+    "period_kind",
+    "base_period",
+    "deadline_period",
+    "scope",
+    "chart_by",
+    "interpretation",
 )
 
 
@@ -67,7 +92,9 @@ def _indicator_errors(values: dict, *, known: set[str]) -> dict[str, str]:
     except ValueError as e:
         errors["levels"] = str(e)
     try:
-        catalogue.validate_source(values["source_kind"], values["source"], known_codes=known, own_code=values["code"])
+        catalogue.validate_source(
+            values["source_kind"], values["source"], known_codes=known, own_code=values["code"]
+        )
     except ValueError as e:
         errors["source"] = str(e)
     if not str(values.get("name", "")).strip():
@@ -111,10 +138,18 @@ def catalogue_sync(*, actor) -> dict:
         if d["code"] in have:
             continue
         values = {
-            "code": d["code"], "name": d["name"], "definition": d.get("definition", ""), "unit": d.get("unit", ""),
-            "direction": d.get("direction", Indicator.Direction.HIGHER), "frequency": d.get("frequency", "quarter"),
-            "levels": d.get("levels", ["county"]), "source_kind": d["source_kind"], "source": str(d["source"]),
-            "dimension": d.get("dimension", ""), "decimals": d.get("decimals", 2), "clause": str(d.get("clause", "")),
+            "code": d["code"],
+            "name": d["name"],
+            "definition": d.get("definition", ""),
+            "unit": d.get("unit", ""),
+            "direction": d.get("direction", Indicator.Direction.HIGHER),
+            "frequency": d.get("frequency", "quarter"),
+            "levels": d.get("levels", ["county"]),
+            "source_kind": d["source_kind"],
+            "source": str(d["source"]),
+            "dimension": d.get("dimension", ""),
+            "decimals": d.get("decimals", 2),
+            "clause": str(d.get("clause", "")),
             "auxiliary": bool(d.get("auxiliary", False)),
         }
         errors = _indicator_errors(values, known=known)
@@ -131,7 +166,9 @@ def catalogue_sync(*, actor) -> dict:
         values = {k: d.get(k, "") for k in TARGET_FIELDS if k not in {"indicator_code"}}
         values["indicator_code"] = d["indicator"]
         values["threshold"] = Decimal(str(d["threshold"]))
-        values["each_threshold"] = Decimal(str(d["each_threshold"])) if d.get("each_threshold") is not None else None
+        values["each_threshold"] = (
+            Decimal(str(d["each_threshold"])) if d.get("each_threshold") is not None else None
+        )
         values["base_period"] = str(values.get("base_period") or "")
         values["deadline_period"] = str(values.get("deadline_period") or "")
         values["comparator"] = values.get("comparator") or Target.Comparator.GE
@@ -145,7 +182,10 @@ def catalogue_sync(*, actor) -> dict:
     Target.objects.bulk_create(targets)
     if created or targets:
         audit_record(
-            actor=actor, action=AuditLog.Action.IMPORT, object_type="data.Indicator", object_repr="指标目录和目标",
+            actor=actor,
+            action=AuditLog.Action.IMPORT,
+            object_type="data.Indicator",
+            object_repr="指标目录和目标",
             after={"indicators": [i.code for i in created], "targets": [t.code for t in targets]},
             note=f"载入方案指标 {len(created)} 个、目标 {len(targets)} 个",
         )
@@ -173,10 +213,19 @@ def _new_version(model, *, actor, code: str, changes: dict, change_note: str, ch
     current.save(update_fields=["is_current"])
     user = actor if getattr(actor, "is_authenticated", False) else None
     new = model.objects.create(
-        code=code, version=current.version + 1, is_current=True, change_note=change_note.strip()[:300], created_by=user, **values
+        code=code,
+        version=current.version + 1,
+        is_current=True,
+        change_note=change_note.strip()[:300],
+        created_by=user,
+        **values,
     )
     audit_record(
-        actor=actor, action=AuditLog.Action.UPDATE, obj=new, before=before, after=snapshot(new),
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=new,
+        before=before,
+        after=snapshot(new),
         note=f"第{new.version}版：{new.change_note}",
     )
     return new
@@ -186,7 +235,11 @@ def _new_version(model, *, actor, code: str, changes: dict, change_note: str, ch
 def indicator_update(*, actor, code: str, change_note: str, **changes) -> Indicator:
     known = set(Indicator.objects.filter(is_current=True).values_list("code", flat=True))
     return _new_version(
-        Indicator, actor=actor, code=code, changes=changes, change_note=change_note,
+        Indicator,
+        actor=actor,
+        code=code,
+        changes=changes,
+        change_note=change_note,
         check=lambda v: _indicator_errors(v, known=known),
     )
 
@@ -203,7 +256,9 @@ def indicator_create(*, actor, code: str, **fields) -> Indicator:
         errors["code"] = "编码应以小写字母开头，只含小写字母、数字和下划线，2–60 位"
     elif Indicator.objects.filter(code=code).exists():
         errors["code"] = "该编码已存在"
-    values = {name: fields.get(name, getattr(Indicator, name, None)) for name in INDICATOR_FIELDS if name in fields}
+    values = {
+        name: fields.get(name, getattr(Indicator, name, None)) for name in INDICATOR_FIELDS if name in fields
+    }
     values["code"] = code
     known = set(Indicator.objects.filter(is_current=True).values_list("code", flat=True))
     errors.update(_indicator_errors(values, known=known))
@@ -211,7 +266,9 @@ def indicator_create(*, actor, code: str, **fields) -> Indicator:
         raise ValidationError(errors)
     values.pop("code")
     user = actor if getattr(actor, "is_authenticated", False) else None
-    ind = Indicator.objects.create(code=code, version=1, is_current=True, change_note="新增", created_by=user, **values)
+    ind = Indicator.objects.create(
+        code=code, version=1, is_current=True, change_note="新增", created_by=user, **values
+    )
     audit_changed(actor=actor, obj=ind, before=None, note="新增指标")
     return ind
 
@@ -225,7 +282,11 @@ def target_update(*, actor, code: str, change_note: str, **changes) -> Target:
         except InvalidOperation:
             raise ValidationError({"threshold": "目标值应为数字"}) from None
     return _new_version(
-        Target, actor=actor, code=code, changes=changes, change_note=change_note,
+        Target,
+        actor=actor,
+        code=code,
+        changes=changes,
+        change_note=change_note,
         check=lambda v: _target_errors(v, indicators=known),
     )
 
@@ -264,8 +325,16 @@ def _inline_limit() -> int:
 
 
 def upload_start(
-    *, actor, institution: Organisation, form_code: str, period_code: str, channel: str, file=None, filename: str = "",
-    rows: list[dict] | None = None, comment: str = "",
+    *,
+    actor,
+    institution: Organisation,
+    form_code: str,
+    period_code: str,
+    channel: str,
+    file=None,
+    filename: str = "",
+    rows: list[dict] | None = None,
+    comment: str = "",
 ) -> Upload:
     """Take a submission in: small ones are checked and stored at once, large files in a background job.
 
@@ -279,7 +348,11 @@ def upload_start(
     except ValueError as e:
         raise ValidationError({"period": str(e)}) from None
     if period.kind != form.frequency:
-        raise ValidationError({"period": f"《{form.title}》按{dict(ReportingPeriod.Kind.choices)[form.frequency]}报送，报送期应为该频度"})
+        raise ValidationError(
+            {
+                "period": f"《{form.title}》按{dict(ReportingPeriod.Kind.choices)[form.frequency]}报送，报送期应为该频度"
+            }
+        )
     if period.end >= timezone.localdate():
         raise ValidationError({"period": f"{period.label}尚未结束（{period.end}），期末之后才能报送"})
     first, last = selectors.first_year(), selectors.last_year(timezone.localdate())
@@ -288,8 +361,14 @@ def upload_start(
     _require_submitter(actor, institution, form)
     user = actor if getattr(actor, "is_authenticated", False) else None
     upload = Upload(
-        institution=institution, form=form.code, period=period, channel=channel, filename=(filename or "")[:200],
-        comment=comment or "", created_by=user, created_label=actor_label(actor)[:150],
+        institution=institution,
+        form=form.code,
+        period=period,
+        channel=channel,
+        filename=(filename or "")[:200],
+        comment=comment or "",
+        created_by=user,
+        created_label=actor_label(actor)[:150],
     )
     if rows is not None:
         upload.save()
@@ -304,8 +383,11 @@ def upload_start(
     from puhui.jobs.services import job_enqueue
 
     job = job_enqueue(
-        actor=user, task=upload_process_task, label=f"检查并保存报送：{form.title} {period.label}（{upload.filename}）",
-        upload_id=upload.pk, actor_id=user.pk if user else None,
+        actor=user,
+        task=upload_process_task,
+        label=f"检查并保存报送：{form.title} {period.label}（{upload.filename}）",
+        upload_id=upload.pk,
+        actor_id=user.pk if user else None,
         token_id=actor.token.pk if isinstance(actor, TokenActor) else None,
     )
     Upload.objects.filter(pk=upload.pk).update(job=job)
@@ -332,13 +414,24 @@ def _process(upload: Upload, *, form: FormDef, actor, rows=None, progress: Progr
     absolute = str(Path(settings.MEDIA_ROOT) / upload.path) if upload.path else None
     try:
         outcome = intake.receive(
-            actor=actor, actor_label=upload.created_label, institution=upload.institution, form=form,
-            period=upload.period, channel=upload.channel, path=absolute, rows=rows, filename=upload.filename,
-            comment=upload.comment, progress=progress, keep_file=upload.path,
+            actor=actor,
+            actor_label=upload.created_label,
+            institution=upload.institution,
+            form=form,
+            period=upload.period,
+            channel=upload.channel,
+            path=absolute,
+            rows=rows,
+            filename=upload.filename,
+            comment=upload.comment,
+            progress=progress,
+            keep_file=upload.path,
         )
     except Exception:
         Upload.objects.filter(pk=upload.pk).update(
-            status=Upload.Status.FAILED, finished_at=timezone.now(), error_total=1,
+            status=Upload.Status.FAILED,
+            finished_at=timezone.now(),
+            error_total=1,
             errors=[[None, "", "", "处理时发生内部错误，未保存任何数据；请稍后重试或联系平台管理员"]],
         )
         raise
@@ -346,7 +439,9 @@ def _process(upload: Upload, *, form: FormDef, actor, rows=None, progress: Progr
     upload.rows_read = outcome.rows
     upload.source = outcome.source[:100]
     upload.error_total = outcome.errors.total
-    upload.errors = [[e.row, e.column, _masked(e.value), _masked(e.reason)] for e in outcome.errors.sorted()[:ERRORS_KEPT]]
+    upload.errors = [
+        [e.row, e.column, _masked(e.value), _masked(e.reason)] for e in outcome.errors.sorted()[:ERRORS_KEPT]
+    ]
     upload.submission = outcome.submission
     upload.finished_at = timezone.now()
     upload.seconds = round(outcome.seconds, 3)
@@ -373,11 +468,18 @@ def derived_schedule(*, actor):
     except ImportError:  # another task backend: just queue it
         pass
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return job_enqueue(actor=actor, task=derived_compute_task, label="重新计算派生指标（报送审核通过后）", actor_id=user.pk if user else None)
+    return job_enqueue(
+        actor=actor,
+        task=derived_compute_task,
+        label="重新计算派生指标（报送审核通过后）",
+        actor_id=user.pk if user else None,
+    )
 
 
 @transaction.atomic
-def submission_review(*, actor, submission: Submission, approve: bool, comment: str = "", recompute: bool = True) -> Submission:
+def submission_review(
+    *, actor, submission: Submission, approve: bool, comment: str = "", recompute: bool = True
+) -> Submission:
     """Approve or return a submission. Only the latest version awaiting review can be reviewed.
 
     An approval queues the recomputation of the derived indicators (after this transaction commits).
@@ -398,7 +500,12 @@ def submission_review(*, actor, submission: Submission, approve: bool, comment: 
     submission.reviewed_at = timezone.now()
     submission.review_comment = comment.strip()
     submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    audit_changed(actor=actor, obj=submission, before=before, note="审核通过" if approve else f"退回：{comment.strip()[:200]}")
+    audit_changed(
+        actor=actor,
+        obj=submission,
+        before=before,
+        note="审核通过" if approve else f"退回：{comment.strip()[:200]}",
+    )
     if approve and recompute:
         transaction.on_commit(lambda: derived_schedule(actor=actor))
     return submission

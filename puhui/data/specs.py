@@ -126,7 +126,9 @@ class BorrowerId(_Memo, _ParseBase):
 
     def __call__(self, value: Any) -> tuple[str, str]:
         if isinstance(value, float):
-            raise CellError("证件号码被 Excel 存成了数字（末尾数字已丢失）；请把该列设置为“文本”格式后重新填写")
+            raise CellError(
+                "证件号码被 Excel 存成了数字（末尾数字已丢失）；请把该列设置为“文本”格式后重新填写"
+            )
         return super().__call__(value)
 
     def _parse(self, value: Any) -> tuple[str, str]:
@@ -143,7 +145,9 @@ class BorrowerId(_Memo, _ParseBase):
                 raise CellError(e.messages[0]) from None
             kind, area = LoanRecord.IdKind.USCC, number[2:8]
         if area not in self.area_codes:
-            raise CellError(f"借款人不属于{self.county_name}（证件中的地区代码为 {area}），本表只报送本县借款人")
+            raise CellError(
+                f"借款人不属于{self.county_name}（证件中的地区代码为 {area}），本表只报送本县借款人"
+            )
         return kind, number
 
     def describe(self) -> str:
@@ -191,7 +195,13 @@ def _choice(choices, aliases=None) -> Choice:
     return MemoChoice(list(choices), aliases=aliases)
 
 
-BORROWER_TYPE_ALIASES = {"农户贷款": "farm", "小型企业": "small", "微型企业": "small", "小微": "small", "个体户": "individual"}
+BORROWER_TYPE_ALIASES = {
+    "农户贷款": "farm",
+    "小型企业": "small",
+    "微型企业": "small",
+    "小微": "small",
+    "个体户": "individual",
+}
 STATUS_ALIASES = {"逾期贷款": "overdue", "不良贷款": "npl", "次级": "npl", "可疑": "npl", "损失": "npl"}
 
 
@@ -210,7 +220,10 @@ def loan_spec(*, ctx: CountyContext, period_start: datetime.date, period_end: da
         if issued and issued > period_end:
             yield "issued_on", f"发放日期 {issued} 晚于本报送期末 {period_end}"
         if issued and v.get("balance") == 0 and issued < period_start:
-            yield "balance", "余额为0的贷款只在发放当期报送（本期内发放并已结清）；以前发放、已结清的贷款不再报送"
+            yield (
+                "balance",
+                "余额为0的贷款只在发放当期报送（本期内发放并已结清）；以前发放、已结清的贷款不再报送",
+            )
 
     def flags(v):
         guarantee, credit = v.get("guarantee"), v.get("is_credit")
@@ -235,32 +248,126 @@ def loan_spec(*, ctx: CountyContext, period_start: datetime.date, period_end: da
         title="贷款明细表",
         sheet_name="贷款明细",
         columns=(
-            Column("loan_no", "借据号", Code(40), required=True, aliases=("借据编号", "贷款编号", "贷款账号"),
-                   help="本机构内唯一的借据号或贷款合同号", example="RCB2020000123"),
-            Column("borrower_id", "借款人证件号码", BorrowerId(ctx.area_codes, ctx.county_name), required=True,
-                   aliases=("证件号码", "身份证号码", "统一社会信用代码", "借款人证件号"),
-                   help="农户、个人填居民身份证号码；企业、个体工商户填统一社会信用代码", example="370323199001011234"),
-            Column("borrower_type", "借款人类型", _choice(bt.choices, BORROWER_TYPE_ALIASES), required=True,
-                   aliases=("借款人类别", "客户类型"), example="农户"),
-            Column(PLACE_KEY, "所在区划代码", Place(ctx, villages=True), required=True,
-                   aliases=("区划代码", "镇（街道）代码", "所在镇代码", "镇街代码"),
-                   help="借款人所在镇（街道）或村（社区）的12位统计用区划代码", example="370323102000"),
-            Column("amount", "贷款金额（元）", Money(), required=True, aliases=("贷款金额", "合同金额", "发放金额"),
-                   example="50000.00"),
-            Column("balance", "贷款余额（元）", Money(), required=True, aliases=("贷款余额", "期末余额"),
-                   help="报送期末的余额；本期内发放并已结清的填0", example="48000.00"),
-            Column("rate", "年利率（%）", Rate(), required=True, aliases=("年利率", "执行利率", "利率"), example="5.22"),
-            Column("issued_on", "发放日期", MemoDate(min_year=1990), required=True, aliases=("放款日期", "起息日"),
-                   example="2020-03-15"),
-            Column("due_on", "到期日期", MemoDate(min_year=1990), required=True, aliases=("到期日",), example="2021-03-14"),
-            Column("guarantee", "担保方式", _choice(LoanRecord.Guarantee.choices, {"信用贷款": "credit", "保证贷款": "guarantee", "抵押贷款": "mortgage", "质押贷款": "pledge"}),
-                   required=True, aliases=("担保类型",), example="信用"),
-            Column("is_credit", "信用贷款", MemoBoolean(), required=True, aliases=("是否信用贷款",), example="是"),
-            Column("is_first", "首贷", MemoBoolean(), required=True, aliases=("是否首贷", "首贷户"),
-                   help="借款人第一次从银行业金融机构获得贷款", example="否"),
-            Column("is_agri", "涉农贷款", MemoBoolean(), required=True, aliases=("是否涉农贷款", "是否涉农"), example="是"),
-            Column("status", "贷款状态", _choice(LoanRecord.Status.choices, STATUS_ALIASES), required=True,
-                   aliases=("状态",), example="正常"),
+            Column(
+                "loan_no",
+                "借据号",
+                Code(40),
+                required=True,
+                aliases=("借据编号", "贷款编号", "贷款账号"),
+                help="本机构内唯一的借据号或贷款合同号",
+                example="RCB2020000123",
+            ),
+            Column(
+                "borrower_id",
+                "借款人证件号码",
+                BorrowerId(ctx.area_codes, ctx.county_name),
+                required=True,
+                aliases=("证件号码", "身份证号码", "统一社会信用代码", "借款人证件号"),
+                help="农户、个人填居民身份证号码；企业、个体工商户填统一社会信用代码",
+                example="370323199001011234",
+            ),
+            Column(
+                "borrower_type",
+                "借款人类型",
+                _choice(bt.choices, BORROWER_TYPE_ALIASES),
+                required=True,
+                aliases=("借款人类别", "客户类型"),
+                example="农户",
+            ),
+            Column(
+                PLACE_KEY,
+                "所在区划代码",
+                Place(ctx, villages=True),
+                required=True,
+                aliases=("区划代码", "镇（街道）代码", "所在镇代码", "镇街代码"),
+                help="借款人所在镇（街道）或村（社区）的12位统计用区划代码",
+                example="370323102000",
+            ),
+            Column(
+                "amount",
+                "贷款金额（元）",
+                Money(),
+                required=True,
+                aliases=("贷款金额", "合同金额", "发放金额"),
+                example="50000.00",
+            ),
+            Column(
+                "balance",
+                "贷款余额（元）",
+                Money(),
+                required=True,
+                aliases=("贷款余额", "期末余额"),
+                help="报送期末的余额；本期内发放并已结清的填0",
+                example="48000.00",
+            ),
+            Column(
+                "rate",
+                "年利率（%）",
+                Rate(),
+                required=True,
+                aliases=("年利率", "执行利率", "利率"),
+                example="5.22",
+            ),
+            Column(
+                "issued_on",
+                "发放日期",
+                MemoDate(min_year=1990),
+                required=True,
+                aliases=("放款日期", "起息日"),
+                example="2020-03-15",
+            ),
+            Column(
+                "due_on",
+                "到期日期",
+                MemoDate(min_year=1990),
+                required=True,
+                aliases=("到期日",),
+                example="2021-03-14",
+            ),
+            Column(
+                "guarantee",
+                "担保方式",
+                _choice(
+                    LoanRecord.Guarantee.choices,
+                    {
+                        "信用贷款": "credit",
+                        "保证贷款": "guarantee",
+                        "抵押贷款": "mortgage",
+                        "质押贷款": "pledge",
+                    },
+                ),
+                required=True,
+                aliases=("担保类型",),
+                example="信用",
+            ),
+            Column(
+                "is_credit", "信用贷款", MemoBoolean(), required=True, aliases=("是否信用贷款",), example="是"
+            ),
+            Column(
+                "is_first",
+                "首贷",
+                MemoBoolean(),
+                required=True,
+                aliases=("是否首贷", "首贷户"),
+                help="借款人第一次从银行业金融机构获得贷款",
+                example="否",
+            ),
+            Column(
+                "is_agri",
+                "涉农贷款",
+                MemoBoolean(),
+                required=True,
+                aliases=("是否涉农贷款", "是否涉农"),
+                example="是",
+            ),
+            Column(
+                "status",
+                "贷款状态",
+                _choice(LoanRecord.Status.choices, STATUS_ALIASES),
+                required=True,
+                aliases=("状态",),
+                example="正常",
+            ),
         ),
         row_checks=(amounts, dates, flags, borrower),
         notes=(
@@ -302,23 +409,48 @@ def aggregate_spec(*, form: FormDef, ctx: CountyContext) -> TableSpec:
     columns = []
     if form.by_town:
         columns.append(
-            Column(PLACE_KEY, "镇（街道）代码", Place(ctx, villages=False), required=True,
-                   aliases=("区划代码", "镇街代码", "所在区划代码"), example="370323102000")
+            Column(
+                PLACE_KEY,
+                "镇（街道）代码",
+                Place(ctx, villages=False),
+                required=True,
+                aliases=("区划代码", "镇街代码", "所在区划代码"),
+                example="370323102000",
+            )
         )
-        columns.append(Column("town_name", "镇（街道）名称", Text(50), aliases=("镇（街道）", "镇街名称", "名称"),
-                              help="可不填；填了则须与代码一致", example="鲁村镇"))
+        columns.append(
+            Column(
+                "town_name",
+                "镇（街道）名称",
+                Text(50),
+                aliases=("镇（街道）", "镇街名称", "名称"),
+                help="可不填；填了则须与代码一致",
+                example="鲁村镇",
+            )
+        )
     for item in form.items:
-        columns.append(Column(item.code, item.header, _item_parser(item.type), required=True, aliases=(item.label,)))
+        columns.append(
+            Column(item.code, item.header, _item_parser(item.type), required=True, aliases=(item.label,))
+        )
     columns.append(
-        Column(NOTE_KEY, "说明", Text(300), aliases=("备注", "情况说明"),
-               help=f"与上年同期相比变动超过 {form.yoy_threshold:g}% 的项目须在此说明原因")
+        Column(
+            NOTE_KEY,
+            "说明",
+            Text(300),
+            aliases=("备注", "情况说明"),
+            help=f"与上年同期相比变动超过 {form.yoy_threshold:g}% 的项目须在此说明原因",
+        )
     )
     notes = [form.description]
     if form.by_town:
-        notes.append("模板已列出本县全部镇（街道），没有业务的镇（街道）各项填0或删除该行；同一镇（街道）只能有一行。")
+        notes.append(
+            "模板已列出本县全部镇（街道），没有业务的镇（街道）各项填0或删除该行；同一镇（街道）只能有一行。"
+        )
     else:
         notes.append("本表只填一行。")
-    notes.append(f"与上年同期相比变动超过 {form.yoy_threshold:g}% 的项目，须在“说明”列写明原因，否则不予接收。")
+    notes.append(
+        f"与上年同期相比变动超过 {form.yoy_threshold:g}% 的项目，须在“说明”列写明原因，否则不予接收。"
+    )
     return TableSpec(
         name=form.code,
         title=form.title,

@@ -12,9 +12,25 @@ from django.db import connection
 from puhui.data.models import IndicatorValue, LoanRecord
 
 LOAN_COLUMNS = (
-    "submission_id", "row", "loan_no", "id_kind", "borrower_id", "borrower_hash", "borrower_type", "town_id",
-    "village_id", "amount_fen", "balance_fen", "rate", "issued_on", "due_on", "guarantee", "is_credit",
-    "is_first", "is_agri", "status",
+    "submission_id",
+    "row",
+    "loan_no",
+    "id_kind",
+    "borrower_id",
+    "borrower_hash",
+    "borrower_type",
+    "town_id",
+    "village_id",
+    "amount_fen",
+    "balance_fen",
+    "rate",
+    "issued_on",
+    "due_on",
+    "guarantee",
+    "is_credit",
+    "is_first",
+    "is_agri",
+    "status",
 )
 # Positions (after submission_id) whose text is a boolean or NULL-able, for the SQLite path.
 _BOOL_POS = {LOAN_COLUMNS.index(c) - 1 for c in ("is_credit", "is_first", "is_agri")}
@@ -45,7 +61,9 @@ def _sqlite_value(pos: int, text: str):
     return text
 
 
-def write_loans(*, submission_id: int, spool_path: str, total: int, progress: Callable[[int, int], None] | None = None) -> int:
+def write_loans(
+    *, submission_id: int, spool_path: str, total: int, progress: Callable[[int, int], None] | None = None
+) -> int:
     table = LoanRecord._meta.db_table
     written = 0
     if connection.vendor == "postgresql":
@@ -75,7 +93,16 @@ def write_loans(*, submission_id: int, spool_path: str, total: int, progress: Ca
     return written
 
 
-VALUE_COLUMNS = ("run_id", "indicator_code", "indicator_version", "period_id", "level", "organisation_id", "division_id", "value")
+VALUE_COLUMNS = (
+    "run_id",
+    "indicator_code",
+    "indicator_version",
+    "period_id",
+    "level",
+    "organisation_id",
+    "division_id",
+    "value",
+)
 
 
 def write_values(rows: list[tuple]) -> int:
@@ -84,9 +111,10 @@ def write_values(rows: list[tuple]) -> int:
         return 0
     table = IndicatorValue._meta.db_table
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {table} ({', '.join(VALUE_COLUMNS)}) FROM STDIN"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(VALUE_COLUMNS)}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         return len(rows)
@@ -94,5 +122,11 @@ def write_values(rows: list[tuple]) -> int:
     with connection.cursor() as cursor:
         raw = cursor.cursor
         for start in range(0, len(rows), SQLITE_BATCH):
-            raw.executemany(sql, [(*r[:-1], None if r[-1] is None else str(r[-1])) for r in rows[start : start + SQLITE_BATCH]])
+            raw.executemany(
+                sql,
+                [
+                    (*r[:-1], None if r[-1] is None else str(r[-1]))
+                    for r in rows[start : start + SQLITE_BATCH]
+                ],
+            )
     return len(rows)

@@ -25,7 +25,13 @@ from puhui.data.models import Indicator, IndicatorValue, ReportingPeriod, Target
 from puhui.data.periods import ordinal, parse_code, previous_year_code
 
 MET, ON_TRACK, AT_RISK, MISSED, NO_DATA = "met", "on_track", "at_risk", "missed", "no_data"
-STATUS_LABELS = {MET: "已达标", ON_TRACK: "进度正常", AT_RISK: "存在风险", MISSED: "未达标", NO_DATA: "暂无数据"}
+STATUS_LABELS = {
+    MET: "已达标",
+    ON_TRACK: "进度正常",
+    AT_RISK: "存在风险",
+    MISSED: "未达标",
+    NO_DATA: "暂无数据",
+}
 STATUS_CSS = {MET: "success", ON_TRACK: "primary", AT_RISK: "warning", MISSED: "danger", NO_DATA: "secondary"}
 TREND_POINTS = 4
 
@@ -73,12 +79,18 @@ class TargetStatus:
     @property
     def measure_unit(self) -> str:
         t = self.target
-        if t.rule == Target.Rule.YOY_GROWTH or (t.rule == Target.Rule.CHANGE_VS_BASE and t.change_unit == "percent"):
+        if t.rule == Target.Rule.YOY_GROWTH or (
+            t.rule == Target.Rule.CHANGE_VS_BASE and t.change_unit == "percent"
+        ):
             return "%"
         if t.rule == Target.Rule.EACH_INSTITUTION:
             return "%"
         if t.rule == Target.Rule.CHANGE_VS_BASE:
-            return "个百分点" if self.indicator and self.indicator.unit == "%" else (self.indicator.unit if self.indicator else "")
+            return (
+                "个百分点"
+                if self.indicator and self.indicator.unit == "%"
+                else (self.indicator.unit if self.indicator else "")
+            )
         return self.indicator.unit if self.indicator else ""
 
     @property
@@ -97,7 +109,9 @@ def compare(value: float | None, target: Target) -> bool | None:
     if value is None or np.isnan(value):
         return None
     threshold = float(target.threshold)
-    return value >= threshold - 1e-9 if target.comparator == Target.Comparator.GE else value <= threshold + 1e-9
+    return (
+        value >= threshold - 1e-9 if target.comparator == Target.Comparator.GE else value <= threshold + 1e-9
+    )
 
 
 def _frame(values: QuerySet, code: str, kind: str, level: str) -> pd.DataFrame:
@@ -128,7 +142,11 @@ def _measure(target: Target, table: pd.DataFrame, periods: list[str]) -> pd.Data
             prev = table[prev_code] if prev_code in table else pd.Series(np.nan, index=table.index)
             out[p] = (now / prev.where(prev != 0) - 1) * 100
         elif target.rule == Target.Rule.CHANGE_VS_BASE:
-            base = table[target.base_period] if target.base_period in table else pd.Series(np.nan, index=table.index)
+            base = (
+                table[target.base_period]
+                if target.base_period in table
+                else pd.Series(np.nan, index=table.index)
+            )
             if ordinal(p) <= ordinal(target.base_period):
                 out[p] = np.nan  # a change against itself says nothing
                 continue
@@ -170,11 +188,17 @@ def _fit(points: list[tuple[int, float]], at: int) -> tuple[float | None, float 
 
 
 def evaluate(
-    target: Target, *, as_of: ReportingPeriod | None = None, scoped: QuerySet | None = None,
-    indicators: dict[str, Indicator] | None = None, with_units: bool = False,
+    target: Target,
+    *,
+    as_of: ReportingPeriod | None = None,
+    scoped: QuerySet | None = None,
+    indicators: dict[str, Indicator] | None = None,
+    with_units: bool = False,
 ) -> TargetStatus:
-    indicator = (indicators or {}).get(target.indicator_code) if indicators is not None else (
-        Indicator.objects.filter(code=target.indicator_code, is_current=True).first()
+    indicator = (
+        (indicators or {}).get(target.indicator_code)
+        if indicators is not None
+        else (Indicator.objects.filter(code=target.indicator_code, is_current=True).first())
     )
     all_values = IndicatorValue.objects.all()
     periods = _periods(target.period_kind, as_of)
@@ -206,11 +230,18 @@ def evaluate(
             needed = sorted(set(codes) | set(table.columns), key=ordinal)
             m = _measure(target, table.reindex(columns=needed), codes)
             measure = {p: (None if pd.isna(m.loc[0, p]) else float(m.loc[0, p])) for p in codes}
-            figure = {p: (float(table.loc[0, p]) if p in table and not pd.isna(table.loc[0, p]) else None) for p in codes}
+            figure = {
+                p: (float(table.loc[0, p]) if p in table and not pd.isna(table.loc[0, p]) else None)
+                for p in codes
+            }
         else:
             measure = dict.fromkeys(codes)
             figure = dict.fromkeys(codes)
-    status.series = [Point(p, labels[p], measure[p], figure[p]) for p in codes if figure[p] is not None or measure[p] is not None]
+    status.series = [
+        Point(p, labels[p], measure[p], figure[p])
+        for p in codes
+        if figure[p] is not None or measure[p] is not None
+    ]
 
     known = [(ordinal(p), measure[p], p) for p in codes if measure[p] is not None]
     if not known:
@@ -266,7 +297,9 @@ def _units(status: TargetStatus, target: Target, as_of, scoped: QuerySet | None,
         col = table[period] if period in table else pd.Series(np.nan, index=table.index)
         for key in table.index:
             v = None if pd.isna(col.get(key)) else float(col[key])
-            status.units.append(Unit(int(key), names.get(int(key), str(key)), v, v, None if v is None else v >= each - 1e-9))
+            status.units.append(
+                Unit(int(key), names.get(int(key), str(key)), v, v, None if v is None else v >= each - 1e-9)
+            )
     else:
         needed = sorted(set(table.columns) | {period}, key=ordinal)
         m = _measure(target, table.reindex(columns=needed), [period])
@@ -274,13 +307,26 @@ def _units(status: TargetStatus, target: Target, as_of, scoped: QuerySet | None,
             v = m.loc[key, period]
             v = None if pd.isna(v) else float(v)
             fig = table.loc[key, period] if period in table else np.nan
-            status.units.append(Unit(int(key), names.get(int(key), str(key)), v, None if pd.isna(fig) else float(fig), compare(v, target)))
-    status.units.sort(key=lambda u: (u.value is None, -(u.value or 0) if target.comparator == "ge" else (u.value or 0)))
+            status.units.append(
+                Unit(
+                    int(key),
+                    names.get(int(key), str(key)),
+                    v,
+                    None if pd.isna(fig) else float(fig),
+                    compare(v, target),
+                )
+            )
+    status.units.sort(
+        key=lambda u: (u.value is None, -(u.value or 0) if target.comparator == "ge" else (u.value or 0))
+    )
 
 
 def _unit_names(level: str, keys: list[int]) -> dict[int, str]:
     if level == "institution":
-        return {pk: (s or n) for pk, s, n in Organisation.objects.filter(pk__in=keys).values_list("pk", "short_name", "name")}
+        return {
+            pk: (s or n)
+            for pk, s, n in Organisation.objects.filter(pk__in=keys).values_list("pk", "short_name", "name")
+        }
     return dict(Division.objects.filter(pk__in=keys).values_list("pk", "name"))
 
 
@@ -310,7 +356,9 @@ def evaluate_all(*, as_of: ReportingPeriod | None = None) -> list[TargetStatus]:
 def latest_period() -> ReportingPeriod | None:
     """The latest quarter with figures: the default 'as of' of the dashboard."""
     return (
-        ReportingPeriod.objects.filter(kind="quarter", pk__in=IndicatorValue.objects.values("period_id").distinct())
+        ReportingPeriod.objects.filter(
+            kind="quarter", pk__in=IndicatorValue.objects.values("period_id").distinct()
+        )
         .order_by("-end")
         .first()
     )

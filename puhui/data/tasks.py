@@ -16,8 +16,12 @@ def _actor(actor_id: int | None, token_id: int | None):
 
 
 @task(takes_context=True)
-def upload_process_task(context: TaskContext, *, upload_id: int, actor_id: int | None = None, token_id: int | None = None) -> dict:
-    upload = services.upload_process(upload_id=upload_id, actor=_actor(actor_id, token_id), progress=job_reporter(context))
+def upload_process_task(
+    context: TaskContext, *, upload_id: int, actor_id: int | None = None, token_id: int | None = None
+) -> dict:
+    upload = services.upload_process(
+        upload_id=upload_id, actor=_actor(actor_id, token_id), progress=job_reporter(context)
+    )
     return {
         "status": upload.get_status_display(),
         "rows": upload.rows_read,

@@ -7,7 +7,11 @@ urlpatterns = [
     path("inbox/", views.inbox, name="data_inbox"),
     path("forms/", views.my_forms, name="data_my_forms"),
     path("forms/<str:form_code>/<str:period_code>/", views.form_page, name="data_form"),
-    path("forms/<str:form_code>/<str:period_code>/template.<str:fmt>", views.template_download, name="data_template"),
+    path(
+        "forms/<str:form_code>/<str:period_code>/template.<str:fmt>",
+        views.template_download,
+        name="data_template",
+    ),
     path("forms/<str:form_code>/<str:period_code>/upload/", views.upload, name="data_upload_new"),
     path("uploads/<int:pk>/", views.upload_detail, name="data_upload"),
     path("submissions/<int:pk>/", views.submission_detail, name="data_submission"),

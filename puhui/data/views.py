@@ -63,17 +63,38 @@ def inbox(request):
         raise Http404
     kind = request.GET.get("kind", "quarter") if request.GET.get("kind") in {"quarter", "year"} else "quarter"
     choices = selectors.ended_periods(kind)
-    code = request.GET.get("period") or selectors.latest_reported(request.user, kind) or (choices[0].code if choices else "")
+    code = (
+        request.GET.get("period")
+        or selectors.latest_reported(request.user, kind)
+        or (choices[0].code if choices else "")
+    )
     if code and code not in {p.code for p in choices}:
         raise Http404
     data = selectors.inbox(request.user, code) if code else None
     problems_only = request.GET.get("problems") == "1"
     if data and problems_only:
-        data["rows"] = [r for r in data["rows"] if any(c and (c.state in {"missing", "returned", "submitted"} or c.late) for c in r["cells"])]
-    pending = access.submissions_for(request.user).filter(is_current=True, status=Submission.Status.SUBMITTED).order_by("submitted_at")[:50]
-    return render(request, "data/inbox.html", {
-        "data": data, "choices": choices, "kind": kind, "code": code, "problems_only": problems_only, "pending": pending,
-    })
+        data["rows"] = [
+            r
+            for r in data["rows"]
+            if any(c and (c.state in {"missing", "returned", "submitted"} or c.late) for c in r["cells"])
+        ]
+    pending = (
+        access.submissions_for(request.user)
+        .filter(is_current=True, status=Submission.Status.SUBMITTED)
+        .order_by("submitted_at")[:50]
+    )
+    return render(
+        request,
+        "data/inbox.html",
+        {
+            "data": data,
+            "choices": choices,
+            "kind": kind,
+            "code": code,
+            "problems_only": problems_only,
+            "pending": pending,
+        },
+    )
 
 
 def _own_org(request):
@@ -86,10 +107,15 @@ def _own_org(request):
 @login_required
 def my_forms(request):
     org = _own_org(request)
-    return render(request, "data/my_forms.html", {
-        "org": org, "forms": selectors.my_forms(org),
-        "uploads": access.uploads_for(request.user).filter(institution=org)[:10],
-    })
+    return render(
+        request,
+        "data/my_forms.html",
+        {
+            "org": org,
+            "forms": selectors.my_forms(org),
+            "uploads": access.uploads_for(request.user).filter(institution=org)[:10],
+        },
+    )
 
 
 def _form_and_period(form_code: str, period_code: str):
@@ -109,13 +135,28 @@ def form_page(request, form_code, period_code):
     form, spec = _form_and_period(form_code, period_code)
     if not form.applies_to(org):
         raise Http404
-    subs = access.submissions_for(request.user).filter(institution=org, form=form.code, period__code=spec.code).order_by("-version")
-    uploads = access.uploads_for(request.user).filter(institution=org, form=form.code, period__code=spec.code)[:10]
-    return render(request, "data/form_page.html", {
-        "org": org, "form": form, "period": spec, "submissions": subs, "uploads": uploads,
-        "upload_form": UploadForm(), "max_size": human_size(max_bytes()),
-        "latest_upload": uploads[0] if uploads else None,
-    })
+    subs = (
+        access.submissions_for(request.user)
+        .filter(institution=org, form=form.code, period__code=spec.code)
+        .order_by("-version")
+    )
+    uploads = access.uploads_for(request.user).filter(
+        institution=org, form=form.code, period__code=spec.code
+    )[:10]
+    return render(
+        request,
+        "data/form_page.html",
+        {
+            "org": org,
+            "form": form,
+            "period": spec,
+            "submissions": subs,
+            "uploads": uploads,
+            "upload_form": UploadForm(),
+            "max_size": human_size(max_bytes()),
+            "latest_upload": uploads[0] if uploads else None,
+        },
+    )
 
 
 @login_required
@@ -129,7 +170,9 @@ def template_download(request, form_code, period_code, fmt):
     table = spec_for(form, ctx=ctx, period=period)
     name = f"{form.title}_{org.short_name or org.name}_{period.code}.{fmt}"
     if fmt == "xlsx":
-        return _download(template_xlsx(spec=table, form=form, ctx=ctx, institution=org, period=period), name, XLSX)
+        return _download(
+            template_xlsx(spec=table, form=form, ctx=ctx, institution=org, period=period), name, XLSX
+        )
     return _download(template_csv(table, form=form, ctx=ctx), name, "text/csv; charset=utf-8")
 
 
@@ -150,13 +193,21 @@ def upload(request, form_code, period_code):
     f = upload_form.cleaned_data["file"]
     try:
         up = services.upload_start(
-            actor=request.user, institution=org, form_code=form.code, period_code=spec.code, channel="page",
-            file=f, filename=f.name, comment=upload_form.cleaned_data["comment"],
+            actor=request.user,
+            institution=org,
+            form_code=form.code,
+            period_code=spec.code,
+            channel="page",
+            file=f,
+            filename=f.name,
+            comment=upload_form.cleaned_data["comment"],
         )
     except (ValidationError, PermissionDenied) as e:
         text = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
         if _is_htmx(request):
-            return render(request, "data/_upload_status.html", {"form_errors": {"file": [text]}, "upload": None})
+            return render(
+                request, "data/_upload_status.html", {"form_errors": {"file": [text]}, "upload": None}
+            )
         messages.error(request, text)
         return redirect("data_form", form_code, period_code)
     if _is_htmx(request):
@@ -184,9 +235,17 @@ def submission_detail(request, pk):
     source = request.GET.get("source", "")
     item = request.GET.get("item", "")
     context = {
-        "sub": sub, "form": form, "versions": selectors.versions(sub), "review_form": ReviewForm(),
-        "can_review": access.can_review(request.user) and sub.is_current and sub.status == Submission.Status.SUBMITTED,
-        "town": town, "village": village, "source": source, "item": item,
+        "sub": sub,
+        "form": form,
+        "versions": selectors.versions(sub),
+        "review_form": ReviewForm(),
+        "can_review": access.can_review(request.user)
+        and sub.is_current
+        and sub.status == Submission.Status.SUBMITTED,
+        "town": town,
+        "village": village,
+        "source": source,
+        "item": item,
         "filter_town": county_context().towns.get(town, ("", ""))[1] if town else "",
     }
     if form and form.is_loans:
@@ -221,12 +280,16 @@ def submission_review(request, pk):
     if form.is_valid():
         try:
             services.submission_review(
-                actor=request.user, submission=sub, approve=form.cleaned_data["decision"] == "approve",
+                actor=request.user,
+                submission=sub,
+                approve=form.cleaned_data["decision"] == "approve",
                 comment=form.cleaned_data["comment"],
             )
             messages.success(
                 request,
-                "已审核通过，派生指标和目标完成情况将在后台重新计算。" if form.cleaned_data["decision"] == "approve" else "已退回，报送机构可在其报表页面看到审核意见。",
+                "已审核通过，派生指标和目标完成情况将在后台重新计算。"
+                if form.cleaned_data["decision"] == "approve"
+                else "已退回，报送机构可在其报表页面看到审核意见。",
             )
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
@@ -242,19 +305,53 @@ def submission_export(request, pk):
 
     def loans():
         yield "\ufeff"
-        header = ["行号", "借据号", "借款人证件号码", "借款人类型", "镇（街道）", "村（社区）", "贷款金额（元）", "贷款余额（元）",
-                  "年利率（%）", "发放日期", "到期日期", "担保方式", "信用贷款", "首贷", "涉农贷款", "贷款状态"]
+        header = [
+            "行号",
+            "借据号",
+            "借款人证件号码",
+            "借款人类型",
+            "镇（街道）",
+            "村（社区）",
+            "贷款金额（元）",
+            "贷款余额（元）",
+            "年利率（%）",
+            "发放日期",
+            "到期日期",
+            "担保方式",
+            "信用贷款",
+            "首贷",
+            "涉农贷款",
+            "贷款状态",
+        ]
         yield _csv_line(header)
         towns = {pk: name for pk, (code, name) in county_context().towns.items()}
-        labels = {f: dict(getattr(LoanRecord, c).choices) for f, c in (("borrower_type", "BorrowerType"), ("guarantee", "Guarantee"), ("status", "Status"))}
+        labels = {
+            f: dict(getattr(LoanRecord, c).choices)
+            for f, c in (("borrower_type", "BorrowerType"), ("guarantee", "Guarantee"), ("status", "Status"))
+        }
         yes = {True: "是", False: "否"}
         qs = LoanRecord.objects.filter(submission=sub).order_by("row")
         for r in qs.iterator(chunk_size=5000):
-            yield _csv_line([
-                r.row, r.loan_no, mask_id_number(r.borrower_id), labels["borrower_type"][r.borrower_type], towns.get(r.town_id, ""),
-                r.village_id or "", f"{r.amount:.2f}", f"{r.balance:.2f}", r.rate, r.issued_on, r.due_on,
-                labels["guarantee"][r.guarantee], yes[r.is_credit], yes[r.is_first], yes[r.is_agri], labels["status"][r.status],
-            ])
+            yield _csv_line(
+                [
+                    r.row,
+                    r.loan_no,
+                    mask_id_number(r.borrower_id),
+                    labels["borrower_type"][r.borrower_type],
+                    towns.get(r.town_id, ""),
+                    r.village_id or "",
+                    f"{r.amount:.2f}",
+                    f"{r.balance:.2f}",
+                    r.rate,
+                    r.issued_on,
+                    r.due_on,
+                    labels["guarantee"][r.guarantee],
+                    yes[r.is_credit],
+                    yes[r.is_first],
+                    yes[r.is_agri],
+                    labels["status"][r.status],
+                ]
+            )
 
     def aggregates():
         yield "\ufeff"
@@ -262,9 +359,13 @@ def submission_export(request, pk):
         yield _csv_line(["行号", "镇（街道）代码", "镇（街道）", *[i.header for i in items], "说明"])
         for row in selectors.aggregate_rows(sub):
             town = row["town"]
-            yield _csv_line([row["row"], town.code if town else "", town.name if town else "", *row["cells"], row["note"]])
+            yield _csv_line(
+                [row["row"], town.code if town else "", town.name if town else "", *row["cells"], row["note"]]
+            )
 
-    response = StreamingHttpResponse(loans() if form and form.is_loans else aggregates(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        loans() if form and form.is_loans else aggregates(), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
@@ -289,7 +390,9 @@ def submission_file(request, pk):
     path = Path(settings.MEDIA_ROOT) / sub.file
     if not path.is_file():
         raise Http404
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=sub.filename or os.path.basename(sub.file))  # noqa: SIM115
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename=sub.filename or os.path.basename(sub.file)
+    )  # noqa: SIM115
 
 
 # ---------------------------------------------------------------- targets
@@ -316,11 +419,17 @@ def target_dashboard(request):
     as_of = _as_of(request)
     statuses = targets.evaluate_all(as_of=as_of) if as_of else []
     counts = {k: sum(1 for s in statuses if s.status == k) for k in targets.STATUS_LABELS}
-    return render(request, "data/targets.html", {
-        "statuses": statuses, "as_of": as_of, "quarters": selectors.periods_with_values("quarter"),
-        "counts": [(targets.STATUS_LABELS[k], targets.STATUS_CSS[k], n) for k, n in counts.items()],
-        "can_compute": access.can_edit_catalogue(request.user),
-    })
+    return render(
+        request,
+        "data/targets.html",
+        {
+            "statuses": statuses,
+            "as_of": as_of,
+            "quarters": selectors.periods_with_values("quarter"),
+            "counts": [(targets.STATUS_LABELS[k], targets.STATUS_CSS[k], n) for k, n in counts.items()],
+            "can_compute": access.can_edit_catalogue(request.user),
+        },
+    )
 
 
 @login_required
@@ -330,7 +439,9 @@ def target_detail(request, code):
     if target is None:
         raise Http404
     as_of = _as_of(request)
-    status = targets.evaluate(target, as_of=as_of, scoped=access.indicator_values_for(request.user), with_units=True)
+    status = targets.evaluate(
+        target, as_of=as_of, scoped=access.indicator_values_for(request.user), with_units=True
+    )
     chart = {
         "threshold": float(target.threshold),
         "unit": status.measure_unit,
@@ -338,14 +449,23 @@ def target_detail(request, code):
         "series": [{"period": p.label, "value": p.value} for p in status.series],
         "units": [{"name": u.name, "value": u.value, "ok": u.ok} for u in status.units],
         "each": float(target.each_threshold) if target.each_threshold is not None else None,
-        "projection": {"period": status.deadline_label, "value": status.projection} if status.status in {"on_track", "at_risk"} else None,
+        "projection": {"period": status.deadline_label, "value": status.projection}
+        if status.status in {"on_track", "at_risk"}
+        else None,
     }
-    return render(request, "data/target_detail.html", {
-        "t": target, "status": status, "as_of": as_of, "chart": chart,
-        "quarters": selectors.periods_with_values("quarter"),
-        "versions": Target.objects.filter(code=code).order_by("-version"),
-        "can_edit": access.can_edit_catalogue(request.user),
-    })
+    return render(
+        request,
+        "data/target_detail.html",
+        {
+            "t": target,
+            "status": status,
+            "as_of": as_of,
+            "chart": chart,
+            "quarters": selectors.periods_with_values("quarter"),
+            "versions": Target.objects.filter(code=code).order_by("-version"),
+            "can_edit": access.can_edit_catalogue(request.user),
+        },
+    )
 
 
 @login_required
@@ -355,16 +475,24 @@ def target_edit(request, code):
     target = Target.objects.filter(code=code, is_current=True).first()
     if target is None:
         raise Http404
-    form = TargetForm(request.POST or None, instance=Target(**{f: getattr(target, f) for f in services.TARGET_FIELDS}))
+    form = TargetForm(
+        request.POST or None, instance=Target(**{f: getattr(target, f) for f in services.TARGET_FIELDS})
+    )
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in services.TARGET_FIELDS}
         try:
-            services.target_update(actor=request.user, code=code, change_note=form.cleaned_data["change_note"], **changes)
+            services.target_update(
+                actor=request.user, code=code, change_note=form.cleaned_data["change_note"], **changes
+            )
             messages.success(request, "已保存为新版本。")
             return redirect("data_target", code)
         except ValidationError as e:
             _form_errors(form, e)
-    return render(request, "data/edit_form.html", {"form": form, "title": f"修改目标：{target.name}", "back": reverse("data_target", args=[code])})
+    return render(
+        request,
+        "data/edit_form.html",
+        {"form": form, "title": f"修改目标：{target.name}", "back": reverse("data_target", args=[code])},
+    )
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -383,7 +511,9 @@ def compute(request):
     from puhui.data.tasks import derived_compute_task
     from puhui.jobs.services import job_enqueue
 
-    job = job_enqueue(actor=request.user, task=derived_compute_task, label="重新计算全部派生指标", actor_id=request.user.pk)
+    job = job_enqueue(
+        actor=request.user, task=derived_compute_task, label="重新计算全部派生指标", actor_id=request.user.pk
+    )
     messages.info(request, "已开始重新计算派生指标，完成后目标和指标页面自动使用新结果。")
     return redirect("job_detail", job.pk)
 
@@ -401,7 +531,9 @@ def explorer(request):
     ind = by_code.get(code)
     if inds and ind is None:
         raise Http404
-    level = request.GET.get("level") or ("town" if "town" in levels and ind and "town" in ind.levels else "county")
+    level = request.GET.get("level") or (
+        "town" if "town" in levels and ind and "town" in ind.levels else "county"
+    )
     if level not in levels:
         raise Http404
     kind = request.GET.get("kind") or (ind.frequency if ind else "quarter")
@@ -411,25 +543,64 @@ def explorer(request):
     if periods and period is None:
         raise Http404
     points = bool(ind and ind.unit == "%")
-    rows = selectors.indicator_table(request.user, code=code, level=level, period=period, points=points) if ind and period else []
+    rows = (
+        selectors.indicator_table(request.user, code=code, level=level, period=period, points=points)
+        if ind and period
+        else []
+    )
     series = selectors.indicator_series(request.user, code=code, kind=period.kind) if ind and period else []
     chart = {
-        "name": ind.name if ind else "", "unit": ind.unit if ind else "", "level": level,
-        "rows": [{"name": r["name"], "value": float(r["value"].value) if r["value"].value is not None else None} for r in rows],
+        "name": ind.name if ind else "",
+        "unit": ind.unit if ind else "",
+        "level": level,
+        "rows": [
+            {"name": r["name"], "value": float(r["value"].value) if r["value"].value is not None else None}
+            for r in rows
+        ],
         "series": [{"period": label, "value": v} for _c, label, v in series],
     }
     if request.GET.get("export") == "xlsx" and ind and period:
-        header = ["单位", "上级", "代码", f"{ind.name}（{ind.unit}）", "上年同期", "同比（百分点）" if points else "同比（%）"]
+        header = [
+            "单位",
+            "上级",
+            "代码",
+            f"{ind.name}（{ind.unit}）",
+            "上年同期",
+            "同比（百分点）" if points else "同比（%）",
+        ]
         content = table_xlsx(
-            ind.name, header,
-            ([r["name"], r["parent"], r["code"], r["value"].value, r["prev"], None if r["growth"] is None else round(r["growth"], 2)] for r in rows),
+            ind.name,
+            header,
+            (
+                [
+                    r["name"],
+                    r["parent"],
+                    r["code"],
+                    r["value"].value,
+                    r["prev"],
+                    None if r["growth"] is None else round(r["growth"], 2),
+                ]
+                for r in rows
+            ),
             notes=[f"{period.label} · {dict(IndicatorValue.Level.choices)[level]} · 定义：{ind.definition}"],
         )
         return _download(content, f"{ind.name}_{period.code}_{level}.xlsx", XLSX)
-    return render(request, "data/explorer.html", {
-        "inds": inds, "ind": ind, "levels": [(lv, dict(IndicatorValue.Level.choices)[lv]) for lv in levels],
-        "level": level, "periods": periods, "period": period, "kind": kind, "rows": rows, "chart": chart, "points": points,
-    })
+    return render(
+        request,
+        "data/explorer.html",
+        {
+            "inds": inds,
+            "ind": ind,
+            "levels": [(lv, dict(IndicatorValue.Level.choices)[lv]) for lv in levels],
+            "level": level,
+            "periods": periods,
+            "period": period,
+            "kind": kind,
+            "rows": rows,
+            "chart": chart,
+            "points": points,
+        },
+    )
 
 
 @login_required
@@ -444,10 +615,16 @@ def value_lineage(request, pk):
 def catalogue_list(request):
     _figures_user(request)
     inds = selectors.indicators()
-    return render(request, "data/catalogue.html", {
-        "inds": inds, "can_edit": access.can_edit_catalogue(request.user), "targets": targets.current_targets(),
-        "forms": catalogue.forms().values(),
-    })
+    return render(
+        request,
+        "data/catalogue.html",
+        {
+            "inds": inds,
+            "can_edit": access.can_edit_catalogue(request.user),
+            "targets": targets.current_targets(),
+            "forms": catalogue.forms().values(),
+        },
+    )
 
 
 @login_required
@@ -456,12 +633,19 @@ def indicator_detail(request, code):
     versions = list(Indicator.objects.filter(code=code).order_by("-version"))
     if not versions:
         raise Http404
-    return render(request, "data/indicator_detail.html", {
-        "ind": next((v for v in versions if v.is_current), versions[0]), "versions": versions,
-        "can_edit": access.can_edit_catalogue(request.user),
-        "used_by": Indicator.objects.filter(is_current=True, source_kind="formula", source__contains=code),
-        "targets": Target.objects.filter(is_current=True, indicator_code=code),
-    })
+    return render(
+        request,
+        "data/indicator_detail.html",
+        {
+            "ind": next((v for v in versions if v.is_current), versions[0]),
+            "versions": versions,
+            "can_edit": access.can_edit_catalogue(request.user),
+            "used_by": Indicator.objects.filter(
+                is_current=True, source_kind="formula", source__contains=code
+            ),
+            "targets": Target.objects.filter(is_current=True, indicator_code=code),
+        },
+    )
 
 
 @login_required
@@ -477,7 +661,9 @@ def indicator_new(request):
             return redirect("data_indicator", ind.code)
         except ValidationError as e:
             _form_errors(form, e)
-    return render(request, "data/edit_form.html", {"form": form, "title": "新增指标", "back": reverse("data_catalogue")})
+    return render(
+        request, "data/edit_form.html", {"form": form, "title": "新增指标", "back": reverse("data_catalogue")}
+    )
 
 
 @login_required
@@ -487,15 +673,21 @@ def indicator_edit(request, code):
     ind = Indicator.objects.filter(code=code, is_current=True).first()
     if ind is None:
         raise Http404
-    form = IndicatorForm(request.POST or None, instance=Indicator(**{f: getattr(ind, f) for f in services.INDICATOR_FIELDS}))
+    form = IndicatorForm(
+        request.POST or None, instance=Indicator(**{f: getattr(ind, f) for f in services.INDICATOR_FIELDS})
+    )
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in services.INDICATOR_FIELDS}
         try:
-            services.indicator_update(actor=request.user, code=code, change_note=form.cleaned_data["change_note"], **changes)
+            services.indicator_update(
+                actor=request.user, code=code, change_note=form.cleaned_data["change_note"], **changes
+            )
             messages.success(request, "已保存为新版本；重新计算派生指标后生效。")
             return redirect("data_indicator", code)
         except ValidationError as e:
             _form_errors(form, e)
-    return render(request, "data/edit_form.html", {"form": form, "title": f"修改指标：{ind.name}", "back": reverse("data_indicator", args=[code])})
-
-
+    return render(
+        request,
+        "data/edit_form.html",
+        {"form": form, "title": f"修改指标：{ind.name}", "back": reverse("data_indicator", args=[code])},
+    )

@@ -54,13 +54,17 @@ def _validation(col, letter: str, options_ws, wb, index: int):
     elif isinstance(p, Money | DecimalNumber):
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
     elif isinstance(p, Date):
-        dv = DataValidation(type="date", operator="between", formula1="32874", formula2="73050", allow_blank=True)  # 1990–2099
+        dv = DataValidation(
+            type="date", operator="between", formula1="32874", formula2="73050", allow_blank=True
+        )  # 1990–2099
     elif isinstance(p, BorrowerId):
         dv = DataValidation(type="textLength", operator="equal", formula1="18", allow_blank=True)
     elif isinstance(p, Place):
         dv = DataValidation(type="textLength", operator="equal", formula1="12", allow_blank=True)
     elif isinstance(p, Text) and getattr(p, "max_length", None):
-        dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(p.max_length), allow_blank=True)
+        dv = DataValidation(
+            type="textLength", operator="lessThanOrEqual", formula1=str(p.max_length), allow_blank=True
+        )
     else:
         return None
     dv.showErrorMessage = True
@@ -91,7 +95,11 @@ def template_xlsx(*, spec: TableSpec, form: FormDef, ctx: CountyContext, institu
         ws.column_dimensions[letter].width = max(12, min(36, 2 * len(col.header) + 2))
         if col.parser.number_format:
             ws.column_dimensions[letter].number_format = col.parser.number_format
-        if col.parser.choices and options_ws is None and len(",".join(col.parser.choices)) + 2 > INLINE_LIST_LIMIT:
+        if (
+            col.parser.choices
+            and options_ws is None
+            and len(",".join(col.parser.choices)) + 2 > INLINE_LIST_LIMIT
+        ):
             options_ws = wb.create_sheet(OPTIONS_SHEET)
             options_ws.sheet_state = "hidden"
         dv = _validation(col, letter, options_ws, wb, index)
@@ -106,8 +114,12 @@ def template_xlsx(*, spec: TableSpec, form: FormDef, ctx: CountyContext, institu
     _instructions(wb.create_sheet(INSTRUCTIONS_SHEET, 1), spec, form, institution, period)
     meta = wb.create_sheet(META_SHEET)
     for key, value in (
-        ("报表编码", form.code), ("报表", form.title), ("报送期", period.code), ("报送期名称", period.label),
-        ("机构编码", institution.code), ("机构", institution.name),
+        ("报表编码", form.code),
+        ("报表", form.title),
+        ("报送期", period.code),
+        ("报送期名称", period.label),
+        ("机构编码", institution.code),
+        ("机构", institution.name),
     ):
         meta.append([key, value])
     meta.sheet_state = "hidden"
@@ -120,7 +132,11 @@ def template_xlsx(*, spec: TableSpec, form: FormDef, ctx: CountyContext, institu
 def _instructions(ws, spec: TableSpec, form: FormDef, institution, period) -> None:
     ws.append([f"{form.title} · 填写说明"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"报送机构：{institution.name}　报送期：{period.label}（{period.start} 至 {period.end}）　报送期限：{period.due}"])
+    ws.append(
+        [
+            f"报送机构：{institution.name}　报送期：{period.label}（{period.start} 至 {period.end}）　报送期限：{period.due}"
+        ]
+    )
     ws.append([])
     for i, note in enumerate((*GENERAL_NOTES, *spec.notes), start=1):
         ws.append([f"{i}. {note.format(sheet=spec.data_sheet)}"])
@@ -130,7 +146,16 @@ def _instructions(ws, spec: TableSpec, form: FormDef, institution, period) -> No
         cell.font = Font(bold=True)
         cell.fill = OPTIONAL_FILL
     for col in spec.columns:
-        ws.append([col.header, "必填" if col.required else "选填", col.parser.describe(), col.help, col.example, "、".join(col.aliases)])
+        ws.append(
+            [
+                col.header,
+                "必填" if col.required else "选填",
+                col.parser.describe(),
+                col.help,
+                col.example,
+                "、".join(col.aliases),
+            ]
+        )
     for letter, width in zip("ABCDEF", (26, 10, 44, 50, 22, 30), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=ws.max_row - len(spec.columns) + 1):

@@ -57,8 +57,12 @@ def template_xlsx(spec: TableSpec) -> bytes:
                     options_ws.cell(row=r, column=index, value=choice)
                 formula = f"'{OPTIONS_SHEET}'!${letter}$1:${letter}${len(col.parser.choices)}"
             dv = DataValidation(
-                type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                errorTitle="请从下拉列表中选择", error=col.parser.describe(),
+                type="list",
+                formula1=formula,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请从下拉列表中选择",
+                error=col.parser.describe(),
             )
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{LAST_ROW}")
@@ -82,10 +86,16 @@ def _instructions(ws, spec: TableSpec) -> None:
         cell.font = Font(bold=True)
         cell.fill = OPTIONAL_FILL
     for col in spec.columns:
-        ws.append([
-            col.header, "必填" if col.required else "选填", col.parser.describe(), col.help, col.example,
-            "、".join((*col.aliases, col.key)),
-        ])
+        ws.append(
+            [
+                col.header,
+                "必填" if col.required else "选填",
+                col.parser.describe(),
+                col.help,
+                col.example,
+                "、".join((*col.aliases, col.key)),
+            ]
+        )
     for letter, width in zip("ABCDEF", (18, 10, 40, 60, 22, 30), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=ws.max_row - len(spec.columns) + 1):

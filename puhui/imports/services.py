@@ -76,7 +76,9 @@ class _Rollback(Exception):
     pass
 
 
-def table_import(*, actor, kind: str, file, mode: str = MODE_CREATE, filename: str = "", sheet: str | None = None) -> ImportResult:
+def table_import(
+    *, actor, kind: str, file, mode: str = MODE_CREATE, filename: str = "", sheet: str | None = None
+) -> ImportResult:
     """Import one table (`kind` is a key of IMPORTERS) from CSV/Excel bytes, a path or an uploaded file.
 
     Returns the counts, or every error found; on any error nothing is stored.
@@ -88,11 +90,21 @@ def table_import(*, actor, kind: str, file, mode: str = MODE_CREATE, filename: s
     importer_class = IMPORTERS[kind]
     spec = importer_class.spec
     parsed = tabular.parse(
-        file, spec, filename=filename, max_bytes=settings.PUHUI_IMPORT_MAX_BYTES, sheet=sheet, row_checks=False
+        file,
+        spec,
+        filename=filename,
+        max_bytes=settings.PUHUI_IMPORT_MAX_BYTES,
+        sheet=sheet,
+        row_checks=False,
     )
     result = ImportResult(
-        kind=kind, title=spec.title, mode=mode, filename=parsed.filename, errors=parsed.errors,
-        source=parsed.source, rows=len(parsed.rows),
+        kind=kind,
+        title=spec.title,
+        mode=mode,
+        filename=parsed.filename,
+        errors=parsed.errors,
+        source=parsed.source,
+        rows=len(parsed.rows),
     )
     if parsed.errors.fatal:
         return result
@@ -109,8 +121,13 @@ def table_import(*, actor, kind: str, file, mode: str = MODE_CREATE, filename: s
                 object_type=importer.model._meta.label,
                 object_repr=f"{spec.title}导入：{result.filename}"[:200],
                 after={
-                    "file": result.filename, "source": result.source, "mode": mode, "rows": result.rows,
-                    "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+                    "file": result.filename,
+                    "source": result.source,
+                    "mode": mode,
+                    "rows": result.rows,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
                     "moved_descendants": result.moved_descendants,
                 },
                 note=result.summary,
@@ -119,7 +136,9 @@ def table_import(*, actor, kind: str, file, mode: str = MODE_CREATE, filename: s
         pass
     except IntegrityError:
         # Someone stored the same code between our check and our write; nothing of ours was kept.
-        result.errors.add(None, "", "", "写入时与他人同时提交的数据冲突（编码重复），本次未保存任何数据，请重新导入")
+        result.errors.add(
+            None, "", "", "写入时与他人同时提交的数据冲突（编码重复），本次未保存任何数据，请重新导入"
+        )
     if not result.ok:
         result.created = result.updated = result.unchanged = result.moved_descendants = 0
     return result
@@ -157,7 +176,9 @@ def _bulk_update_changed(model: type[models.Model], changes: list[tuple[models.M
         fields = tuple(name for name in after if after[name] != before.get(name) and name != "id")
         groups.setdefault(fields, []).append(obj)
     for fields, objs in groups.items():
-        model.objects.bulk_update(objs, [model._meta.get_field(f).name for f in fields], batch_size=_UPDATE_BATCH)
+        model.objects.bulk_update(
+            objs, [model._meta.get_field(f).name for f in fields], batch_size=_UPDATE_BATCH
+        )
 
 
 class _TableImport:
@@ -244,23 +265,45 @@ class DivisionImport(_TableImport):
     spec = DIVISIONS
     model = Division
     exists_reason = "区划代码已存在于系统中；如需修改，请选择“新增或更新”方式导入"
-    FIELDS = ["name", "level", "kind", "parent_id", "population", "households", "farm_households", "longitude", "latitude"]
+    FIELDS = [
+        "name",
+        "level",
+        "kind",
+        "parent_id",
+        "population",
+        "households",
+        "farm_households",
+        "longitude",
+        "latitude",
+    ]
 
     def current_values(self, d: Division) -> dict[str, Any]:
         return {
-            "code": d.code, "name": d.name, "kind": d.kind, "parent_code": d.parent.code if d.parent_id else None,
-            "population": d.population, "households": d.households, "farm_households": d.farm_households,
-            "longitude": d.longitude, "latitude": d.latitude,
+            "code": d.code,
+            "name": d.name,
+            "kind": d.kind,
+            "parent_code": d.parent.code if d.parent_id else None,
+            "population": d.population,
+            "households": d.households,
+            "farm_households": d.farm_households,
+            "longitude": d.longitude,
+            "latitude": d.latitude,
         }
 
     def check(self) -> None:
         self.existing = _by_code(Division.objects.select_related("parent"), self.codes)
         self._merge()
-        self.refs = _by_code(Division.objects.values("id", "code", "level"), self._referenced("parent_code") - self.codes)
+        self.refs = _by_code(
+            Division.objects.values("id", "code", "level"), self._referenced("parent_code") - self.codes
+        )
         known = self.codes | set(self.refs)
         for row, values in self.rejected:
             if self.unknown_reference(row, values, "parent_code", known):
-                self.error(row, "parent_code", f"上级区划代码 {values['parent_code']} 不存在（系统中和本文件中都没有）")
+                self.error(
+                    row,
+                    "parent_code",
+                    f"上级区划代码 {values['parent_code']} 不存在（系统中和本文件中都没有）",
+                )
         for row, _ex, values in self.plan:
             level = LEVEL_OF_KIND[values["kind"]]
             parent_code = values["parent_code"]
@@ -271,19 +314,24 @@ class DivisionImport(_TableImport):
                 self.error(row, "parent_code", f"上级区划代码 {parent_code} 不存在（系统中和本文件中都没有）")
             elif parent_level is not None and parent_level != PARENT_LEVEL[level]:
                 self.error(
-                    row, "parent_code",
+                    row,
+                    "parent_code",
                     f"上级区划 {parent_code} 是{LEVEL_LABELS[parent_level]}级；"
                     f"{LEVEL_LABELS[level]}的上级应为{LEVEL_LABELS[PARENT_LEVEL[level]]}",
                 )
         # A stored division changing level would strand its stored children at the wrong level.
-        changed = {ex.pk: row for row, ex, v in self.plan if ex is not None and ex.level != LEVEL_OF_KIND[v["kind"]]}
+        changed = {
+            ex.pk: row for row, ex, v in self.plan if ex is not None and ex.level != LEVEL_OF_KIND[v["kind"]]
+        }
         if changed:
             reported = set()
             children = Division.objects.filter(parent_id__in=changed).exclude(code__in=self.codes)
             for parent_id, child in children.values_list("parent_id", "code"):
                 if parent_id not in reported:
                     reported.add(parent_id)
-                    self.error(changed[parent_id], "kind", f"该区划下已有下级区划（如 {child}），不能改变层级")
+                    self.error(
+                        changed[parent_id], "kind", f"该区划下已有下级区划（如 {child}），不能改变层级"
+                    )
 
     def _level_of(self, code: str):
         """The parent's level after this import; None if its own row is in error (reported there)."""
@@ -311,10 +359,15 @@ class DivisionImport(_TableImport):
                 if order[level] != rank:
                     continue
                 fields = {
-                    "name": v["name"], "level": level, "kind": v["kind"],
+                    "name": v["name"],
+                    "level": level,
+                    "kind": v["kind"],
                     "parent_id": ids[v["parent_code"]] if v["parent_code"] else None,
-                    "population": v["population"] or 0, "households": v["households"] or 0,
-                    "farm_households": v["farm_households"] or 0, "longitude": v["longitude"], "latitude": v["latitude"],
+                    "population": v["population"] or 0,
+                    "households": v["households"] or 0,
+                    "farm_households": v["farm_households"] or 0,
+                    "longitude": v["longitude"],
+                    "latitude": v["latitude"],
                 }
                 if ex is None:
                     new.append(Division(code=v["code"], **fields))
@@ -345,18 +398,43 @@ class OrganisationImport(_TableImport):
     model = Organisation
     exists_reason = "机构编码已存在于系统中；如需修改，请选择“新增或更新”方式导入"
     FIELDS = [
-        "name", "short_name", "kind", "level", "parent_id", "uscc", "division_id", "address", "opened_on", "closed_on",
-        "is_county_legal_person", "is_new_rural_institution", "has_sannong_division", "is_leading_group_member",
+        "name",
+        "short_name",
+        "kind",
+        "level",
+        "parent_id",
+        "uscc",
+        "division_id",
+        "address",
+        "opened_on",
+        "closed_on",
+        "is_county_legal_person",
+        "is_new_rural_institution",
+        "has_sannong_division",
+        "is_leading_group_member",
         "plan_alias",
     ]
-    FLAGS = ["is_county_legal_person", "is_new_rural_institution", "has_sannong_division", "is_leading_group_member"]
+    FLAGS = [
+        "is_county_legal_person",
+        "is_new_rural_institution",
+        "has_sannong_division",
+        "is_leading_group_member",
+    ]
 
     def current_values(self, o: Organisation) -> dict[str, Any]:
         values = {
-            "code": o.code, "name": o.name, "short_name": o.short_name, "kind": o.kind, "level": o.level,
-            "parent_code": o.parent.code if o.parent_id else None, "uscc": o.uscc,
-            "division_code": o.division.code if o.division_id else None, "address": o.address,
-            "opened_on": o.opened_on, "closed_on": o.closed_on, "plan_alias": o.plan_alias,
+            "code": o.code,
+            "name": o.name,
+            "short_name": o.short_name,
+            "kind": o.kind,
+            "level": o.level,
+            "parent_code": o.parent.code if o.parent_id else None,
+            "uscc": o.uscc,
+            "division_code": o.division.code if o.division_id else None,
+            "address": o.address,
+            "opened_on": o.opened_on,
+            "closed_on": o.closed_on,
+            "plan_alias": o.plan_alias,
         }
         values.update({flag: getattr(o, flag) for flag in self.FLAGS})
         return values
@@ -368,17 +446,30 @@ class OrganisationImport(_TableImport):
         self.refs = _by_code(Organisation.objects.values("id", "code", "level", "path"), parent_codes)
         division_codes = self._referenced("division_code")
         self.division_ids = {
-            code: d["id"] for code, d in _by_code(Division.objects.values("id", "code"), division_codes).items()
+            code: d["id"]
+            for code, d in _by_code(Division.objects.values("id", "code"), division_codes).items()
         }
         known = self.codes | set(self.refs)
         for row, values in self.rejected:
             if self.unknown_reference(row, values, "parent_code", known):
-                self.error(row, "parent_code", f"上级机构编码 {values['parent_code']} 不存在（系统中和本文件中都没有）")
+                self.error(
+                    row,
+                    "parent_code",
+                    f"上级机构编码 {values['parent_code']} 不存在（系统中和本文件中都没有）",
+                )
             if self.unknown_reference(row, values, "division_code", self.division_ids):
-                self.error(row, "division_code", f"所在区划代码 {values['division_code']} 在系统中不存在，请先导入行政区划")
+                self.error(
+                    row,
+                    "division_code",
+                    f"所在区划代码 {values['division_code']} 在系统中不存在，请先导入行政区划",
+                )
         for row, _ex, v in self.plan:
             if v["division_code"] and v["division_code"] not in self.division_ids:
-                self.error(row, "division_code", f"所在区划代码 {v['division_code']} 在系统中不存在，请先导入行政区划")
+                self.error(
+                    row,
+                    "division_code",
+                    f"所在区划代码 {v['division_code']} 在系统中不存在，请先导入行政区划",
+                )
             parent_code = v["parent_code"]
             if not parent_code:
                 continue
@@ -389,7 +480,8 @@ class OrganisationImport(_TableImport):
                 self.error(row, "parent_code", f"上级机构 {parent_code} 是网点，网点下不能再设下级机构")
             elif parent_level is not None and LEVEL_RANK[v["level"]] < LEVEL_RANK[parent_level]:
                 self.error(
-                    row, "level",
+                    row,
+                    "level",
                     f"层级“{ORG_LEVEL_LABELS[v['level']]}”高于上级机构 {parent_code} 的层级“{ORG_LEVEL_LABELS[parent_level]}”",
                 )
         self._check_cycles()
@@ -446,11 +538,15 @@ class OrganisationImport(_TableImport):
                         break
                     current = nxt
             if cycle:
-                self.error(self.file_rows[code], "parent_code", f"上级机构关系形成循环：{code} 最终隶属于它自己")
+                self.error(
+                    self.file_rows[code], "parent_code", f"上级机构关系形成循环：{code} 最终隶属于它自己"
+                )
 
     def _check_stored_children(self) -> None:
         """A stored organisation whose level changes must still sit above its stored children."""
-        changed = {ex.pk: (row, v["level"]) for row, ex, v in self.plan if ex is not None and ex.level != v["level"]}
+        changed = {
+            ex.pk: (row, v["level"]) for row, ex, v in self.plan if ex is not None and ex.level != v["level"]
+        }
         if not changed:
             return
         reported = set()
@@ -461,7 +557,11 @@ class OrganisationImport(_TableImport):
                 continue
             if level == Organisation.Level.OUTLET or LEVEL_RANK[child_level] < LEVEL_RANK[level]:
                 reported.add(parent_id)
-                self.error(row, "level", f"该机构下已有下级机构（如 {child}，{ORG_LEVEL_LABELS[child_level]}），不能改为此层级")
+                self.error(
+                    row,
+                    "level",
+                    f"该机构下已有下级机构（如 {child}，{ORG_LEVEL_LABELS[child_level]}），不能改为此层级",
+                )
 
     def write(self) -> None:
         ids = {code: ref["id"] for code, ref in self.refs.items()}
@@ -485,10 +585,16 @@ class OrganisationImport(_TableImport):
                 if depth[v["code"]] != d:
                     continue
                 fields = {
-                    "name": v["name"], "short_name": v["short_name"] or "", "kind": v["kind"], "level": v["level"],
-                    "parent_id": ids[v["parent_code"]] if v["parent_code"] else None, "uscc": v["uscc"] or "",
+                    "name": v["name"],
+                    "short_name": v["short_name"] or "",
+                    "kind": v["kind"],
+                    "level": v["level"],
+                    "parent_id": ids[v["parent_code"]] if v["parent_code"] else None,
+                    "uscc": v["uscc"] or "",
                     "division_id": self.division_ids[v["division_code"]] if v["division_code"] else None,
-                    "address": v["address"] or "", "opened_on": v["opened_on"], "closed_on": v["closed_on"],
+                    "address": v["address"] or "",
+                    "opened_on": v["opened_on"],
+                    "closed_on": v["closed_on"],
                     "plan_alias": v["plan_alias"] or "",
                 }
                 fields.update({flag: bool(v[flag]) for flag in self.FLAGS})
@@ -516,7 +622,9 @@ class OrganisationImport(_TableImport):
         self.result.updated = len(updated)
         audit_changed_bulk(actor=self.actor, changes=changes, note=self._note())
 
-    def _recompute_paths(self, created: list[Organisation], updated: list[Organisation], moved: dict[int, str]) -> None:
+    def _recompute_paths(
+        self, created: list[Organisation], updated: list[Organisation], moved: dict[int, str]
+    ) -> None:
         """New paths for new organisations and for every moved subtree (the rule of `organisation_update`)."""
         parent_of: dict[int, int | None] = {}
         old_path: dict[int, str] = {}
@@ -524,7 +632,9 @@ class OrganisationImport(_TableImport):
             subtree = Q()
             for path in moved.values():
                 subtree |= Q(path__startswith=path)
-            for pk, parent_id, path in Organisation.objects.filter(subtree).values_list("pk", "parent_id", "path"):
+            for pk, parent_id, path in Organisation.objects.filter(subtree).values_list(
+                "pk", "parent_id", "path"
+            ):
                 parent_of[pk] = parent_id
                 old_path[pk] = path
         in_memory = {obj.pk: obj for obj in (*created, *updated)}
@@ -544,7 +654,9 @@ class OrganisationImport(_TableImport):
         def path_of(pk: int) -> str:
             if pk not in new_path:
                 parent = parent_of[pk]
-                prefix = "/" if parent is None else (path_of(parent) if parent in parent_of else fixed[parent])
+                prefix = (
+                    "/" if parent is None else (path_of(parent) if parent in parent_of else fixed[parent])
+                )
                 new_path[pk] = f"{prefix}{pk}/"
             return new_path[pk]
 
@@ -560,4 +672,7 @@ class OrganisationImport(_TableImport):
         self.result.moved_descendants = len(stored_only)
 
 
-IMPORTERS: dict[str, type[_TableImport]] = {DIVISIONS.name: DivisionImport, ORGANISATIONS.name: OrganisationImport}
+IMPORTERS: dict[str, type[_TableImport]] = {
+    DIVISIONS.name: DivisionImport,
+    ORGANISATIONS.name: OrganisationImport,
+}

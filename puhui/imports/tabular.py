@@ -217,7 +217,11 @@ class Code(Text):
         return super().__call__(text)
 
     def describe(self) -> str:
-        return f"字母、数字和 - _ . /，不超过 {self.max_length} 位" if self.max_length else "字母、数字和 - _ . /"
+        return (
+            f"字母、数字和 - _ . /，不超过 {self.max_length} 位"
+            if self.max_length
+            else "字母、数字和 - _ . /"
+        )
 
 
 class DivisionCode(Text):
@@ -327,7 +331,13 @@ class DecimalNumber(Parser):
 
     label = "数字"
 
-    def __init__(self, places: int, max_digits: int, min_value: Decimal | int | None = 0, max_value: Decimal | int | None = None):
+    def __init__(
+        self,
+        places: int,
+        max_digits: int,
+        min_value: Decimal | int | None = 0,
+        max_value: Decimal | int | None = None,
+    ):
         self.places = places
         self.max_digits = max_digits
         self.min_value = None if min_value is None else Decimal(min_value)
@@ -473,8 +483,20 @@ class Boolean(Choice):
     def __init__(self):
         super().__init__(
             [(True, "是"), (False, "否")],
-            aliases={"y": True, "yes": True, "true": True, "1": True, "√": True, "✓": True,
-                     "n": False, "no": False, "false": False, "0": False, "×": False, "✗": False},
+            aliases={
+                "y": True,
+                "yes": True,
+                "true": True,
+                "1": True,
+                "√": True,
+                "✓": True,
+                "n": False,
+                "no": False,
+                "false": False,
+                "0": False,
+                "×": False,
+                "✗": False,
+            },
         )
 
     def __call__(self, value: Any) -> bool:
@@ -610,7 +632,12 @@ def _decodes_as(f, encoding: str) -> bool:
     return True
 
 
-ENCODING_LABELS = {"utf-8-sig": "UTF-8（带BOM）", "utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+ENCODING_LABELS = {
+    "utf-8-sig": "UTF-8（带BOM）",
+    "utf-8": "UTF-8",
+    "gb18030": "GBK/GB18030",
+    "utf-16": "UTF-16",
+}
 
 
 def detect_encoding(f) -> str:
@@ -698,7 +725,14 @@ def file_name(file, default: str = "") -> str:
 
 
 @contextlib.contextmanager
-def open_table(file, *, filename: str = "", max_bytes: int | None = None, sheet: str | None = None, preferred_sheet: str = ""):
+def open_table(
+    file,
+    *,
+    filename: str = "",
+    max_bytes: int | None = None,
+    sheet: str | None = None,
+    preferred_sheet: str = "",
+):
     """Open CSV/Excel bytes, a path or a binary file object; raises FileError with the reason in Chinese.
 
     The size is checked before anything is parsed. The format is told by content, not by the name
@@ -752,7 +786,8 @@ def _open_excel(f, *, sheet: str | None, preferred_sheet: str) -> Source:
     visible = [
         m.name
         for m in workbook.sheets_metadata
-        if m.visible == python_calamine.SheetVisibleEnum.Visible and m.typ == python_calamine.SheetTypeEnum.WorkSheet
+        if m.visible == python_calamine.SheetVisibleEnum.Visible
+        and m.typ == python_calamine.SheetTypeEnum.WorkSheet
     ]
     if sheet:
         if sheet not in workbook.sheet_names:
@@ -768,12 +803,19 @@ def _open_excel(f, *, sheet: str | None, preferred_sheet: str) -> Source:
     data = workbook.get_sheet_by_name(name)
     first_column = data.start[1] if data.start else 0
     across = [
-        (r0 + 1, r1 + 1, c0 - first_column, c1 - first_column,
-         f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}")
+        (
+            r0 + 1,
+            r1 + 1,
+            c0 - first_column,
+            c1 - first_column,
+            f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}",
+        )
         for (r0, c0), (r1, c1) in (data.merged_cell_ranges or ())[:MERGES_EXPLAINED]
         if c1 > c0
     ]
-    return Source(format="excel", rows=_excel_rows(data), sheet=name, first_column=first_column, merged_across=across)
+    return Source(
+        format="excel", rows=_excel_rows(data), sheet=name, first_column=first_column, merged_across=across
+    )
 
 
 def column_letter(index: int) -> str:
@@ -846,10 +888,15 @@ class TableReader:
             text = display(cell).strip()
             col = self.spec.match_header(text)
             if col is None:
-                self.errors.add_fatal(number, text, text, f"无法识别的列（第 {self._letter(index)} 列），请使用模板中的列名")
+                self.errors.add_fatal(
+                    number, text, text, f"无法识别的列（第 {self._letter(index)} 列），请使用模板中的列名"
+                )
             elif col.key in self.headers:
                 self.errors.add_fatal(
-                    number, text, text, f"列“{col.header}”重复出现（第 {self._letter(index)} 列），每列只能有一个"
+                    number,
+                    text,
+                    text,
+                    f"列“{col.header}”重复出现（第 {self._letter(index)} 列），每列只能有一个",
                 )
             else:
                 self.columns[index] = col
@@ -881,10 +928,16 @@ class TableReader:
                 if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
                     if required:
                         merge = self.source.merge_covering(number, index) if self.source.merged_across else ""
-                        errors.add(number, header, "", (
-                            f"不能为空：该单元格在合并单元格 {merge} 中，值只在最左一格；请取消合并，每列分别填写"
-                            if merge else "不能为空"
-                        ))
+                        errors.add(
+                            number,
+                            header,
+                            "",
+                            (
+                                f"不能为空：该单元格在合并单元格 {merge} 中，值只在最左一格；请取消合并，每列分别填写"
+                                if merge
+                                else "不能为空"
+                            ),
+                        )
                         row.ok = False
                     else:
                         values[key] = default
@@ -913,7 +966,12 @@ class TableReader:
         for index in loose:
             if index not in self._reported and not is_empty(cells[index]):
                 self._reported.add(index)
-                self.errors.add(row.number, f"第 {self._letter(index)} 列", cells[index], "该列没有表头，无法确定是什么数据")
+                self.errors.add(
+                    row.number,
+                    f"第 {self._letter(index)} 列",
+                    cells[index],
+                    "该列没有表头，无法确定是什么数据",
+                )
                 row.ok = False
 
     def raw(self, row: Row, key: str) -> Any:
@@ -972,7 +1030,9 @@ def parse(
     errors = ErrorList(max_errors)
     parsed = ParsedTable(spec=spec, filename=filename, errors=errors)
     try:
-        with open_table(file, filename=filename, max_bytes=max_bytes, sheet=sheet, preferred_sheet=spec.data_sheet) as source:
+        with open_table(
+            file, filename=filename, max_bytes=max_bytes, sheet=sheet, preferred_sheet=spec.data_sheet
+        ) as source:
             parsed.source = source.description
             parsed.reader = TableReader(spec, source, errors, row_checks=row_checks)
             parsed.rows = list(parsed.reader)

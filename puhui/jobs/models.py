@@ -10,7 +10,11 @@ class Job(models.Model):
     task_result_id = models.CharField(max_length=64, unique=True)
     label = models.CharField("任务", max_length=200)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     done = models.PositiveBigIntegerField("已完成", default=0)

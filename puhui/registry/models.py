@@ -11,7 +11,9 @@ class Household(models.Model):
     code = models.CharField("户编号", max_length=20, unique=True)
     village = models.ForeignKey(Division, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
     # Denormalised from village so that town-scoped queries on a million rows use one index.
-    town = models.ForeignKey(Division, verbose_name="所在镇（街道）", on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey(
+        Division, verbose_name="所在镇（街道）", on_delete=models.PROTECT, related_name="+"
+    )
     head_name = models.CharField("户主姓名", max_length=40)
     head_id_number = EncryptedField("户主身份证号")
     head_id_hash = LookupHashField(source="head_id_number")
@@ -44,8 +46,12 @@ class Firm(models.Model):
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=12, choices=Kind.choices, db_index=True)
     industry = models.CharField("行业", max_length=30)
-    village = models.ForeignKey(Division, verbose_name="所在村（社区）", on_delete=models.PROTECT, related_name="+")
-    town = models.ForeignKey(Division, verbose_name="所在镇（街道）", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(
+        Division, verbose_name="所在村（社区）", on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        Division, verbose_name="所在镇（街道）", on_delete=models.PROTECT, related_name="+"
+    )
     registered_on = models.DateField("成立日期")
     employees = models.PositiveIntegerField("从业人数")
     annual_revenue = models.DecimalField("年营业收入（元）", max_digits=14, decimal_places=2)

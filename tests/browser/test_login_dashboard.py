@@ -33,7 +33,9 @@ def test_bank_user_sees_own_outlets_only(page, mapped_county, users):
 
 
 def test_dashboard_works_on_a_phone(browser, live_server, mapped_county, users):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     page = context.new_page()
     log_in(page, "lishan", PASSWORD)
     page.wait_for_url("**/")

@@ -54,8 +54,13 @@ def test_bulk_create_fills_hashes(county):
     Household.objects.bulk_create(
         [
             Household(
-                code="BULK1", village=village, town=village.parent, head_name="甲", head_id_number="370323199006150022",
-                head_age=36, size=2,
+                code="BULK1",
+                village=village,
+                town=village.parent,
+                head_name="甲",
+                head_id_number="370323199006150022",
+                head_age=36,
+                size=2,
             )
         ]
     )

@@ -15,13 +15,21 @@ def test_admin_creates_a_bank_user_with_generated_password(login, users, county)
     client = login(users["admin"])
     r = client.post(
         "/users/new/",
-        {"username": "abc2", "display_name": "王芳", "role": "institution", "organisation": county["abc"].pk, "is_active": "on"},
+        {
+            "username": "abc2",
+            "display_name": "王芳",
+            "role": "institution",
+            "organisation": county["abc"].pk,
+            "is_active": "on",
+        },
         follow=True,
     )
     assert "初始密码（仅显示一次）" in r.content.decode()
     created = User.objects.get(username="abc2")
     assert created.organisation == county["abc"]
-    assert AuditLog.objects.filter(action="create", object_type="core.User", object_id=str(created.pk)).exists()
+    assert AuditLog.objects.filter(
+        action="create", object_type="core.User", object_id=str(created.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(

@@ -31,8 +31,10 @@ def id_numbers(draw):
 
 @st.composite
 def usccs(draw):
-    body = draw(st.sampled_from(["91", "92", "93", "52"])) + "370323" + draw(
-        st.text(alphabet=USCC_ALPHABET, min_size=9, max_size=9)
+    body = (
+        draw(st.sampled_from(["91", "92", "93", "52"]))
+        + "370323"
+        + draw(st.text(alphabet=USCC_ALPHABET, min_size=9, max_size=9))
     )
     return body + uscc.calc_check_digit(body)
 
@@ -104,7 +106,13 @@ def test_money_round_trip(amount):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1,234.50", Decimal("1234.50")), ("0.005", Decimal("0.01")), (12.3, Decimal("12.30")), ("１２", Decimal("12.00")), ("1,5", None)],
+    [
+        ("1,234.50", Decimal("1234.50")),
+        ("0.005", Decimal("0.01")),
+        (12.3, Decimal("12.30")),
+        ("１２", Decimal("12.00")),
+        ("1,5", None),
+    ],
 )
 def test_money_examples(text, expected):
     if expected is None:

@@ -9,8 +9,20 @@ from django.test import Client
 from stdnum.cn import ric, uscc
 
 LOAN_HEADER = [
-    "借据号", "借款人证件号码", "借款人类型", "所在区划代码", "贷款金额（元）", "贷款余额（元）", "年利率（%）",
-    "发放日期", "到期日期", "担保方式", "信用贷款", "首贷", "涉农贷款", "贷款状态",
+    "借据号",
+    "借款人证件号码",
+    "借款人类型",
+    "所在区划代码",
+    "贷款金额（元）",
+    "贷款余额（元）",
+    "年利率（%）",
+    "发放日期",
+    "到期日期",
+    "担保方式",
+    "信用贷款",
+    "首贷",
+    "涉农贷款",
+    "贷款状态",
 ]
 
 
@@ -73,7 +85,11 @@ def orgs(county):
     from puhui.core.models import Organisation
 
     agri = Organisation.objects.create(
-        code="NYNCJ", name="沂源县农业农村局", short_name="县农业农村局", kind="government", plan_alias="县农业农村局"
+        code="NYNCJ",
+        name="沂源县农业农村局",
+        short_name="县农业农村局",
+        kind="government",
+        plan_alias="县农业农村局",
     )
     agri.path = agri.compute_path()
     agri.save(update_fields=["path"])

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.usefixtures("catalogue")
 @pytest.fixture
 def abc_submission(users, county):
     up = services.upload_start(
-        actor=users["abc"], institution=county["abc"], form_code="loans", period_code="2020Q1", channel="page",
-        file=loans_csv([loan_row(1)]), filename="abc.csv",
+        actor=users["abc"],
+        institution=county["abc"],
+        form_code="loans",
+        period_code="2020Q1",
+        channel="page",
+        file=loans_csv([loan_row(1)]),
+        filename="abc.csv",
     )
     assert up.status == "succeeded"
     services.submission_review(actor=users["office"], submission=up.submission, approve=True)
@@ -23,7 +28,12 @@ def abc_submission(users, county):
 
 def paths(up: Upload) -> list[str]:
     sid = up.submission_id
-    return [f"/data/submissions/{sid}/", f"/data/submissions/{sid}/rows.csv", f"/data/submissions/{sid}/file/", f"/data/uploads/{up.pk}/"]
+    return [
+        f"/data/submissions/{sid}/",
+        f"/data/submissions/{sid}/rows.csv",
+        f"/data/submissions/{sid}/file/",
+        f"/data/uploads/{up.pk}/",
+    ]
 
 
 def test_owner_and_office_see_it(login, users, abc_submission):
@@ -41,7 +51,12 @@ def test_others_get_404(login, users, abc_submission, who):
     client = login(users[who])
     for path in paths(abc_submission):
         assert client.get(path).status_code == 404, (who, path)
-    assert client.post(f"/data/submissions/{abc_submission.submission_id}/review/", {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(
+            f"/data/submissions/{abc_submission.submission_id}/review/", {"decision": "approve"}
+        ).status_code
+        == 404
+    )
 
 
 def test_other_banks_forms_and_inbox(login, users, abc_submission):
@@ -56,12 +71,18 @@ def test_other_banks_forms_and_inbox(login, users, abc_submission):
 
 
 def test_figures_follow_the_scope(login, users, county, abc_submission):
-    inst = IndicatorValue.objects.get(indicator_code="loan_balance", level="institution", period__code="2020Q1")
+    inst = IndicatorValue.objects.get(
+        indicator_code="loan_balance", level="institution", period__code="2020Q1"
+    )
     town = IndicatorValue.objects.get(indicator_code="loan_balance", level="town", period__code="2020Q1")
-    village = IndicatorValue.objects.filter(indicator_code="farm_households", level="village", division=county["villages"][0]).first()
+    village = IndicatorValue.objects.filter(
+        indicator_code="farm_households", level="village", division=county["villages"][0]
+    ).first()
     assert login(users["abc"]).get(f"/data/values/{inst.pk}/").status_code == 200
     assert login(users["rcb"]).get(f"/data/values/{inst.pk}/").status_code == 404
-    assert login(users["rcb"]).get(f"/data/values/{town.pk}/").status_code == 404  # institutions see the county level only
+    assert (
+        login(users["rcb"]).get(f"/data/values/{town.pk}/").status_code == 404
+    )  # institutions see the county level only
     lucun = login(users["town_lucun"])
     assert lucun.get(f"/data/values/{town.pk}/").status_code == 200  # its own town
     assert lucun.get(f"/data/values/{village.pk}/").status_code == 404  # a village of 历山街道
@@ -76,10 +97,16 @@ def test_figures_follow_the_scope(login, users, county, abc_submission):
 
     from openpyxl import load_workbook
 
-    cells = [c for row in load_workbook(BytesIO(r.content)).active.iter_rows(values_only=True) for c in row if c]
+    cells = [
+        c for row in load_workbook(BytesIO(r.content)).active.iter_rows(values_only=True) for c in row if c
+    ]
     assert "农行沂源县支行" not in cells and "中国农业银行沂源县支行" not in cells
-    r = login(users["abc"]).get("/data/indicators/?indicator=loan_balance&level=institution&period=2020Q1&export=xlsx")
-    cells = [c for row in load_workbook(BytesIO(r.content)).active.iter_rows(values_only=True) for c in row if c]
+    r = login(users["abc"]).get(
+        "/data/indicators/?indicator=loan_balance&level=institution&period=2020Q1&export=xlsx"
+    )
+    cells = [
+        c for row in load_workbook(BytesIO(r.content)).active.iter_rows(values_only=True) for c in row if c
+    ]
     assert "ABC-YY" in cells
 
 

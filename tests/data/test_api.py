@@ -68,14 +68,34 @@ def test_json_errors_name_row_and_field_and_store_nothing(api):
 def test_english_keys_and_unknown_fields(api):
     abc = api("abc")
     row = {
-        "loan_no": "X1", "borrower_id": "91370323MA3C4DB553", "borrower_type": "small", "place": "370323102000",
-        "amount": "100000", "balance": "80000", "rate": "4.35%", "issued_on": "2020-02-01", "due_on": "2021-02-01",
-        "guarantee": "mortgage", "is_credit": False, "is_first": True, "is_agri": False, "status": "normal",
+        "loan_no": "X1",
+        "borrower_id": "91370323MA3C4DB553",
+        "borrower_type": "small",
+        "place": "370323102000",
+        "amount": "100000",
+        "balance": "80000",
+        "rate": "4.35%",
+        "issued_on": "2020-02-01",
+        "due_on": "2021-02-01",
+        "guarantee": "mortgage",
+        "is_credit": False,
+        "is_first": True,
+        "is_agri": False,
+        "status": "normal",
     }
-    assert abc.post("/data/submissions", {"form": "loans", "period": "2020Q1", "rows": [row]}, key="k1").status_code == 201
-    r = abc.post("/data/submissions", {"form": "loans", "period": "2020Q1", "rows": [row], "extra": 1}, key="k2")
+    assert (
+        abc.post(
+            "/data/submissions", {"form": "loans", "period": "2020Q1", "rows": [row]}, key="k1"
+        ).status_code
+        == 201
+    )
+    r = abc.post(
+        "/data/submissions", {"form": "loans", "period": "2020Q1", "rows": [row], "extra": 1}, key="k2"
+    )
     assert r.status_code == 422 and error_of(r)["details"][0]["field"] == "extra"
-    r = abc.post("/data/submissions", {"form": "loans", "period": "2020Q1", "rows": [{**row, "amout": 1}]}, key="k3")
+    r = abc.post(
+        "/data/submissions", {"form": "loans", "period": "2020Q1", "rows": [{**row, "amout": 1}]}, key="k3"
+    )
     assert r.status_code == 422 and "无法识别的列" in json.dumps(error_of(r), ensure_ascii=False)
 
 
@@ -89,7 +109,9 @@ def test_file_upload_and_a_form_the_institution_does_not_submit(api):
     )
     assert r.status_code == 201, r.content
     assert Submission.objects.get().channel == "api_file"
-    r = abc.post("/data/submissions", {"form": "credit_archive", "period": "2020Q1", "rows": [{"x": 1}]}, key="f2")
+    r = abc.post(
+        "/data/submissions", {"form": "credit_archive", "period": "2020Q1", "rows": [{"x": 1}]}, key="f2"
+    )
     assert r.status_code == 403 and error_of(r)["code"] == "forbidden"
     member = api("finance_centre")
     r = member.post("/data/submissions", {"form": "loans", "period": "2020Q1", "rows": rows(1)}, key="f3")
@@ -140,7 +162,11 @@ def test_forms_indicators_values_and_targets(api, users, county):
     for key, n in (("a", (1, 2)), ("b", (3,))):
         token = abc if key == "a" else rcb
         r = token.post("/data/submissions", {"form": "loans", "period": "2020Q1", "rows": rows(*n)}, key=key)
-        services.submission_review(actor=users["office"], submission=Submission.objects.get(pk=json.loads(r.content)["submission"]["id"]), approve=True)
+        services.submission_review(
+            actor=users["office"],
+            submission=Submission.objects.get(pk=json.loads(r.content)["submission"]["id"]),
+            approve=True,
+        )
     derived.compute_all()
     params = {"indicator": "loan_balance", "period": "2020Q1", "level": "institution"}
     assert json.loads(pboc.get("/data/values", params).content)["total"] == 2

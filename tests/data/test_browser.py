@@ -16,8 +16,14 @@ pytestmark = pytest.mark.browser
 def live_data(transactional_db, county, users):
     services.catalogue_sync(actor=users["office"])
     rows = [loan_row(n, **{"发放日期": "2019-11-05", "贷款余额（元）": "40000"}) for n in (1, 2, 3)]
-    up = services.upload_start(actor=users["abc"], institution=county["abc"], form_code="loans", period_code="2019Q4",
-                               channel="api", rows=rows)
+    up = services.upload_start(
+        actor=users["abc"],
+        institution=county["abc"],
+        form_code="loans",
+        period_code="2019Q4",
+        channel="api",
+        rows=rows,
+    )
     services.submission_review(actor=users["office"], submission=up.submission, approve=True, recompute=False)
     derived.compute_all()
     return county
@@ -42,7 +48,10 @@ def test_submit_fix_approve_and_see_the_target(page, live_data, tmp_path):
     path = tmp_path / "贷款明细表.xlsx"
     download.value.save_as(path)
 
-    good = [loan_row(n, **{"发放日期": "2020-10-10", "贷款余额（元）": "55000", "贷款金额（元）": "60000"}) for n in (1, 2, 3)]
+    good = [
+        loan_row(n, **{"发放日期": "2020-10-10", "贷款余额（元）": "55000", "贷款金额（元）": "60000"})
+        for n in (1, 2, 3)
+    ]
     wrong = [dict(r) for r in good]
     wrong[1]["贷款余额（元）"] = "65000"  # more than lent: Excel row 3
     _fill(path, wrong)

@@ -17,9 +17,21 @@ from puhui.data.periods import codes_between, parse_code, previous_year_code
 def test_every_plan_target_is_shipped(catalogue):
     codes = set(Target.objects.filter(is_current=True).values_list("code", flat=True))
     assert codes == {
-        "agri_loan_growth", "small_loan_growth", "credit_loan_issued_up", "credit_loan_balance_up", "mobile_bank_events",
-        "service_point_upgrade", "terminal_bill_payment", "archive_rate_2020", "archive_rate_2021", "precredit_rate_2020",
-        "precredit_rate_2021", "crop_coverage_up", "livestock_coverage_up", "farm_insured_rate", "financing_cost_down",
+        "agri_loan_growth",
+        "small_loan_growth",
+        "credit_loan_issued_up",
+        "credit_loan_balance_up",
+        "mobile_bank_events",
+        "service_point_upgrade",
+        "terminal_bill_payment",
+        "archive_rate_2020",
+        "archive_rate_2021",
+        "precredit_rate_2020",
+        "precredit_rate_2021",
+        "crop_coverage_up",
+        "livestock_coverage_up",
+        "farm_insured_rate",
+        "financing_cost_down",
         "adviser_quarterly_visit",
     }
     clauses = set(Target.objects.values_list("clause", flat=True))
@@ -39,21 +51,34 @@ def test_sync_is_idempotent_and_keeps_edits(db, users):
 def test_an_edit_is_a_new_version(catalogue, users):
     old = Indicator.objects.get(code="archive_rate", is_current=True)
     new = services.indicator_update(
-        actor=users["office"], code="archive_rate", change_note="改按已评级农户计算", source="archived_households / households * 100"
+        actor=users["office"],
+        code="archive_rate",
+        change_note="改按已评级农户计算",
+        source="archived_households / households * 100",
     )
     assert (new.version, new.is_current, new.created_by) == (2, True, users["office"])
     old.refresh_from_db()
-    assert (old.version, old.is_current, old.source) == (1, False, "archived_households / farm_households * 100")
+    assert (old.version, old.is_current, old.source) == (
+        1,
+        False,
+        "archived_households / farm_households * 100",
+    )
     log = AuditLog.objects.get(object_type="data.Indicator", action="update")
     assert log.before["source"] == old.source and log.after["source"] == new.source
     with pytest.raises(ValidationError) as e:
-        services.indicator_update(actor=users["office"], code="archive_rate", change_note="x", source="nope / farm_households")
+        services.indicator_update(
+            actor=users["office"], code="archive_rate", change_note="x", source="nope / farm_households"
+        )
     assert "不存在的指标" in str(e.value)
     with pytest.raises(ValidationError):
-        services.indicator_update(actor=users["office"], code="archive_rate", change_note="x", source="__import__('os')")
+        services.indicator_update(
+            actor=users["office"], code="archive_rate", change_note="x", source="__import__('os')"
+        )
     with pytest.raises(ValidationError):
         services.indicator_update(actor=users["office"], code="archive_rate", change_note="")
-    t = services.target_update(actor=users["office"], code="agri_loan_growth", change_note="提高", threshold="25")
+    t = services.target_update(
+        actor=users["office"], code="agri_loan_growth", change_note="提高", threshold="25"
+    )
     assert (t.version, t.threshold) == (2, Decimal("25"))
 
 
@@ -61,10 +86,19 @@ def test_edit_pages(login, users, catalogue):
     office = login(users["office"])
     page = office.get("/data/catalogue/").content.decode()
     assert "农户建档率" in page and "贷款明细表" in page
-    r = office.post("/data/targets/agri_loan_growth/edit/", {
-        **{f: getattr(Target.objects.get(code="agri_loan_growth"), f) for f in services.TARGET_FIELDS if f != "each_threshold"},
-        "each_threshold": "", "threshold": "22", "change_note": "按新要求",
-    })
+    r = office.post(
+        "/data/targets/agri_loan_growth/edit/",
+        {
+            **{
+                f: getattr(Target.objects.get(code="agri_loan_growth"), f)
+                for f in services.TARGET_FIELDS
+                if f != "each_threshold"
+            },
+            "each_threshold": "",
+            "threshold": "22",
+            "change_note": "按新要求",
+        },
+    )
     assert r.status_code == 302
     assert Target.objects.get(code="agri_loan_growth", is_current=True).threshold == Decimal("22")
     assert "按新要求" in office.get("/data/targets/agri_loan_growth/").content.decode()
@@ -98,7 +132,9 @@ def test_formula_is_vectorised_and_safe():
 def test_periods():
     q = parse_code("2020q3")
     assert (q.code, q.start, q.end) == ("2020Q3", datetime.date(2020, 7, 1), datetime.date(2020, 9, 30))
-    assert q.due == datetime.date(2020, 10, 28)  # 15 working days: the holiday skipped, Saturday 10 October worked
+    assert q.due == datetime.date(
+        2020, 10, 28
+    )  # 15 working days: the holiday skipped, Saturday 10 October worked
     assert parse_code("2020-02").end == datetime.date(2020, 2, 29)
     assert previous_year_code("2021Q1") == "2020Q1"
     assert codes_between("quarter", "2019Q3", "2020Q2") == ["2019Q3", "2019Q4", "2020Q1", "2020Q2"]
@@ -109,9 +145,18 @@ def test_periods():
 def test_office_adds_an_indicator(login, users, catalogue):
     office = login(users["office"])
     data = {
-        "code": "first_loan_share", "name": "首贷户占比", "definition": "首贷户数 ÷ 有贷款余额的农户数 × 100", "unit": "%",
-        "direction": "higher", "frequency": "quarter", "levels": ["town", "county"], "source_kind": "formula",
-        "source": "first_loans / farm_borrowers * 100", "dimension": "availability", "decimals": 2, "clause": "五",
+        "code": "first_loan_share",
+        "name": "首贷户占比",
+        "definition": "首贷户数 ÷ 有贷款余额的农户数 × 100",
+        "unit": "%",
+        "direction": "higher",
+        "frequency": "quarter",
+        "levels": ["town", "county"],
+        "source_kind": "formula",
+        "source": "first_loans / farm_borrowers * 100",
+        "dimension": "availability",
+        "decimals": 2,
+        "clause": "五",
     }
     r = office.post("/data/catalogue/new/", data)
     assert r.status_code == 302 and Indicator.objects.get(code="first_loan_share").version == 1

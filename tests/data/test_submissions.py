@@ -18,13 +18,18 @@ pytestmark = pytest.mark.usefixtures("catalogue")
 def errors_of(response) -> list[tuple]:
     """(row, column, reason) of the error table in the upload result fragment."""
     html = response.content.decode()
-    rows = re.findall(r"<tr data-row=\"([^\"]*)\"><td>[^<]*</td><td>([^<]*)</td><td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td>", html)
+    rows = re.findall(
+        r"<tr data-row=\"([^\"]*)\"><td>[^<]*</td><td>([^<]*)</td><td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td>",
+        html,
+    )
     return [(int(r) if r else None, c, reason) for r, c, reason in rows]
 
 
 def post(client, content, name="loans.csv", form="loans", period="2020Q1", comment=""):
     return client.post(
-        f"/data/forms/{form}/{period}/upload/", {"file": _file(content, name), "comment": comment}, headers={"HX-Request": "true"}
+        f"/data/forms/{form}/{period}/upload/",
+        {"file": _file(content, name), "comment": comment},
+        headers={"HX-Request": "true"},
     )
 
 
@@ -42,8 +47,20 @@ def abc(login, users):
 def test_good_csv_is_stored_as_version_1(abc, county):
     rows = [
         loan_row(1),
-        loan_row(2, 借款人类型="小微企业", 借款人证件号码="91370323MA3C4DB553", 担保方式="抵押", 信用贷款="否", 所在区划代码="370323001000"),
-        loan_row(3, 借款人类型="个体工商户", 借款人证件号码="92370323MA3C4DB61L", **{"贷款余额（元）": "0", "发放日期": "2020-02-01"}),
+        loan_row(
+            2,
+            借款人类型="小微企业",
+            借款人证件号码="91370323MA3C4DB553",
+            担保方式="抵押",
+            信用贷款="否",
+            所在区划代码="370323001000",
+        ),
+        loan_row(
+            3,
+            借款人类型="个体工商户",
+            借款人证件号码="92370323MA3C4DB61L",
+            **{"贷款余额（元）": "0", "发放日期": "2020-02-01"},
+        ),
     ]
     r = post(abc, loans_csv(rows))
     assert 'data-testid="upload-ok"' in r.content.decode()
@@ -229,32 +246,58 @@ def test_aggregate_template_lists_the_towns_and_checks_items(abc, county):
     rows.append(["370323001000", "鲁村镇", 5, 3, 10, 9, 2, 1, None])  # the name of another town
     rows.append(["370323102000", "鲁村镇", 4, 6, 8, 8, 1, 0, None])  # more upgraded than points
     rows.append(["370323102000", "鲁村镇", 1, 0, 1, 0, 0, 0, None])  # the same town twice
-    html = post(abc, xlsx_bytes(rows, sheet="服务渠道情况表"), name="c.xlsx", form="channels").content.decode()
+    html = post(
+        abc, xlsx_bytes(rows, sheet="服务渠道情况表"), name="c.xlsx", form="channels"
+    ).content.decode()
     assert "已升级的服务站数不能大于服务点数" in html
     assert "名称与代码不符" in html and "与第 3 行重复" in html
-    rows = [rows[0], ["370323001000", "历山街道", 5, 3, 10, 9, 2, 1, None], ["370323102000", "鲁村镇", 4, 2, 8, 8, 1, 0, None]]
-    html = post(abc, xlsx_bytes(rows, sheet="服务渠道情况表"), name="c.xlsx", form="channels").content.decode()
+    rows = [
+        rows[0],
+        ["370323001000", "历山街道", 5, 3, 10, 9, 2, 1, None],
+        ["370323102000", "鲁村镇", 4, 2, 8, 8, 1, 0, None],
+    ]
+    html = post(
+        abc, xlsx_bytes(rows, sheet="服务渠道情况表"), name="c.xlsx", form="channels"
+    ).content.decode()
     assert 'data-testid="upload-ok"' in html
     assert AggregateValue.objects.filter(item="sp_upgraded").count() == 2
 
 
 def test_year_on_year_jump_needs_an_explanation(abc, users, county):
     def channels(points):
-        return [["镇（街道）代码", "助农取款服务点数（个）", "其中已建成普惠金融服务站且实现跨行支付的（个）", "银行自助机具数（台）",
-                 "其中开通实时缴费业务的（台）", "流动银行“三进”活动次数（次）", "金融知识宣传活动次数（次）", "说明"],
-                ["370323102000", points, 0, 5, 5, 1, 1, None]]
+        return [
+            [
+                "镇（街道）代码",
+                "助农取款服务点数（个）",
+                "其中已建成普惠金融服务站且实现跨行支付的（个）",
+                "银行自助机具数（台）",
+                "其中开通实时缴费业务的（台）",
+                "流动银行“三进”活动次数（次）",
+                "金融知识宣传活动次数（次）",
+                "说明",
+            ],
+            ["370323102000", points, 0, 5, 5, 1, 1, None],
+        ]
 
-    post(abc, xlsx_bytes(channels(10), sheet="服务渠道情况表"), name="c.xlsx", form="channels", period="2019Q1")
+    post(
+        abc, xlsx_bytes(channels(10), sheet="服务渠道情况表"), name="c.xlsx", form="channels", period="2019Q1"
+    )
     services.submission_review(actor=users["office"], submission=Submission.objects.get(), approve=True)
-    html = post(abc, xlsx_bytes(channels(25), sheet="服务渠道情况表"), name="c.xlsx", form="channels", period="2020Q1").content.decode()
+    html = post(
+        abc, xlsx_bytes(channels(25), sheet="服务渠道情况表"), name="c.xlsx", form="channels", period="2020Q1"
+    ).content.decode()
     assert "比上年同期（2019年第1季度）变动 +150.0%" in html and "说明" in html
     explained = channels(25)
     explained[1][-1] = "新签约15个服务点"
-    html = post(abc, xlsx_bytes(explained, sheet="服务渠道情况表"), name="c.xlsx", form="channels", period="2020Q1").content.decode()
+    html = post(
+        abc, xlsx_bytes(explained, sheet="服务渠道情况表"), name="c.xlsx", form="channels", period="2020Q1"
+    ).content.decode()
     assert 'data-testid="upload-ok"' in html
     # Loan-level: the whole submission's balance, explained in the 报送说明.
     post(abc, loans_csv([loan_row(1, 发放日期="2019-01-10")]), period="2019Q1")
-    services.submission_review(actor=users["office"], submission=Submission.objects.get(form="loans"), approve=True)
+    services.submission_review(
+        actor=users["office"], submission=Submission.objects.get(form="loans"), approve=True
+    )
     big = [loan_row(n, 发放日期="2020-01-10") for n in (1, 2, 3)]
     html = post(abc, loans_csv(big), period="2020Q1").content.decode()
     assert "贷款余额合计比上年同期" in html and "报送说明" in html
@@ -284,7 +327,9 @@ def test_review_approve_and_return(login, users, abc, county):
     assert v2.status == "approved"
     # Old versions cannot be reviewed, nor can an institution review.
     with pytest.raises(Exception):  # noqa: B017 - ValidationError from the service
-        services.submission_review(actor=users["office"], submission=Submission.objects.get(version=1), approve=True)
+        services.submission_review(
+            actor=users["office"], submission=Submission.objects.get(version=1), approve=True
+        )
     abc = login(users["abc"])
     assert abc.post(f"/data/submissions/{v2.pk}/review/", {"decision": "approve"}).status_code == 404
 

@@ -19,15 +19,61 @@ DIV_ROWS = [
 ]
 
 ORG_HEADER = [
-    "机构编码", "名称", "简称", "类型", "层级", "上级机构编码", "统一社会信用代码", "所在区划代码", "地址",
-    "开业日期", "撤销日期", "县域法人机构", "新型农村金融机构", "三农金融事业部", "领导小组成员单位", "方案中的称谓",
+    "机构编码",
+    "名称",
+    "简称",
+    "类型",
+    "层级",
+    "上级机构编码",
+    "统一社会信用代码",
+    "所在区划代码",
+    "地址",
+    "开业日期",
+    "撤销日期",
+    "县域法人机构",
+    "新型农村金融机构",
+    "三农金融事业部",
+    "领导小组成员单位",
+    "方案中的称谓",
 ]
 
 
-def org_row(code, name, kind="商业银行", level="县级机构", parent="", uscc="", division="", opened="", closed="",
-            legal="否", new_rural="否", sannong="否", member="否", alias="", short="", address=""):
-    return [code, name, short, kind, level, parent, uscc, division, address, opened, closed,
-            legal, new_rural, sannong, member, alias]
+def org_row(
+    code,
+    name,
+    kind="商业银行",
+    level="县级机构",
+    parent="",
+    uscc="",
+    division="",
+    opened="",
+    closed="",
+    legal="否",
+    new_rural="否",
+    sannong="否",
+    member="否",
+    alias="",
+    short="",
+    address="",
+):
+    return [
+        code,
+        name,
+        short,
+        kind,
+        level,
+        parent,
+        uscc,
+        division,
+        address,
+        opened,
+        closed,
+        legal,
+        new_rural,
+        sannong,
+        member,
+        alias,
+    ]
 
 
 def make_csv(rows, encoding="utf-8", delimiter=",") -> bytes:

@@ -24,7 +24,9 @@ def test_divisions_then_organisations(db, tmp_path):
     out = run("divisions", str(divisions))
     assert "导入成功" in out and "新增 5 条" in out
     orgs = tmp_path / "机构.csv"
-    orgs.write_bytes(make_csv([ORG_HEADER, org_row("RCB", "沂源农商银行", kind="农村商业银行", division="370323102201")]))
+    orgs.write_bytes(
+        make_csv([ORG_HEADER, org_row("RCB", "沂源农商银行", kind="农村商业银行", division="370323102201")])
+    )
     assert "新增 1 条" in run("organisations", str(orgs))
     assert Organisation.objects.get(code="RCB").division == Division.objects.get(code="370323102201")
     assert set(AuditLog.objects.values_list("actor_label", flat=True)) == {SYSTEM_ACTOR}
@@ -32,7 +34,9 @@ def test_divisions_then_organisations(db, tmp_path):
 
 def test_errors_print_a_table_and_exit_non_zero(county, tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_bytes(make_csv([DIV_HEADER, ["370323102201", "已有", "村", "370323102000"], ["370323102209", "x", "乡村"]]))
+    path.write_bytes(
+        make_csv([DIV_HEADER, ["370323102201", "已有", "村", "370323102000"], ["370323102209", "x", "乡村"]])
+    )
     before = db_state()
     out = io.StringIO()
     with pytest.raises(CommandError) as e:

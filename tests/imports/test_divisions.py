@@ -23,10 +23,19 @@ def xlsx_rows():
     out = []
     for row in DIV_ROWS:
         code, name, kind, parent, pop, hh, farm, lon, lat = row
-        out.append([
-            int(code), name, kind, int(parent) if parent else None, int(pop.replace(",", "")), int(hh), int(farm),
-            float(lon) if lon else None, float(lat) if lat else None,
-        ])
+        out.append(
+            [
+                int(code),
+                name,
+                kind,
+                int(parent) if parent else None,
+                int(pop.replace(",", "")),
+                int(hh),
+                int(farm),
+                float(lon) if lon else None,
+                float(lat) if lat else None,
+            ]
+        )
     return out
 
 
@@ -49,7 +58,12 @@ def test_golden_path(db, data, filename, source):
     assert (town.level, town.kind, town.parent, town.population) == ("town", "town", county, 40000)
     assert Division.objects.get(code="370323001000").kind == "street"
     village = Division.objects.get(code="370323102201")
-    assert (village.level, village.kind, village.parent, village.farm_households) == ("village", "village", town, 365)
+    assert (village.level, village.kind, village.parent, village.farm_households) == (
+        "village",
+        "village",
+        town,
+        365,
+    )
     assert (village.longitude, village.latitude) == (Decimal("118.170512"), Decimal("36.184321"))
     community = Division.objects.get(code="370323102202")
     assert (community.level, community.kind, community.longitude) == ("village", "community", None)
@@ -59,7 +73,11 @@ def test_golden_path(db, data, filename, source):
     entry = creates.get(object_id=str(village.pk))
     assert entry.actor_label == SYSTEM_ACTOR and entry.before is None and entry.after["parent_id"] == town.pk
     summary = AuditLog.objects.get(action="import")
-    assert summary.after["created"] == 5 and summary.object_type == "core.Division" and filename in summary.object_repr
+    assert (
+        summary.after["created"] == 5
+        and summary.object_type == "core.Division"
+        and filename in summary.object_repr
+    )
 
 
 def test_office_user_is_the_actor(users):
@@ -69,7 +87,9 @@ def test_office_user_is_the_actor(users):
 
 
 def test_villages_under_an_existing_town(county):
-    data = make_csv([DIV_HEADER, ["370323102203", "鲁村3村", "村", "370323102000", "100", "30", "20", "", ""]])
+    data = make_csv(
+        [DIV_HEADER, ["370323102203", "鲁村3村", "村", "370323102000", "100", "30", "20", "", ""]]
+    )
     result = run(data)
     assert result.ok and result.created == 1
     assert Division.objects.get(code="370323102203").parent == county["towns"][1]
@@ -87,12 +107,21 @@ def refused(data, mode="create"):
     "header, expected",
     [
         (["区划代码", "层级", "上级区划代码"], [(1, "名称", "", "缺少必需的列“名称”")]),
-        (["区划代码", "区划名", "层级"], [
-            (1, "区划名", "区划名", "无法识别的列（第 B 列），请使用模板中的列名"),
-            (1, "名称", "", "缺少必需的列“名称”"),
-        ]),
-        (["区划代码", "名称", "层级", "备注"], [(1, "备注", "备注", "无法识别的列（第 D 列），请使用模板中的列名")]),
-        (["区划代码", "名称", "层级", "代码"], [(1, "代码", "代码", "列“区划代码”重复出现（第 D 列），每列只能有一个")]),
+        (
+            ["区划代码", "区划名", "层级"],
+            [
+                (1, "区划名", "区划名", "无法识别的列（第 B 列），请使用模板中的列名"),
+                (1, "名称", "", "缺少必需的列“名称”"),
+            ],
+        ),
+        (
+            ["区划代码", "名称", "层级", "备注"],
+            [(1, "备注", "备注", "无法识别的列（第 D 列），请使用模板中的列名")],
+        ),
+        (
+            ["区划代码", "名称", "层级", "代码"],
+            [(1, "代码", "代码", "列“区划代码”重复出现（第 D 列），每列只能有一个")],
+        ),
     ],
     ids=["missing", "renamed", "unknown", "duplicated"],
 )
@@ -117,7 +146,17 @@ def test_parent_problems(county):
     rows = [
         DIV_HEADER,
         ["370323103201", "无主村", "村", "370323103000", "1", "1", "1", "", ""],  # unknown parent
-        ["370323102204", "越级村", "村", "370323000000", "1", "1", "1", "", ""],  # village straight under county
+        [
+            "370323102204",
+            "越级村",
+            "村",
+            "370323000000",
+            "1",
+            "1",
+            "1",
+            "",
+            "",
+        ],  # village straight under county
         ["370323104000", "镇下镇", "镇", "370323102000", "1", "1", "1", "", ""],  # prefix mismatch
         ["370323001205", "错前缀", "村", "370323102000", "1", "1", "1", "", ""],  # prefix mismatch
         ["370323102206", "没上级", "村", "", "1", "1", "1", "", ""],
@@ -172,7 +211,9 @@ def test_numbers_text_commas_and_census_consistency(county):
 
 
 def test_row_error_reported_at_its_excel_row_after_blank_rows(county):
-    rows = [DIV_HEADER] + [[f"3703231022{i}", f"村{i}", "村", "370323102000", "1", "1", "1", "", ""] for i in range(10, 14)]
+    rows = [DIV_HEADER] + [
+        [f"3703231022{i}", f"村{i}", "村", "370323102000", "1", "1", "1", "", ""] for i in range(10, 14)
+    ]
     rows.insert(3, [""] * 9)  # Excel row 4 is blank
     rows.append([""] * 9)
     rows.append(["370323102299", "坏行", "村", "370323102000", "x", "1", "1", "", ""])
@@ -197,23 +238,29 @@ def test_empty_and_huge_files(county, settings):
     settings.PUHUI_IMPORT_MAX_BYTES = 1000
     data = make_csv([DIV_HEADER] + [DIV_ROWS[0]] * 40)
     assert len(data) > 1000
-    assert refused(data) == [(None, "", "", f"文件大小 {len(data) / 1024:.1f} KB，超过上限 1000 字节，未作处理")]
+    assert refused(data) == [
+        (None, "", "", f"文件大小 {len(data) / 1024:.1f} KB，超过上限 1000 字节，未作处理")
+    ]
 
 
 def test_upsert_updates_with_before_and_after_and_keeps_absent_columns(county):
     village = county["villages"][0]
-    data = make_csv([
-        ["区划代码", "名称", "层级", "户数", "农户数"],
-        [village.code, "历山一村", "村", "320", "260"],
-        ["370323001203", "历山3村", "村", "10", "5"],  # new: no parent column, so it has no parent
-    ])
+    data = make_csv(
+        [
+            ["区划代码", "名称", "层级", "户数", "农户数"],
+            [village.code, "历山一村", "村", "320", "260"],
+            ["370323001203", "历山3村", "村", "10", "5"],  # new: no parent column, so it has no parent
+        ]
+    )
     errors = refused(data, mode="upsert")
     assert errors == [(3, "上级区划代码", "", "镇（街道）和村（社区）必须填写上级区划代码")]
-    data = make_csv([
-        ["区划代码", "名称", "层级", "户数", "农户数"],
-        [village.code, "历山一村", "村", "320", "260"],
-        [county["villages"][1].code, county["villages"][1].name, "村", "300", "250"],  # unchanged
-    ])
+    data = make_csv(
+        [
+            ["区划代码", "名称", "层级", "户数", "农户数"],
+            [village.code, "历山一村", "村", "320", "260"],
+            [county["villages"][1].code, county["villages"][1].name, "村", "300", "250"],  # unchanged
+        ]
+    )
     result = run(data, mode="upsert")
     assert result.ok and (result.created, result.updated, result.unchanged) == (0, 1, 1)
     village.refresh_from_db()
@@ -234,8 +281,12 @@ def test_upsert_checks_census_against_stored_values(county):
 
 def test_upsert_cannot_change_level_of_a_division_with_children(county):
     town = county["towns"][1]
-    data = make_csv([["区划代码", "名称", "层级", "上级区划代码"], [town.code, town.name, "街道", "370323000000"]])
+    data = make_csv(
+        [["区划代码", "名称", "层级", "上级区划代码"], [town.code, town.name, "街道", "370323000000"]]
+    )
     assert run(data, mode="upsert").ok  # 镇 → 街道 keeps the level
-    data = make_csv([["区划代码", "名称", "层级", "上级区划代码"], ["370323000000", "沂源县", "镇", "370323000000"]])
+    data = make_csv(
+        [["区划代码", "名称", "层级", "上级区划代码"], ["370323000000", "沂源县", "镇", "370323000000"]]
+    )
     errors = refused(data, mode="upsert")
     assert (2, "层级", "镇", "区划代码 370323000000 是县级代码，与层级“镇”不符") in errors

@@ -29,14 +29,47 @@ def refused(data, mode="create"):
 
 # Outlets first, their branch and head office after them.
 GOLDEN = [
-    org_row("CCB-YY-01", "建行鲁村分理处", level="网点", parent="CCB-YY", division="370323102201", opened="2010年3月1日"),
-    org_row("CCB-YY-02", "建行历山分理处", level="网点", parent="CCB-YY", division="370323001201", opened="20120601",
-            closed="2020/12/31"),
-    org_row("CCB-YY", "中国建设银行沂源县支行", level="县级机构", parent="CCB", uscc=uscc_for(1), division="370323001201",
-            opened="2008-05-20", sannong="否", alias="县建设银行", short="建行沂源支行", address="沂源县城"),
+    org_row(
+        "CCB-YY-01",
+        "建行鲁村分理处",
+        level="网点",
+        parent="CCB-YY",
+        division="370323102201",
+        opened="2010年3月1日",
+    ),
+    org_row(
+        "CCB-YY-02",
+        "建行历山分理处",
+        level="网点",
+        parent="CCB-YY",
+        division="370323001201",
+        opened="20120601",
+        closed="2020/12/31",
+    ),
+    org_row(
+        "CCB-YY",
+        "中国建设银行沂源县支行",
+        level="县级机构",
+        parent="CCB",
+        uscc=uscc_for(1),
+        division="370323001201",
+        opened="2008-05-20",
+        sannong="否",
+        alias="县建设银行",
+        short="建行沂源支行",
+        address="沂源县城",
+    ),
     org_row("CCB", "中国建设银行", level="总行/总公司"),
-    org_row("YYCZ", "沂源博商村镇银行", kind="村镇银行", uscc=uscc_for(2), division="370323001201", legal="是",
-            new_rural="是", alias="县博商村镇银行"),
+    org_row(
+        "YYCZ",
+        "沂源博商村镇银行",
+        kind="村镇银行",
+        uscc=uscc_for(2),
+        division="370323001201",
+        legal="是",
+        new_rural="是",
+        alias="县博商村镇银行",
+    ),
     org_row("FGJ", "沂源县发展和改革局", kind="政府部门", member="是", alias="县发改局"),
 ]
 
@@ -47,8 +80,12 @@ def xlsx_golden():
         row = list(row)
         for i in (9, 10):  # dates as Excel date cells
             if row[i]:
-                row[i] = {"2010年3月1日": datetime.date(2010, 3, 1), "20120601": datetime.date(2012, 6, 1),
-                          "2020/12/31": datetime.datetime(2020, 12, 31), "2008-05-20": datetime.date(2008, 5, 20)}[row[i]]
+                row[i] = {
+                    "2010年3月1日": datetime.date(2010, 3, 1),
+                    "20120601": datetime.date(2012, 6, 1),
+                    "2020/12/31": datetime.datetime(2020, 12, 31),
+                    "2008-05-20": datetime.date(2008, 5, 20),
+                }[row[i]]
         for i in range(11, 15):  # 是/否 as Excel booleans
             row[i] = row[i] == "是"
         if row[7]:
@@ -72,19 +109,35 @@ def test_golden_path(county, make):
     closed = Organisation.objects.get(code="CCB-YY-02")
     assert (ccb.level, ccb.parent, ccb.path) == ("head", None, f"/{ccb.pk}/")
     assert (branch.level, branch.parent, branch.path) == ("branch", ccb, f"/{ccb.pk}/{branch.pk}/")
-    assert (outlet.level, outlet.parent, outlet.path) == ("outlet", branch, f"/{ccb.pk}/{branch.pk}/{outlet.pk}/")
+    assert (outlet.level, outlet.parent, outlet.path) == (
+        "outlet",
+        branch,
+        f"/{ccb.pk}/{branch.pk}/{outlet.pk}/",
+    )
     assert branch.uscc == uscc_for(1) and branch.division.code == "370323001201"
-    assert (branch.short_name, branch.plan_alias, branch.address) == ("建行沂源支行", "县建设银行", "沂源县城")
+    assert (branch.short_name, branch.plan_alias, branch.address) == (
+        "建行沂源支行",
+        "县建设银行",
+        "沂源县城",
+    )
     assert branch.opened_on == datetime.date(2008, 5, 20) and outlet.opened_on == datetime.date(2010, 3, 1)
     assert (closed.opened_on, closed.closed_on) == (datetime.date(2012, 6, 1), datetime.date(2020, 12, 31))
     bank = Organisation.objects.get(code="YYCZ")
-    assert (bank.kind, bank.is_county_legal_person, bank.is_new_rural_institution, bank.has_sannong_division) == (
-        "village_bank", True, True, False)
+    assert (
+        bank.kind,
+        bank.is_county_legal_person,
+        bank.is_new_rural_institution,
+        bank.has_sannong_division,
+    ) == ("village_bank", True, True, False)
     gov = Organisation.objects.get(code="FGJ")
     assert (gov.kind, gov.is_leading_group_member, gov.level, gov.uscc) == ("government", True, "branch", "")
     # The materialised path drives access: the branch's staff see the branch and its outlets only.
     staff = User.objects.create(username="ccb", role="institution", organisation=branch)
-    assert set(organisations_for(staff).values_list("code", flat=True)) == {"CCB-YY", "CCB-YY-01", "CCB-YY-02"}
+    assert set(organisations_for(staff).values_list("code", flat=True)) == {
+        "CCB-YY",
+        "CCB-YY-01",
+        "CCB-YY-02",
+    }
     assert AuditLog.objects.filter(action="create", object_type="core.Organisation").count() == 6
     assert AuditLog.objects.get(action="create", object_id=str(outlet.pk)).after["path"] == outlet.path
     assert AuditLog.objects.filter(action="import", object_type="core.Organisation").count() == 1
@@ -106,8 +159,13 @@ def test_bad_values_are_all_reported(county):
     ]
     assert refused(make_csv(rows)) == [
         (2, "统一社会信用代码", "91370323MA3C4DB554", "统一社会信用代码校验位错误"),
-        (3, "类型", "银行", "不是可选值，应为：人民银行、政府部门、法院、检察院、人民团体、政策性银行、商业银行、农村商业银行、"
-                          "村镇银行、保险公司、融资担保公司、证券公司、小额贷款公司、其他"),
+        (
+            3,
+            "类型",
+            "银行",
+            "不是可选值，应为：人民银行、政府部门、法院、检察院、人民团体、政策性银行、商业银行、农村商业银行、"
+            "村镇银行、保险公司、融资担保公司、证券公司、小额贷款公司、其他",
+        ),
         (4, "开业日期", "2020-02-30", "日期“2020-02-30”不存在"),
         (4, "撤销日期", "去年", "不是有效日期，请写成 2020-07-28、2020/7/28 或 2020年7月28日"),
         (5, "撤销日期", "2019/1/1", "撤销日期（2019-01-01）早于开业日期（2020-07-28）"),
@@ -196,13 +254,21 @@ def test_cycles_in_the_file_and_through_stored_organisations(county):
     assert refused(make_csv(through_db), mode="upsert") == [
         (2, "上级机构编码", "B3", "上级机构关系形成循环：B1 最终隶属于它自己")
     ]
-    in_file = [["机构编码", "名称", "类型", "上级机构编码"], ["C1", "丁", "商业银行", "C2"], ["C2", "戊", "商业银行", "C1"]]
+    in_file = [
+        ["机构编码", "名称", "类型", "上级机构编码"],
+        ["C1", "丁", "商业银行", "C2"],
+        ["C2", "戊", "商业银行", "C1"],
+    ]
     assert refused(make_csv(in_file), mode="upsert") == [
         (2, "上级机构编码", "C2", "上级机构关系形成循环：C1 最终隶属于它自己"),
         (3, "上级机构编码", "C1", "上级机构关系形成循环：C2 最终隶属于它自己"),
     ]
     # Re-rooting the whole chain the other way round in one file is fine.
-    flipped = [["机构编码", "名称", "类型", "上级机构编码"], ["B1", "甲", "商业银行", "B3"], ["B3", "丙", "商业银行", ""]]
+    flipped = [
+        ["机构编码", "名称", "类型", "上级机构编码"],
+        ["B1", "甲", "商业银行", "B3"],
+        ["B3", "丙", "商业银行", ""],
+    ]
     result = run(make_csv(flipped), mode="upsert")
     assert result.ok, errors_of(result)
     b1, b2, b3 = (Organisation.objects.get(code=c) for c in ("B1", "B2", "B3"))

@@ -73,7 +73,9 @@ def test_at_most_500_errors_are_listed_with_the_total(login, users):
 
 
 def test_form_errors_without_a_file(login, users):
-    r = login(users["office"]).post(URL, {"kind": "divisions", "mode": "create"}, headers={"HX-Request": "true"})
+    r = login(users["office"]).post(
+        URL, {"kind": "divisions", "mode": "create"}, headers={"HX-Request": "true"}
+    )
     assert r.status_code == 200 and "文件" in r.content.decode() and r.context["result"] is None
 
 

@@ -36,8 +36,20 @@ ANY_CELL = st.one_of(
     st.timedeltas(),
 )
 PARSERS = [
-    Text(), Text(5), Code(32), DivisionCode(), Uscc(), Integer(), Integer(min_value=None), DecimalNumber(6, 9, -180, 180),
-    DecimalNumber(2, 16), Money(), Money(min_value=None), Date(), Boolean(), Choice([("a", "甲"), ("b", "乙")]),
+    Text(),
+    Text(5),
+    Code(32),
+    DivisionCode(),
+    Uscc(),
+    Integer(),
+    Integer(min_value=None),
+    DecimalNumber(6, 9, -180, 180),
+    DecimalNumber(2, 16),
+    Money(),
+    Money(min_value=None),
+    Date(),
+    Boolean(),
+    Choice([("a", "甲"), ("b", "乙")]),
     *(c.parser for c in (*DIVISIONS.columns, *ORGANISATIONS.columns)),
 ]
 
@@ -82,8 +94,15 @@ def test_money_round_trip(d):
 @given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31)))
 def test_date_round_trip(d):
     parse = Date()
-    for text in (d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}年{d.month}月{d.day}日",
-                 f"{d:%Y%m%d}", f"{d.year}.{d.month:02d}.{d.day:02d}", f"{d.isoformat()} 00:00:00", f"{d.year}/{d.month}/{d.day} 0:00"):
+    for text in (
+        d.isoformat(),
+        f"{d.year}/{d.month}/{d.day}",
+        f"{d.year}年{d.month}月{d.day}日",
+        f"{d:%Y%m%d}",
+        f"{d.year}.{d.month:02d}.{d.day:02d}",
+        f"{d.isoformat()} 00:00:00",
+        f"{d.year}/{d.month}/{d.day} 0:00",
+    ):
         assert parse(text) == d, text
     assert parse(d) == d
     assert parse(datetime.datetime(d.year, d.month, d.day)) == d

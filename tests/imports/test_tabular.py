@@ -37,8 +37,13 @@ def errors_of(parsed):
 
 def test_utf8_gbk_bom_and_tab_separated_read_the_same():
     rows = [HEADER, ["370323102201", "鲁村村", "1,234", "1,234.50", "2020年7月28日"]]
-    expected = {"code": "370323102201", "name": "鲁村村", "count": 1234, "amount": Decimal("1234.50"),
-                "day": datetime.date(2020, 7, 28)}
+    expected = {
+        "code": "370323102201",
+        "name": "鲁村村",
+        "count": 1234,
+        "amount": Decimal("1234.50"),
+        "day": datetime.date(2020, 7, 28),
+    }
     for data, label in [
         (make_csv(rows), "UTF-8"),
         (make_csv(rows, "utf-8-sig"), "UTF-8（带BOM）"),
@@ -65,7 +70,14 @@ def test_gbk_detected_even_when_the_first_megabyte_is_ascii():
 
 def test_undecodable_bytes_are_a_file_error():
     parsed = parse(b"abc,\x80\xff,def\r\n")
-    assert errors_of(parsed) == [(None, "", "", "无法识别文件的文字编码，请在 Excel/WPS 中另存为“CSV UTF-8”或“CSV（逗号分隔）”后重新上传")]
+    assert errors_of(parsed) == [
+        (
+            None,
+            "",
+            "",
+            "无法识别文件的文字编码，请在 Excel/WPS 中另存为“CSV UTF-8”或“CSV（逗号分隔）”后重新上传",
+        )
+    ]
     assert parsed.errors.fatal
 
 
@@ -83,8 +95,14 @@ def test_file_over_the_limit_is_refused_before_parsing():
 
 
 def test_unsupported_extension_and_fake_excel():
-    assert errors_of(parse(b"x", filename="a.pdf"))[0][3] == "不支持的文件类型“.pdf”，请上传 CSV 或 Excel（.xlsx）文件"
-    assert errors_of(parse(make_csv([HEADER, ["1"]]), filename="a.xlsx"))[0][3] == "文件扩展名是“.xlsx”，但内容不是 Excel 工作簿"
+    assert (
+        errors_of(parse(b"x", filename="a.pdf"))[0][3]
+        == "不支持的文件类型“.pdf”，请上传 CSV 或 Excel（.xlsx）文件"
+    )
+    assert (
+        errors_of(parse(make_csv([HEADER, ["1"]]), filename="a.xlsx"))[0][3]
+        == "文件扩展名是“.xlsx”，但内容不是 Excel 工作簿"
+    )
     broken = make_xlsx([HEADER])[:300]
     assert errors_of(parse(broken, filename="a.xlsx"))[0][3].startswith("无法读取该 Excel 文件")
 
@@ -105,10 +123,17 @@ def test_header_problems_are_reported_up_front_and_rows_are_not_read():
 
 
 def test_headers_match_loosely_english_keys_stars_and_full_width():
-    data = make_csv([["*Code", "名 称（必填）", "COUNT", "ａｍｏｕｎｔ"], ["370323102201", "鲁村村", "3", "5"]])
+    data = make_csv(
+        [["*Code", "名 称（必填）", "COUNT", "ａｍｏｕｎｔ"], ["370323102201", "鲁村村", "3", "5"]]
+    )
     parsed = parse(data)
     assert parsed.ok, errors_of(parsed)
-    assert parsed.rows[0].values == {"code": "370323102201", "name": "鲁村村", "count": 3, "amount": Decimal("5.00")}
+    assert parsed.rows[0].values == {
+        "code": "370323102201",
+        "name": "鲁村村",
+        "count": 3,
+        "amount": Decimal("5.00"),
+    }
     assert parsed.reader.header_of("name") == "名 称（必填）"
 
 
@@ -133,7 +158,13 @@ def test_every_row_error_of_the_whole_file_is_collected_with_its_row_number():
         (6, "名称", "", "不能为空"),
         (7, "户数", "13", "户数不能是13"),
     ]
-    assert [(r.number, r.ok) for r in parsed.rows] == [(2, True), (4, False), (5, False), (6, False), (7, False)]
+    assert [(r.number, r.ok) for r in parsed.rows] == [
+        (2, True),
+        (4, False),
+        (5, False),
+        (6, False),
+        (7, False),
+    ]
 
 
 def test_data_under_no_header_is_an_error_not_silently_dropped():
@@ -174,8 +205,18 @@ def test_xlsx_cells_dates_formulas_merged_and_lost_precision():
     data = buffer.getvalue()
     parsed = parse(data)
     # openpyxl stores no cached value for a formula, so the cell reads as empty: the default.
-    assert parsed.rows[0].values == {"code": "370323102201", "name": "合并的名称", "count": 0, "day": datetime.date(2020, 7, 28)}
-    assert parsed.rows[1].values == {"code": "370323102202", "name": "合并的名称", "count": 5, "day": datetime.date(2021, 1, 2)}
+    assert parsed.rows[0].values == {
+        "code": "370323102201",
+        "name": "合并的名称",
+        "count": 0,
+        "day": datetime.date(2020, 7, 28),
+    }
+    assert parsed.rows[1].values == {
+        "code": "370323102202",
+        "name": "合并的名称",
+        "count": 5,
+        "day": datetime.date(2021, 1, 2),
+    }
     assert errors_of(parsed) == [(4, "区划代码", "3.70323102203e+17", tabular.PRECISION_REASON)]
 
 
@@ -190,7 +231,9 @@ def test_xlsx_formula_cached_values_are_read(tmp_path):
         for item in src.infolist():
             content = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b'<c r="C2" t="n"><v>7</v></c>', b'<c r="C2"><f>3+4</f><v>7</v></c>')
+                content = content.replace(
+                    b'<c r="C2" t="n"><v>7</v></c>', b'<c r="C2"><f>3+4</f><v>7</v></c>'
+                )
                 assert b"<f>3+4</f>" in content
             dst.writestr(item, content)
     parsed = parse(out.getvalue())

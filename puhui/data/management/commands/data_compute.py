@@ -19,4 +19,6 @@ class Command(BaseCommand):
             self.stdout.write(f"[{done}/{total}] {message}")
 
         result = derived.compute_all(actor=user, progress=progress)
-        self.stdout.write(f"完成：{result['periods']} 个报送期，{result['values']:,} 个指标值，用时 {result['seconds']:.1f} 秒。")
+        self.stdout.write(
+            f"完成：{result['periods']} 个报送期，{result['values']:,} 个指标值，用时 {result['seconds']:.1f} 秒。"
+        )

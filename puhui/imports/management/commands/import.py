@@ -47,17 +47,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("table", choices=sorted([*SPECS, *APP_TABLES]), help="要导入的表")
         parser.add_argument("file", nargs="?", help="CSV 或 .xlsx 文件")
-        parser.add_argument("--mode", choices=sorted(MODES), default=MODE_CREATE,
-                            help="create：仅新增（默认）；upsert：新增或更新")
+        parser.add_argument(
+            "--mode",
+            choices=sorted(MODES),
+            default=MODE_CREATE,
+            help="create：仅新增（默认）；upsert：新增或更新",
+        )
         parser.add_argument("--sheet", help="Excel 工作表名称（默认：与表同名的工作表，否则第一个）")
         parser.add_argument("--actor", help="记入操作日志的用户名（默认：系统）")
-        parser.add_argument("--template", metavar="PATH", help="不导入，改为把空白模板写到 PATH（.xlsx 或 .csv）")
+        parser.add_argument(
+            "--template", metavar="PATH", help="不导入，改为把空白模板写到 PATH（.xlsx 或 .csv）"
+        )
 
     def handle(self, *args, table, file, mode, sheet, actor, template, **options):
         if table in APP_TABLES:
             spec, run, xlsx = (import_string(path) for path in APP_TABLES[table])
         else:
-            spec, run, xlsx = SPECS[table], partial(table_import, kind=table), partial(template_xlsx, SPECS[table])
+            spec, run, xlsx = (
+                SPECS[table],
+                partial(table_import, kind=table),
+                partial(template_xlsx, SPECS[table]),
+            )
         if template:
             target = Path(template)
             target.write_bytes(template_csv(spec) if target.suffix.lower() == ".csv" else xlsx())
@@ -77,10 +87,14 @@ class Command(BaseCommand):
         except PermissionDenied:
             raise CommandError(f"用户 {actor} 无权导入{spec.title}") from None
         if result.ok:
-            self.stdout.write(self.style.SUCCESS(f"导入成功：{result.summary}。（{result.source}，{result.mode_label}）"))
+            self.stdout.write(
+                self.style.SUCCESS(f"导入成功：{result.summary}。（{result.source}，{result.mode_label}）")
+            )
             return
         errors = result.errors.sorted()
         self.stdout.write(error_table(errors))
         if result.errors.truncated:
             self.stdout.write(f"……仅列出前 {len(errors)} 处。")
-        raise CommandError(f"导入失败：文件 {result.filename} 共有 {result.errors.total} 处问题，未保存任何数据。")
+        raise CommandError(
+            f"导入失败：文件 {result.filename} 共有 {result.errors.total} 处问题，未保存任何数据。"
+        )
