@@ -2,18 +2,17 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from puhui.core.exports import CSV, XLSX, download
 from puhui.credit.archive_import import SPEC, archive_import, may_import, template_workbook
 from puhui.credit.forms import ArchiveImportForm
 from puhui.imports.blank_forms import template_csv
 from puhui.imports.tabular import human_size
 
 ERRORS_SHOWN = 500
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_importer(user) -> None:
@@ -49,11 +48,9 @@ def archive_import_page(request):
 @require_GET
 def archive_import_template(request, fmt):
     _require_importer(request.user)
+    name = f"{SPEC.title}导入模板.{fmt}"
     if fmt == "xlsx":
-        response = HttpResponse(template_workbook(), content_type=XLSX)
-    elif fmt == "csv":
-        response = HttpResponse(template_csv(SPEC), content_type="text/csv; charset=utf-8")
-    else:
-        raise Http404
-    response["Content-Disposition"] = content_disposition_header(True, f"{SPEC.title}导入模板.{fmt}")
-    return response
+        return download(template_workbook(), name, XLSX)
+    if fmt == "csv":
+        return download(template_csv(SPEC), name, CSV)
+    raise Http404

@@ -1,6 +1,5 @@
 """Pages of the data capability. Thin: access, then a selector or a service, then a template."""
 
-import csv
 import os
 from pathlib import Path
 
@@ -9,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from puhui.core.crypto import mask_id_number
+from puhui.core.exports import BOM, XLSX, csv_line, download, streaming_download
 from puhui.core.models import User
 from puhui.data import access, catalogue, selectors, services, targets
 from puhui.data.county import county_context
@@ -24,18 +23,12 @@ from puhui.data.intake import max_bytes
 from puhui.data.models import Indicator, IndicatorValue, LoanRecord, ReportingPeriod, Submission, Target
 from puhui.data.periods import parse_code
 from puhui.data.specs import spec_for
-from puhui.data.workbooks import XLSX, table_xlsx, template_csv, template_xlsx
+from puhui.data.workbooks import table_xlsx, template_csv, template_xlsx
 from puhui.imports.tabular import human_size
 
 Role = User.Role
 PAGE_SIZE = 50
 ERRORS_SHOWN = 500
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 def _is_htmx(request) -> bool:
@@ -170,10 +163,10 @@ def template_download(request, form_code, period_code, fmt):
     table = spec_for(form, ctx=ctx, period=period)
     name = f"{form.title}_{org.short_name or org.name}_{period.code}.{fmt}"
     if fmt == "xlsx":
-        return _download(
+        return download(
             template_xlsx(spec=table, form=form, ctx=ctx, institution=org, period=period), name, XLSX
         )
-    return _download(template_csv(table, form=form, ctx=ctx), name, "text/csv; charset=utf-8")
+    return download(template_csv(table, form=form, ctx=ctx), name, "text/csv; charset=utf-8")
 
 
 @login_required
@@ -304,7 +297,7 @@ def submission_export(request, pk):
     name = f"{form.title if form else sub.form}_{sub.institution.short_name or sub.institution.name}_{sub.period.code}_v{sub.version}.csv"
 
     def loans():
-        yield "\ufeff"
+        yield BOM
         header = [
             "行号",
             "借据号",
@@ -323,7 +316,7 @@ def submission_export(request, pk):
             "涉农贷款",
             "贷款状态",
         ]
-        yield _csv_line(header)
+        yield csv_line(header)
         towns = {pk: name for pk, (code, name) in county_context().towns.items()}
         labels = {
             f: dict(getattr(LoanRecord, c).choices)
@@ -332,7 +325,7 @@ def submission_export(request, pk):
         yes = {True: "是", False: "否"}
         qs = LoanRecord.objects.filter(submission=sub).order_by("row")
         for r in qs.iterator(chunk_size=5000):
-            yield _csv_line(
+            yield csv_line(
                 [
                     r.row,
                     r.loan_no,
@@ -354,32 +347,16 @@ def submission_export(request, pk):
             )
 
     def aggregates():
-        yield "\ufeff"
+        yield BOM
         items = form.items if form else ()
-        yield _csv_line(["行号", "镇（街道）代码", "镇（街道）", *[i.header for i in items], "说明"])
+        yield csv_line(["行号", "镇（街道）代码", "镇（街道）", *[i.header for i in items], "说明"])
         for row in selectors.aggregate_rows(sub):
             town = row["town"]
-            yield _csv_line(
+            yield csv_line(
                 [row["row"], town.code if town else "", town.name if town else "", *row["cells"], row["note"]]
             )
 
-    response = StreamingHttpResponse(
-        loans() if form and form.is_loans else aggregates(), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-_writer = csv.writer(_Echo(), lineterminator="\r\n")
-
-
-def _csv_line(cells) -> str:
-    return _writer.writerow(cells)
+    return streaming_download(loans() if form and form.is_loans else aggregates(), name)
 
 
 @login_required
@@ -584,7 +561,9 @@ def explorer(request):
             ),
             notes=[f"{period.label} · {dict(IndicatorValue.Level.choices)[level]} · 定义：{ind.definition}"],
         )
-        return _download(content, f"{ind.name}_{period.code}_{level}.xlsx", XLSX)
+        return download(
+            content, f"{ind.name}_{period.code}_{dict(IndicatorValue.Level.choices)[level]}.xlsx", XLSX
+        )
     return render(
         request,
         "data/explorer.html",

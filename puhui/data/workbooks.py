@@ -7,15 +7,13 @@ saying which form, period and institution it is for, so that a file uploaded aga
 period or by the wrong institution is recognised.
 """
 
-import csv
-import io
-
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from puhui.core.exports import csv_bytes, sheet_title, xlsx_bytes, xlsx_row
 from puhui.data.catalogue import FormDef
 from puhui.data.county import CountyContext
 from puhui.data.intake import META_SHEET
@@ -24,7 +22,6 @@ from puhui.imports.blank_forms import INLINE_LIST_LIMIT, OPTIONAL_FILL, OPTIONS_
 from puhui.imports.tabular import INSTRUCTIONS_SHEET, Date, DecimalNumber, Integer, Money, TableSpec, Text
 
 LAST_ROW = 1048576
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 GENERAL_NOTES = (
     "在“{sheet}”工作表中从第2行起填写，第1行是列名（红色为必填）。列的顺序可以调整，列名须与模板一致。",
@@ -124,9 +121,7 @@ def template_xlsx(*, spec: TableSpec, form: FormDef, ctx: CountyContext, institu
         meta.append([key, value])
     meta.sheet_state = "hidden"
     wb.active = 0
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(wb)
 
 
 def _instructions(ws, spec: TableSpec, form: FormDef, institution, period) -> None:
@@ -164,26 +159,21 @@ def _instructions(ws, spec: TableSpec, form: FormDef, institution, period) -> No
 
 
 def template_csv(spec: TableSpec, *, form: FormDef, ctx: CountyContext) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([c.header for c in spec.columns])
+    rows = [[c.header for c in spec.columns]]
     if not form.is_loans and form.by_town:
-        for _pk, code, name in ctx.town_rows():
-            w.writerow([code, name] + [""] * (len(spec.columns) - 2))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        rows += [[code, name] + [""] * (len(spec.columns) - 2) for _pk, code, name in ctx.town_rows()]
+    return csv_bytes(rows)
 
 
 def table_xlsx(title: str, header: list[str], rows, notes: list[str] = ()) -> bytes:
     """A plain export: a title line, notes, a header row and the rows (write-only: large tables stay quick)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    ws.append([title])
+    ws = wb.create_sheet(sheet_title(title))
+    ws.append(xlsx_row(ws, [title]))
     for note in notes:
-        ws.append([note])
+        ws.append(xlsx_row(ws, [note]))
     ws.append([])
-    ws.append(header)
+    ws.append(xlsx_row(ws, header))
     for row in rows:
-        ws.append(list(row))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        ws.append(xlsx_row(ws, row))
+    return xlsx_bytes(wb)

@@ -1,13 +1,12 @@
 """Blank templates staff fill in: an xlsx with the header, drop-downs and a sheet of instructions, or a CSV header."""
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from puhui.core.exports import csv_bytes, xlsx_bytes
 from puhui.imports.tabular import INSTRUCTIONS_SHEET, TableSpec
 
 OPTIONS_SHEET = "选项"
@@ -69,9 +68,7 @@ def template_xlsx(spec: TableSpec) -> bytes:
     ws.freeze_panes = "A2"
     _instructions(wb.create_sheet(INSTRUCTIONS_SHEET, 1), spec)
     wb.active = 0
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(wb)
 
 
 def _instructions(ws, spec: TableSpec) -> None:
@@ -104,5 +101,4 @@ def _instructions(ws, spec: TableSpec) -> None:
 
 
 def template_csv(spec: TableSpec) -> bytes:
-    # With a BOM, Excel opens the file as UTF-8 instead of guessing the system code page.
-    return ("\ufeff" + ",".join(col.header for col in spec.columns) + "\r\n").encode("utf-8")
+    return csv_bytes([[col.header for col in spec.columns]])

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
+from puhui.core.exports import CSV, XLSX, download
 from puhui.imports.access import require_importer
 from puhui.imports.blank_forms import template_csv, template_xlsx
 from puhui.imports.forms import ImportForm
@@ -13,7 +13,6 @@ from puhui.imports.specs import SPECS
 from puhui.imports.tabular import human_size
 
 ERRORS_SHOWN = 500
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -47,10 +46,7 @@ def template_download(request, kind, fmt):
     spec = SPECS.get(kind)
     if spec is None or fmt not in {"xlsx", "csv"}:
         raise Http404
+    name = f"{spec.title}导入模板.{fmt}"
     if fmt == "xlsx":
-        response = HttpResponse(template_xlsx(spec), content_type=XLSX)
-    else:
-        response = HttpResponse(template_csv(spec), content_type="text/csv; charset=utf-8")
-    # Encoded per RFC 5987 by Django so that browsers keep the Chinese file name.
-    response["Content-Disposition"] = content_disposition_header(True, f"{spec.title}导入模板.{fmt}")
-    return response
+        return download(template_xlsx(spec), name, XLSX)
+    return download(template_csv(spec), name, CSV)

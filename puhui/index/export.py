@@ -4,6 +4,7 @@ import io
 
 from openpyxl import Workbook
 
+from puhui.core.exports import xlsx_bytes
 from puhui.index.models import IndexRankInterval, IndexRun, IndexScore
 from puhui.index.periods import title
 from puhui.index.selectors import run_catalogue
@@ -57,9 +58,7 @@ def run_workbook(run: IndexRun) -> bytes:
     ws.append(["代码", "名称", "数据来源", "原因"])
     for s in run.skipped:
         ws.append([s["code"], s["name"], s["source"], s["why"]])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(wb)
 
 
 def methodology_docx(ctx: dict) -> bytes:

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from puhui.core.access import divisions_for, get_or_404
+from puhui.core.exports import DOCX, XLSX, download
 from puhui.core.models import Division
 from puhui.index import access, selectors, services
 from puhui.index.models import IndexFramework
@@ -120,17 +121,12 @@ def methodology(request):
     if request.GET.get("download") == "docx":
         from puhui.index.export import methodology_docx
 
-        resp = HttpResponse(
-            methodology_docx(ctx),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        resp["Content-Disposition"] = f'attachment; filename="index-methodology-v{framework.version}.docx"'
-        return resp
+        return download(methodology_docx(ctx), f"{framework.name}编制方法_第{framework.version}版.docx", DOCX)
     if request.GET.get("download"):
         body = render_to_string("index/methodology_doc.html", ctx, request=request)
-        resp = HttpResponse(body, content_type="text/html; charset=utf-8")
-        resp["Content-Disposition"] = f'attachment; filename="index-methodology-v{framework.version}.html"'
-        return resp
+        return download(
+            body, f"{framework.name}编制方法_第{framework.version}版.html", "text/html; charset=utf-8"
+        )
     return render(request, "index/methodology.html", {**ctx, "freq": freq})
 
 
@@ -140,11 +136,7 @@ def export(request, pk):
     run = access.access_run_by_id(request.user, pk)
     from puhui.index.export import run_workbook
 
-    resp = HttpResponse(
-        run_workbook(run), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    resp["Content-Disposition"] = f'attachment; filename="index-run-{run.pk}.xlsx"'
-    return resp
+    return download(run_workbook(run), f"普惠金融指数_第{run.pk}次计算.xlsx", XLSX)
 
 
 @login_required

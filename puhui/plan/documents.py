@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from puhui.core.exports import xlsx_bytes
 from puhui.plan.loader import PLAN_FIELDS, SHEETS
 from puhui.plan.workdays import date_cn
 
@@ -270,9 +271,7 @@ def plan_workbook(data: dict | None = None) -> bytes:
             for m in t.get("milestones") or []
         ],
     )
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
 
 
 def task_table_workbook(plan, rows: list[dict], board: dict) -> bytes:
@@ -332,9 +331,7 @@ def task_table_workbook(plan, rows: list[dict], board: dict) -> bytes:
             if cell["role"] is not None:
                 matrix.cell(matrix.max_row, col).fill = PatternFill("solid", fgColor=colours[cell["css"]])
     matrix.column_dimensions["A"].width = 40
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
 
 
 def export_filename(stem: str, ext: str) -> str:

@@ -6,19 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from puhui.core.exports import DOCX, XLSX, download
 from puhui.plan import access, documents, forms, selectors, services
 from puhui.plan.loader import PlanFileError
 from puhui.plan.models import Bulletin, Criterion, DelayRequest, ProgressReport, SupervisionNotice
 from puhui.plan.workdays import date_cn, period_by_code, plan_periods
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _office_only(user):
@@ -39,18 +37,6 @@ def _no_plan(request):
 
 def _paginate(request, qs, size=50):
     return Paginator(qs, size).get_page(request.GET.get("page"))
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 # ---------------------------------------------------------------------------------------- overview
@@ -158,7 +144,7 @@ def task_export(request):
     data = selectors.board(plan, request.user, period)
     rows = selectors.task_table(plan, request.user, period, data)
     content = documents.task_table_workbook(plan, rows, data)
-    return _download(content, documents.export_filename("任务分解表", "xlsx"), XLSX)
+    return download(content, documents.export_filename("任务分解表", "xlsx"), XLSX)
 
 
 # ------------------------------------------------------------------------------------------ reports
@@ -697,7 +683,7 @@ def bulletin_docx(request, pk):
     bulletin = access.access_bulletin_by_id(request.user, pk)
     ranking = selectors.ranking(bulletin.scheme) if bulletin.scheme_id else []
     content = documents.bulletin_docx(bulletin, ranking)
-    return _download(content, f"{bulletin.number}.docx", DOCX)
+    return download(content, f"{bulletin.number}.docx", DOCX)
 
 
 # -------------------------------------------------------------------------------------- notifications
@@ -809,4 +795,4 @@ def template_download(request):
 
         data, _locate, _problems = read_yaml((documents.DATA_DIR / "yiyuan-2020.yaml").read_bytes())
     name = "实施方案模板-沂源示例.xlsx" if data else "实施方案模板.xlsx"
-    return _download(documents.plan_workbook(data), name, XLSX)
+    return download(documents.plan_workbook(data), name, XLSX)
