@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
+from puhui.core.converters import MAX_ID
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
@@ -20,7 +22,7 @@ class LimitOffsetTotal(PaginationBase):
             title="每页条数",
             description=f"1–{MAX_LIMIT}，默认 {DEFAULT_LIMIT}",
         )
-        offset: int = Field(0, ge=0, title="起始位置", description="跳过的条数，从 0 开始")
+        offset: int = Field(0, ge=0, le=MAX_ID, title="起始位置", description="跳过的条数，从 0 开始")
 
     class Output(Schema):
         items: list[Any]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from puhui.core.converters import MAX_ID
 from puhui.core.models import Division, Organisation, ServicePoint
 
 
@@ -18,12 +19,12 @@ class DivisionFilters(Schema):
 class OrganisationFilters(Schema):
     kind: Organisation.Kind | None = Field(None, title="机构类型")
     level: Organisation.Level | None = Field(None, title="机构层级")
-    parent_id: int | None = Field(None, title="上级机构ID")
+    parent_id: int | None = Field(None, ge=1, le=MAX_ID, title="上级机构ID")
     q: str | None = Field(None, max_length=50, title="名称包含")
 
 
 class ServicePointFilters(Schema):
-    bank_id: int | None = Field(None, title="签约银行ID")
+    bank_id: int | None = Field(None, ge=1, le=MAX_ID, title="签约银行ID")
     town: str | None = Field(None, max_length=12, title="所在镇（街道）区划代码")
     village: str | None = Field(None, max_length=12, title="所在村区划代码")
     is_station: bool | None = Field(None, title="是否普惠金融服务站")

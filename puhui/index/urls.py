@@ -9,7 +9,7 @@ urlpatterns = [
     path("towns/<str:code>/", views.town, name="town"),
     path("indicators/<str:code>/", views.indicator, name="indicator"),
     path("methodology/", views.methodology, name="methodology"),
-    path("runs/<int:pk>/export.xlsx", views.export, name="export"),
-    path("runs/<int:pk>/publish/", views.publish, name="publish"),
+    path("runs/<id:pk>/export.xlsx", views.export, name="export"),
+    path("runs/<id:pk>/publish/", views.publish, name="publish"),
     path("rebuild/", views.rebuild, name="rebuild"),
 ]

@@ -5,6 +5,6 @@ from puhui.jobs import views
 urlpatterns = [
     path("", views.job_list, name="job_list"),
     path("start/<slug:name>/", views.job_start, name="job_start"),
-    path("<int:pk>/", views.job_detail, name="job_detail"),
-    path("<int:pk>/status/", views.job_status, name="job_status"),
+    path("<id:pk>/", views.job_detail, name="job_detail"),
+    path("<id:pk>/status/", views.job_status, name="job_status"),
 ]

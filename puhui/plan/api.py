@@ -8,6 +8,7 @@ Evidence files are not part of the JSON API; they are uploaded with a report on 
 
 import datetime
 import re
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -18,6 +19,7 @@ from pydantic import ConfigDict
 
 from puhui.api.pagination import LimitOffsetTotal
 from puhui.core.access import get_or_404
+from puhui.core.converters import MAX_ID
 from puhui.plan import access, selectors, services
 from puhui.plan.models import Assignment, Plan, PlanUnit, ProgressReport, Task
 from puhui.plan.workdays import period_by_code
@@ -189,7 +191,7 @@ class ReportIn(Schema):
     indicator_codes: list[str] = Field(
         [], max_length=50, title="关联指标代码", description="有数量目标的任务可填写"
     )
-    milestones: list[int] = Field(
+    milestones: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         [],
         max_length=100,
         title="本期完成的里程碑",

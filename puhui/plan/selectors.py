@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from puhui.core.access import get_or_404
+from puhui.core.converters import parse_id
 from puhui.core.models import Organisation, User
 from puhui.plan import access, engine
 from puhui.plan.models import (
@@ -32,7 +33,8 @@ AT_RISK_COMPLETION = 80
 def current_plan(user: User, pk=None) -> Plan | None:
     plans = access.plans_for(user)
     if pk:
-        return plans.filter(pk=pk).first()
+        pk = parse_id(pk)
+        return plans.filter(pk=pk).first() if pk else None
     return plans.order_by("-issued_on", "-pk").first()
 
 

@@ -1,0 +1,23 @@
+"""Path converters shared by every app's URLs."""
+
+
+class RowId:
+    """A database row id: 1 to 18 digits, so an id past the 64-bit range is a 404, never a database error."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+# The largest id a URL, a filter or an API body may carry: 18 digits, inside a 64-bit integer column.
+MAX_ID = 10**18 - 1
+
+
+def parse_id(value) -> int | None:
+    """A row id from user input (a query string, a form), or None when it is not one."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 18 and int(text) > 0 else None
