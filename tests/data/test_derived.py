@@ -277,10 +277,6 @@ def test_dashboard_and_target_pages(login, users, county):
     assert login(office).get("/data/targets/nope/").status_code == 404
 
 
-@pytest.mark.skipif(
-    not __import__("django.apps", fromlist=["apps"]).apps.is_installed("puhui.credit"),
-    reason="credit app not installed",
-)
 def test_credit_system_plugs_in_as_a_platform_source(users, county):
     """建档率 from the credit system's verified archives instead of the banks' form: a new catalogue version."""
     import datetime as dt

