@@ -16,6 +16,7 @@ from django.utils import timezone
 from puhui.core.access import get_or_404
 from puhui.core.models import Division, Organisation, ServicePoint, User
 from puhui.credit.models import HouseholdArchive, Objection, PreCreditLine, Rating
+from puhui.registry.access import may_unmask
 from puhui.registry.models import Household
 
 Role = User.Role
@@ -178,6 +179,14 @@ def access_household_for_archive_edit(user: User, pk) -> Household:
     if not may_edit_archive(user):
         raise Http404
     return access_credit_household_by_id(user, pk)
+
+
+def access_household_for_archive_unmask(user: User, pk) -> Household:
+    """The archive form's 显示明文: a role that edits archives and may see clear personal data
+    (`registry.access.UNMASK_ROLES`), for a household in its scope. Anything else is 404."""
+    if not may_unmask(user):
+        raise Http404
+    return access_household_for_archive_edit(user, pk)
 
 
 def may_verify(user: User) -> bool:

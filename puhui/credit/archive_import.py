@@ -1,66 +1,56 @@
 """Bulk import of household credit archives (农户信用档案) from CSV or Excel, on the generic engine.
 
 The file is read by `puhui.imports.tabular` (the same parsers, header matching, error list and templates
-as the division and organisation imports). Rows are streamed and checked against the database in
-chunks: the household must exist (by 户编号 or by the head's ID number, matched on its lookup hash)
-and lie inside the importer's scope (`access.credit_households_for`: an agent's villages, a town
-official's town, the office everything; banks and farmers may not import), once per file. Everything
-happens in one transaction and the chunks are written as they pass (bulk insert, one UPDATE statement
-executed for many rows), but the first error stops the writing and the transaction is rolled back at the
-end: all rows or none. Completeness and status follow `services.archive_apply`, the same code the
-agent's form goes through, so an imported archive is `draft` or `submitted`, never `verified`.
+as the division and organisation imports); its columns are in `archive_columns.py`. Rows are streamed and
+checked against the database in chunks: the household is looked up (by 户编号 or by the head's ID
+number, matched on its lookup hash) **only among the households the importer may edit**
+(`access.credit_households_for`: an agent's villages, a town official's town, the office everything;
+banks and farmers may not import). A household outside that scope and one that does not exist get the
+same answer, so the import cannot be used to learn which household an ID number belongs to.
+
+Everything happens in one transaction and the chunks are written as they pass (bulk insert, one UPDATE
+statement executed for many rows), but the first error stops the writing and the transaction is rolled
+back at the end: all rows or none. Completeness and status follow `services.archive_apply`, the same
+code the agent's form goes through, so an imported archive is `draft` or `submitted`, never `verified`.
+Every import that reached the household checks is audited, refused ones included.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import itertools
 import operator
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-import openpyxl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
-from openpyxl.comments import Comment
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from stdnum import exceptions as stdnum_errors
-from stdnum.cn import ric
 
 from puhui.core import crypto
 from puhui.core.audit import audit_record
 from puhui.core.models import AuditLog, User
 from puhui.credit import access
+from puhui.credit.archive_columns import (  # noqa: F401 - re-exported: callers import them from here
+    ARCHIVE_COLUMNS,
+    KIND,
+    MAIN_ACTIVITIES,
+    MEMBERS_SHEET,
+    MEMBERS_SPEC,
+    SPEC,
+    Activities,
+    IdNumber,
+    template_workbook,
+)
 from puhui.credit.models import ArchiveMember, HouseholdArchive
 from puhui.credit.services import EDITABLE_FIELDS, archive_apply
-from puhui.imports.blank_forms import LAST_ROW, OPTIONAL_FILL, REQUIRED_FILL, template_xlsx
 from puhui.imports.services import MODE_CREATE, MODES, ImportResult
 from puhui.imports.tabular import (
-    INSTRUCTIONS_SHEET,
-    Boolean,
-    CellError,
-    Choice,
-    Code,
-    Column,
-    Date,
-    DecimalNumber,
     ErrorList,
     FileError,
-    Integer,
-    Money,
-    Parser,
     Row,
     TableReader,
-    TableSpec,
-    Text,
     file_name,
     is_empty,
     open_table,
@@ -68,7 +58,6 @@ from puhui.imports.tabular import (
 from puhui.registry.models import Household
 
 Role = User.Role
-KIND = "archives"
 CHUNK = 2000
 # Written on every changed archive besides the editable fields (what `archive_apply` may touch).
 STATE_FIELDS = [
@@ -82,348 +71,9 @@ STATE_FIELDS = [
     "verified_at",
     "updated_at",
 ]
-
-# The main activities an archive may name (several per household, separated by 、).
-MAIN_ACTIVITIES = (
-    "苹果",
-    "桃",
-    "樱桃",
-    "其他林果",
-    "蔬菜大棚",
-    "粮食种植",
-    "中药材",
-    "畜牧养殖",
-    "水产养殖",
-    "农产品加工",
-    "乡村旅游",
-    "外出务工",
-    "企业务工",
-    "个体经营",
-    "其他",
-)
-ACTIVITY_ALIASES = {
-    "大棚": "蔬菜大棚",
-    "蔬菜": "蔬菜大棚",
-    "粮食": "粮食种植",
-    "畜牧": "畜牧养殖",
-    "养殖": "畜牧养殖",
-    "养殖业": "畜牧养殖",
-    "务工": "外出务工",
-    "打工": "外出务工",
-    "经商": "个体经营",
-    "林果": "其他林果",
-    "apple": "苹果",
-    "peach": "桃",
-    "cherry": "樱桃",
-    "greenhouse": "蔬菜大棚",
-    "grain": "粮食种植",
-    "livestock": "畜牧养殖",
-    "migrant_work": "外出务工",
-    "business": "个体经营",
-}
-ACTIVITY_SEPARATORS = re.compile(r"[、,，;；/／|\s]+")
-EDUCATION_ALIASES = {
-    "小学": HouseholdArchive.Education.PRIMARY,
-    "文盲": HouseholdArchive.Education.PRIMARY,
-    "中专": HouseholdArchive.Education.VOCATIONAL,
-    "职高": HouseholdArchive.Education.VOCATIONAL,
-    "技校": HouseholdArchive.Education.VOCATIONAL,
-    "大专": HouseholdArchive.Education.COLLEGE,
-    "本科": HouseholdArchive.Education.COLLEGE,
-    "研究生": HouseholdArchive.Education.COLLEGE,
-}
-HOUSING_ALIASES = {
-    "楼房": HouseholdArchive.Housing.BRICK,
-    "砖混房": HouseholdArchive.Housing.BRICK,
-    "自有楼房": HouseholdArchive.Housing.BRICK,
-    "自有住房": HouseholdArchive.Housing.OTHER,
-    "其他": HouseholdArchive.Housing.OTHER,
-    "租住": HouseholdArchive.Housing.RENTED,
-    "借住": HouseholdArchive.Housing.RENTED,
-    "租房": HouseholdArchive.Housing.RENTED,
-}
-
-
-class IdNumber(Text):
-    """A resident ID number (18 characters, check digit verified); kept as text in the template.
-
-    The same checks as `validate_id_number` (python-stdnum), with the slow birth-place look-up kept per
-    (area code, birth year) as the loan submissions do: 100,000 rows must not read stdnum's table 100,000 times.
-    """
-
-    label = "身份证号"
-    number_format = "@"
-    FORMAT = re.compile(r"[0-9]{17}[0-9X]")
-
-    def __init__(self):
-        super().__init__()
-        self._places: dict[tuple[str, str], bool] = {}
-
-    def __call__(self, value: Any) -> str:
-        text = unicodedata.normalize("NFKC", re.sub(r"\s", "", self._text(value))).upper()
-        if not self.FORMAT.fullmatch(text):
-            raise CellError("身份证号码格式错误（应为18位）")
-        if text[-1] != ric.calc_check_digit(text):
-            raise CellError("身份证号码校验位错误")
-        key = (text[:6], text[6:10])
-        ok = self._places.get(key)
-        if ok is None:
-            try:
-                ric.get_birth_place(text)
-                ok = True
-            except stdnum_errors.ValidationError:
-                ok = False
-            self._places[key] = ok
-        try:
-            ric.get_birth_date(text)
-        except stdnum_errors.ValidationError:
-            ok = False
-        if not ok:
-            raise CellError("身份证号码中的出生日期或地区码无效")
-        return text
-
-    def describe(self) -> str:
-        return "18位居民身份证号（校验位须正确）"
-
-
-class Activities(Parser):
-    """One or more of MAIN_ACTIVITIES, separated by 、 , ； or spaces; stored joined by 、."""
-
-    label = "主要经营项目"
-
-    def __init__(self, max_length: int):
-        self.max_length = max_length
-        self.one = Choice([(a, a) for a in MAIN_ACTIVITIES], aliases=ACTIVITY_ALIASES)
-
-    def __call__(self, value: Any) -> str:
-        text = Text()._text(value)
-        items: list[str] = []
-        for part in ACTIVITY_SEPARATORS.split(text):
-            if not part:
-                continue
-            try:
-                item = self.one(part)
-            except CellError:
-                raise CellError(f"“{part}”不是可选的经营项目，应为：{'、'.join(MAIN_ACTIVITIES)}") from None
-            if item not in items:
-                items.append(item)
-        if not items:
-            raise CellError("没有填写经营项目")
-        joined = "、".join(items)
-        if len(joined) > self.max_length:
-            raise CellError(f"长度不能超过 {self.max_length} 个字符")
-        return joined
-
-    def describe(self) -> str:
-        return f"可选（可填多项，用“、”分隔）：{'、'.join(MAIN_ACTIVITIES)}"
-
-
-def _field(name: str):
-    return HouseholdArchive._meta.get_field(name)
-
-
-def _label(name: str) -> str:
-    return str(_field(name).verbose_name)
-
-
-def _text(name: str, example: str = "", help: str = "", aliases: tuple[str, ...] = ()) -> Column:
-    return Column(
-        name,
-        _label(name),
-        Text(_field(name).max_length or 2000),
-        default="",
-        example=example,
-        help=help,
-        aliases=aliases,
-    )
-
-
-def _count(name: str, max_value: int, example: str, aliases: tuple[str, ...] = ()) -> Column:
-    return Column(name, _label(name), Integer(0, max_value), example=example, aliases=aliases)
-
-
-def _area(name: str, example: str, aliases: tuple[str, ...] = ()) -> Column:
-    return Column(
-        name,
-        _label(name),
-        DecimalNumber(2, 8, min_value=0, max_value=100_000),
-        example=example,
-        aliases=aliases,
-        help="单位：亩，最多2位小数",
-    )
-
-
-def _money(name: str, example: str, min_value=0, aliases: tuple[str, ...] = ()) -> Column:
-    return Column(
-        name, _label(name), Money(min_value=min_value, max_digits=14), example=example, aliases=aliases
-    )
-
-
-def _flag(name: str, example: str = "否", aliases: tuple[str, ...] = ()) -> Column:
-    return Column(name, _label(name), Boolean(), example=example, aliases=(f"是否{_label(name)}", *aliases))
-
-
-# ---------------------------------------------------------------- row checks (values only)
-
-
-def _npl_consistent(v):
-    if v.get("current_npl") and v.get("current_overdue") is False:
-        yield "current_overdue", "当前有不良贷款的，“当前有逾期贷款”应为“是”"
-    if v.get("npl_since") and v.get("current_npl") is False:
-        yield "npl_since", "当前没有不良贷款，不应填写不良贷款形成日期"
-    if v.get("npl_since") and v["npl_since"] > timezone.localdate():
-        yield "npl_since", "不良贷款形成日期不能晚于今天"
-
-
-def _lenders_consistent(v):
-    if v.get("lender_count") == 0 and (v.get("current_overdue") or v.get("current_npl")):
-        yield "lender_count", "有逾期或不良贷款的，有贷款的机构数不能为0"
-
-
-def _land_total(v):
-    contracted, transferred = v.get("land_contracted_mu"), v.get("land_transferred_in_mu")
-    # The model keeps 8 digits: the two areas are stored separately, each within 100,000 亩.
-    if contracted is not None and transferred is not None and contracted + transferred > 100_000:
-        yield "land_transferred_in_mu", "承包地与流转入面积合计超过 100,000 亩，请核对单位是否为亩"
-
-
-SPEC = TableSpec(
-    name=KIND,
-    title="农户信用档案",
-    columns=(
-        Column(
-            "household_code",
-            "户编号",
-            Code(Household._meta.get_field("code").max_length),
-            aliases=("农户编号", "户号"),
-            help="农户登记中的户编号；与“户主身份证号”至少填写一项，两项都填时须为同一户",
-            example="370323102201001",
-        ),
-        Column(
-            "head_id_number",
-            "户主身份证号",
-            IdNumber(),
-            aliases=("身份证号", "户主身份证号码"),
-            help="农户登记中户主的18位身份证号；与“户编号”至少填写一项",
-            example="370323199001011234",
-        ),
-        Column(
-            "head_name",
-            "户主姓名",
-            Text(40),
-            default="",
-            aliases=("户主",),
-            help="选填；填写时须与农户登记中的户主姓名一致，用于核对",
-            example="张三",
-        ),
-        Column(
-            "head_education",
-            _label("head_education"),
-            Choice(HouseholdArchive.Education.choices, aliases=EDUCATION_ALIASES),
-            default="",
-            aliases=("文化程度",),
-            example="初中",
-        ),
-        _count("labour_count", 50, "2", aliases=("劳动力人数",)),
-        _count("residence_years", 120, "30", aliases=("居住年限",)),
-        Column(
-            "housing",
-            _label("housing"),
-            Choice(HouseholdArchive.Housing.choices, aliases=HOUSING_ALIASES),
-            default="",
-            example="自有楼房或砖混房",
-        ),
-        _area("land_contracted_mu", "6.5", aliases=("承包地面积", "承包地（亩）")),
-        _area("land_transferred_in_mu", "0", aliases=("流转入面积", "流转土地面积")),
-        Column(
-            "main_activities",
-            _label("main_activities"),
-            Activities(_field("main_activities").max_length),
-            default="",
-            aliases=("主要经营", "经营项目"),
-            example="苹果、畜牧养殖",
-        ),
-        _count("operating_years", 80, "12", aliases=("经营年限",)),
-        _flag("new_agri_entity", aliases=("家庭农场或合作社",)),
-        _money("total_assets", "300000", aliases=("家庭总资产", "总资产")),
-        _money("total_liabilities", "20000", aliases=("家庭总负债", "总负债")),
-        _money("annual_net_income", "80000", min_value=None, aliases=("家庭年纯收入", "年纯收入")),
-        _money("operating_income", "120000", aliases=("年经营收入", "经营收入")),
-        _flag("has_agri_insurance", "是", aliases=("农业保险",)),
-        _text("insurance", "苹果政策性保险、新农合"),
-        _text("accounts", "农商行社保卡", aliases=("银行账户",)),
-        _text("existing_loans", "农商行 3万元 2022年到期", aliases=("现有贷款",)),
-        _count("lender_count", 50, "1", aliases=("贷款机构数",)),
-        _count("overdue_count_3y", 1000, "0", aliases=("逾期次数",)),
-        _count("repaid_loans_count", 1000, "2", aliases=("结清贷款笔数",)),
-        _flag("current_overdue", aliases=("当前逾期",)),
-        _flag("current_npl", aliases=("当前不良",)),
-        Column("npl_since", _label("npl_since"), Date(), help="仅当前有不良贷款的填写", example=""),
-        _money("guarantee_outstanding", "0", aliases=("对外担保余额",)),
-        _flag("utility_arrears"),
-        _flag("litigation_pending"),
-        _flag("enforcement_pending"),
-        _flag("enforcement_closed"),
-        _flag("debt_evasion_record"),
-        _text(
-            "village_assessment",
-            "经营稳定，邻里评价好",
-            help="只供工作人员参考，不参与评分",
-            aliases=("村委会评议",),
-        ),
-    ),
-    row_checks=(_npl_consistent, _lenders_consistent, _land_total),
-    notes=(
-        "每行一户。用“户编号”或“户主身份证号”确定农户（至少填一项）；农户须已在农户登记中，且在您负责的范围内"
-        "（村级代办员：本人负责的村；镇（街道）：本镇（街道）；领导小组办公室：全县）。同一户在文件中只能出现一次。",
-        "空白单元格表示“未填写”，不按0或“否”处理：必填项未填写的档案完整度不足100%，保存为“采集中”；"
-        "必填项齐全的保存为“待核实”。导入不会核实档案，核实仍由银行、镇（街道）或办公室逐户进行。",
-        "“新增或更新”方式下，已核实的档案如有任何改动，会退回“待核实”，需重新核实；内容相同的行不作修改。",
-        "主要经营项目可填多项，用“、”分隔。",
-    ),
-)
-ARCHIVE_COLUMNS = [c.key for c in SPEC.columns if c.key in EDITABLE_FIELDS]
-
-# Optional second sheet: the members of households in the archive sheet (their list is replaced).
-MEMBERS_SHEET = "家庭成员"
-MEMBERS_SPEC = TableSpec(
-    name="archive_members",
-    title="家庭成员",
-    columns=(
-        Column(
-            "household_code",
-            "户编号",
-            Code(Household._meta.get_field("code").max_length),
-            aliases=("农户编号", "户号"),
-            help="该成员所在农户的户编号；与“户主身份证号”至少填写一项",
-            example="370323102201001",
-        ),
-        Column(
-            "head_id_number",
-            "户主身份证号",
-            IdNumber(),
-            help="该成员所在农户户主的身份证号；与“户编号”至少填写一项",
-            example="",
-        ),
-        Column("name", "姓名", Text(40), required=True, example="李四"),
-        Column(
-            "relation",
-            "与户主关系",
-            Text(20),
-            required=True,
-            help="如 户主、配偶、子女、父母",
-            example="配偶",
-        ),
-        Column("id_number", "身份证号", IdNumber(), default="", aliases=("成员身份证号",), example=""),
-        Column("age", "年龄", Integer(0, 120), example="45"),
-        Column("is_labour", "劳动力", Boolean(), default=False, aliases=("是否劳动力",), example="是"),
-    ),
-    unique=(("id_number",),),
-)
-MEMBER_NOTES = (
-    f"可选：在“{MEMBERS_SHEET}”工作表中每行填写一名家庭成员（含户主）。该表中出现的农户，其家庭成员名单按该表"
-    "整体替换；没有出现的农户，家庭成员保持不变。成员所在农户须在“农户信用档案”工作表中。",
-)
+KEY_COLUMNS = {"household_code", "head_id_number"}
+# What a household row carries through the checks: (pk, code, head_id_hash, head_name, village, town, size).
+HOUSEHOLD_FIELDS = ("pk", "code", "head_id_hash", "head_name", "village_id", "town_id", "size")
 
 
 # ---------------------------------------------------------------- who may import
@@ -434,12 +84,18 @@ def may_import(user) -> bool:
     return access.may_edit_archive(user)
 
 
-def _scope_note(actor) -> str:
+def not_found_reason(actor) -> str:
+    """The one answer for a household that does not exist and for one outside the importer's scope.
+
+    It names no household and depends only on the importer, so a file of ID numbers learns nothing
+    about households the importer may not see."""
     if isinstance(actor, User) and actor.role == Role.AGENT:
-        return "村级代办员只能导入本人负责村的农户"
+        return "找不到该农户，或不在您的管辖范围内（村级代办员只能导入本人负责村的农户）"
     if isinstance(actor, User) and actor.role == Role.TOWN:
-        return "只能导入本镇（街道）的农户"
-    return "超出您的管理范围"
+        return "找不到该农户，或不在您的管辖范围内（只能导入本镇（街道）的农户）"
+    if isinstance(actor, User) and actor.role not in {Role.OFFICE, Role.ADMIN}:
+        return "找不到该农户，或不在您的管辖范围内"
+    return "农户登记中找不到该农户"
 
 
 class _Rollback(Exception):
@@ -456,53 +112,7 @@ class ArchiveImportResult(ImportResult):
         return f"{text}；家庭成员 {self.members} 人" if self.members else text
 
 
-def template_workbook() -> bytes:
-    """The Excel template: the archive sheet and instructions of the shared engine, plus the members sheet."""
-    wb = openpyxl.load_workbook(io.BytesIO(template_xlsx(SPEC)))
-    ws = wb.create_sheet(MEMBERS_SHEET, 1)
-    for index, col in enumerate(MEMBERS_SPEC.columns, start=1):
-        letter = get_column_letter(index)
-        cell = ws.cell(row=1, column=index, value=col.header)
-        cell.font = Font(bold=True, color="C00000" if col.required else "1F3864")
-        cell.fill = REQUIRED_FILL if col.required else OPTIONAL_FILL
-        tip = f"{'必填' if col.required else '选填'}：{col.parser.describe()}" + (
-            f"\n{col.help}" if col.help else ""
-        )
-        cell.comment = Comment(tip, "普惠平台", width=260, height=120)
-        ws.column_dimensions[letter].width = max(12, 2 * len(col.header) + 4)
-        if col.parser.number_format:
-            ws.column_dimensions[letter].number_format = col.parser.number_format
-        if col.parser.choices:
-            dv = DataValidation(
-                type="list",
-                formula1=f'"{",".join(col.parser.choices)}"',
-                allow_blank=True,
-                showErrorMessage=True,
-                error=col.parser.describe(),
-            )
-            ws.add_data_validation(dv)
-            dv.add(f"{letter}2:{letter}{LAST_ROW}")
-    ws.freeze_panes = "A2"
-    notes = wb[INSTRUCTIONS_SHEET]
-    notes.append([])
-    notes.append([f"“{MEMBERS_SHEET}”工作表（可选）"])
-    for line in MEMBER_NOTES:
-        notes.append([line])
-    notes.append(["列名", "是否必填", "填写要求", "说明", "示例", "也可用的列名"])
-    for col in MEMBERS_SPEC.columns:
-        notes.append(
-            [
-                col.header,
-                "必填" if col.required else "选填",
-                col.parser.describe(),
-                col.help,
-                col.example,
-                "、".join((*col.aliases, col.key)),
-            ]
-        )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+# ---------------------------------------------------------------- the import
 
 
 def archive_import(
@@ -514,12 +124,12 @@ def archive_import(
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
-    is_user = isinstance(actor, User)
-    if is_user and not may_import(actor):
+    if isinstance(actor, User) and not may_import(actor):
         raise PermissionDenied
     errors = ErrorList()
     filename = filename or file_name(file)
     result = ArchiveImportResult(kind=KIND, title=SPEC.title, mode=mode, filename=filename, errors=errors)
+    checked = False  # the rows reached the checks against the registry
     try:
         with open_table(
             file,
@@ -530,7 +140,7 @@ def archive_import(
         ) as source:
             result.source = source.description
             reader = TableReader(SPEC, source, errors, row_checks=False)
-            if reader.ok and not {"household_code", "head_id_number"} & reader.headers.keys():
+            if reader.ok and not KEY_COLUMNS & reader.headers.keys():
                 errors.add_fatal(
                     reader.header_row,
                     "户编号",
@@ -539,6 +149,7 @@ def archive_import(
                 )
             if errors.fatal:
                 return result
+            checked = True
             with transaction.atomic():
                 job = _ArchiveImport(reader=reader, actor=actor, mode=mode, result=result)
                 rows = iter(reader)
@@ -549,25 +160,7 @@ def archive_import(
                     job.import_members(file, filename)
                 if errors:
                     raise _Rollback
-                audit_record(
-                    actor=actor,  # a label for the command line: recorded as actor_label
-                    action=AuditLog.Action.IMPORT,
-                    object_type=HouseholdArchive._meta.label,
-                    object_repr=f"{SPEC.title}导入：{result.filename}",
-                    after={
-                        "file": result.filename,
-                        "source": result.source,
-                        "mode": mode,
-                        "rows": result.rows,
-                        "created": result.created,
-                        "updated": result.updated,
-                        "unchanged": result.unchanged,
-                        "submitted": job.submitted,
-                        "draft": job.draft,
-                        "members": result.members,
-                    },
-                    note=result.summary,
-                )
+                _audit(actor=actor, result=result, job=job)
     except FileError as e:
         errors.add_fatal(None, "", "", e.reason)
     except _Rollback:
@@ -576,8 +169,48 @@ def archive_import(
         # Someone saved an archive for one of these households between our check and our write.
         errors.add(None, "", "", "写入时与他人同时保存的档案冲突，本次未保存任何数据，请重新导入")
     if not result.ok:
-        result.created = result.updated = result.unchanged = 0
+        result.created = result.updated = result.unchanged = result.members = 0
+        if checked:
+            _audit(actor=actor, result=result, job=None)
     return result
+
+
+def _audit(*, actor, result: ArchiveImportResult, job: _ArchiveImport | None) -> None:
+    """One audit row per import: the counts of a stored file, or a refused file's error count.
+
+    A refused import is recorded too (outside the rolled-back transaction): it looked households up by
+    户编号 and ID number, and the office should see who tried what even when nothing was saved."""
+    after = {
+        "file": result.filename,
+        "source": result.source,
+        "mode": result.mode,
+        "rows": result.rows,
+        "saved": job is not None,
+    }
+    if job is None:
+        after["errors"] = result.errors.total
+        repr_, note = (
+            f"{SPEC.title}导入（未保存）：{result.filename}",
+            f"未导入：{result.errors.total} 处问题",
+        )
+    else:
+        after.update(
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            submitted=job.submitted,
+            draft=job.draft,
+            members=result.members,
+        )
+        repr_, note = f"{SPEC.title}导入：{result.filename}", result.summary
+    audit_record(
+        actor=actor,  # a label for the command line: recorded as actor_label
+        action=AuditLog.Action.IMPORT,
+        object_type=HouseholdArchive._meta.label,
+        object_repr=repr_,
+        after=after,
+        note=note,
+    )
 
 
 class _ArchiveImport:
@@ -588,7 +221,9 @@ class _ArchiveImport:
         self.result = result
         self.errors = result.errors
         self.user = actor if isinstance(actor, User) else None  # None: the command line's system actor
-        self.scope = access.credit_households_for(actor) if self.user else None
+        # Households are only ever looked up here: nothing outside the importer's scope is read.
+        self.households = access.credit_households_for(actor) if self.user else Household.objects.all()
+        self.not_found = not_found_reason(actor)
         self.seen: dict[int, int] = {}  # household id → first row number
         self.present = [k for k in ARCHIVE_COLUMNS if k in reader.headers]
         self.absent = [k for k in ARCHIVE_COLUMNS if k not in reader.headers]
@@ -602,26 +237,28 @@ class _ArchiveImport:
     # ------------------------------------------------------------ checks
 
     def _households(self, rows: list[Row]) -> tuple[dict[str, tuple], dict[str, list[tuple]]]:
+        """The households the chunk names, by code and by head ID hash — within the importer's scope."""
         codes = {r.values["household_code"] for r in rows if r.values.get("household_code")}
         hashes = {
             crypto.lookup_hash(r.values["head_id_number"]) for r in rows if r.values.get("head_id_number")
         }
-        fields = ("pk", "code", "head_id_hash", "head_name", "village_id", "town_id", "size")
         by_code = (
-            {h[1]: h for h in Household.objects.filter(code__in=codes).values_list(*fields)} if codes else {}
+            {h[1]: h for h in self.households.filter(code__in=codes).values_list(*HOUSEHOLD_FIELDS)}
+            if codes
+            else {}
         )
         by_hash: dict[str, list[tuple]] = {}
         if hashes:
-            for h in Household.objects.filter(head_id_hash__in=hashes).values_list(*fields):
+            for h in self.households.filter(head_id_hash__in=hashes).values_list(*HOUSEHOLD_FIELDS):
                 by_hash.setdefault(h[2], []).append(h)
         return by_code, by_hash
 
     def _resolve(self, row: Row, by_code, by_hash) -> tuple | None:
-        """The registry household a row names, or None (with the reason listed)."""
+        """The household a row names, or None (with the reason listed)."""
         v = row.values
         code, idn = v.get("household_code"), v.get("head_id_number")
         if not code and not idn:
-            refused = any(not is_empty(self.reader.raw(row, k)) for k in ("household_code", "head_id_number"))
+            refused = any(not is_empty(self.reader.raw(row, k)) for k in KEY_COLUMNS)
             if not refused:  # a refused cell has its own error already
                 self.error(row, self.key_column, "户编号和户主身份证号至少填写一项，用来确定是哪一户")
             return None
@@ -629,7 +266,7 @@ class _ArchiveImport:
         if code:
             hh = by_code.get(code)
             if hh is None:
-                self.error(row, "household_code", f"农户登记中没有户编号为 {code} 的农户")
+                self.error(row, "household_code", self.not_found)
                 return None
         if idn:
             found = by_hash.get(crypto.lookup_hash(idn), [])
@@ -638,7 +275,7 @@ class _ArchiveImport:
                     self.error(row, "head_id_number", f"户主身份证号与户编号 {code} 的户主不符")
                     return None
             elif not found:
-                self.error(row, "head_id_number", "农户登记中没有以此身份证号为户主的农户")
+                self.error(row, "head_id_number", self.not_found)
                 return None
             elif len(found) > 1:
                 self.error(row, "head_id_number", "以此身份证号为户主的农户不止一户，请填写户编号")
@@ -649,54 +286,46 @@ class _ArchiveImport:
 
     def process(self, rows: list[Row]) -> None:
         by_code, by_hash = self._households(rows)
-        resolved: list[tuple[Row, tuple]] = []
-        for row in rows:
-            hh = self._resolve(row, by_code, by_hash)
-            if hh is not None:
-                resolved.append((row, hh))
+        resolved = [(row, hh) for row in rows if (hh := self._resolve(row, by_code, by_hash)) is not None]
         ids = [hh[0] for _, hh in resolved]
-        in_scope = (
-            set(ids)
-            if self.scope is None
-            else set(self.scope.filter(pk__in=ids).values_list("pk", flat=True))
-        )
         existing = {a.pk: a for a in HouseholdArchive.objects.filter(household_id__in=ids)}
-        labels = dict(HouseholdArchive.Status.choices)
         checked: list[tuple[Row, tuple, HouseholdArchive | None]] = []
         for row, hh in resolved:
-            pk, code = hh[0], hh[1]
-            key = "household_code" if row.values.get("household_code") else "head_id_number"
-            if pk not in in_scope:
-                self.error(row, key, f"农户 {code} 不在您的管辖范围内（{_scope_note(self.actor)}）")
-                continue
-            first = self.seen.setdefault(pk, row.number)
-            if first != row.number:
-                self.error(row, key, f"与第 {first} 行是同一农户（户编号 {code}），每户只能填写一行")
-                continue
-            name = row.values.get("head_name")
-            if name and name != hh[3]:
-                self.error(row, "head_name", f"户主姓名与农户登记中户编号 {code} 的户主姓名不一致")
-            archive = existing.get(pk)
-            if archive is not None and self.mode == MODE_CREATE:
-                self.error(
-                    row,
-                    key,
-                    f"农户 {code} 已有信用档案（{labels[archive.status]}），“仅新增”方式不能覆盖；如需按文件更新，请选择“新增或更新”",
-                )
-                continue
-            merged = {k: getattr(archive, k) if archive else None for k in self.absent}
-            merged.update(row.values)
-            for k, reason in SPEC.check_row(SPEC.complete(merged)):
-                self.error(row, k, reason)
-            labour = merged.get("labour_count")
-            if labour is not None and hh[6] and labour > hh[6]:
-                self.error(
-                    row, "labour_count", f"家庭劳动力人数（{labour}）不能多于农户登记的家庭人口（{hh[6]}）"
-                )
-            if row.ok:
+            archive = existing.get(hh[0])
+            if self._check(row, hh, archive):
                 checked.append((row, hh, archive))
         if not self.errors:
             self._write(checked)
+
+    def _check(self, row: Row, hh: tuple, archive: HouseholdArchive | None) -> bool:
+        """One row of a household in scope: once per file, the name, the mode and the merged values."""
+        pk, code = hh[0], hh[1]
+        key = "household_code" if row.values.get("household_code") else "head_id_number"
+        first = self.seen.setdefault(pk, row.number)
+        if first != row.number:
+            self.error(row, key, f"与第 {first} 行是同一农户（户编号 {code}），每户只能填写一行")
+            return False
+        name = row.values.get("head_name")
+        if name and name != hh[3]:
+            self.error(row, "head_name", f"户主姓名与农户登记中户编号 {code} 的户主姓名不一致")
+        if archive is not None and self.mode == MODE_CREATE:
+            status = HouseholdArchive.Status(archive.status).label
+            self.error(
+                row,
+                key,
+                f"农户 {code} 已有信用档案（{status}），“仅新增”方式不能覆盖；如需按文件更新，请选择“新增或更新”",
+            )
+            return False
+        merged = {k: getattr(archive, k) if archive else None for k in self.absent}
+        merged.update(row.values)
+        for k, reason in SPEC.check_row(SPEC.complete(merged)):
+            self.error(row, k, reason)
+        labour = merged.get("labour_count")
+        if labour is not None and hh[6] and labour > hh[6]:
+            self.error(
+                row, "labour_count", f"家庭劳动力人数（{labour}）不能多于农户登记的家庭人口（{hh[6]}）"
+            )
+        return row.ok
 
     # ------------------------------------------------------------ members (second sheet)
 
@@ -709,10 +338,7 @@ class _ArchiveImport:
                 # to import, members stay as they are. (Asking for it by name never loads another sheet.)
                 return
             self.reader = TableReader(MEMBERS_SPEC, source, self.errors)
-            if (
-                not self.errors.fatal
-                and not {"household_code", "head_id_number"} & self.reader.headers.keys()
-            ):
+            if not self.errors.fatal and not KEY_COLUMNS & self.reader.headers.keys():
                 self.errors.add_fatal(
                     self.reader.header_row,
                     "户编号",
@@ -727,30 +353,7 @@ class _ArchiveImport:
             cleared: set[int] = set()
             rows = iter(self.reader)
             while chunk := list(itertools.islice(rows, CHUNK)):
-                by_code, by_hash = self._households(chunk)
-                members = []
-                for row in chunk:
-                    hh = self._resolve(row, by_code, by_hash)
-                    if hh is None:
-                        continue
-                    if hh[0] not in self.seen:
-                        key = "household_code" if row.values.get("household_code") else "head_id_number"
-                        self.error(
-                            row, key, f"农户 {hh[1]} 不在“农户信用档案”工作表中；家庭成员只能随档案一起导入"
-                        )
-                        continue
-                    if row.ok:
-                        v = row.values
-                        members.append(
-                            ArchiveMember(
-                                archive_id=hh[0],
-                                name=v["name"],
-                                relation=v["relation"],
-                                id_number=v.get("id_number") or "",
-                                age=v.get("age"),
-                                is_labour=bool(v.get("is_labour")),
-                            )
-                        )
+                members = self._members(chunk)
                 if self.errors:
                     continue
                 fresh = {m.archive_id for m in members} - cleared
@@ -758,6 +361,32 @@ class _ArchiveImport:
                 cleared |= fresh
                 ArchiveMember.objects.bulk_create(members, batch_size=500)
                 self.result.members += len(members)
+
+    def _members(self, chunk: list[Row]) -> list[ArchiveMember]:
+        """The members of one chunk of the members sheet (errors listed for the rest)."""
+        by_code, by_hash = self._households(chunk)
+        members = []
+        for row in chunk:
+            hh = self._resolve(row, by_code, by_hash)
+            if hh is None:
+                continue
+            if hh[0] not in self.seen:
+                key = "household_code" if row.values.get("household_code") else "head_id_number"
+                self.error(row, key, f"农户 {hh[1]} 不在“农户信用档案”工作表中；家庭成员只能随档案一起导入")
+                continue
+            if row.ok:
+                v = row.values
+                members.append(
+                    ArchiveMember(
+                        archive_id=hh[0],
+                        name=v["name"],
+                        relation=v["relation"],
+                        id_number=v.get("id_number") or "",
+                        age=v.get("age"),
+                        is_labour=bool(v.get("is_labour")),
+                    )
+                )
+        return members
 
     # ------------------------------------------------------------ writes
 
@@ -792,7 +421,7 @@ def _update_many(objs: Iterable[HouseholdArchive], names: list[str]) -> None:
     objs = list(objs)
     if not objs:
         return
-    fields = [_field(n) for n in names]
+    fields = [HouseholdArchive._meta.get_field(n) for n in names]
     # Python values the drivers take as they are; dates and times go through Django (time zone, format).
     dated = [(i, f.get_db_prep_save) for i, f in enumerate(fields) if isinstance(f, models.DateField)]
     values = operator.attrgetter(*(f.attname for f in fields), "pk")

@@ -1,5 +1,6 @@
 from django import forms
 
+from puhui.core.crypto import mask_id_number
 from puhui.credit.models import ArchiveMember, Consent, HouseholdArchive
 from puhui.credit.services import EDITABLE_FIELDS
 from puhui.imports.services import MODE_CREATE, MODE_UPSERT
@@ -27,24 +28,47 @@ class ArchiveForm(forms.ModelForm):
 
 
 class MemberForm(forms.ModelForm):
+    """One member row. A stored ID number is shown masked (370323********1234) with a reference to it
+    (`id_ref`, see `selectors.archive_id_numbers`); posted back unchanged it keeps the stored number, so
+    the page never carries a clear ID number. A full number typed in replaces it; blank clears it."""
+
+    id_ref = forms.CharField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = ArchiveMember
         fields = ["name", "relation", "id_number", "age", "is_labour"]
+        widgets = {"id_number": forms.TextInput(attrs={"maxlength": 18})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, known_ids: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.known_ids = known_ids or {}
         for name, field in self.fields.items():
-            if name != "is_labour":
+            if name not in {"is_labour", "id_ref"}:
                 field.widget.attrs.setdefault("class", "form-control form-control-sm")
         self.fields["id_number"].required = False
+        self.fields["id_number"].widget.attrs.update(autocomplete="off", spellcheck="false")
 
     def clean_id_number(self):
         from puhui.core.validators import validate_id_number
 
         value = (self.cleaned_data.get("id_number") or "").strip().upper()
-        if value:
+        if value and "*" not in value:  # a masked value is resolved in clean(), with its reference
             validate_id_number(value)
         return value
+
+    def clean(self):
+        data = super().clean()
+        value = data.get("id_number") or ""
+        if "*" in value:
+            clear = self.known_ids.get(data.get("id_ref") or "")
+            if clear and mask_id_number(clear) == value:
+                data["id_number"] = clear
+            else:
+                self.add_error(
+                    "id_number",
+                    "请填写完整的18位身份证号（隐去部分数字的号码只能原样保留，不能修改其中的数字）",
+                )
+        return data
 
 
 MemberFormSet = forms.formset_factory(MemberForm, extra=0, can_delete=True)

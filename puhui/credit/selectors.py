@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from puhui.core.models import Division
 from puhui.credit.models import Designation, HouseholdArchive, PreCreditLine
+from puhui.registry.models import Household
 
 LEVELS = ("village", "town", "county")
 
@@ -497,3 +498,21 @@ def _psi(report: dict, sample: str) -> dict:
 
 def _by_grade(rows: list[dict], grade: str, key: str):
     return next((r.get(key) for r in rows if r.get("grade") == grade), None)
+
+
+def archive_id_numbers(
+    household: Household, archive: HouseholdArchive | None = None
+) -> dict[str, tuple[str, str]]:
+    """The clear ID numbers behind the archive form's masked fields, by reference → (what, number).
+
+    "head": the registry's head of household (offered as the first member of a new archive);
+    "m<id>": a stored member of the archive. The form shows these masked only; a masked value posted
+    back with its reference keeps the stored number, and 显示明文 reveals one of them (logged)."""
+    numbers: dict[str, tuple[str, str]] = {}
+    if household.head_id_number:
+        numbers["head"] = ("户主身份证号", household.head_id_number)
+    if archive is not None:
+        for member in archive.members.all():
+            if member.id_number:
+                numbers[f"m{member.pk}"] = ("家庭成员身份证号", member.id_number)
+    return numbers

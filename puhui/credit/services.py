@@ -28,6 +28,7 @@ from puhui.credit.models import (
     Rating,
     ScorecardVersion,
 )
+from puhui.credit.selectors import archive_id_numbers
 from puhui.engines.scoring import Scorecard, default_config_path
 from puhui.registry.models import Household
 
@@ -165,6 +166,27 @@ def archive_view_log(*, actor, household: Household, what: str = "信用档案")
         object_repr=f"{household.code} 信用档案",
         note=f"查看{what}",
     )
+
+
+@transaction.atomic
+def archive_id_unmask(*, actor, household: Household, ref: str) -> str:
+    """One ID number of the archive form in clear (显示明文), logged like the registry's `household_unmask`.
+
+    The caller loads the household through `access.access_household_for_archive_unmask` (role and
+    scope checked). `ref` is a key of `selectors.archive_id_numbers`; an unknown one raises KeyError.
+    The clear value is never written to the log."""
+    archive = HouseholdArchive.objects.filter(household=household).first()
+    what, value = archive_id_numbers(household, archive)[ref]
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.UNMASK,
+        object_type="credit.HouseholdArchive",
+        object_id=str(household.pk),
+        object_repr=f"{household.code} 信用档案",
+        after={"field": "id_number", "ref": ref},
+        note=f"查看明文：{what}",
+    )
+    return value
 
 
 # ---------------------------------------------------------------- scorecards

@@ -8,9 +8,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from puhui.core.access import get_or_404
+from puhui.core.crypto import mask_id_number
 from puhui.core.models import AuditLog, Division, User
 from puhui.credit import access, selectors, services
 from puhui.credit.forms import (
@@ -24,9 +26,13 @@ from puhui.credit.forms import (
 from puhui.credit.models import Consent, HouseholdArchive, Objection, PreCreditLine, Rating, ScorecardVersion
 from puhui.credit.tasks import households_rate_task
 from puhui.jobs.services import job_enqueue
+from puhui.registry.access import may_unmask
 from puhui.registry.selectors import CappedPaginator, MaskedHousehold
 
 Role = User.Role
+# Member fields the archive form's offline draft never keeps in the browser (offline-draft.js reads them
+# from data-draft-exclude): ID numbers, and the references that pair a masked number with the stored one.
+DRAFT_EXCLUDED_FIELDS = ("id_number", "id_ref")
 
 
 def _errors(request, exc: ValidationError):
@@ -34,6 +40,7 @@ def _errors(request, exc: ValidationError):
         messages.error(request, m)
 
 
+@never_cache
 @login_required
 def worklist(request):
     """Agents: their villages' households with archive status. Others: the archives in their scope."""
@@ -69,39 +76,49 @@ def worklist(request):
     )
 
 
-@login_required
-def archive_edit(request, pk):
-    household = access.access_household_for_archive_edit(request.user, pk)
-    archive = HouseholdArchive.objects.filter(household=household).first()
-    members_initial = (
-        [
-            {
-                "name": m.name,
-                "relation": m.relation,
-                "id_number": m.id_number,
-                "age": m.age,
-                "is_labour": m.is_labour,
-            }
-            for m in archive.members.all()
-        ]
-        if archive
-        else [
+def _members_initial(household, archive, known: dict[str, tuple[str, str]]) -> list[dict]:
+    """The member rows the form starts with: ID numbers masked, each with its reference (never clear)."""
+
+    def masked(ref: str) -> str:
+        return mask_id_number(known[ref][1]) if ref in known else ""
+
+    if archive is None:  # a new archive starts with the registry's head of household
+        return [
             {
                 "name": household.head_name,
                 "relation": "户主",
-                "id_number": household.head_id_number,
+                "id_number": masked("head"),
+                "id_ref": "head" if "head" in known else "",
                 "age": household.head_age,
                 "is_labour": True,
             }
         ]
-    )
+    return [
+        {
+            "name": m.name,
+            "relation": m.relation,
+            "id_number": masked(f"m{m.pk}"),
+            "id_ref": f"m{m.pk}" if f"m{m.pk}" in known else "",
+            "age": m.age,
+            "is_labour": m.is_labour,
+        }
+        for m in archive.members.all()
+    ]
+
+
+@never_cache
+@login_required
+def archive_edit(request, pk):
+    household = access.access_household_for_archive_edit(request.user, pk)
+    archive = HouseholdArchive.objects.filter(household=household).first()
+    known = selectors.archive_id_numbers(household, archive)
+    member_kwargs = {"known_ids": {ref: number for ref, (_, number) in known.items()}}
     if request.method == "POST":
         form = ArchiveForm(request.POST, instance=archive)
-        formset = MemberFormSet(request.POST, prefix="m")
+        formset = MemberFormSet(request.POST, prefix="m", form_kwargs=member_kwargs)
         if form.is_valid() and formset.is_valid():
             members = [f.cleaned_data for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            for m in members:
-                m.pop("DELETE", None)
+            members = [{k: v for k, v in m.items() if k not in {"DELETE", "id_ref"}} for m in members]
             try:
                 saved = services.archive_save(
                     actor=request.user,
@@ -116,7 +133,9 @@ def archive_edit(request, pk):
                 return redirect("credit_household", pk=household.pk)
     else:
         form = ArchiveForm(instance=archive)
-        formset = MemberFormSet(prefix="m", initial=members_initial)
+        formset = MemberFormSet(
+            prefix="m", initial=_members_initial(household, archive, known), form_kwargs=member_kwargs
+        )
     if archive is not None:
         services.archive_view_log(actor=request.user, household=household)
     return render(
@@ -128,10 +147,32 @@ def archive_edit(request, pk):
             "form": form,
             "formset": formset,
             "archive": archive,
+            "may_unmask": may_unmask(request.user),
+            "draft_exclude": " ".join(DRAFT_EXCLUDED_FIELDS),
         },
     )
 
 
+@never_cache
+@login_required
+@require_POST
+def archive_unmask(request, pk):
+    """显示明文 for one ID number of the archive form (htmx fragment), logged. Other roles and scopes: 404."""
+    household = access.access_household_for_archive_unmask(request.user, pk)
+    try:
+        value = services.archive_id_unmask(
+            actor=request.user, household=household, ref=request.POST.get("ref", "")
+        )
+    except KeyError:
+        raise Http404 from None
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_clear_value.html", {"value": value})
+    return render(
+        request, "credit/clear_value.html", {"value": value, "household": MaskedHousehold(household)}
+    )
+
+
+@never_cache
 @login_required
 def household(request, pk):
     user = request.user
@@ -259,6 +300,7 @@ def objection_add(request, pk):
     return redirect("credit_household", pk=pk)
 
 
+@never_cache
 @login_required
 def objection_list(request):
     if not access.may_answer_objection(request.user):
@@ -305,6 +347,7 @@ def line_offer(request, pk):
     return redirect("credit_household", pk=pk)
 
 
+@never_cache
 @login_required
 def line_list(request):
     """The bank's pre-credit list (its own lines only); other roles: lines in their scope."""
@@ -543,6 +586,7 @@ def designations_evaluate(request):
     return redirect("credit_scorecards")
 
 
+@never_cache
 @login_required
 def access_log(request):
     """Every opening of a credit archive, for the office."""

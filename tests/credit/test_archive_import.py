@@ -83,7 +83,9 @@ def assert_refused(result, row, column, reason_part):
         errors_of(result)
     )
     assert HouseholdArchive.objects.count() == 0
-    assert not AuditLog.objects.filter(action=AuditLog.Action.IMPORT).exists()
+    # A refused import is audited as such (it looked households up), never as a stored one.
+    logs = AuditLog.objects.filter(action=AuditLog.Action.IMPORT)
+    assert not logs.filter(after__saved=True).exists()
 
 
 # ---------------------------------------------------------------- storing
@@ -195,13 +197,13 @@ def test_out_of_range_and_fraction(county, users):
 
 def test_unknown_household(county, users):
     result = archive_import(actor=users["office"], file=xlsx([full("H0"), full("H99")]))
-    assert_refused(result, 3, "户编号", "农户登记中没有户编号为 H99 的农户")
+    assert_refused(result, 3, "户编号", "农户登记中找不到该农户")
 
 
 def test_unknown_id_number(county, users):
     rows = [{"户主身份证号": "110101199003070011"}]  # valid check digit, nobody's
     result = archive_import(actor=users["office"], file=xlsx(rows))
-    assert_refused(result, 2, "户主身份证号", "没有以此身份证号为户主的农户")
+    assert_refused(result, 2, "户主身份证号", "农户登记中找不到该农户")
 
 
 def test_id_number_of_another_household(county, users):
@@ -217,14 +219,105 @@ def test_bad_id_number(county, users):
 def test_agent_household_outside_villages(county, users):
     # H1 is in 历山2村, not the agent's village.
     result = archive_import(actor=users["agent"], file=xlsx([full("H0"), full("H1")]))
-    assert_refused(result, 3, "户编号", "不在您的管辖范围内（村级代办员只能导入本人负责村的农户）")
+    assert_refused(
+        result, 3, "户编号", "找不到该农户，或不在您的管辖范围内（村级代办员只能导入本人负责村的农户）"
+    )
 
 
 def test_town_official_household_of_another_town(county, users):
     result = archive_import(
         actor=users["town_lishan"], file=xlsx([full("H1"), {"户主身份证号": ID_NUMBERS[2]}])
     )
-    assert_refused(result, 3, "户主身份证号", "不在您的管辖范围内（只能导入本镇（街道）的农户）")
+    assert_refused(
+        result, 3, "户主身份证号", "找不到该农户，或不在您的管辖范围内（只能导入本镇（街道）的农户）"
+    )
+
+
+# ---------------------------------------------------------------- no ID → household oracle (finding H1)
+
+NOBODY = "110101199003070011"  # valid check digit, no household's head
+
+
+def _reasons(result):
+    return {e.row: (e.column, e.reason) for e in result.errors}
+
+
+def _leaks(result, household) -> list[str]:
+    """What the result says about `household` beyond the cells the importer typed (shown back as values)."""
+    said = " ".join(f"{e.column} {e.reason}" for e in result.errors) + result.summary
+    shown = said + " ".join(e.value for e in result.errors)
+    return [s for s in (household.code,) if s in said] + [s for s in (household.head_name,) if s in shown]
+
+
+@pytest.mark.parametrize("who", ["town_lucun", "agent"])
+def test_id_of_household_outside_scope_answers_like_no_household(county, users, who):
+    """The attack: a file with only 户主身份证号 used to say “农户 H0 不在您的管辖范围内” for any ID of the
+    county, i.e. which household an ID number belongs to. Now an ID outside the importer's scope and an ID
+    of nobody get the same words, and nothing about the other household comes back."""
+    outside = county["households"][1]  # 历山2村: outside 鲁村镇 and outside the agent's village
+    rows = [{"户主身份证号": ID_NUMBERS[1]}, {"户主身份证号": NOBODY}]
+    result = archive_import(actor=users[who], file=xlsx(rows, header=["户主身份证号"]))
+    assert not result.ok
+    reasons = _reasons(result)
+    assert reasons[2] == reasons[3], reasons
+    assert reasons[2][0] == "户主身份证号" and reasons[2][1].startswith("找不到该农户，或不在您的管辖范围内")
+    assert not _leaks(result, outside)
+    assert HouseholdArchive.objects.count() == 0
+
+
+def test_code_of_household_outside_scope_answers_like_no_household(county, users):
+    outside = county["households"][2]  # 鲁村1村
+    result = archive_import(actor=users["agent"], file=xlsx([{"户编号": "H2"}, {"户编号": "H99"}]))
+    reasons = _reasons(result)
+    assert reasons[2] == reasons[3] == ("户编号", reasons[2][1])
+    assert "找不到该农户" in reasons[2][1] and not _leaks(result, outside)
+
+
+def test_in_scope_code_with_outside_id_answers_like_unknown_id(county, users):
+    # H0 is the agent's; ID_NUMBERS[1] is H1's head (another village), NOBODY is no one's.
+    rows = [full("H0", 户主身份证号=ID_NUMBERS[1])]
+    outside = archive_import(actor=users["agent"], file=xlsx(rows))
+    unknown = archive_import(actor=users["agent"], file=xlsx([full("H0", 户主身份证号=NOBODY)]))
+    assert (
+        _reasons(outside)[2] == _reasons(unknown)[2] == ("户主身份证号", "户主身份证号与户编号 H0 的户主不符")
+    )
+    assert not _leaks(outside, county["households"][1])
+
+
+def test_members_sheet_outside_scope_answers_like_no_household(county, users):
+    members = [
+        {"户主身份证号": ID_NUMBERS[2], "姓名": "甲", "与户主关系": "户主"},  # H2: 鲁村镇
+        {"户主身份证号": NOBODY, "姓名": "乙", "与户主关系": "户主"},
+    ]
+    result = archive_import(actor=users["town_lishan"], file=xlsx([full("H0")], members=members))
+    reasons = [(e.column, e.reason) for e in result.errors.sorted()]
+    assert len(reasons) == 2 and reasons[0] == reasons[1], reasons
+    assert not _leaks(result, county["households"][2])
+
+
+def test_import_page_does_not_name_household_outside_scope(county, users, login):
+    c = login(users["town_lucun"])
+    upload = SimpleUploadedFile(
+        "身份证.xlsx", xlsx([{"户主身份证号": ID_NUMBERS[0]}], header=["户主身份证号"])
+    )
+    page = c.post("/credit/archives/import/", {"mode": "create", "file": upload}).content.decode()
+    assert "找不到该农户，或不在您的管辖范围内" in page
+    assert "H0" not in page and "户主0" not in page
+
+
+def test_refused_import_is_audited(county, users):
+    rows = [{"户主身份证号": ID_NUMBERS[0]}, {"户主身份证号": NOBODY}]
+    archive_import(actor=users["town_lucun"], file=xlsx(rows, header=["户主身份证号"]), filename="试探.xlsx")
+    log = AuditLog.objects.get(action=AuditLog.Action.IMPORT)
+    assert log.actor == users["town_lucun"] and log.object_type == "credit.HouseholdArchive"
+    assert log.after["saved"] is False and log.after["errors"] == 2 and log.after["rows"] == 2
+    assert "未保存" in log.object_repr and "试探.xlsx" in log.object_repr
+    assert ID_NUMBERS[0] not in str(log.after) + log.note  # the numbers tried are not copied into the log
+
+
+def test_unreadable_file_is_not_audited(county, users):
+    result = archive_import(actor=users["agent"], file=b"\x00\x01 not a table", filename="x.xlsx")
+    assert not result.ok and not AuditLog.objects.filter(action=AuditLog.Action.IMPORT).exists()
 
 
 def test_duplicate_household(county, users):
@@ -258,9 +351,17 @@ def test_head_name_mismatch(county, users):
 def test_every_error_listed_and_nothing_stored_after_valid_chunks(county, users, monkeypatch):
     # Small chunks: the valid first rows were already written when the bad row came; all rolled back.
     monkeypatch.setattr("puhui.credit.archive_import.CHUNK", 1)
-    rows = [full("H0"), full("H1"), full("H2", 家庭总资产="x"), full("H3", 参加政策性农业保险="也许")]
+    rows = [
+        full("H0"),
+        full("H1"),
+        full("H2", **{"家庭总资产（元）": "x"}),  # the template's header, so the bad value reaches the file
+        full("H3", 参加政策性农业保险="也许"),
+    ]
+    assert all(set(row) <= set(HEADER) for row in rows)  # no cell is silently left out of the file
     result = archive_import(actor=users["office"], file=xlsx(rows))
+    assert_refused(result, 4, "家庭总资产（元）", "不是数字")
     assert_refused(result, 5, "参加政策性农业保险", "不是可选值")
+    assert {(e.row, e.column) for e in result.errors} == {(4, "家庭总资产（元）"), (5, "参加政策性农业保险")}
     assert result.created == 0
 
 

@@ -3,11 +3,13 @@ on submit) → the bank verifies → the household is rated with reasons → pre
 the village's designation changes."""
 
 import datetime
+import json
 
 import pytest
 
+from puhui.core.models import AuditLog
 from puhui.credit.models import HouseholdArchive, PreCreditLine
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import ID_NUMBERS, PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -84,7 +86,7 @@ def test_the_credit_walk(transactional_db, as_user, county, users):
     for name, value in SELECT.items():
         agent.select_option(f"#id_{name}", value)
     agent.context.set_offline(True)
-    agent.click("button[type=submit]")
+    agent.click("#archive-form button:text-is('保存档案')")
     agent.wait_for_selector("#draft-status:has-text('草稿已保存在本机')")
     assert not HouseholdArchive.objects.filter(household=hh).exists()
     agent.context.set_offline(False)  # back online: the draft is submitted by itself
@@ -125,3 +127,50 @@ def test_the_credit_walk(transactional_db, as_user, county, users):
     office.wait_for_selector("text=评定完成")
     office.goto(f"/credit/villages/{village.pk}/")
     assert f"{datetime.date.today().year}年：信用村" in office.content()
+
+
+DRAFT_KEYS = (
+    "Object.keys(localStorage).filter(k => k.startsWith('puhui-draft') || k.startsWith('credit-archive-'))"
+)
+
+
+def test_archive_form_id_masked_draft_without_ids_cleared_at_logout(transactional_db, as_user, county, users):
+    """M2: the form shows the head's ID masked, 显示明文 reveals it (logged), the offline draft keeps no ID
+    number, and logging out leaves no draft in the browser (nor does the login page let old ones live)."""
+    hh = county["households"][0]
+    agent = as_user("agent")
+    # A draft left by the first version, which kept clear ID numbers: dropped when the form opens.
+    agent.evaluate("""localStorage.setItem('credit-archive-99', '{"m-0-id_number": "370323199001011234"}')""")
+    agent.goto(f"/credit/households/{hh.pk}/archive/")
+    assert ID_NUMBERS[0] not in agent.content()
+    assert agent.input_value("#id_m-0-id_number") == "370323********1234"
+    assert agent.evaluate(DRAFT_KEYS) == []
+
+    agent.click("[data-testid=unmask-m-0]")
+    assert agent.inner_text("#clear-m-0 [data-testid=clear-value]") == ID_NUMBERS[0]
+    assert (
+        AuditLog.objects.filter(action="unmask", note="查看明文：户主身份证号", actor=users["agent"]).count()
+        == 1
+    )
+
+    agent.fill("#id_labour_count", "2")
+    agent.fill("#id_m-0-id_number", ID_NUMBERS[3])
+    agent.fill("#id_m-0-name", "户主零")
+    draft = json.loads(agent.evaluate(f"localStorage.getItem('puhui-draft:credit-archive-{hh.pk}')"))
+    assert draft["labour_count"] == "2" and draft["m-0-name"] == "户主零"
+    assert not [k for k in draft if k.endswith(("id_number", "id_ref"))]
+    everything = agent.evaluate("JSON.stringify(Object.assign({}, localStorage))")
+    assert ID_NUMBERS[3] not in everything and ID_NUMBERS[0] not in everything
+
+    # A reload restores the draft but not the typed ID number: the masked stored one comes back.
+    agent.reload()
+    assert agent.input_value("#id_m-0-name") == "户主零"
+    assert agent.input_value("#id_m-0-id_number") == "370323********1234"
+
+    agent.click("nav button:has-text('退出')")
+    agent.wait_for_url("**/login/**")
+    assert agent.evaluate(DRAFT_KEYS) == []
+    # The login page itself clears drafts (a session that expired, a logout from another page).
+    agent.evaluate("localStorage.setItem('puhui-draft:credit-archive-1', '{}')")
+    agent.goto("/login/")
+    assert agent.evaluate(DRAFT_KEYS) == []

@@ -1,12 +1,51 @@
 // Mobile archive form: keep a draft in localStorage while typing; if the connection is down when the
 // agent submits, keep the draft and submit it by itself once the browser is back online.
+//
+// Personal data stays out of the draft: the fields named in the form's data-draft-exclude (ID numbers and
+// their references; "id_number" matches "m-0-id_number") are never written, and an old draft's values
+// for them are ignored. Every draft is stored under "puhui-draft:…" and all of them are removed when the
+// user logs out (the logout form's submit here, and clear-drafts.js on the login page).
 (function () {
   "use strict";
+  var PREFIX = "puhui-draft:";
+  var LEGACY = "credit-archive-"; // drafts of the first version, which kept ID numbers: dropped on sight
+
+  function clearDrafts() {
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var k = localStorage.key(i);
+        if (k && (k.indexOf(PREFIX) === 0 || k.indexOf(LEGACY) === 0)) localStorage.removeItem(k);
+      }
+    } catch (e) { /* storage disabled */ }
+  }
+
   var form = document.getElementById("archive-form");
   if (!form) return;
-  var key = form.dataset.draftKey;
-  var status = document.getElementById("draft-status");
+  var key = PREFIX + form.dataset.draftKey;
   var PENDING = key + ":pending";
+  var excluded = (form.dataset.draftExclude || "").split(/\s+/).filter(Boolean);
+  var status = document.getElementById("draft-status");
+
+  try {
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var old = localStorage.key(i);
+      if (old && old.indexOf(LEGACY) === 0) localStorage.removeItem(old);
+    }
+  } catch (e) { /* storage disabled */ }
+
+  // Logging out from this page (the navigation bar's form): no draft survives the session.
+  var logoutUrl = form.dataset.logoutUrl;
+  document.addEventListener("submit", function (event) {
+    var target = event.target;
+    if (!logoutUrl || !target || target === form) return;
+    var action = target.getAttribute("action") || "";
+    if (new URL(action, window.location.href).pathname === logoutUrl) clearDrafts();
+  }, true);
+
+  function isExcluded(name) {
+    var last = name.split("-").pop();
+    return excluded.indexOf(name) >= 0 || excluded.indexOf(last) >= 0;
+  }
 
   function say(text) {
     if (!status) return;
@@ -16,7 +55,7 @@
 
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "submit";
+      return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "submit" && !isExcluded(el.name);
     });
   }
 
@@ -47,7 +86,7 @@
     HTMLFormElement.prototype.submit.call(form);
   }
 
-  if (restore()) say("已恢复本机保存的草稿。");
+  if (restore()) say("已恢复本机保存的草稿（身份证号不保存在草稿中）。");
   form.addEventListener("input", save);
   form.addEventListener("change", save);
 
