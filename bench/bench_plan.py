@@ -83,7 +83,12 @@ def ensure_units_and_plan() -> None:
         if not User.objects.filter(organisation=org).exists():
             role = "office" if u["kind"] == "pboc" else "member_unit"
             user_create(
-                actor=None, username=f"bench-{i}", password="Bench-password-2026", role=role, organisation=org
+                actor=None,
+                username=f"bench-{i}",
+                password="Bench-password-2026",
+                role=role,
+                organisation=org,
+                must_change_password=False,
             )
     print(f"created {made} organisations for the plan's units")
     office = User.objects.filter(role="office").first()

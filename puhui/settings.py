@@ -3,6 +3,7 @@
 Production (DEBUG=0) refuses to start with the development secrets.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -28,6 +29,22 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", DEV_FIELD_KEY)
 if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or FIELD_ENCRYPTION_KEY == DEV_FIELD_KEY):
     raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY 和 FIELD_ENCRYPTION_KEY，不能使用开发默认值。")
+# A strong field key in production: at least 32 characters, not a repeated pattern (e.g. `openssl rand -base64 33`).
+if not DEBUG and (len(FIELD_ENCRYPTION_KEY) < 32 or len(set(FIELD_ENCRYPTION_KEY)) < 10):
+    raise ImproperlyConfigured(
+        "生产环境的 FIELD_ENCRYPTION_KEY 强度不足：至少 32 个字符，且不能是少数字符的重复（可用 openssl rand -base64 33 生成）。"
+    )
+
+# The reverse proxies in front of the platform (addresses or networks, comma-separated). Only a request from
+# one of them may say who the client is (X-Forwarded-For) and that it came over HTTPS (X-Forwarded-Proto).
+PUHUI_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("PUHUI_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+try:
+    for _proxy in PUHUI_TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"PUHUI_TRUSTED_PROXIES 中有无效的地址或网段：{exc}") from None
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -57,12 +74,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "puhui.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "puhui.core.security.FieldKeyCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "puhui.core.security.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "puhui.core.middleware.CurrentRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -103,16 +123,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Axes' account+address lock-out plus the account back-off (puhui/core/lockout.py), then the password check.
+AUTHENTICATION_BACKENDS = ["puhui.core.lockout.PuhuiAxesBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Django's own, with the Chinese message zh-hans lacks since Django 5.2 renamed the msgid.
+    {"NAME": "puhui.core.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 等保三级: at least 3 of upper case, lower case, digits, symbols.
+    {"NAME": "puhui.core.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -126,13 +150,38 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 
-# Lock an account+address out after 5 failures for 30 minutes.
+# HTTPS and browser hardening (`puhui check --deploy` reports nothing with these; docs/security.md).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading binds the whole parent domain (often the county government's) to HTTPS in every browser for
+    # good; that is the domain owner's decision, so it is opt-in and its deploy warning (W021) is silenced.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer's health probe may ask over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    if PUHUI_TRUSTED_PROXIES:
+        # Safe only because the proxy sets (overwrites) X-Forwarded-Proto; see docs/deployment notes.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Lock an account+address out after 5 failures for 30 minutes; and any account after 10 failures from all
+# addresses within 15 minutes, for the rest of those 15 minutes (puhui/core/lockout.py, docs/security.md).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "puhui.core.net.client_ip"  # the real client behind PUHUI_TRUSTED_PROXIES
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts neither count nor prolong a lock-out
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the account back-off counts them
+PUHUI_ACCOUNT_BACKOFF_FAILURES = int(os.environ.get("PUHUI_ACCOUNT_BACKOFF_FAILURES", 10))
+PUHUI_ACCOUNT_BACKOFF_MINUTES = int(os.environ.get("PUHUI_ACCOUNT_BACKOFF_MINUTES", 15))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -154,6 +203,15 @@ TASKS = {
         "QUEUES": [],
     }
 }
+# The Redis queue (TASKS_BACKEND=django_tasks_rq.RQBackend, extra "redis"): docs/jobs.md.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq"]
+# A retried job waits this many seconds, doubled after each failed attempt (puhui/jobs/retries.py).
+PUHUI_JOB_RETRY_DELAY = int(os.environ.get("PUHUI_JOB_RETRY_DELAY", 60))
+# A task still running after this many hours is taken as lost with its worker: failed, then retried if allowed.
+PUHUI_JOB_MAX_RUNTIME = float(os.environ.get("PUHUI_JOB_MAX_RUNTIME", 6))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
@@ -161,12 +219,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Import files larger than this are refused before parsing.
 PUHUI_IMPORT_MAX_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# An .xlsx whose zip parts inflate beyond this is refused before parsing (a small file of huge sheet XML).
+PUHUI_IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_INFLATED_BYTES", 200 * 1024 * 1024))
+# The first handler counts an upload's bytes as they arrive and stops it past the view's size limit.
+FILE_UPLOAD_HANDLERS = [
+    "puhui.imports.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Data reporting window (puhui.data): the years whose periods are expected from institutions. Unset last
 # year = the current year; the demo county (data 2019–2021) runs with PUHUI_DATA_LAST_YEAR=2021.
 PUHUI_DATA_FIRST_YEAR = int(os.environ.get("PUHUI_DATA_FIRST_YEAR") or 2019)
 PUHUI_DATA_LAST_YEAR = (
     int(os.environ["PUHUI_DATA_LAST_YEAR"]) if os.environ.get("PUHUI_DATA_LAST_YEAR") else None
 )
+PUHUI_UPLOAD_RETENTION_DAYS = int(
+    os.environ.get("PUHUI_UPLOAD_RETENTION_DAYS") or 180
+)  # `puhui purge_uploads`
 
 LOGGING = {
     "version": 1,

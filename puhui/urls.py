@@ -1,9 +1,4 @@
-from django.urls import include, path, register_converter
-
-from puhui.core.converters import RowId
-
-# Every app's row ids use <id:pk>; registered before the apps' URL modules are imported.
-register_converter(RowId, "id")
+from django.urls import include, path
 
 urlpatterns = [
     path("", include("puhui.core.urls")),

@@ -202,8 +202,34 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Raised inside ninja with an English message; keep only the status.
     message = None
     if exc.status_code == 400 and "parse request body" in exc.message:
-        message = "请求体不是合法的 JSON"
+        message = TOO_DEEP if isinstance(exc.__cause__, RecursionError) else "请求体不是合法的 JSON"
     return error_response(exc.status_code, message=message)
+
+
+TOO_DEEP = "请求体的 JSON 嵌套层数过多，无法解析"
+
+
+def json_nesting_exceeds(body: bytes, limit: int) -> bool:
+    """Whether brackets in a JSON text nest deeper than `limit` (outside strings); no recursion."""
+    depth = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
 
 
 def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -8,14 +8,22 @@ format without writing any of it.
 
 import functools
 
+from django.http import Http404
 from django.urls import URLPattern, include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
 from puhui.api.auth import token_auth
 from puhui.api.endpoints import router as core_router
-from puhui.api.errors import error_response, install_error_handlers, translate_pydantic_errors
+from puhui.api.errors import (
+    TOO_DEEP,
+    error_response,
+    install_error_handlers,
+    json_nesting_exceeds,
+    translate_pydantic_errors,
+)
 from puhui.api.idempotency import HEADER, WRITE_METHODS, idempotent
 
 DESCRIPTION = """县域普惠金融综合示范区平台的数据接口。
@@ -136,11 +144,22 @@ api.add_router("/data", "puhui.data.api.router")
 
 
 def _json_errors(view):
-    """Errors Django answers before ninja gets the request (405) in the API's own format."""
+    """Errors Django answers before ninja gets the request (405), and a JSON body nested too deeply to parse
+    (400), in the API's own format."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except RecursionError:
+            # A body like 100000 × "[" overflows the JSON parser's stack wherever it is parsed (the
+            # idempotency fingerprint parses it before ninja). Answer 400 when that is the cause.
+            if json_nesting_exceeds(getattr(request, "_body", b""), 200):
+                return error_response(400, message=TOO_DEEP)
+            raise
+        except Http404:
+            # Raised outside ninja's own handlers, e.g. by its root view (GET /api/v1/).
+            return _unknown_endpoint(request)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(
             "application/json"
         ):
@@ -153,6 +172,7 @@ def _json_errors(view):
     return wrapper
 
 
+@csrf_exempt  # the API authenticates by token, never by cookie; a POST here must get the JSON 404 too
 def _unknown_endpoint(request, *args, **kwargs):
     return error_response(404, message="接口不存在，请查看 /api/v1/docs")
 

@@ -6,4 +6,15 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from puhui.core import signals  # noqa: F401  login/logout audit
+        from django.db.models.signals import post_migrate
+        from django.urls import register_converter
+        from django.urls.converters import get_converters
+
+        from puhui.core import keycheck, signals  # noqa: F401  login/logout audit; the key's system check
+        from puhui.core.converters import RowId
+
+        # Every app's row ids are <id:pk>: registered before any URL module is imported.
+        if "id" not in get_converters():  # ready() may run again when a test re-populates the apps
+            register_converter(RowId, "id")
+
+        post_migrate.connect(keycheck.record_after_migrate, sender=self, dispatch_uid="puhui-key-check")

@@ -4,11 +4,13 @@ import datetime
 import decimal
 import uuid
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
 from puhui.core.fields import EncryptedField, LookupHashField
 from puhui.core.middleware import current_request
 from puhui.core.models import AuditLog
+from puhui.core.net import client_ip
 
 MASKED = "******"
 
@@ -18,11 +20,14 @@ def snapshot(obj: models.Model | None) -> dict | None:
     if obj is None:
         return None
     data = {}
+    is_user = isinstance(obj, AbstractBaseUser)
     for field in obj._meta.concrete_fields:
         if isinstance(field, LookupHashField):
             continue
         value = getattr(obj, field.attname)
-        if isinstance(field, EncryptedField):
+        if is_user and field.attname == "password":
+            value = MASKED  # a password hash can be cracked offline; it never enters the log
+        elif isinstance(field, EncryptedField):
             value = MASKED if value else ""
         elif isinstance(value, (datetime.date, datetime.datetime, datetime.time, decimal.Decimal, uuid.UUID)):
             value = str(value)
@@ -33,10 +38,11 @@ def snapshot(obj: models.Model | None) -> dict | None:
 
 
 def _client_ip() -> str | None:
+    """The client's address, also behind the trusted reverse proxy (PUHUI_TRUSTED_PROXIES)."""
     request = current_request()
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def _actor_fields(actor) -> dict:

@@ -74,8 +74,9 @@ def entries():
 
 
 def navigation(request):
-    user = request.user
-    if not user.is_authenticated:
+    # No user when a request fails before AuthenticationMiddleware (e.g. the 400 page for a bad Host header).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {"nav_menus": []}
     path = request.path
     menus = []

@@ -1,5 +1,7 @@
 """Path converters shared by every app's URLs."""
 
+import datetime
+
 
 class RowId:
     """A database row id: 1 to 18 digits, so an id past the 64-bit range is a 404, never a database error."""
@@ -21,3 +23,11 @@ def parse_id(value) -> int | None:
     """A row id from user input (a query string, a form), or None when it is not one."""
     text = str(value or "").strip()
     return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 18 and int(text) > 0 else None
+
+
+def parse_date_or_none(value) -> datetime.date | None:
+    """A date typed as YYYY-MM-DD, or None when it is not a real date."""
+    try:
+        return datetime.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None

@@ -28,6 +28,15 @@ def _current() -> tuple[AESGCM, bytes]:
     return _keys(settings.FIELD_ENCRYPTION_KEY)
 
 
+def key_check_value(master: str | None = None) -> str:
+    """A check value for FIELD_ENCRYPTION_KEY, kept in the database to detect a wrong key (core.KeyCheck).
+
+    A third HMAC derivation, independent of the encryption and look-up sub-keys: storing it reveals neither.
+    """
+    raw = (settings.FIELD_ENCRYPTION_KEY if master is None else master).encode()
+    return hmac.new(raw, b"puhui-key-check", hashlib.sha256).hexdigest()
+
+
 def normalise(value: str) -> str:
     return "".join(value.split()).upper()
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm
 
 from puhui.core.models import Division, Organisation, User
 from puhui.registry.models import Household
@@ -11,7 +12,7 @@ class UserForm(forms.ModelForm):
         label="初始密码",
         widget=forms.PasswordInput,
         required=False,
-        help_text="至少10位，不能全为数字；留空则自动生成",
+        help_text="至少10位，包含大写字母、小写字母、数字、特殊符号中的至少3类；留空则自动生成。用户首次登录时须修改",
     )
 
     class Meta:
@@ -69,3 +70,28 @@ class UserForm(forms.ModelForm):
         if data.get("role") == User.Role.PUBLIC and not data.get("household_code"):
             self.add_error("household_code", "公众用户必须关联本人农户。")
         return data
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's form (Chinese labels and messages under zh-hans), plus: the new password must be new."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django builds this help text once at import; build it now, in the active language (zh-hans).
+        self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html()
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("new_password1")
+        if password and not self.has_error("new_password2") and self.user.check_password(password):
+            self.add_error(
+                "new_password1", forms.ValidationError("新密码不能与当前密码相同。", code="unchanged")
+            )
+        return data
+
+    def save(self, commit=True):
+        from puhui.core.services import user_change_own_password
+
+        return user_change_own_password(user=self.user, password=self.cleaned_data["new_password1"])

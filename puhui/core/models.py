@@ -258,6 +258,9 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=40, blank=True)
     phone = EncryptedField("手机号", blank=True, validators=[validate_mobile])
     phone_hash = LookupHashField(source="phone")
+    # Set when an administrator creates the account or resets its password; the user must choose a
+    # password of their own before using any page (puhui.core.security.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -325,3 +328,20 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.object_repr}"
+
+
+class KeyCheck(models.Model):
+    """One row: a check value derived from FIELD_ENCRYPTION_KEY, to detect a wrong key at start-up.
+
+    The value is an HMAC of a constant under the key (see `puhui.core.keycheck`); it reveals nothing about the
+    key or the sub-keys that encrypt personal data.
+    """
+
+    value = models.CharField("校验值", max_length=64)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "字段加密密钥校验值"
+
+    def __str__(self) -> str:
+        return self.value[:8]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password_change"),
     path("healthz", views.healthz, name="healthz"),
     path("map/county.json", views.county_map, name="county_map"),
     path("divisions/", views.division_list, name="division_list"),

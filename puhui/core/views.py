@@ -1,8 +1,5 @@
-import secrets
-
-from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,6 +7,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from puhui.core import selectors, services
@@ -21,7 +20,9 @@ from puhui.core.access import (
     organisations_for,
     service_points_for,
 )
-from puhui.core.forms import UserForm
+from puhui.core.converters import parse_date_or_none
+from puhui.core.forms import OwnPasswordChangeForm, UserForm
+from puhui.core.lockout import locked_usernames
 from puhui.core.models import AuditLog, Division, Organisation, User
 
 PAGE_SIZE = 50
@@ -133,10 +134,11 @@ def audit_list(request):
         logs = logs.filter(object_type=filters["object_type"])
     if filters["actor"]:
         logs = logs.filter(actor_label__contains=filters["actor"])
-    if filters["date_from"]:
-        logs = logs.filter(at__date__gte=filters["date_from"])
-    if filters["date_to"]:
-        logs = logs.filter(at__date__lte=filters["date_to"])
+    # A date that is not one (2021-13-45) is ignored like an empty field, not a server error.
+    if date_from := parse_date_or_none(filters["date_from"]):
+        logs = logs.filter(at__date__gte=date_from)
+    if date_to := parse_date_or_none(filters["date_to"]):
+        logs = logs.filter(at__date__lte=date_to)
     return render(
         request,
         "core/audit_list.html",
@@ -159,11 +161,7 @@ def user_list(request):
     if q := request.GET.get("q", "").strip():
         users = users.filter(Q(username__contains=q) | Q(display_name__contains=q))
     page = paginate(request, users)
-    locked = set(
-        AccessAttempt.objects.filter(
-            username__in=[u.username for u in page], failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-        ).values_list("username", flat=True)
-    )
+    locked = locked_usernames(u.username for u in page)
     return render(
         request,
         "core/user_list.html",
@@ -176,7 +174,7 @@ def _save_user(request, form, user=None):
     fields = {k: data[k] for k in ("display_name", "role", "organisation", "town", "phone", "is_active")}
     fields["household"] = data["household_code"]
     if user is None:
-        password = data["password"] or secrets.token_urlsafe(12)
+        password = data["password"] or services.generate_password()
         user = services.user_create(
             actor=request.user,
             username=data["username"],
@@ -185,9 +183,8 @@ def _save_user(request, form, user=None):
             **fields,
         )
         if not data["password"]:
-            messages.info(request, f"已创建用户 {user.username}，初始密码（仅显示一次）：{password}")
-        else:
-            messages.success(request, f"已创建用户 {user.username}。")
+            return _password_once(request, user, password, created=True)
+        messages.success(request, f"已创建用户 {user.username}。用户首次登录时须修改密码。")
     else:
         services.user_update(
             actor=request.user, user=user, villages=data["villages"], username=data["username"], **fields
@@ -226,10 +223,40 @@ def user_edit(request, pk):
 def user_reset_password(request, pk):
     _admin_only(request.user)
     user = get_or_404(User.objects.all(), pk=pk)
-    password = secrets.token_urlsafe(12)
+    password = services.generate_password()
     services.user_set_password(actor=request.user, user=user, password=password)
-    messages.info(request, f"用户 {user.username} 的新密码（仅显示一次）：{password}")
-    return redirect("user_list")
+    return _password_once(request, user, password, created=False)
+
+
+def _password_once(request, user, password, *, created):
+    """Show a generated password in this one response only: it is kept nowhere (no message, no session,
+    no log) and the browser is told not to store the page. The user must change it at first login."""
+    response = render(
+        request, "core/user_password_once.html", {"target": user, "password": password, "created": created}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class OwnPasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码 for every signed-in user; the forced change after creation or reset lands here too."""
+
+    form_class = OwnPasswordChangeForm
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("dashboard")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"forced": self.request.user.must_change_password}
+
+    def form_valid(self, form):
+        response = super().form_valid(
+            form
+        )  # saves through services.user_change_own_password, keeps the session
+        messages.success(self.request, "密码已修改。")
+        return response
+
+
+password_change = never_cache(OwnPasswordChangeView.as_view())
 
 
 @login_required

@@ -2,9 +2,12 @@
 
 import re
 
+import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from ninja.errors import HttpError
 
+from puhui.api.errors import json_nesting_exceeds
 from puhui.api.v1 import api as ninja_api
 from tests.api.conftest import error_of
 
@@ -104,3 +107,65 @@ def test_errors_are_readable_utf8(api):
     r = api(None).get("/divisions")
     assert r.headers["Content-Type"] == "application/json; charset=utf-8"
     assert "令牌".encode() in r.content
+
+
+# --- unmatched paths and bodies the JSON parser cannot take (issue "Security and reliability") ------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/no/such/deep/path", "/%E4%B8%AD%E6%96%87", "/organisations/1/nothing", "/divisions/", "/"]
+)
+def test_unmatched_paths_answer_json_404_also_in_production(api, settings, path):
+    settings.DEBUG = False
+    r = api("abc").get(path)
+    assert r.status_code == 404, path
+    assert r.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert error_of(r)["code"] == "not_found"
+
+
+def test_unmatched_write_answers_json_404_without_csrf(tokens):
+    client = Client(enforce_csrf_checks=True)
+    r = client.post(
+        "/api/v1/no-such-thing",
+        data="{}",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {tokens['abc']}", "Idempotency-Key": "u1"},
+    )
+    assert r.status_code == 404
+    assert error_of(r)["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100000,
+        "[" * 100000 + "]" * 100000,
+        '{"a":' * 50000 + "1" + "}" * 50000,
+    ],
+)
+def test_deeply_nested_json_is_a_chinese_400(api, settings, body):
+    settings.DEBUG = False
+    r = api("abc").post("/service-points", raw=body, key="deep")
+    assert r.status_code == 400
+    assert error_of(r) == {
+        "code": "bad_request",
+        "message": "请求体的 JSON 嵌套层数过多，无法解析",
+        "details": [],
+    }
+
+
+def test_deeply_nested_json_in_ninjas_parser(county):
+    # Where ninja itself parses the body, its HttpError carries the RecursionError as its cause.
+    request = RequestFactory().post("/api/v1/service-points")
+    try:
+        raise HttpError(400, "Cannot parse request body") from RecursionError("maximum recursion depth")
+    except HttpError as exc:
+        r = ninja_api.on_exception(request, exc)
+    assert r.status_code == 400
+    assert error_of(r)["message"] == "请求体的 JSON 嵌套层数过多，无法解析"
+
+
+def test_nesting_scan():
+    assert json_nesting_exceeds(b"[" * 300, 200)
+    assert not json_nesting_exceeds(b'{"a": "' + b"[" * 300 + b'"}', 200)  # inside a string
+    assert not json_nesting_exceeds(b'["\\"", ' + b"[" * 10 + b"]" * 10 + b"]", 200)
