@@ -6,6 +6,7 @@
   const source = document.getElementById("area-map-data");
   if (!el || !source || !window.echarts) return;
   const data = JSON.parse(source.textContent);
+  const esc = echarts.format.encodeHTML; // the tooltip is HTML and village names come from users
   if (data.mode === "none" || !data.items.length) return;
   const select = document.getElementById("area-metric");
   const chart = echarts.init(el);
@@ -33,7 +34,7 @@
       trigger: "item",
       formatter: (p) => {
         const item = data.items.find((i) => i.name === p.name);
-        return item ? `${item.name}<br>${m.label}：${fmt(m, item.values[m.key])}` : p.name;
+        return item ? `${esc(item.name)}<br>${esc(m.label)}：${esc(fmt(m, item.values[m.key]))}` : esc(p.name);
       },
     };
     if (data.mode === "regions") {

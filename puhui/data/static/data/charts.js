@@ -1,6 +1,9 @@
 // Charts of the data pages: a target's county series and its breakdown, the explorer's table and map.
+// Tooltips are HTML. ECharts encodes names and valueFormatter results itself; a formatter's result it does
+// not, so every value a formatter interpolates goes through esc (echarts.format.encodeHTML).
 (function () {
   if (!window.echarts) return;
+  const esc = echarts.format.encodeHTML;
   const fmt = (v) => (v === null || v === undefined ? "—" : Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 }));
 
   function init(id) {
@@ -85,7 +88,7 @@
           const map = init("town-map");
           const values = d.rows.map((r) => r.value).filter((v) => v !== null);
           map.setOption({
-            tooltip: { trigger: "item", formatter: (p) => `${p.name}<br>${d.name}：${fmt(p.value)}${d.unit}` },
+            tooltip: { trigger: "item", formatter: (p) => `${esc(p.name)}<br>${esc(d.name)}：${esc(fmt(p.value) + d.unit)}` },
             visualMap: { min: Math.min(...values, 0), max: Math.max(...values, 1), calculable: true, left: "left",
                          inRange: { color: ["#fde9e7", "#b0272d"] }, text: ["高", "低"] },
             series: [{ type: "map", map: "county", name: d.name, data: d.rows, label: { show: true, fontSize: 11 } }],

@@ -1,8 +1,11 @@
 // Milestone timeline: one row per task, a dot per milestone at its due date, coloured by state.
+// The tooltip is HTML: every value in it is encoded (echarts.format.encodeHTML), task and milestone texts come from users.
 (function () {
   var el = document.getElementById("milestone-chart");
-  var data = JSON.parse(document.getElementById("milestone-data").textContent);
+  var source = document.getElementById("milestone-data");
+  var data = source ? JSON.parse(source.textContent) : [];
   if (!el || !window.echarts || !data.length) { if (el) el.style.display = "none"; return; }
+  var esc = echarts.format.encodeHTML;
   var colours = { met: "#2e7d32", late: "#f9a825", open: "#1565c0", overdue: "#c62828" };
   var labels = { met: "按期完成", late: "逾期完成", open: "未到期", overdue: "逾期未完成" };
   var tasks = [];
@@ -20,8 +23,8 @@
   var chart = echarts.init(el);
   chart.setOption({
     tooltip: { formatter: function (p) {
-      var d = p.data; return p.value[1] + "<br>" + d.text + "<br>完成日期：" + p.value[0] +
-        (d.original !== p.value[0] ? "（原定 " + d.original + "）" : "") + (d.done ? "<br>实际完成：" + d.done : "");
+      var d = p.data; return esc(p.value[1]) + "<br>" + esc(d.text) + "<br>完成日期：" + esc(p.value[0]) +
+        (d.original !== p.value[0] ? "（原定 " + esc(d.original) + "）" : "") + (d.done ? "<br>实际完成：" + esc(d.done) : "");
     } },
     legend: { top: 0 },
     grid: { left: 8, right: 24, top: 36, bottom: 30, containLabel: true },
