@@ -12,11 +12,25 @@ body in canonical form, a multipart body by its fields and files, read in chunks
 has already streamed to disk, never through `request.body`; so an upload far above
 DATA_UPLOAD_MAX_MEMORY_SIZE can carry a key. A non-multipart body above that limit is answered 413.
 
-Concurrent retries: the key row is inserted first, inside the transaction. The unique constraint
-(token, key) makes a second transaction with the same key wait for the first (PostgreSQL blocks on
-the index entry, SQLite on its write lock) and then fail with IntegrityError, after which it
-replays what the first one stored. The handler therefore never runs twice for one key. If the
-first transaction rolls back instead, the second one's insert succeeds and it does the work.
+Claiming a key: the key row is inserted first, in a short transaction of its own (status 0, "in
+progress"). The unique constraint (token, key) lets exactly one request claim it; a concurrent duplicate
+gets IntegrityError at once (PostgreSQL: once the first claim commits) and waits, polling, until the first
+one has stored its response, then replays it (or, after WAIT_SECONDS, answers 409). The handler therefore
+never runs twice for one key. A request that fails releases its claim, so a waiting duplicate claims the
+key and does the work itself.
+
+Where the handler runs: an ordinary operation runs inside one transaction together with the completion of
+its key row, so the write and the stored response commit together. An operation marked
+`@checks_before_writing` (the data submissions) runs with no transaction around it: on SQLite
+(BEGIN IMMEDIATE) a transaction holds the write lock from its first statement, and a check of an upload
+takes seconds, during which every login and every page write would wait and then fail with "database is
+locked". Such a handler checks first and writes in short transactions of its own; its key row is then
+completed in a second short transaction, and a handler that refuses (4xx) removes what it recorded of the
+refused attempt itself.
+
+An upload's size is limited while it arrives (`puhui/imports/uploads.py`): the wrapper passes the
+operation's `@upload_limit` to the upload handler before the body is parsed, and answers 413 when it was
+exceeded.
 
 `idempotent` wraps an operation's `run` (ninja "view" decorator mode), so it sees the final
 HTTP response. `puhui.api.v1` applies it to the whole API; another NinjaAPI can reuse it with
@@ -24,28 +38,44 @@ HTTP response. `puhui.api.v1` applies it to the whole API; another NinjaAPI can 
 """
 
 import contextlib
+import datetime
 import functools
 import hashlib
 import json
+import time
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
 
 from puhui.api.auth import authenticate_quietly
 from puhui.api.errors import error_response
 from puhui.api.models import IdempotencyRecord
+from puhui.imports import uploads
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = IdempotencyRecord._meta.get_field("key").max_length
+IN_PROGRESS = 0  # status_code of a claimed key whose request has not finished
+WAIT_SECONDS = 30  # how long a concurrent duplicate waits for the first request to finish
+POLL_SECONDS = 0.1
+# A claim this old was left by a request that died (a worker killed between its write and completion).
+ABANDONED_AFTER = datetime.timedelta(minutes=15)
+OUTSIDE_TRANSACTION = "idempotency_outside_transaction"
 
 
-class _KeyTaken(Exception):
-    pass
+def checks_before_writing(view_func):
+    """Mark an operation whose handler checks its input first and then writes in short transactions of
+    its own: the idempotency wrapper then holds no transaction (no SQLite write lock) while it runs.
+
+    Such a handler must leave nothing behind when it answers 4xx, as the transaction would have.
+    """
+    setattr(view_func, OUTSIDE_TRANSACTION, True)
+    return view_func
 
 
 def _multipart(request: HttpRequest) -> bool:
@@ -134,7 +164,61 @@ def _lookup(actor, key: str) -> IdempotencyRecord | None:
     return IdempotencyRecord.objects.filter(token_id=actor.token.pk, key=key).first()
 
 
+def _claim(actor, key: str, request: HttpRequest, fingerprint: str) -> IdempotencyRecord | None:
+    """Insert the key row (in progress) in a short transaction; None when another request holds the key."""
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                token_id=actor.token.pk,
+                key=key,
+                method=request.method,
+                path=request.path[:300],
+                request_hash=fingerprint,
+                status_code=IN_PROGRESS,
+                response_body=b"",
+                content_type="",
+            )
+    except IntegrityError:
+        return None
+
+
+def _complete(record: IdempotencyRecord, response: HttpResponse) -> None:
+    """Store a successful response on its key row, or free the key of a failed request or a stream."""
+    if not 200 <= response.status_code < 300 or getattr(response, "streaming", False):
+        # Nothing of a failed request is kept, not even its key; a stream cannot be stored.
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        return
+    record.status_code = response.status_code
+    record.response_body = response.content
+    record.content_type = response.get("Content-Type", "application/json")
+    record.save(update_fields=["status_code", "response_body", "content_type"])
+
+
+def _release(record: IdempotencyRecord) -> None:
+    with contextlib.suppress(Exception):  # the original error matters more than this one
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+
+
+def _in_progress(record: IdempotencyRecord | None) -> HttpResponse:
+    if record is not None and record.created_at < timezone.now() - ABANDONED_AFTER:
+        return error_response(
+            409,
+            "idempotency_in_progress",
+            "使用该 Idempotency-Key 的上一次请求没有完成（可能已中断）；请先查询数据是否已保存，再用新的键重新提交",
+        )
+    return error_response(409, "idempotency_in_progress", "相同 Idempotency-Key 的请求正在处理，请稍后重试")
+
+
+def _operation_function(run):
+    """The endpoint function behind a ninja operation's bound `run`, for its markers."""
+    return getattr(getattr(run, "__self__", None), "view_func", None)
+
+
 def idempotent(run):
+    function = _operation_function(run)
+    outside = bool(getattr(function, OUTSIDE_TRANSACTION, False))
+    upload_max = getattr(function, uploads.ATTRIBUTE, None)
+
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in WRITE_METHODS:
@@ -153,7 +237,8 @@ def idempotent(run):
             return error_response(
                 400, "idempotency_key_invalid", f"{HEADER} 不能超过 {MAX_KEY_LENGTH} 个字符"
             )
-
+        if upload_max is not None:  # read by the upload handler when the body is parsed, just below
+            setattr(request, uploads.ATTRIBUTE, upload_max)
         try:
             fingerprint = request_fingerprint(request)
         except RequestDataTooBig:
@@ -162,42 +247,39 @@ def idempotent(run):
             return error_response(400, "bad_request", "请求中的表单字段或文件过多")
         except MultiPartParserError:
             return error_response(400, "bad_request", "multipart/form-data 请求格式有误，无法解析")
-        # No look-up first: claiming the key is the look-up, so a retry and a concurrent
-        # duplicate take the same road (IntegrityError → replay).
+        if limit := uploads.refused(request):
+            return error_response(413, "payload_too_large", uploads.too_large_message(limit))
+
+        # No look-up first: claiming the key is the look-up, so a retry and a concurrent duplicate take
+        # the same road (taken → wait for its response → replay).
+        deadline = time.monotonic() + WAIT_SECONDS
+        while (record := _claim(actor, key, request, fingerprint)) is None:
+            existing = _lookup(actor, key)
+            if existing is not None and (
+                existing.request_hash != fingerprint or existing.status_code != IN_PROGRESS
+            ):
+                return _replay(existing, fingerprint)  # its response, or 422 for another request
+            if time.monotonic() >= deadline:
+                return _in_progress(existing)
+            time.sleep(POLL_SECONDS)  # gone (the first one failed): claim it ourselves on the next turn
+
         try:
+            if outside:
+                response = run(request, *args, **kwargs)
+                with transaction.atomic():
+                    _complete(record, response)
+                return response
             with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        record = IdempotencyRecord.objects.create(
-                            token_id=actor.token.pk,
-                            key=key,
-                            method=request.method,
-                            path=request.path[:300],
-                            request_hash=fingerprint,
-                            status_code=0,
-                            response_body=b"",
-                            content_type="",
-                        )
-                except IntegrityError:
-                    raise _KeyTaken from None
                 response = run(request, *args, **kwargs)
                 if not 200 <= response.status_code < 300:
-                    # Nothing of a failed request is kept, not even its key.
-                    transaction.set_rollback(True)
-                elif getattr(response, "streaming", False):
-                    record.delete()  # a stream cannot be stored; keep the write, free the key
+                    transaction.set_rollback(True)  # the write goes; the claim is released below
                 else:
-                    record.status_code = response.status_code
-                    record.response_body = response.content
-                    record.content_type = response.get("Content-Type", "application/json")
-                    record.save(update_fields=["status_code", "response_body", "content_type"])
-                return response
-        except _KeyTaken:
-            existing = _lookup(actor, key)
-            if existing is not None:
-                return _replay(existing, fingerprint)
-            return error_response(
-                409, "idempotency_in_progress", "相同 Idempotency-Key 的请求正在处理，请稍后重试"
-            )
+                    _complete(record, response)
+            if not 200 <= response.status_code < 300:
+                _release(record)
+            return response
+        except BaseException:
+            _release(record)
+            raise
 
     return wrapper

@@ -16,13 +16,15 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from puhui.api.errors import ApiError
+from puhui.api.idempotency import checks_before_writing
 from puhui.api.pagination import LimitOffsetTotal
 from puhui.core.crypto import mask_id_number
-from puhui.data import access, catalogue, selectors, services, targets
+from puhui.core.periods import parse_code
+from puhui.data import access, catalogue, intake, selectors, services, targets
 from puhui.data.county import county_context
 from puhui.data.models import AggregateValue, ReportingPeriod, Submission, Upload
-from puhui.data.periods import parse_code
 from puhui.data.specs import spec_for
+from puhui.imports.uploads import upload_limit
 
 router = Router(tags=["数据报送"])
 MAX_JSON_ROWS = 50_000
@@ -279,7 +281,11 @@ def _finish(upload: Upload, *, json_rows: bool):
     if upload.status == Upload.Status.SUCCEEDED:
         return Status(201, _upload_out(upload))
     if upload.status == Upload.Status.FAILED:
-        raise _refused(upload, json_rows=json_rows)
+        refusal = _refused(upload, json_rows=json_rows)
+        # The handler ran outside a transaction (`checks_before_writing`): nothing of a refused request
+        # is kept, as the idempotency wrapper's rollback would have done.
+        upload.delete()
+        raise refusal
     return Status(202, _upload_out(upload))
 
 
@@ -335,6 +341,7 @@ def get_form(request, code: str, period: str = "2020Q1"):
 
 
 @router.post("/submissions", response={201: UploadOut, 202: UploadOut}, summary="报送（JSON 数据行）")
+@checks_before_writing  # rows are checked with no write lock held; stored in one short transaction
 def submit_rows(request, payload: SubmissionIn):
     """报送一张报表的全部数据行（最多 50,000 行；更多请用文件接口）。
 
@@ -355,6 +362,8 @@ def submit_rows(request, payload: SubmissionIn):
 
 
 @router.post("/submissions/file", response={201: UploadOut, 202: UploadOut}, summary="报送（上传文件）")
+@checks_before_writing
+@upload_limit(intake.max_bytes)  # stopped while it arrives (413) when larger
 def submit_file(
     request, form: Form[str], period: Form[str], file: File[UploadedFile], comment: Form[str] = ""
 ):

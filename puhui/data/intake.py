@@ -47,6 +47,7 @@ from puhui.imports.tabular import (
     Source,
     TableReader,
     TableSpec,
+    check_inflated_size,
     human_size,
     open_table,
 )
@@ -69,6 +70,13 @@ def max_excel_bytes() -> int:
     worksheet in memory while the rows are checked — about 1.6 GB at peak for 1,000,000 loan rows (a 72 MB
     .xlsx), some 20 times the file's size. CSV is read row by row at any size."""
     return int(getattr(settings, "PUHUI_DATA_MAX_EXCEL_BYTES", 100 * 1024 * 1024))
+
+
+def max_inflated_bytes() -> int:
+    """How far an .xlsx's parts may inflate. Higher than the import page's PUHUI_IMPORT_MAX_INFLATED_BYTES:
+    a loan sheet is ~850 bytes of XML a row as openpyxl writes it (about 10:1 compressed), so 1 GB is some
+    1.2 million rows, beyond Excel's own 1,048,576. A small file of far more XML is refused unread."""
+    return int(getattr(settings, "PUHUI_DATA_MAX_INFLATED_BYTES", 1024 * 1024 * 1024))
 
 
 @dataclass
@@ -427,6 +435,8 @@ def receive(
                             ),
                         )
                         return outcome
+                    if _is_zip(path):  # before any XML is inflated, our template's meta sheet included
+                        check_inflated_size(path, limit=max_inflated_bytes())
                     _check_meta(
                         template_meta(path) if _is_zip(path) else {},
                         form=form,
@@ -441,6 +451,7 @@ def receive(
                         filename=filename or os.path.basename(path),
                         max_bytes=max_bytes(),
                         preferred_sheet=spec.data_sheet,
+                        max_inflated=max_inflated_bytes(),
                     ) as source:
                         outcome.source = source.description
                         reader = _read(

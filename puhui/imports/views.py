@@ -11,18 +11,30 @@ from puhui.imports.forms import ImportForm
 from puhui.imports.services import table_import
 from puhui.imports.specs import SPECS
 from puhui.imports.tabular import human_size
+from puhui.imports.uploads import refused, too_large_message, upload_limit
 
 ERRORS_SHOWN = 500
 
 
+def _max_bytes() -> int:
+    return settings.PUHUI_IMPORT_MAX_BYTES
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_limit(_max_bytes)
 def upload(request):
     require_importer(request.user)
     result = None
+    status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
+        if limit := refused(request):
+            # Stopped while it arrived (puhui/imports/uploads.py): nothing of it was kept.
+            form.is_valid()
+            form.errors["file"] = form.error_class([too_large_message(limit)])
+            status = 200 if request.headers.get("HX-Request") == "true" else 413
+        elif form.is_valid():
             data = form.cleaned_data
             result = table_import(actor=request.user, kind=data["kind"], file=data["file"], mode=data["mode"])
     else:
@@ -36,8 +48,9 @@ def upload(request):
         "max_size": human_size(settings.PUHUI_IMPORT_MAX_BYTES),
     }
     if request.headers.get("HX-Request") == "true":
-        return render(request, "imports/_result.html", context)
-    return render(request, "imports/upload.html", context)
+        # htmx swaps only 2xx answers; the refusal is shown in the result box.
+        return render(request, "imports/_result.html", context, status=status)
+    return render(request, "imports/upload.html", context, status=status)
 
 
 @login_required

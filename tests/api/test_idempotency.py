@@ -215,3 +215,45 @@ def test_a_json_body_over_the_limit_is_413(api, new_point, settings):
     err = error_of(r)
     assert err["code"] == "payload_too_large" and "2 KB" in err["message"] and "上传文件" in err["message"]
     assert not IdempotencyRecord.objects.exists() and not ServicePoint.objects.filter(code="SP-IDEM").exists()
+
+
+def test_a_key_still_in_progress_is_409_after_waiting_and_nothing_runs_twice(
+    api, tokens, new_point, monkeypatch
+):
+    """A claim row (status 0) left by a request still running: a duplicate waits, then 409; once it is
+    older than ABANDONED_AFTER the message says the earlier request did not finish."""
+    import datetime
+
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from puhui.api import idempotency
+
+    monkeypatch.setattr(idempotency, "WAIT_SECONDS", 0)
+    body = json.dumps(new_point)
+    request = RequestFactory().post("/api/v1/service-points", data=body, content_type="application/json")
+    token = ApiToken.objects.get(key_hash=hash_token(tokens["abc"]))
+    record = IdempotencyRecord.objects.create(
+        token=token,
+        key="busy",
+        method="POST",
+        path="/api/v1/service-points",
+        request_hash=idempotency.request_fingerprint(request),
+        status_code=idempotency.IN_PROGRESS,
+        response_body=b"",
+        content_type="",
+    )
+    r = api("abc").post("/service-points", raw=body, key="busy")
+    assert r.status_code == 409 and error_of(r)["code"] == "idempotency_in_progress"
+    assert "正在处理" in error_of(r)["message"]
+    other = api("abc").post("/service-points", {**new_point, "name": "别的"}, key="busy")
+    assert other.status_code == 422 and error_of(other)["code"] == "idempotency_key_reused"
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        created_at=timezone.now() - idempotency.ABANDONED_AFTER - datetime.timedelta(minutes=1)
+    )
+    r = api("abc").post("/service-points", raw=body, key="busy")
+    assert r.status_code == 409 and "没有完成" in error_of(r)["message"]
+    assert not ServicePoint.objects.filter(code="SP-IDEM").exists()
+    # When the first request fails and releases its key, the waiting duplicate claims it and does the work.
+    record.delete()
+    assert api("abc").post("/service-points", raw=body, key="busy").status_code == 201
