@@ -2,12 +2,16 @@
 
 - The office (and administrators) see every submission and every figure.
 - An institution or member unit sees its own submissions (its organisation and any units under it),
-  its own institution-level figures, and the county-level figures.
+  its own institution-level figures, and the county-level figures — never another bank's figures, nor
+  those of towns and villages (docs/data.md, 权限).
 - A town official sees the county's figures and those of their own town and its villages.
+- The original uploaded file holds borrowers' ID numbers in clear: whoever sees the submission may
+  download it (each download is audited), except the administrator, who never sees clear personal data.
 Missing and forbidden look the same: `access_*_by_id` raise Http404.
 """
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from puhui.core.access import get_or_404
 from puhui.core.models import Organisation, User
@@ -41,6 +45,18 @@ def submissions_for(user: User) -> QuerySet[Submission]:
 
 def access_submission_by_id(user: User, pk) -> Submission:
     return get_or_404(submissions_for(user), pk=pk)
+
+
+def can_download_original(user: User) -> bool:
+    """The administrator keeps the system running and never sees clear personal data (docs/personal-data.md)."""
+    return user.is_authenticated and user.role in {Role.OFFICE, *SUBMITTER_ROLES}
+
+
+def access_submission_file_by_id(user: User, pk) -> Submission:
+    """A submission whose original file this user may download; 404 for the administrator as for others."""
+    if not can_download_original(user):
+        raise Http404
+    return access_submission_by_id(user, pk)
 
 
 def uploads_for(user: User) -> QuerySet[Upload]:
@@ -79,11 +95,18 @@ def submitting_organisation(user: User) -> Organisation | None:
 
 
 def indicator_values_for(user: User) -> QuerySet[IndicatorValue]:
+    """The figures this user may read: the one rule behind the pages, the Excel exports and the API.
+
+    Institutions and member units alike: the county, plus their own organisation's institution-level
+    figures (a member unit that reports has some; one that does not sees the county only).
+    """
     qs = IndicatorValue.objects.all()
-    if _sees_all(user) or (user.is_authenticated and user.role == Role.MEMBER_UNIT):
+    if _sees_all(user):
         return qs
     county = Q(level=IndicatorValue.Level.COUNTY)
-    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
+    if user.is_authenticated and user.role in SUBMITTER_ROLES:
+        if not user.organisation_id:
+            return qs.filter(county)
         own = Q(level=IndicatorValue.Level.INSTITUTION, organisation__path__startswith=user.organisation.path)
         return qs.filter(county | own)
     if user.is_authenticated and user.role == Role.TOWN and user.town_id:
@@ -100,10 +123,12 @@ def access_value_by_id(user: User, pk) -> IndicatorValue:
 
 def levels_for(user: User) -> list[str]:
     """The levels whose figures this user may browse."""
-    if _sees_all(user) or (user.is_authenticated and user.role == Role.MEMBER_UNIT):
+    if _sees_all(user):
         return ["county", "town", "village", "institution"]
     if user.is_authenticated and user.role == Role.INSTITUTION:
         return ["county", "institution"]
+    if user.is_authenticated and user.role == Role.MEMBER_UNIT:  # its own figures only if it reports
+        return ["county", "institution"] if submitting_organisation(user) else ["county"]
     if user.is_authenticated and user.role == Role.TOWN:
         return ["county", "town", "village"]
     return []

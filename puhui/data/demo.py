@@ -33,10 +33,10 @@ from django.utils import timezone
 from puhui.core import crypto
 from puhui.core.audit import audit_record
 from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, Terminal, User
+from puhui.core.periods import codes_between
 from puhui.data import catalogue, derived, services, storage
 from puhui.data.county import county_context
 from puhui.data.models import AggregateValue, ReportingPeriod, Submission, Upload
-from puhui.data.periods import codes_between
 from puhui.registry.models import Firm, Household
 
 FIRST, LAST = "2019Q1", "2021Q4"

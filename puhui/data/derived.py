@@ -13,7 +13,6 @@ which is the lineage from a figure back to submissions and rows.
 
 from __future__ import annotations
 
-import datetime
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -25,9 +24,9 @@ import pandas as pd
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
 
 from puhui.core.models import Division, Organisation, ServicePoint, Terminal
+from puhui.core.periods import KIND_QUARTER, KIND_YEAR, parse_code, quarters_of
 from puhui.data import catalogue, formula, storage
 from puhui.data.catalogue import DISTINCT, STOCK, LoanSource
 from puhui.data.county import county_context
@@ -40,7 +39,6 @@ from puhui.data.models import (
     ReportingPeriod,
     Submission,
 )
-from puhui.data.periods import KIND_QUARTER, KIND_YEAR, parse_code, quarters_of
 from puhui.registry.models import Firm
 
 LEVELS = ("institution", "village", "town", "county")
@@ -392,15 +390,13 @@ def _credit_values(wanted: set[str], period: ReportingPeriod, out: Base) -> None
     """Archives and pre-credit lines of the rural credit system, as at the end of the period, by village."""
     if not wanted & catalogue.CREDIT_SOURCES or not apps.is_installed("puhui.credit"):
         return
-    from puhui.credit.models import HouseholdArchive, PreCreditLine
+    # The hook: the credit app's selectors define 建档 and 预授信 (once, for every consumer).
+    from puhui.credit import selectors as credit
 
-    end = timezone.make_aware(datetime.datetime.combine(period.end, datetime.time.max))
     frames = []
     if "credit_archived" in wanted:
         rows = (
-            HouseholdArchive.objects.filter(
-                is_complete=True, status=HouseholdArchive.Status.VERIFIED, verified_at__lte=end
-            )
+            credit.archived_households(as_of=period.end)
             .values("village_id", "town_id")
             .annotate(n=Count("pk"))
         )
@@ -412,11 +408,7 @@ def _credit_values(wanted: set[str], period: ReportingPeriod, out: Base) -> None
         )
     if "credit_precredit" in wanted:
         rows = (
-            PreCreditLine.objects.filter(
-                status__in=[PreCreditLine.Status.OFFERED, PreCreditLine.Status.ACCEPTED],
-                valid_from__lte=period.end,
-                valid_until__gte=period.end,
-            )
+            credit.live_lines(period.end)
             .values("village_id", "town_id")
             .annotate(n=Count("household_id", distinct=True))
         )

@@ -9,8 +9,8 @@ figure, 2020Q4 has 2020's.
 
 import pandas as pd
 
+from puhui.core.periods import KIND_YEAR
 from puhui.data.models import IndicatorValue
-from puhui.data.periods import KIND_YEAR
 from puhui.index.sources import source
 
 

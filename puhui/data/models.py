@@ -208,7 +208,10 @@ class Submission(models.Model):
     )
     channel = models.CharField("报送方式", max_length=10, choices=Channel.choices)
     filename = models.CharField("文件名", max_length=200, blank=True)
-    file = models.CharField("原始文件", max_length=300, blank=True)  # path under MEDIA_ROOT
+    file = models.CharField("原始文件", max_length=300, blank=True)  # path under MEDIA_ROOT, encrypted
+    file_purged_at = models.DateTimeField(
+        "原始文件删除时间", null=True, blank=True
+    )  # set when the original was deleted after the retention period (`puhui purge_uploads`)
     sha256 = models.CharField(max_length=64, blank=True)
     row_count = models.PositiveIntegerField("行数", default=0)
     totals = models.JSONField("合计", default=dict)

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from puhui.core.models import Division, Organisation, User
+from puhui.core.periods import KIND_QUARTER, KIND_YEAR, PeriodSpec, code_for, parse_code, previous_year_code
 from puhui.data import access, catalogue, formula
 from puhui.data.catalogue import FormDef
 from puhui.data.models import (
@@ -22,7 +23,6 @@ from puhui.data.models import (
     ReportingPeriod,
     Submission,
 )
-from puhui.data.periods import KIND_QUARTER, KIND_YEAR, PeriodSpec, code_for, parse_code, previous_year_code
 
 STATUS_CELLS = {
     "missing": ("逾期未报", "danger"),

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from puhui.api.access import TokenActor, acting_user
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.crypto import mask_id_number
 from puhui.core.models import AuditLog, Organisation
-from puhui.data import catalogue, intake, selectors
+from puhui.core.periods import parse_code
+from puhui.data import access, catalogue, intake, selectors, storage
 from puhui.data.catalogue import FormDef
 from puhui.data.models import Indicator, ReportingPeriod, Submission, Target, Upload
-from puhui.data.periods import parse_code
 
 UPLOAD_DIR = "data/uploads"
 ERRORS_KEPT = 1000
@@ -303,21 +304,10 @@ def _require_submitter(actor, institution: Organisation, form: FormDef) -> None:
 
 
 def _save_file(file, filename: str) -> tuple[str, int]:
-    """Store the uploaded file under MEDIA_ROOT; returns (relative path, size)."""
+    """Store the uploaded file under MEDIA_ROOT, encrypted (it holds ID numbers); returns (relative path, size)."""
     suffix = os.path.splitext(filename)[1].lower()[:8]
     relative = f"{UPLOAD_DIR}/{timezone.localdate():%Y%m}/{uuid.uuid4().hex}{suffix}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    size = 0
-    with open(target, "wb") as out:
-        if isinstance(file, bytes | bytearray):
-            out.write(file)
-            size = len(file)
-        else:
-            for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b""):
-                out.write(chunk)
-                size += len(chunk)
-    return relative, size
+    return relative, storage.original_write(relative, file)
 
 
 def _inline_limit() -> int:
@@ -410,8 +400,28 @@ def _masked(value: str) -> str:
 
 
 def _process(upload: Upload, *, form: FormDef, actor, rows=None, progress: Progress | None = None) -> None:
+    """Check an upload. The encrypted original is decrypted to a private temporary copy for the check only."""
+    if not upload.path:
+        _check(upload, form=form, actor=actor, rows=rows, progress=progress, absolute=None)
+        return
+    relative = upload.path
+    try:
+        with storage.original_clear_copy(relative) as absolute:
+            _check(upload, form=form, actor=actor, rows=rows, progress=progress, absolute=absolute)
+    except Exception:  # e.g. the stored file is missing or does not decrypt: the upload must not hang
+        Upload.objects.filter(pk=upload.pk).exclude(status=Upload.Status.SUCCEEDED).update(
+            status=Upload.Status.FAILED,
+            finished_at=timezone.now(),
+            error_total=1,
+            errors=[[None, "", "", "处理时发生内部错误，未保存任何数据；请稍后重试或联系平台管理员"]],
+        )
+        raise
+    if not upload.path:  # refused: the original is not kept either
+        storage.original_delete(relative)
+
+
+def _check(upload: Upload, *, form: FormDef, actor, rows, progress: Progress | None, absolute) -> None:
     Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.RUNNING)
-    absolute = str(Path(settings.MEDIA_ROOT) / upload.path) if upload.path else None
     try:
         outcome = intake.receive(
             actor=actor,
@@ -450,6 +460,101 @@ def _process(upload: Upload, *, form: FormDef, actor, rows=None, progress: Progr
             os.remove(absolute)  # a refused file is not kept; its errors are
         upload.path = ""
     upload.save()
+
+
+# ---------------------------------------------------------------- original files (encrypted, kept for a period)
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "PUHUI_UPLOAD_RETENTION_DAYS", 180))
+
+
+def _stream(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    try:
+        yield first
+        yield from chunks
+    finally:
+        chunks.close()  # the file is closed when the response is, even if the client goes away
+
+
+@transaction.atomic
+def submission_file_open(*, actor, submission: Submission) -> Iterator[bytes]:
+    """The original file of a submission, decrypted, to download. It holds the borrowers' ID numbers in
+    clear, so every download is recorded like any clear view (查看明文), and the administrator never gets it.
+
+    The caller has loaded `submission` through access. Raises FileNotFoundError when there is no original.
+    """
+    if not access.can_download_original(acting_user(actor)):
+        raise PermissionDenied("系统管理员不能下载含个人信息明文的原始文件")
+    if not submission.file:
+        raise FileNotFoundError("原件已按保存期限删除" if submission.file_purged_at else "没有原始文件")
+    chunks = storage.original_chunks(submission.file)
+    first = next(chunks, b"")  # fail now (missing file, wrong key), not halfway through the response
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.UNMASK,
+        obj=submission,
+        after={"field": "file", "filename": submission.filename},
+        note=f"下载原始文件（含证件号码明文）：{submission.filename}",
+    )
+    return _stream(first, chunks)
+
+
+@transaction.atomic
+def submission_files_purge(*, actor, now=None, days: int | None = None) -> dict:
+    """Delete the originals of submissions older than the retention period (PUHUI_UPLOAD_RETENTION_DAYS).
+
+    The rows and the submission itself stay; `file_purged_at` records that the original was deleted, and
+    the page says so. Upload files left behind (a crash during a check) past the same age go too.
+    """
+    days = retention_days() if days is None else days
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=days)
+    expired = list(
+        Submission.objects.select_for_update()
+        .filter(submitted_at__lt=cutoff)
+        .exclude(file="")
+        .values_list("pk", "file")
+    )
+    files = {f for _pk, f in expired}
+    Submission.objects.filter(pk__in=[pk for pk, _f in expired]).update(file="", file_purged_at=now)
+    uploads = Upload.objects.exclude(path="").filter(Q(path__in=files) | Q(created_at__lt=cutoff))
+    stale = set(uploads.values_list("path", flat=True))
+    stale -= set(Submission.objects.filter(file__in=stale).values_list("file", flat=True))  # still kept
+    uploads.filter(path__in=files | stale).update(path="")
+    deleted = sum(storage.original_delete(f) for f in sorted(files | stale))
+    if expired or stale:
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.DELETE,
+            object_type="data.Submission",
+            object_repr="报送原始文件",
+            after={"submissions": [pk for pk, _f in expired], "files": deleted, "days": days},
+            note=f"按保存期限（{days} 天）删除原始文件：{len(expired)} 份报送，{deleted} 个文件",
+        )
+    return {"submissions": len(expired), "files": deleted}
+
+
+def submission_files_encrypt(*, actor) -> dict:
+    """Encrypt in place the originals stored in clear before encryption at rest (idempotent)."""
+    paths = set(Submission.objects.exclude(file="").values_list("file", flat=True))
+    paths |= set(Upload.objects.exclude(path="").values_list("path", flat=True))
+    encrypted = missing = 0
+    for path in sorted(paths):
+        try:
+            encrypted += storage.original_encrypt_in_place(path)
+        except FileNotFoundError:
+            missing += 1
+    if encrypted:
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.UPDATE,
+            object_type="data.Submission",
+            object_repr="报送原始文件",
+            after={"files": encrypted},
+            note=f"加密保存此前以明文保存的原始文件 {encrypted} 个",
+        )
+    return {"encrypted": encrypted, "missing": missing}
 
 
 def derived_schedule(*, actor):

@@ -20,9 +20,9 @@ import pandas as pd
 from django.db.models import QuerySet
 
 from puhui.core.models import Division, Organisation
+from puhui.core.periods import ordinal, parse_code, previous_year_code
 from puhui.data import catalogue
 from puhui.data.models import Indicator, IndicatorValue, ReportingPeriod, Target
-from puhui.data.periods import ordinal, parse_code, previous_year_code
 
 MET, ON_TRACK, AT_RISK, MISSED, NO_DATA = "met", "on_track", "at_risk", "missed", "no_data"
 STATUS_LABELS = {

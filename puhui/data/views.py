@@ -1,14 +1,12 @@
 """Pages of the data capability. Thin: access, then a selector or a service, then a template."""
 
 import os
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,15 +14,17 @@ from django.views.decorators.http import require_POST
 from puhui.core.crypto import mask_id_number
 from puhui.core.exports import BOM, XLSX, csv_line, download, streaming_download
 from puhui.core.models import User
+from puhui.core.periods import parse_code
 from puhui.data import access, catalogue, selectors, services, targets
 from puhui.data.county import county_context
 from puhui.data.forms import IndicatorForm, ReviewForm, TargetForm, UploadForm
 from puhui.data.intake import max_bytes
 from puhui.data.models import Indicator, IndicatorValue, LoanRecord, ReportingPeriod, Submission, Target
-from puhui.data.periods import parse_code
 from puhui.data.specs import spec_for
 from puhui.data.workbooks import table_xlsx, template_csv, template_xlsx
 from puhui.imports.tabular import human_size
+from puhui.imports.uploads import refused as upload_refused
+from puhui.imports.uploads import too_large_message, upload_limit
 
 Role = User.Role
 PAGE_SIZE = 50
@@ -171,11 +171,21 @@ def template_download(request, form_code, period_code, fmt):
 
 @login_required
 @require_POST
+@upload_limit(max_bytes)
 def upload(request, form_code, period_code):
     org = _own_org(request)
     form, spec = _form_and_period(form_code, period_code)
     if not form.applies_to(org):
         raise Http404
+    if limit := upload_refused(request):
+        # Stopped while it arrived (puhui/imports/uploads.py): nothing of it reached the disk.
+        text = too_large_message(limit)
+        if _is_htmx(request):  # htmx swaps only 2xx answers
+            return render(
+                request, "data/_upload_status.html", {"form_errors": {"file": [text]}, "upload": None}
+            )
+        back = reverse("data_form", args=[form_code, period_code])
+        return render(request, "imports/upload_refused.html", {"message": text, "back": back}, status=413)
     upload_form = UploadForm(request.POST, request.FILES)
     if not upload_form.is_valid():
         context = {"form_errors": upload_form.errors, "upload": None}
@@ -361,15 +371,20 @@ def submission_export(request, pk):
 
 @login_required
 def submission_file(request, pk):
-    sub = access.access_submission_by_id(request.user, pk)
-    if not sub.file:
-        raise Http404
-    path = Path(settings.MEDIA_ROOT) / sub.file
-    if not path.is_file():
-        raise Http404
-    return FileResponse(
-        open(path, "rb"), as_attachment=True, filename=sub.filename or os.path.basename(sub.file)
-    )  # noqa: SIM115
+    """The original file, decrypted as it streams out; never the administrator's, every download audited."""
+    sub = access.access_submission_file_by_id(request.user, pk)
+    if not sub.file and sub.file_purged_at:
+        context = {"sub": sub, "days": services.retention_days()}
+        return render(request, "data/original_purged.html", context, status=410)
+    try:
+        chunks = services.submission_file_open(actor=request.user, submission=sub)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = streaming_download(
+        chunks, sub.filename or os.path.basename(sub.file), "application/octet-stream"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # ---------------------------------------------------------------- targets

@@ -59,6 +59,15 @@ def test_others_get_404(login, users, abc_submission, who):
     )
 
 
+def test_admin_sees_the_submission_but_never_its_original(login, users, abc_submission):
+    """The original holds clear ID numbers; the administrator never sees clear personal data."""
+    admin = login(users["admin"])
+    sid = abc_submission.submission_id
+    assert admin.get(f"/data/submissions/{sid}/").status_code == 200
+    assert admin.get(f"/data/submissions/{sid}/rows.csv").status_code == 200  # masked
+    assert admin.get(f"/data/submissions/{sid}/file/").status_code == 404
+
+
 def test_other_banks_forms_and_inbox(login, users, abc_submission):
     rcb = login(users["rcb"])
     assert "L00001" not in rcb.get("/data/forms/").content.decode()
@@ -88,6 +97,15 @@ def test_figures_follow_the_scope(login, users, county, abc_submission):
     assert lucun.get(f"/data/values/{village.pk}/").status_code == 404  # a village of 历山街道
     assert lucun.get(f"/data/values/{inst.pk}/").status_code == 404
     assert login(users["public"]).get(f"/data/values/{inst.pk}/").status_code == 404
+    # A member unit reads the county's figures, not a bank's nor a town's (docs/data.md, 权限).
+    member = login(users["member"])
+    county_value = IndicatorValue.objects.get(
+        indicator_code="loan_balance", level="county", period__code="2020Q1"
+    )
+    assert member.get(f"/data/values/{county_value.pk}/").status_code == 200
+    assert member.get(f"/data/values/{inst.pk}/").status_code == 404
+    assert member.get(f"/data/values/{town.pk}/").status_code == 404
+    assert member.get("/data/indicators/?indicator=loan_balance&level=institution").status_code == 404
     # The explorer refuses levels outside the scope and its export shows only what the table shows.
     rcb = login(users["rcb"])
     assert rcb.get("/data/indicators/?indicator=loan_balance&level=town").status_code == 404

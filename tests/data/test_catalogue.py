@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from puhui.core.models import AuditLog
+from puhui.core.periods import codes_between, parse_code, previous_year_code
 from puhui.data import catalogue, formula, services
 from puhui.data.models import Indicator, Target
-from puhui.data.periods import codes_between, parse_code, previous_year_code
 
 
 def test_every_plan_target_is_shipped(catalogue):

@@ -74,14 +74,15 @@ def test_good_csv_is_stored_as_version_1(abc, county):
     assert loans[1].id_kind == "uscc" and loans[0].id_kind == "ric"
     assert loans[0].balance_fen == 4000000 and str(loans[0].rate) == "5.5000"
     # The ID number is stored encrypted, found through its hash.
-    raw = LoanRecord.objects.filter(pk=loans[0].pk).values_list("borrower_id", flat=True).query
-    assert "370323" not in str(raw)
     from django.db import connection
+
+    from puhui.core.crypto import decrypt, lookup_hash
 
     with connection.cursor() as c:
         c.execute(f"SELECT borrower_id FROM {LoanRecord._meta.db_table} WHERE id = %s", [loans[0].pk])
-        assert c.fetchone()[0].startswith("v1:")
-    from puhui.core.crypto import lookup_hash
+        stored = c.fetchone()[0]
+    assert stored.startswith("v1:") and loans[0].borrower_id not in stored
+    assert decrypt(stored) == loans[0].borrower_id == rows[0]["借款人证件号码"]
 
     assert LoanRecord.objects.get(borrower_hash=lookup_hash(loans[0].borrower_id)).pk == loans[0].pk
     assert AuditLog.objects.filter(object_type="data.Submission", action="import").count() == 1
