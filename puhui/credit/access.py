@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from puhui.core.access import get_or_404
 from puhui.core.models import Division, Organisation, ServicePoint, User
+from puhui.credit import selectors
 from puhui.credit.models import HouseholdArchive, Objection, PreCreditLine, Rating
 from puhui.registry.access import may_unmask
 from puhui.registry.models import Household
@@ -255,7 +256,7 @@ def access_household_for_offer(user: User, pk) -> Household:
     if not may_offer(user):
         raise Http404
     return get_or_404(
-        Household.objects.filter(archive__is_complete=True, archive__status=HouseholdArchive.Status.VERIFIED),
+        Household.objects.filter(selectors.archived_q("archive__")),
         pk=pk,
     )
 

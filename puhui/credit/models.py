@@ -142,7 +142,10 @@ class HouseholdArchive(models.Model):
 
     @property
     def counts_as_archived(self) -> bool:
-        return self.is_complete and self.status == self.Status.VERIFIED
+        """The 建档 rule, defined once in `puhui.credit.selectors`."""
+        from puhui.credit.selectors import is_archived
+
+        return is_archived(self)
 
 
 class ArchiveMember(models.Model):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from puhui.core.models import Division
@@ -55,26 +55,67 @@ def _rates(level: str, qs, count_expr, label: str) -> dict:
     }
 
 
-def archive_rates_queryset():
-    return HouseholdArchive.objects.filter(is_complete=True, status=HouseholdArchive.Status.VERIFIED)
+# ---------------------------------------------------------------- the two counting rules, defined once
+#
+# 建档 (an archived household) and 预授信 (a live pre-credit line) are defined here and nowhere else: the
+# pages, the designation figures, the county index sources (credit/index_sources.py), the derived
+# indicators of the data capability (data/derived.py, through its hook on this module) and the model's
+# `HouseholdArchive.counts_as_archived` all read these.
+
+# 建档: the archive is complete AND verified (exact field values, so they work as a filter and on an
+# instance alike).
+ARCHIVED_WHERE: dict = {"is_complete": True, "status": HouseholdArchive.Status.VERIFIED}
+# The moment an archive became 建档, for figures "as at" a past day (the index, the derived indicators).
+ARCHIVED_SINCE = "verified_at"
+# 预授信: a line offered or accepted (not declined or withdrawn), valid on the day in question.
+LIVE_LINE_STATUSES: tuple = (PreCreditLine.Status.OFFERED, PreCreditLine.Status.ACCEPTED)
 
 
-def precredit_queryset(on: datetime.date):
-    return PreCreditLine.objects.filter(
-        status__in=[PreCreditLine.Status.OFFERED, PreCreditLine.Status.ACCEPTED],
-        valid_from__lte=on,
-        valid_until__gte=on,
-    )
+def _end_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def archived_q(prefix: str = "", *, as_of: datetime.date | None = None) -> Q:
+    """The 建档 rule as a Q on HouseholdArchive (`prefix`, e.g. "archive__", from a related model).
+    With `as_of`: archived by the end of that day (verified then and still counted now)."""
+    q = Q(**{f"{prefix}{k}": v for k, v in ARCHIVED_WHERE.items()})
+    if as_of is not None:
+        q &= Q(**{f"{prefix}{ARCHIVED_SINCE}__lte": _end_of(as_of)})
+    return q
+
+
+def archived_households(*, as_of: datetime.date | None = None) -> QuerySet[HouseholdArchive]:
+    """The archives that count as 建档 (one per household)."""
+    return HouseholdArchive.objects.filter(archived_q(as_of=as_of))
+
+
+def is_archived(archive: HouseholdArchive) -> bool:
+    """The 建档 rule on one (possibly unsaved) archive."""
+    return all(getattr(archive, k) == v for k, v in ARCHIVED_WHERE.items())
+
+
+def live_line_q(on: datetime.date | None = None, prefix: str = "") -> Q:
+    """The 预授信 rule as a Q on PreCreditLine: live status, and valid on `on` when given."""
+    q = Q(**{f"{prefix}status__in": list(LIVE_LINE_STATUSES)})
+    if on is not None:
+        q &= Q(**{f"{prefix}valid_from__lte": on, f"{prefix}valid_until__gte": on})
+    return q
+
+
+def live_lines(on: datetime.date | None = None) -> QuerySet[PreCreditLine]:
+    """Pre-credit lines live on `on` (default today); count households with Count("household_id",
+    distinct=True)."""
+    return PreCreditLine.objects.filter(live_line_q(on or timezone.localdate()))
 
 
 def archive_rates(level: str) -> dict:
     """农户建档率 by village, town or county."""
-    return _rates(level, archive_rates_queryset(), Count("pk"), "archived")
+    return _rates(level, archived_households(), Count("pk"), "archived")
 
 
 def precredit_rates(level: str, *, on: datetime.date | None = None) -> dict:
     """预授信率 by village, town or county: households with a line valid on `on` (distinct)."""
-    qs = precredit_queryset(on or timezone.localdate())
+    qs = live_lines(on)
     return _rates(level, qs, Count("household_id", distinct=True), "with_line")
 
 
@@ -92,9 +133,7 @@ def village_credit_figures(*, year: int, village_ids=None) -> dict:
 
     grades = designation_rule("household").spec["grades"]
     # The archive carries its current grade, so this is one index range per village, no join.
-    credit = HouseholdArchive.objects.filter(
-        is_complete=True, status=HouseholdArchive.Status.VERIFIED, grade__in=grades
-    )
+    credit = archived_households().filter(grade__in=grades)
     archives = HouseholdArchive.objects.filter(lender_count__gte=1)
     if village_ids is not None:
         credit = credit.filter(village_id__in=village_ids)
@@ -167,10 +206,10 @@ def village_page(village: Division, *, year: int) -> dict:
         "conditions": items,
         "passed": all(i["met"] for i in items),
         "history": Designation.objects.filter(division=village).order_by("-year"),
-        "archive": _one_village(village, archive_rates_queryset(), Count("pk"), "archived"),
+        "archive": _one_village(village, archived_households(), Count("pk"), "archived"),
         "precredit": _one_village(
             village,
-            precredit_queryset(timezone.localdate()),
+            live_lines(),
             Count("household_id", distinct=True),
             "with_line",
         ),
@@ -216,10 +255,8 @@ def village_rows(villages, *, year: int) -> list[dict]:
     if not ids:
         return []
     figures = village_credit_figures(year=year, village_ids=ids)["village"]
-    archived = _count_by_village(archive_rates_queryset(), Count("pk"), ids)
-    lines = _count_by_village(
-        precredit_queryset(precredit_on(year)), Count("household_id", distinct=True), ids
-    )
+    archived = _count_by_village(archived_households(), Count("pk"), ids)
+    lines = _count_by_village(live_lines(precredit_on(year)), Count("household_id", distinct=True), ids)
     stored = dict(
         Designation.objects.filter(year=year, division_id__in=ids).values_list("division_id", "passed")
     )

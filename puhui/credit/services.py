@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.models import AuditLog, Division, User
-from puhui.credit import scoring
+from puhui.credit import scoring, selectors
 from puhui.credit.models import (
     ArchiveMember,
     Consent,
@@ -273,7 +274,8 @@ def scorecard_promote(*, actor, version: ScorecardVersion) -> ScorecardVersion:
 
 
 def counted_archives() -> QuerySet[HouseholdArchive]:
-    return HouseholdArchive.objects.filter(is_complete=True, status=HouseholdArchive.Status.VERIFIED)
+    """The archives that count as 建档 (the rule lives in `selectors.archived_households`)."""
+    return selectors.archived_households()
 
 
 def households_rate(
@@ -292,7 +294,7 @@ def households_rate(
     version = scorecard_active()
     card = Scorecard.from_dict(version.spec)
     rule = limit_rule_active().spec
-    qs = counted_archives() if archives is None else archives.filter(is_complete=True, status="verified")
+    qs = counted_archives() if archives is None else archives.filter(selectors.archived_q())
     ids = np.fromiter(qs.order_by("household_id").values_list("household_id", flat=True), dtype=np.int64)
     total = len(ids)
     now = timezone.now()
@@ -537,18 +539,31 @@ def designation_rule(level: str) -> DesignationRule:
     return rule
 
 
+# The comparison operators a designation condition may use (figure OP threshold), and their signs.
+DESIGNATION_OPS: dict[str, tuple[str, Callable[[float, float], bool]]] = {
+    "ge": ("≥", operator.ge),
+    "gt": (">", operator.gt),
+    "le": ("≤", operator.le),
+    "lt": ("<", operator.lt),
+}
+
+
 def _check(cond: dict, value: float | None) -> bool:
+    """Whether `value` meets the condition. An operator outside DESIGNATION_OPS raises ValueError
+    (a mistyped rule must stop the evaluation, not silently become `<=`)."""
+    op = cond.get("op")
+    if op not in DESIGNATION_OPS:
+        raise ValueError(
+            f"未知的比较运算符 {op!r}（条件 {cond.get('key')!r}），应为 {sorted(DESIGNATION_OPS)} 之一"
+        )
     if value is None:
         return False
-    t = float(cond["threshold"])
-    return value >= t if cond["op"] == "ge" else value < t if cond["op"] == "lt" else value <= t
+    return DESIGNATION_OPS[op][1](value, float(cond["threshold"]))
 
 
 @transaction.atomic
 def designations_evaluate(*, actor, year: int) -> dict:
     """The yearly evaluation: every village, town and the county, each condition's figure stored."""
-    from puhui.credit import selectors
-
     now = timezone.now()
     figures = selectors.village_credit_figures(year=year)
     out = {"village": 0, "town": 0, "county": 0}

@@ -5,8 +5,8 @@ import io
 from openpyxl import Workbook
 
 from puhui.core.exports import xlsx_bytes
+from puhui.core.periods import label as title
 from puhui.index.models import IndexRankInterval, IndexRun, IndexScore
-from puhui.index.periods import title
 from puhui.index.selectors import run_catalogue
 
 

@@ -5,9 +5,9 @@ from collections import defaultdict
 from django.http import Http404
 
 from puhui.core.models import Division
+from puhui.core.periods import label as title
 from puhui.index import access, compute, sources
 from puhui.index.models import IndexFramework, IndexRankInterval, IndexRun, IndexScore
-from puhui.index.periods import title
 
 
 def current_run(user, frequency: str = "year", run_id=None) -> IndexRun | None:

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from puhui.core.access import divisions_for, get_or_404
 from puhui.core.exports import DOCX, XLSX, download
 from puhui.core.models import Division
+from puhui.core.periods import label as title
 from puhui.index import access, selectors, services
 from puhui.index.models import IndexFramework
-from puhui.index.periods import FREQUENCIES, title
+from puhui.index.periods import FREQUENCIES
 from puhui.index.tasks import index_build_task
 from puhui.jobs.services import job_enqueue
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from puhui.core.exports import xlsx_bytes
+from puhui.core.periods import date_cn
 from puhui.plan.loader import PLAN_FIELDS, SHEETS
-from puhui.plan.workdays import date_cn
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BULLETIN_TEMPLATE = DATA_DIR / "bulletin-template.docx"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from puhui.core.access import get_or_404
 from puhui.core.converters import parse_id
 from puhui.core.models import Organisation, User
+from puhui.core.periods import date_cn
 from puhui.plan import access, engine
 from puhui.plan.models import (
     AssessmentResult,
@@ -23,7 +24,7 @@ from puhui.plan.models import (
     Task,
     TaskItem,
 )
-from puhui.plan.workdays import Period, date_cn, period_containing, plan_periods
+from puhui.plan.workdays import Period, period_containing, plan_periods
 
 OVERDUE_LOOKBACK_DAYS = 60
 AT_RISK_DAYS = 30

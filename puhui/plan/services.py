@@ -21,6 +21,7 @@ from django.utils import timezone
 from puhui.api.access import acting_user
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.models import AuditLog, Organisation, User
+from puhui.core.periods import date_cn
 from puhui.core.workdays import add_working_days
 from puhui.plan import access, engine, loader, selectors
 from puhui.plan.evidence import check_evidence
@@ -43,7 +44,7 @@ from puhui.plan.models import (
     Task,
     TaskItem,
 )
-from puhui.plan.workdays import date_cn, period_by_code
+from puhui.plan.workdays import period_by_code
 
 Role = User.Role
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from puhui.core.exports import DOCX, XLSX, download
+from puhui.core.periods import date_cn
 from puhui.plan import access, documents, forms, selectors, services
 from puhui.plan.loader import PlanFileError
 from puhui.plan.models import Bulletin, Criterion, DelayRequest, ProgressReport, SupervisionNotice
-from puhui.plan.workdays import date_cn, period_by_code, plan_periods
+from puhui.plan.workdays import period_by_code, plan_periods
 
 
 def _office_only(user):

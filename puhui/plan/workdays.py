@@ -1,10 +1,14 @@
-"""The plan's reporting periods and their due dates (working days: `puhui.core.workdays`)."""
+"""The plan's reporting periods and their due dates. Codes, labels and dates: `puhui.core.periods`;
+working days: `puhui.core.workdays`. What is the plan's own: its frequency names and due offset."""
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
+from puhui.core import periods as core_periods
 from puhui.core.workdays import add_working_days
+
+# The plan's report_frequency → the period kind.
+FREQUENCY_KINDS = {"monthly": core_periods.KIND_MONTH, "quarterly": core_periods.KIND_QUARTER}
 
 
 @dataclass(frozen=True)
@@ -16,41 +20,29 @@ class Period:
 
     @property
     def label(self) -> str:
-        if "Q" in self.code:
-            year, q = self.code.split("Q")
-            return f"{year}年第{q}季度"
-        year, month = self.code.split("-")
-        return f"{year}年{int(month)}月"
+        return core_periods.label(self.code)
 
 
-def _month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+def _kind(frequency: str) -> str:
+    # Anything but "monthly" has always meant quarterly.
+    return FREQUENCY_KINDS.get(frequency, core_periods.KIND_QUARTER)
+
+
+def _plan_period(spec: core_periods.PeriodSpec, due_working_days: int) -> Period:
+    return Period(
+        code=spec.code, start=spec.start, end=spec.end, due_on=add_working_days(spec.end, due_working_days)
+    )
 
 
 def period_containing(day: datetime.date, frequency: str, due_working_days: int) -> Period:
-    if frequency == "monthly":
-        start = day.replace(day=1)
-        end = _month_end(day.year, day.month)
-        code = f"{day.year}-{day.month:02d}"
-    else:
-        q = (day.month - 1) // 3 + 1
-        start = datetime.date(day.year, 3 * q - 2, 1)
-        end = _month_end(day.year, 3 * q)
-        code = f"{day.year}Q{q}"
-    return Period(code=code, start=start, end=end, due_on=add_working_days(end, due_working_days))
+    return _plan_period(core_periods.containing(day, _kind(frequency)), due_working_days)
 
 
 def periods_between(
     first: datetime.date, last: datetime.date, frequency: str, due_working_days: int
 ) -> list[Period]:
     """Every reporting period that overlaps [first, last]."""
-    periods = []
-    day = first
-    while day <= last:
-        period = period_containing(day, frequency, due_working_days)
-        periods.append(period)
-        day = period.end + datetime.timedelta(days=1)
-    return periods
+    return [_plan_period(s, due_working_days) for s in core_periods.between(first, last, _kind(frequency))]
 
 
 def plan_periods(plan) -> list[Period]:
@@ -62,8 +54,3 @@ def period_by_code(plan, code: str) -> Period | None:
         if period.code == code:
             return period
     return None
-
-
-def date_cn(day: datetime.date) -> str:
-    """2021-01-05 → 2021年1月5日, as official documents write dates."""
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -96,7 +96,9 @@ def test_methodology_has_actual_weights_goalposts_and_downloads(published, login
     assert doc["Content-Disposition"].startswith("attachment")
     assert "编制方法（第1版）" in doc.content.decode()
     word = client.get("/index/methodology/?download=docx")
-    assert word["Content-Disposition"].endswith('.docx"')
+    assert (
+        word["Content-Disposition"].endswith(".docx") and "filename*=utf-8''" in word["Content-Disposition"]
+    )
     from docx import Document
 
     text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)

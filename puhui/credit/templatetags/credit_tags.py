@@ -28,3 +28,11 @@ def pts(value):
         return "—"
     v = float(value)
     return str(int(v)) if v == int(v) else f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def op_sign(op):
+    """A designation condition's operator as a sign ("ge" → "≥"); an unknown one raises."""
+    from puhui.credit.services import DESIGNATION_OPS
+
+    return DESIGNATION_OPS[op][0]
