@@ -20,6 +20,11 @@ class Job(models.Model):
     done = models.PositiveBigIntegerField("已完成", default=0)
     total = models.PositiveBigIntegerField("总量", default=0)
     message = models.CharField("进度说明", max_length=300, blank=True)
+    # Retries: `task_result_id` points at the current attempt; a failed attempt with attempts left is
+    # enqueued again (after a back-off) and this row re-pointed. `error` keeps the last failure's message.
+    attempt = models.PositiveSmallIntegerField("第几次尝试", default=1)
+    max_attempts = models.PositiveSmallIntegerField("最多尝试次数", default=1)
+    error = models.CharField("上次失败原因", max_length=500, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -32,3 +37,26 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job on one day. The unique (name, run_date) pair is what lets several
+    workers check the schedule at once: the first to insert the row enqueues the job, the others fail
+    the insert and move on."""
+
+    name = models.CharField("计划任务", max_length=100)
+    run_date = models.DateField("日期")
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    job = models.ForeignKey(
+        Job, verbose_name="后台任务", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-run_date", "name"]
+        verbose_name = verbose_name_plural = "计划任务运行记录"
+        constraints = [
+            models.UniqueConstraint(fields=["name", "run_date"], name="jobs_scheduledrun_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.run_date}"

@@ -135,6 +135,8 @@ RESULT_LABELS = {
     "changed_villages": "户数有变化的村",
     "households": "户数",
     "farm_households": "农户数",
+    "command": "命令",
+    "output": "输出",
 }
 
 

@@ -24,6 +24,7 @@ def job_list(request):
             "page": page,
             "launchers": launchers_for(request.user),
             "polling": any(not job.state.is_finished for job in page.object_list),
+            "show_errors": selectors.may_see_errors(request.user),
         },
     )
 

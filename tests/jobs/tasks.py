@@ -17,3 +17,15 @@ def count_to(context: TaskContext, *, n: int) -> dict:
     for i in range(1, n + 1):
         report(i, n, f"第 {i} 步")
     return {"counted": n}
+
+
+# Calls per token, so a test can make a task fail its first attempts (the worker runs in the test process).
+CALLS: dict[str, int] = {}
+
+
+@task()
+def flaky(*, token: str, failures: int) -> dict:
+    CALLS[token] = CALLS.get(token, 0) + 1
+    if CALLS[token] <= failures:
+        raise ConnectionError(f"第 {CALLS[token]} 次连接失败")
+    return {"attempts": CALLS[token]}

@@ -1,0 +1,21 @@
+"""The task behind scheduled jobs: run a management command by name, on the worker."""
+
+import io
+
+from django.core.management import call_command
+from django_tasks import TaskContext, task
+
+from puhui.jobs.services import job_reporter
+
+
+@task(takes_context=True)
+def run_command_task(context: TaskContext, *, command: str, args: list[str]) -> dict:
+    """`puhui <command> <args…>` in the worker; its output becomes the job's result. Raises if it fails."""
+    report = job_reporter(context)
+    line = " ".join(["puhui", command, *args])
+    report(0, 1, f"运行 {line}")
+    out = io.StringIO()
+    call_command(command, *args, stdout=out, stderr=out)
+    lines = [text for text in out.getvalue().strip().splitlines() if text.strip()]
+    report(1, 1, (lines[-1] if lines else "完成")[:300])
+    return {"command": line, "output": "\n".join(lines[-20:])}
