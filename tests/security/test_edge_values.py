@@ -23,7 +23,6 @@ EDGE = [
     "%00",
     "'\"<>",
 ]
-_PARAM = re.compile(r"""(?:GET|query_params|params)(?:\.get|\.getlist|\[)\(?\s*["']([a-z_0-9]+)["']""")
 
 
 def _patterns(resolver=None, prefix=""):
@@ -37,20 +36,27 @@ def _patterns(resolver=None, prefix=""):
 
 def _params_of(view) -> set[str]:
     target = getattr(view, "view_class", None) or inspect.unwrap(view)
+    module = inspect.getmodule(target)
     try:
-        source = inspect.getsource(inspect.getmodule(target))
+        source = inspect.getsource(module)
     except (OSError, TypeError):
         return set()
-    fn = getattr(target, "__name__", "")
     # The view's own body, plus module helpers it calls with the request (e.g. _as_of(request)).
-    match = re.search(rf"\ndef {re.escape(fn)}\(.*?(?=\n(?:def|class|@) )", source, re.S)
-    body = match.group(0) if match else ""
-    names = set(_PARAM.findall(body))
+    body = _function(source, getattr(target, "__name__", ""))
     for helper in set(re.findall(r"(_[a-z_]+)\(request", body)):
-        m = re.search(rf"\ndef {helper}\(.*?(?=\n(?:def|class|@) )", source, re.S)
-        if m:
-            names |= set(_PARAM.findall(m.group(0)))
+        body += _function(source, helper)
+    names = set()
+    for line in body.splitlines():
+        if "GET" in line:  # request.GET.get("x"), request.GET["x"], or a tuple of names read in a loop
+            names |= set(re.findall(r"[\"']([a-z][a-z_0-9]*)[\"']", line))
+    for form in re.findall(r"([A-Z]\w*Form)\([^)]*request\.GET", body):
+        names |= set(getattr(getattr(module, form, None), "base_fields", {}))
     return names
+
+
+def _function(source: str, name: str) -> str:
+    match = re.search(rf"\ndef {re.escape(name)}\(.*?(?=\n(?:def|class|@) )", source, re.S)
+    return match.group(0) if match else ""
 
 
 def _pages():
