@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from django.test import Client
 
 from tests.security.test_edge_values import EDGE
