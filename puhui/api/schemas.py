@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.db import models
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
@@ -10,15 +11,27 @@ from puhui.core.converters import MAX_ID
 from puhui.core.models import Division, Organisation, ServicePoint
 
 
+def _named(choices, name: str):
+    """A model's choices under a name of their own: the OpenAPI schema names an enum by its class name, so
+    Division.Level and Organisation.Level (both "Level") would otherwise collapse into one wrong schema."""
+    return models.TextChoices(name, [(m.name, (m.value, m.label)) for m in choices])
+
+
+DivisionLevel = _named(Division.Level, "DivisionLevel")
+DivisionKind = _named(Division.Kind, "DivisionKind")
+OrganisationLevel = _named(Organisation.Level, "OrganisationLevel")
+OrganisationKind = _named(Organisation.Kind, "OrganisationKind")
+
+
 class DivisionFilters(Schema):
-    level: Division.Level | None = Field(None, title="层级")
+    level: DivisionLevel | None = Field(None, title="层级")
     parent: str | None = Field(None, max_length=12, title="上级区划代码")
     q: str | None = Field(None, max_length=50, title="名称或代码前缀")
 
 
 class OrganisationFilters(Schema):
-    kind: Organisation.Kind | None = Field(None, title="机构类型")
-    level: Organisation.Level | None = Field(None, title="机构层级")
+    kind: OrganisationKind | None = Field(None, title="机构类型")
+    level: OrganisationLevel | None = Field(None, title="机构层级")
     parent_id: int | None = Field(None, ge=1, le=MAX_ID, title="上级机构ID")
     q: str | None = Field(None, max_length=50, title="名称包含")
 
@@ -33,8 +46,8 @@ class ServicePointFilters(Schema):
 class DivisionOut(Schema):
     code: str = Field(..., title="区划代码")
     name: str = Field(..., title="名称")
-    level: Division.Level = Field(..., title="层级")
-    kind: Division.Kind = Field(..., title="类型")
+    level: DivisionLevel = Field(..., title="层级")
+    kind: DivisionKind = Field(..., title="类型")
     parent_code: str | None = Field(None, title="上级区划代码")
     population: int = Field(..., title="户籍人口")
     households: int = Field(..., title="户数")
@@ -52,8 +65,8 @@ class OrganisationOut(Schema):
     code: str = Field(..., title="机构编码")
     name: str = Field(..., title="名称")
     short_name: str = Field(..., title="简称")
-    kind: Organisation.Kind = Field(..., title="类型")
-    level: Organisation.Level = Field(..., title="层级")
+    kind: OrganisationKind = Field(..., title="类型")
+    level: OrganisationLevel = Field(..., title="层级")
     parent_id: int | None = Field(None, title="上级机构ID")
     uscc: str = Field(..., title="统一社会信用代码")
     division_code: str | None = Field(None, title="所在区划代码")

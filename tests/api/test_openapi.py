@@ -120,3 +120,35 @@ def test_over_a_real_socket(live_server, county, users):
     assert "Idempotent-Replayed" not in first[1]
     assert again[1]["Idempotent-Replayed"] == "true"
     assert first[2] == again[2]
+
+
+def test_every_enum_in_the_schema_has_a_name_of_its_own():
+    """The schema names an enum by its class name: two different enums called "Level" would become one."""
+    import enum
+    import typing
+
+    from ninja import Schema
+
+    from puhui.api.v1 import api
+
+    api.get_openapi_schema()  # imports every router and so every schema class
+
+    def enums_in(annotation):
+        if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            yield annotation
+        for arg in typing.get_args(annotation):
+            yield from enums_in(arg)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    by_name: dict[str, set] = {}
+    for schema in subclasses(Schema):
+        if not schema.__module__.startswith("puhui."):
+            continue
+        for field in schema.model_fields.values():
+            for e in enums_in(field.annotation):
+                by_name.setdefault(e.__name__, set()).add(f"{e.__module__}.{e.__qualname__}")
+    assert {name: paths for name, paths in by_name.items() if len(paths) > 1} == {}
