@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from puhui.core.fields import EncryptedField, LookupHashField
 from puhui.core.validators import validate_division_code, validate_mobile, validate_uscc
@@ -289,8 +290,28 @@ class User(AbstractUser):
             raise ValidationError(errors)
 
 
+class AuditLogQuerySet(models.QuerySet):
+    def bulk_create(self, objs, batch_size=None, **kwargs):
+        """Every insertion is chained (`puhui.core.audit.audit_append`); the options of a plain bulk insert
+        (ignore_conflicts, update_conflicts) make no sense for an append-only log and are refused."""
+        if kwargs:
+            raise TypeError(f"操作日志只能追加：不支持 {', '.join(kwargs)}")
+        from puhui.core.audit import audit_append
+
+        return audit_append(list(objs), batch_size=batch_size, using=self.db)
+
+    def _bulk_create_unchained(self, objs, batch_size=None):
+        """The plain insert, for `audit_append` only (which has computed the chain and holds its lock)."""
+        return super().bulk_create(objs, batch_size=batch_size)
+
+
 class AuditLog(models.Model):
-    """Who did what, when, to which object, with the state before and after."""
+    """Who did what, when, to which object, with the state before and after.
+
+    Append-only and tamper-evident: each row carries `hash` = HMAC(prev_hash ‖ canonical content), chained to the
+    row before it (`puhui.core.audit`); `puhui audit verify` finds the first broken link. Every insertion —
+    `objects.create`, `save()` of a new row, `objects.bulk_create` — goes through `audit.audit_append`.
+    """
 
     class Action(models.TextChoices):
         CREATE = "create", "新增"
@@ -303,7 +324,8 @@ class AuditLog(models.Model):
         LOGOUT = "logout", "退出"
         TOKEN = "token", "令牌"
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set when the row is built (not auto_now_add, which pre_save would overwrite after the hash is computed).
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -321,6 +343,10 @@ class AuditLog(models.Model):
     after = models.JSONField("修改后", null=True, blank=True)
     ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
+    prev_hash = models.CharField("前一条校验值", max_length=64, blank=True, editable=False)
+    hash = models.CharField("校验值", max_length=64, blank=True, editable=False)
+
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -328,6 +354,38 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.pk is None:
+            from puhui.core.audit import audit_append
+
+            audit_append([self], using=kwargs.get("using"))
+            return
+        super().save(*args, **kwargs)
+
+
+class AuditChain(models.Model):
+    """One row (pk 1): the head of the audit chain, and the result of the last full verification.
+
+    Writers lock this row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE transactions already
+    serialise them), read `head_hash`, insert their rows and move the head, so concurrent writers never fork the
+    chain. `head_id` lets `puhui audit verify` notice rows deleted from the end of the log.
+    """
+
+    head_id = models.BigIntegerField("链头记录编号", default=0)
+    head_hash = models.CharField("链头校验值", max_length=64, blank=True)
+    verified_at = models.DateTimeField("上次核验时间", null=True, blank=True)
+    verified_ok = models.BooleanField("上次核验结果完整", null=True)
+    verified_count = models.BigIntegerField("上次核验条数", default=0)
+    verified_through = models.BigIntegerField("上次核验至编号", default=0)
+    broken_id = models.BigIntegerField("断裂处记录编号", null=True, blank=True)
+    verified_detail = models.CharField("上次核验说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作日志校验链"
+
+    def __str__(self) -> str:
+        return f"#{self.head_id} {self.head_hash[:12]}"
 
 
 class KeyCheck(models.Model):
