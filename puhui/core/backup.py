@@ -509,10 +509,11 @@ def restore_backup(
                 f"备份来自 {db['vendor']} 数据库，而当前目标是 {vendor}：引擎不同，不能直接恢复。"
             )
         key = manifest.get("key_check")
-        if key and not hmac.compare_digest(key, crypto.key_check_value()):
+        # Any configured key will do: during a key rotation a backup made before it was sealed by an old key.
+        if key and not any(hmac.compare_digest(key, k) for k in crypto.key_check_values()):
             raise BackupError(
-                "当前配置的 FIELD_ENCRYPTION_KEY 不是加密这份备份中个人信息的密钥，恢复后将无法解密。"
-                "请用备份时的密钥（环境变量 FIELD_ENCRYPTION_KEY）运行恢复。"
+                "当前配置的 FIELD_ENCRYPTION_KEY（及 FIELD_ENCRYPTION_OLD_KEYS）中没有加密这份备份中个人信息的密钥，"
+                "恢复后将无法解密。请用备份时的密钥运行恢复。"
             )
         applied = {(app, name) for app, names in manifest["migrations"].items() for name in names}
         known = _known_migrations()

@@ -10,7 +10,9 @@ Originals: a loan file carries every borrower's ID number in clear, so it is wri
 label). The file is cut into 1 MiB chunks, each sealed with nonce = random 7-byte prefix ‖ chunk counter ‖
 last-chunk flag, so a file of any size streams in and out in flat memory and a reordered, truncated or
 tampered file fails to decrypt. Files written before encryption (no magic header) still read back as they
-are; `original_encrypt_in_place` converts them (`puhui purge_uploads`).
+are; `original_encrypt_in_place` converts them (`puhui purge_uploads`). During a key rotation a file sealed
+under one of FIELD_ENCRYPTION_OLD_KEYS still reads (its first chunk tells which key), and `original_rotate`
+re-encrypts it under the current key (`puhui rotate_key`).
 """
 
 import contextlib
@@ -22,10 +24,12 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection
 
+from puhui.core import crypto
 from puhui.data.models import IndicatorValue, LoanRecord
 
 LOAN_COLUMNS = (
@@ -49,6 +53,9 @@ LOAN_COLUMNS = (
     "is_agri",
     "status",
 )
+# Rows are written here without the model field: the ciphertext is bound to this column by hand
+# (crypto.encrypt(value, context=BORROWER_ID_CONTEXT)), as EncryptedField binds its own.
+BORROWER_ID_CONTEXT = LoanRecord._meta.get_field("borrower_id").context
 # Positions (after submission_id) whose text is a boolean or NULL-able, for the SQLite path.
 _BOOL_POS = {LOAN_COLUMNS.index(c) - 1 for c in ("is_credit", "is_first", "is_agri")}
 _INT_POS = {LOAN_COLUMNS.index(c) - 1 for c in ("row", "town_id", "village_id", "amount_fen", "balance_fen")}
@@ -250,16 +257,59 @@ def original_chunks(relative: str) -> Iterator[bytes]:
             return
         prefix = f.read(_PREFIX_BYTES)
         aad = FILE_MAGIC + prefix
-        aes = _file_key(settings.FIELD_ENCRYPTION_KEY)
+        aes = None
         counter = 0
         block = f.read(FILE_CHUNK + _TAG)
         while True:
             following = f.read(FILE_CHUNK + _TAG)
             last = not following
-            yield aes.decrypt(_nonce(prefix, counter, last), block, aad)
+            nonce = _nonce(prefix, counter, last)
+            if aes is None:  # the first chunk tells which active key sealed the file
+                aes, clear = _open_first(nonce, block, aad)
+                yield clear
+            else:
+                yield aes.decrypt(nonce, block, aad)
             if last:
                 return
             block, counter = following, counter + 1
+
+
+def _open_first(nonce: bytes, block: bytes, aad: bytes) -> tuple[AESGCM, bytes]:
+    """(key, clear first chunk) under the first active key that opens it: FIELD_ENCRYPTION_KEY, then — during
+    a key rotation — FIELD_ENCRYPTION_OLD_KEYS. Raises InvalidTag when none does."""
+    error = None
+    for master in crypto.active_masters():
+        aes = _file_key(master)
+        try:
+            return aes, aes.decrypt(nonce, block, aad)
+        except InvalidTag as e:
+            error = e
+    raise error
+
+
+def original_is_current(relative: str) -> bool:
+    """True when the original is encrypted under the current FIELD_ENCRYPTION_KEY (`puhui rotate_key` skips it)."""
+    with open(original_path(relative), "rb") as f:
+        if f.read(len(FILE_MAGIC)) != FILE_MAGIC:
+            return False
+        prefix = f.read(_PREFIX_BYTES)
+        block = f.read(FILE_CHUNK + _TAG)
+        last = not f.read(1)
+    try:
+        _file_key(settings.FIELD_ENCRYPTION_KEY).decrypt(_nonce(prefix, 0, last), block, FILE_MAGIC + prefix)
+    except InvalidTag:
+        return False
+    return True
+
+
+def original_rotate(relative: str) -> bool:
+    """Re-encrypt an original under the current key (key rotation); False when it already is, or is a legacy
+    clear file (`puhui purge_uploads` encrypts those). The file is replaced only once it decrypted whole."""
+    if not original_is_encrypted(relative) or original_is_current(relative):
+        return False
+    path = original_path(relative)
+    _write_atomic(path, original_chunks(relative))
+    return True
 
 
 @contextlib.contextmanager

@@ -30,7 +30,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
 
-from puhui.core import backup, keycheck
+from puhui.core import backup, crypto, keycheck
 from tests.conftest import PASSWORD
 
 BACKEND = backup._vendor(settings.DATABASES["default"])
@@ -257,6 +257,10 @@ def test_restore_refuses_a_different_field_key_and_a_newer_schema(archive, empty
     settings.FIELD_ENCRYPTION_KEY = "another-key-" + "k" * 30
     with pytest.raises(backup.BackupError, match="FIELD_ENCRYPTION_KEY"):
         backup.restore_backup(archive, database=target, media_root=media)
+    # During a key rotation the backup's key is one of the old keys: that is accepted (checked further below).
+    settings.FIELD_ENCRYPTION_OLD_KEYS = [right_key]
+    assert crypto.key_check_value(right_key) in crypto.key_check_values()
+    settings.FIELD_ENCRYPTION_OLD_KEYS = []
     settings.FIELD_ENCRYPTION_KEY = right_key
 
     def add_future_migration(name, data):
