@@ -7,6 +7,7 @@ change never hides an access-rule regression.
 import datetime
 import os
 import shutil
+import uuid
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -25,6 +26,13 @@ ID_NUMBERS = ["370323199001011234", "370323199006150022", "37032319921230001X", 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    # The limits stay the production defaults; only the counters start from zero in every test (the
+    # database cache outlives a test: live-server tests flush model tables, not the cache table).
+    settings.PUHUI_RATELIMIT_PREFIX = f"rl-{uuid.uuid4().hex}"
 
 
 def _org(code, name, kind, parent=None, level=Organisation.Level.BRANCH, division=None, **kw):

@@ -18,6 +18,7 @@ from puhui.api.models import ApiToken, IdempotencyRecord
 from puhui.core.access import divisions_for, organisations_for
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, User
+from puhui.core.ratelimit import resubmission_since
 
 TOKEN_PREFIX = "ph_"
 BANK_KINDS = frozenset(
@@ -61,6 +62,42 @@ def token_create(
         errors["expires_at"] = "过期时间必须晚于当前时间"
     if errors:
         raise ValidationError(errors)
+    # A double click posts the form twice; the browser shows the second answer. The organisation row is
+    # locked so that the second request waits for the first, finds its token (same creator, use and
+    # expiry, unused, moments old) and gives it a new secret instead of creating a second token: one
+    # row, and the secret on the page the user sees is the valid one (the first was never shown).
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
+    twin = (
+        ApiToken.objects.filter(
+            organisation=organisation,
+            created_by=actor,
+            name=name,
+            expires_at=expires_at,
+            revoked_at__isnull=True,
+            last_used_at__isnull=True,
+            created_at__gte=resubmission_since(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if twin is not None:
+        raw = f"{twin.prefix}_{secrets.token_urlsafe(32)}"
+        twin.key_hash = hash_token(raw)
+        twin.save(update_fields=["key_hash"])
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.TOKEN,
+            obj=twin,
+            after=_token_snapshot(twin),
+            note="重复提交：未新建令牌，重新生成其密钥",
+        )
+        return twin, raw
+    return _token_insert(actor=actor, organisation=organisation, name=name, expires_at=expires_at)
+
+
+def _token_insert(
+    *, actor: User, organisation: Organisation, name: str, expires_at: datetime.datetime | None
+) -> tuple[ApiToken, str]:
     for _attempt in range(5):
         prefix = TOKEN_PREFIX + secrets.token_hex(4)
         raw = f"{prefix}_{secrets.token_urlsafe(32)}"
