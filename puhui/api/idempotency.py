@@ -28,7 +28,7 @@ locked". Such a handler checks first and writes in short transactions of its own
 completed in a second short transaction, and a handler that refuses (4xx) removes what it recorded of the
 refused attempt itself.
 
-An upload's size is limited while it arrives (`puhui/imports/uploads.py`): the wrapper passes the
+An upload's size is limited while it arrives (`puhui/core/uploads.py`): the wrapper passes the
 operation's `@upload_limit` to the upload handler before the body is parsed, and answers 413 when it was
 exceeded.
 
@@ -54,7 +54,7 @@ from django.utils import timezone
 from puhui.api.auth import authenticate_quietly
 from puhui.api.errors import error_response
 from puhui.api.models import IdempotencyRecord
-from puhui.imports import uploads
+from puhui.core import uploads
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HEADER = "Idempotency-Key"

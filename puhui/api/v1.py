@@ -1,9 +1,9 @@
 """/api/v1/: one NinjaAPI for the whole platform.
 
 Every operation needs a token (`Authorization: Bearer …`), every write an `Idempotency-Key`,
-and every error has the shape described in `puhui.api.errors`. Later capabilities add their
-routers here with `api.add_router(...)`; they get authentication, idempotency and the error
-format without writing any of it.
+and every error has the shape described in `puhui.api.errors`. Each app adds its routers by declaring
+`API_ROUTERS` in its `plugin.py` (see `puhui.core.plugins`); they get authentication, idempotency and
+the error format without writing any of it.
 """
 
 import functools
@@ -25,6 +25,7 @@ from puhui.api.errors import (
     translate_pydantic_errors,
 )
 from puhui.api.idempotency import HEADER, WRITE_METHODS, idempotent
+from puhui.core import plugins
 
 DESCRIPTION = """县域普惠金融综合示范区平台的数据接口。
 
@@ -138,9 +139,8 @@ api = PuhuiAPI(
 install_error_handlers(api)
 api.add_decorator(idempotent, mode="view")
 api.add_router("", core_router)
-api.add_router("/plan", "puhui.plan.api.router")
-api.add_router("/credit", "puhui.credit.api.router")
-api.add_router("/data", "puhui.data.api.router")
+for contributed in plugins.api_routers():  # each app's `API_ROUTERS` in its plugin.py
+    api.add_router(contributed.prefix, contributed.router)
 
 
 def _json_errors(view):

@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
         from django.urls.converters import get_converters
 
-        from puhui.core import keycheck, signals  # noqa: F401  login/logout audit; the key's system check
+        # Login/logout audit; the system checks of the key and of every app's plugin.py.
+        from puhui.core import keycheck, plugins, signals  # noqa: F401
         from puhui.core.converters import RowId
 
         # Every app's row ids are <id:pk>: registered before any URL module is imported.

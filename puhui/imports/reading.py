@@ -21,6 +21,7 @@ from typing import Any
 import python_calamine
 from django.conf import settings
 
+from puhui.core.uploads import human_size  # noqa: F401  (tabular and the pages import it from here)
 from puhui.imports.cells import FileError, is_empty
 
 INSTRUCTIONS_SHEET = "填写说明"
@@ -163,14 +164,6 @@ def _open_binary(file) -> tuple[Any, bool]:
         file = file.file
     file.seek(0)
     return file, False
-
-
-def human_size(n: int) -> str:
-    if n < 1024:
-        return f"{n} 字节"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1048576:.1f} MB"
 
 
 def file_name(file, default: str = "") -> str:

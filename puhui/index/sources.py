@@ -3,32 +3,32 @@
 A source is a function `fn(periods) -> DataFrame` with columns uCode (town code), Time (period label)
 and one column named by its key, one row per town and period. The framework spec names sources by key
 (`source: core.outlets_per_10k`); an indicator whose source is not registered is skipped, with a note
-on the run and the methodology page. Other apps register theirs at import time of their `index_sources`
-module (listed in SOURCE_MODULES, loaded lazily), e.g. in `puhui/data/index_sources.py`:
-
-    from puhui.index.sources import source
+on the run and the methodology page. Any installed app may add sources: an `index_sources` module in
+the app registers them with the `source` decorator of this module, and is found by name as Django's
+admin finds `admin` modules (`autodiscover_modules("index_sources")`), e.g. the data app's:
 
     @source("data.npl_ratio", "不良贷款率", unit="%")
     def npl_ratio(periods):
         ...  # one aggregate query → DataFrame(uCode, Time, "data.npl_ratio")
 
-Every core source is one grouped query with a conditional count per period (no per-row Python), using
-the dated rows (opened_on/closed_on/installed_on/registered_on) so each period sees its own network.
+This module names no other app. Every core source is one grouped query with a conditional count per
+period (no per-row Python), using the dated rows (opened_on/closed_on/installed_on/registered_on) so
+each period sees its own network; the firm count (`core.firms_per_1k`) is in `registry/index_sources.py`.
 """
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 from django.db.models import Count, Q, Sum
+from django.utils.module_loading import autodiscover_modules
 
 from puhui.core.models import Division, Organisation, ServicePoint, Terminal
-from puhui.index.periods import Period
-from puhui.registry.models import Firm
 
-# Modules of other apps that register sources; a missing module is simply not there yet.
-SOURCE_MODULES = ("puhui.data.index_sources", "puhui.credit.index_sources")
+from .periods import Period  # the index's own module (relative: this file names no app)
+
+# The module each app may have to register its sources.
+SOURCE_MODULE = "index_sources"
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,8 @@ def source(key: str, name: str, *, unit: str = ""):
 
 
 def _load_modules() -> None:
-    for name in SOURCE_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
+    """Import every installed app's `index_sources` module (each registers its sources once)."""
+    autodiscover_modules(SOURCE_MODULE)
 
 
 def registered() -> dict[str, Source]:
@@ -208,7 +204,6 @@ def points_per_10k_farm(periods):
     return _ratio("core.points_per_10k_farm", periods, _points(periods), _town_totals()["farm"], 10_000)
 
 
-@source("core.firms_per_1k", "每千人市场主体数", unit="户/千人")
-def firms_per_1k(periods):
-    num = _counts(Firm.objects.all(), "town__code", periods, lambda p: Q(registered_on__lte=p.end))
-    return _ratio("core.firms_per_1k", periods, num, _town_totals()["pop"], 1_000)
+# Every app's sources are there as soon as this module is (the apps' modules import the names above,
+# which exist by now, so the circular import is harmless).
+_load_modules()

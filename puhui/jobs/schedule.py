@@ -2,7 +2,8 @@
 
 The schedule is a list of entries, each a management command run by `run_command_task`:
 
-- `settings.PUHUI_SCHEDULE` (a list of dicts with the fields of `Scheduled`) — replaces `DEFAULT_SCHEDULE`;
+- the `SCHEDULE` lists of the apps' `plugin.py` (dicts with the fields of `Scheduled`);
+- `settings.PUHUI_SCHEDULE` (the same dicts) — replaces them all;
 - entries apps add with `schedule(...)` from their `AppConfig.ready()` (an entry of the setting with the
   same name wins, so a deployment can move or switch off an app's job: `{"name": …, "enabled": False}`).
 
@@ -25,6 +26,7 @@ from django.core.management import get_commands
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from puhui.core import plugins
 from puhui.jobs.models import Job, ScheduledRun
 
 logger = logging.getLogger(__name__)
@@ -44,18 +46,6 @@ class Scheduled:
     def title(self) -> str:
         return self.label or f"计划任务 {self.name}"
 
-
-DEFAULT_SCHEDULE = [
-    {"name": "plan.remind", "at": "07:00", "command": "plan_remind", "label": "工作计划到期提醒"},
-    {
-        "name": "api.purge_idempotency",
-        "at": "03:10",
-        "command": "purge_idempotency",
-        "args": ["--days", "7"],
-        "label": "清理过期的接口幂等记录",
-    },
-    {"name": "data.purge_uploads", "at": "03:20", "command": "purge_uploads", "label": "清理过期的上传文件"},
-]
 
 _registered: dict[str, Scheduled] = {}
 
@@ -98,7 +88,10 @@ def unschedule(name: str) -> None:
 def scheduled_jobs() -> list[Scheduled]:
     """The effective schedule, sorted by time: enabled entries whose command is installed."""
     configured = getattr(settings, "PUHUI_SCHEDULE", None)
-    entries = {e.name: e for e in map(_entry, DEFAULT_SCHEDULE if configured is None else configured)}
+    entries = {
+        e.name: e
+        for e in map(_entry, plugins.contributions("SCHEDULE") if configured is None else configured)
+    }
     for name, entry in _registered.items():
         entries.setdefault(name, entry)
     commands = get_commands()

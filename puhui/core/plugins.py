@@ -1,0 +1,158 @@
+"""Plug-in hooks: what each app adds to the platform's shared places, so that core, jobs and the API name
+no capability app.
+
+Every app may have a `plugin` module (`puhui/<app>/plugin.py`) that declares its contributions as
+module-level lists — data, not calls, as NetBox's plugins declare `menu_items` in `navigation.py`:
+
+    NAVIGATION = [NavItem(PLAN, 10, "任务看板", "plan_board", STAFF), ...]  # menu entries (and badges)
+    API_ROUTERS = [ApiRouter("/plan", f"{__package__}.api.router")]         # routers under /api/v1/
+    JOB_LAUNCHERS = [JobLauncher(...)]                                     # jobs started from the job page
+
+The modules are found like Django's `autodiscover_modules("plugin")` finds them (`module_has_submodule`,
+then `import_module`), but nothing is registered into a global: each read goes over the apps installed
+now, in INSTALLED_APPS order. An app that is not installed contributes nothing, and a test that installs
+an extra app sees its entries (and stops seeing them when the setting is restored).
+
+Two more hooks work by module name and stay where they are: an app's `index_sources` module (index
+sources, `puhui/index/sources.py`) and its `demo` module (`build(ctx)`, `puhui/demo/build.py`). Daily
+jobs are added with `puhui.jobs.schedule.schedule(...)` from `AppConfig.ready()`.
+
+Dotted paths (routers, badge counters, tasks) are imported only when used, so declaring an entry
+imports nothing heavy.
+"""
+
+import functools
+import importlib
+from dataclasses import dataclass
+
+from django.apps import AppConfig, apps
+from django.core import checks
+from django.utils.module_loading import import_string, module_has_submodule
+
+from puhui.core.models import User
+
+MODULE = "plugin"
+
+Role = User.Role
+# Staff of the office, the admins, member units and financial institutions.
+STAFF = frozenset({Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT, Role.INSTITUTION})
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A menu of the navigation bar; menus are shown by `order`."""
+
+    label: str
+    order: int
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of a menu. `roles` None: every signed-in user. `badge`: dotted path of `fn(user) -> int`,
+    the number shown beside the entry (0 shows nothing)."""
+
+    menu: Menu
+    order: int
+    label: str
+    url_name: str
+    roles: frozenset | None = None
+    badge: str = ""
+
+    def visible_to(self, user) -> bool:
+        return self.roles is None or user.role in self.roles
+
+    def badge_for(self, user) -> int:
+        return import_string(self.badge)(user) if self.badge else 0
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    """A django-ninja router added to /api/v1/ under `prefix`; `router` is its dotted path."""
+
+    prefix: str
+    router: str
+
+
+@dataclass(frozen=True)
+class JobLauncher:
+    """A background job the given roles may start from the job page (listed by `order`)."""
+
+    name: str
+    label: str
+    description: str
+    task_path: str
+    roles: frozenset
+    order: int = 100
+
+    @property
+    def task(self):
+        return import_string(self.task_path)
+
+
+# The core's own menus; entries of other apps may join them (a household roster under 名录).
+HOME = Menu("首页", 0)
+DIRECTORY = Menu("名录", 60)
+SYSTEM = Menu("系统", 70)
+
+
+def plugin_modules() -> tuple:
+    """The `plugin` module of every installed app that has one, in INSTALLED_APPS order."""
+    return _modules(tuple(apps.get_app_configs()))
+
+
+@functools.lru_cache(maxsize=16)
+def _modules(configs: tuple[AppConfig, ...]) -> tuple:
+    return tuple(
+        importlib.import_module(f"{config.name}.{MODULE}")
+        for config in configs
+        if module_has_submodule(config.module, MODULE)
+    )
+
+
+def contributions(name: str) -> list:
+    """Every installed app's entries of one hook (`NAVIGATION`, `API_ROUTERS`, `JOB_LAUNCHERS`)."""
+    return [entry for module in plugin_modules() for entry in getattr(module, name, ())]
+
+
+def navigation() -> list[tuple[Menu, list[NavItem]]]:
+    """The menus and their entries, each sorted by order (ties keep INSTALLED_APPS order)."""
+    menus: dict[Menu, list[NavItem]] = {}
+    for item in contributions("NAVIGATION"):
+        menus.setdefault(item.menu, []).append(item)
+    return [
+        (menu, sorted(items, key=lambda i: i.order))
+        for menu, items in sorted(menus.items(), key=lambda pair: pair[0].order)
+    ]
+
+
+def api_routers() -> list[ApiRouter]:
+    return contributions("API_ROUTERS")
+
+
+def job_launchers() -> list[JobLauncher]:
+    return sorted(contributions("JOB_LAUNCHERS"), key=lambda launcher: launcher.order)
+
+
+@checks.register()
+def check_plugins(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Plug-in modules import, and their entries do not collide."""
+    errors = []
+    try:
+        plugin_modules()
+    except Exception as exc:  # reported as a check error rather than a traceback at the first request
+        return [checks.Error(f"A plugin module failed to import: {exc!r}", id="puhui.E101")]
+    orders: dict[str, int] = {}
+    for item in contributions("NAVIGATION"):
+        if orders.setdefault(item.menu.label, item.menu.order) != item.menu.order:
+            errors.append(checks.Error(f"Menu {item.menu.label!r} declared with two orders", id="puhui.E102"))
+    for hook, key in (
+        ("NAVIGATION", lambda i: i.url_name),
+        ("API_ROUTERS", lambda r: r.prefix),
+        ("JOB_LAUNCHERS", lambda j: j.name),
+    ):
+        seen = set()
+        for entry in contributions(hook):
+            if key(entry) in seen:
+                errors.append(checks.Error(f"{hook}: {key(entry)!r} contributed twice", id="puhui.E103"))
+            seen.add(key(entry))
+    return errors

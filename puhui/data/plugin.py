@@ -1,0 +1,40 @@
+"""What the data app adds to the shared places (see `puhui/core/plugins.py`)."""
+
+from puhui.core.models import User
+from puhui.core.plugins import STAFF, ApiRouter, JobLauncher, Menu, NavItem
+
+Role = User.Role
+DATA = Menu("数据与目标", 30)
+
+NAVIGATION = [
+    NavItem(DATA, 10, "数据报送", "data_home", STAFF),
+    NavItem(DATA, 20, "目标监测", "data_targets", STAFF | {Role.TOWN}),
+]
+
+API_ROUTERS = [ApiRouter("/data", "puhui.data.api.router")]
+
+JOB_LAUNCHERS = [
+    JobLauncher(
+        name="derived_compute",
+        label="重新计算全部派生指标",
+        description="按已审核通过的报送和平台数据，重新计算各报送期、各层级的派生指标和目标监测结果。",
+        task_path="puhui.data.tasks.derived_compute_task",
+        roles=frozenset({Role.OFFICE, Role.ADMIN}),
+        order=30,
+    ),
+]
+
+# Daily jobs the worker runs (puhui/jobs/schedule.py).
+SCHEDULE = [
+    {"name": "data.purge_uploads", "at": "03:20", "command": "purge_uploads", "label": "清理过期的上传文件"}
+]
+
+# Key rotation (puhui/core/rotation.py): loan rows are written by COPY, so their look-up hash is a plain
+# column; uploaded originals are encrypted on disk.
+KEY_ROTATION = [
+    {
+        "extra_hashes": {"data.loanrecord": {"borrower_hash": "borrower_id"}},
+        "files": "puhui.data.selectors.stored_original_paths",
+        "rotate_file": "puhui.data.storage.original_rotate",
+    }
+]
