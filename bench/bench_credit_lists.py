@@ -8,6 +8,12 @@ In process: Django's test Client renders each page (view, queries, template) `--
 warm-up request; prints p50/p95/max per user and page, the number of SQL statements and the slowest
 statement of the last request. `--explain` prints the database's plan for that statement.
 Printed, never asserted. Target: p95 under 300 ms for every list and user.
+
+`--before` measures the query shapes the fix replaced (commit 2d06cb1), for comparison: a bank's customers
+as two OR-ed IN subqueries over the organisation path, and its lines by the path. It patches what the
+pages call today — `access.bank_customer_filter` (through `credit_households_for`, the work list's
+scope) and `access.lines_for` — and refuses to run if either is gone, so it cannot again patch a function
+nothing calls (it used to replace `bank_customer_ids`, which no page calls any more).
 """
 
 import argparse
@@ -43,18 +49,17 @@ PAGES = [
 ]
 
 
-def _before_bank_customer_ids(user):
-    """The query shape before the fix: two OR-ed IN subqueries joined to the organisation path."""
+def _before_bank_customer_filter(user):
+    """The shape before the fix, as the filter on Household that `credit_households_for` applies:
+    two OR-ed IN subqueries joined to the organisation path."""
     from django.db.models import Q
-
-    from puhui.registry.models import Household
 
     path = access._bank_path(user)
     if path is None:
-        return Household.objects.none().values("pk")
+        return Q(pk__in=[])
     offered = PreCreditLine.objects.filter(bank__path__startswith=path).values("household_id")
     verified = HouseholdArchive.objects.filter(verified_bank__path__startswith=path).values("household_id")
-    return Household.objects.filter(Q(pk__in=offered) | Q(pk__in=verified)).values("pk")
+    return Q(pk__in=offered) | Q(pk__in=verified)
 
 
 def _before_lines_for(user):
@@ -70,9 +75,19 @@ def _before_lines_for(user):
     return qs.filter(household__in=access.credit_households_for(user))
 
 
+BEFORE = {"bank_customer_filter": _before_bank_customer_filter, "lines_for": _before_lines_for}
+
+
 def use_before_shapes() -> None:
-    access.bank_customer_ids = _before_bank_customer_ids
-    access.lines_for = _before_lines_for
+    """Replace the functions the list pages call with their old shapes (module globals: the views call
+    `access.lines_for`, and `credit_households_for` looks `bank_customer_filter` up at each call)."""
+    missing = [name for name in BEFORE if not callable(getattr(access, name, None))]
+    if missing:
+        raise SystemExit(
+            f"--before: puhui.credit.access has no {', '.join(missing)} any more; update bench/bench_credit_lists.py"
+        )
+    for name, old in BEFORE.items():
+        setattr(access, name, old)
 
 
 def measure(client: Client, url: str, repeat: int) -> tuple[list[float], int, float, str, int]:

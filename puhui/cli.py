@@ -1,7 +1,8 @@
 """The `puhui` console script: Django's manage.py with the project's settings.
 
 `puhui demo`, `puhui worker`, `puhui import …` and every other batch job are management commands;
-`puhui index …` and `puhui credit …` run the pure engines, without settings or a database.
+`puhui index …`, `puhui credit …` and `puhui assess …` run the pure engines, without settings or a
+database.
 """
 
 import os
@@ -19,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
         from puhui.engines.scoring.cli import main as credit_main
 
         return credit_main(argv[2:])
+    if len(argv) > 1 and argv[1] == "assess":
+        from puhui.engines.assessment.cli import main as assess_main
+
+        return assess_main(argv[2:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "puhui.settings")
     from django.core.management import execute_from_command_line

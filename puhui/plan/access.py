@@ -11,6 +11,7 @@ Missing and forbidden look the same: `access_*_by_id` raises Http404 for both.
 """
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from puhui.core.access import get_or_404
 from puhui.core.models import Organisation, User
@@ -181,3 +182,104 @@ def may_report_on(user: User, task: Task) -> bool:
     if user.role == Role.INSTITUTION:
         responsible |= Q(unit__type=PlanUnit.Type.ALL_INSTITUTIONS)
     return Assignment.objects.filter(responsible, task_id=task.pk).exists()
+
+
+# ------------------------------------------------------------------ the gates views and API handlers call
+# Each raises Http404 (forbidden looks like missing), so a view never checks a role itself.
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404
+
+
+def require_office(user: User) -> None:
+    """督办, review, delay decisions, assessments, 通报 drafts and the plan's setup: the office alone."""
+    _require(is_office(user))
+
+
+def access_current_plan(user: User, pk=None) -> Plan:
+    """The plan a page is about (the one named, else the newest the user sees); 404 when there is none."""
+    from puhui.plan import selectors
+
+    plan = selectors.current_plan(user, pk)
+    _require(plan is not None)
+    return plan
+
+
+def access_api_plan(user: User, pk: int | None) -> Plan | None:
+    """The API's plan: the one named, else the newest visible (None when the user sees no plan).
+    Naming a plan the user does not see is 404."""
+    from puhui.plan import selectors
+
+    plan = selectors.current_plan(user, pk)
+    _require(plan is not None or pk is None)
+    return plan
+
+
+def access_api_task(user: User, number: int, plan_id: int | None) -> Task:
+    """A task by its number in the plan (`access_api_plan`), with what the API shows of it."""
+    from puhui.plan import selectors
+
+    plan = access_api_plan(user, plan_id)
+    _require(plan is not None)
+    return get_or_404(selectors.api_tasks(user, plan), number=number)
+
+
+def may_export_tasks(user: User) -> bool:
+    """The task table export: the office and the units (what each sees of the board)."""
+    return is_office(user) or acting_unit(user) is not None
+
+
+def require_task_export(user: User) -> None:
+    _require(may_export_tasks(user))
+
+
+def access_task_for_report(user: User, pk) -> Task:
+    """Reporting progress on a task and asking for a delay: a unit responsible for it (`may_report_on`)."""
+    task = access_task_by_id(user, pk)
+    _require(may_report_on(user, task))
+    return task
+
+
+def access_api_task_for_report(user: User, number: int, plan_id: int | None) -> Task:
+    task = access_api_task(user, number, plan_id)
+    _require(may_report_on(user, task))
+    return task
+
+
+def access_task_for_notice(user: User, pk) -> Task:
+    require_office(user)
+    return access_task_by_id(user, pk)
+
+
+def access_report_for_review(user: User, pk) -> ProgressReport:
+    require_office(user)
+    return access_report_by_id(user, pk)
+
+
+def access_notice_for_office(user: User, pk) -> SupervisionNotice:
+    """Reminding and closing a 督办单: the office."""
+    require_office(user)
+    return access_notice_by_id(user, pk)
+
+
+def access_delay_request_for_decision(user: User, pk) -> DelayRequest:
+    require_office(user)
+    return access_delay_request_by_id(user, pk)
+
+
+def may_edit_bulletin(user: User, bulletin: Bulletin) -> bool:
+    """The office edits a 通报 while it is a draft; once published it is read-only for everyone."""
+    return is_office(user) and bulletin.status == Bulletin.Status.DRAFT
+
+
+def access_bulletin_for_edit(user: User, pk) -> Bulletin:
+    bulletin = access_bulletin_by_id(user, pk)
+    _require(may_edit_bulletin(user, bulletin))
+    return bulletin
+
+
+def access_bulletin_for_publish(user: User, pk) -> Bulletin:
+    require_office(user)
+    return access_bulletin_by_id(user, pk)

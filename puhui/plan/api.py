@@ -18,7 +18,6 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from puhui.api.pagination import LimitOffsetTotal
-from puhui.core.access import get_or_404
 from puhui.core.converters import MAX_ID
 from puhui.plan import access, selectors, services
 from puhui.plan.models import Assignment, Plan, PlanUnit, ProgressReport, Task
@@ -207,17 +206,7 @@ class ReportIn(Schema):
 
 def _plan(request: HttpRequest, plan_id: int | None) -> Plan | None:
     """The plan a request is about: the one named, else the newest visible. Naming an unseen plan is 404."""
-    plan = selectors.current_plan(request.auth.user, plan_id)
-    if plan is None and plan_id is not None:
-        raise Http404
-    return plan
-
-
-def _task(request: HttpRequest, number: int, plan_id: int | None) -> Task:
-    plan = _plan(request, plan_id)
-    if plan is None:
-        raise Http404
-    return get_or_404(selectors.api_tasks(request.auth.user, plan), number=number)
+    return access.access_api_plan(request.auth.user, plan_id)
 
 
 @router.get("/tasks", response=list[TaskOut], summary="任务列表")
@@ -234,7 +223,7 @@ def list_tasks(request, filters: Query[TaskFilters]):
 @router.get("/tasks/{int:number}", response=TaskDetailOut, summary="任务详情")
 def get_task(request, number: int, plan_id: int | None = Query(None, title="方案ID")):
     """按任务序号读取；不在本机构可见范围内的任务返回 404。"""
-    return _task(request, number, plan_id)
+    return access.access_api_task(request.auth.user, number, plan_id)
 
 
 @router.get("/reports", response=list[ReportOut], summary="进度报告列表")
@@ -257,9 +246,7 @@ def submit_report(request, payload: ReportIn):
     """为本机构负责的任务报送一期进度；被退回后再报送即生成新版本。不负责的任务返回 404。
     佐证材料不经接口上传：需要附件的一期请在平台“报送进度”页面报送。须带 Idempotency-Key 请求头。"""
     user = request.auth.user
-    task = _task(request, payload.task, payload.plan_id)
-    if not access.may_report_on(user, task):
-        raise Http404
+    task = access.access_api_task_for_report(user, payload.task, payload.plan_id)
     milestones = _checked_milestones(user, task, payload)
     try:
         report = services.report_submit(

@@ -376,304 +376,230 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def check_plan(data, locate: Locate) -> tuple[list[str], CheckedPlan | None]:
-    """Every problem in the file, and the plan resolved against the database when there are none."""
-    problems: list[str] = []
+class _Check:
+    """One pass over a plan file: every problem with its place in the file, and the plan it describes."""
 
-    def problem(path: PathT, message: str):
-        problems.append(f"{locate(path)}：{message}")
+    def __init__(self, data: dict, locate: Locate):
+        self.data, self.locate = data, locate
+        self.problems: list[str] = []
+        self.spec = CheckedPlan(plan={}, county=None)
+        self.names: dict[str, int] = {}  # name or alias → index into spec.units
+        self.section_numbers: set[int] = set()
+        self.task_numbers: set[int] = set()
 
-    if not isinstance(data, dict):
-        return ["文件内容应为一个包含 plan、units、sections、tasks 的映射。"], None
-    for key in data:
-        if key not in {"plan", "units", "sections", "tasks"}:
-            problem((key,), f"未知字段“{key}”。")
+    def problem(self, path: PathT, message: str):
+        self.problems.append(f"{self.locate(path)}：{message}")
 
-    def as_list(key) -> list:
-        value = data.get(key)
+    def as_list(self, key) -> list:
+        value = self.data.get(key)
         if value is None:
             if key != "sections":
-                problem((key,), "缺少此项。")
+                self.problem((key,), "缺少此项。")
             return []
         if not isinstance(value, list):
-            problem((key,), "应为列表。")
+            self.problem((key,), "应为列表。")
             return []
         return value
 
-    def as_int(value, path, label, minimum=0):
+    def as_int(self, value, path, label, minimum=0):
         if isinstance(value, bool) or value is None:
-            problem(path, f"缺少{label}。" if value is None else f"{label}应为整数。")
+            self.problem(path, f"缺少{label}。" if value is None else f"{label}应为整数。")
             return None
         try:
             number = int(str(value).strip())
         except ValueError:
-            problem(path, f"{label}应为整数，而不是“{value}”。")
+            self.problem(path, f"{label}应为整数，而不是“{value}”。")
             return None
         if number < minimum:
-            problem(path, f"{label}不能小于 {minimum}。")
+            self.problem(path, f"{label}不能小于 {minimum}。")
             return None
         return number
 
-    def unknown_keys(entry: dict, allowed: set, path: PathT):
+    def unknown_keys(self, entry: dict, allowed: set, path: PathT):
         for key in entry:
             if key not in allowed:
-                problem(path + (key,), f"未知字段“{key}”。")
+                self.problem(path + (key,), f"未知字段“{key}”。")
 
-    # -- plan
-    plan = data.get("plan")
-    spec = CheckedPlan(plan={}, county=None)
-    if not isinstance(plan, dict):
-        problem(("plan",), "缺少 plan（方案的名称、文号、日期）或格式不对。")
-        plan = {}
-    unknown_keys(plan, PLAN_KEYS, ("plan",))
-    county_code = _text(plan.get("county"))
-    if not county_code:
-        problem(("plan", "county"), "缺少县的区划代码。")
-    else:
-        spec.county = (
-            Division.objects.filter(level=Division.Level.COUNTY, code__startswith=county_code[:6]).first()
-            if county_code[:6].isdigit()
-            else None
-        )
-        if spec.county is None:
-            problem(("plan", "county"), f"平台中没有区划代码为“{county_code}”的县。")
-    for key, label in [("title", "方案名称"), ("doc_number", "文号")]:
-        if not _text(plan.get(key)):
-            problem(("plan", key), f"缺少{label}。")
-        spec.plan[key] = _text(plan.get(key))
-    for key in ["notice_title", "issuer"]:
-        spec.plan[key] = _text(plan.get(key))
-    for key, label in [("issued_on", "印发日期"), ("starts_on", "实施开始日期"), ("ends_on", "实施结束日期")]:
-        value = plan.get(key)
-        day = parse_date(value)
-        if value is None:
-            problem(("plan", key), f"缺少{label}。")
-        elif day is None:
-            problem(("plan", key), f"{label}“{value}”不是有效日期（应为 YYYY-MM-DD）。")
-        spec.plan[key] = day
-    if (
-        spec.plan.get("starts_on")
-        and spec.plan.get("ends_on")
-        and spec.plan["starts_on"] > spec.plan["ends_on"]
-    ):
-        problem(("plan", "ends_on"), "实施结束日期早于开始日期。")
-    frequency = _text(plan.get("report_frequency")) or Plan.Frequency.QUARTERLY
-    frequency = FREQUENCY_LABELS.get(frequency, frequency)
-    if frequency not in Plan.Frequency.values:
-        problem(
-            ("plan", "report_frequency"),
-            f"报送周期“{frequency}”无效（可选 quarterly 按季度、monthly 按月）。",
-        )
-    spec.plan["report_frequency"] = frequency
-    due_days = plan.get("report_due_working_days", 10)
-    due_days = as_int(due_days, ("plan", "report_due_working_days"), "报送期限（工作日）")
-    if due_days is not None and due_days > 60:
-        problem(("plan", "report_due_working_days"), "报送期限不能超过 60 个工作日。")
-    spec.plan["report_due_working_days"] = due_days
-    if (
-        spec.county
-        and spec.plan["doc_number"]
-        and Plan.objects.filter(county=spec.county, doc_number=spec.plan["doc_number"]).exists()
-    ):
-        problem(("plan", "doc_number"), f"文号为“{spec.plan['doc_number']}”的方案已经导入，不能重复导入。")
-
-    # -- units
-    names: dict[str, int] = {}  # name or alias → index into spec.units
-    for i, entry in enumerate(as_list("units")):
-        path = ("units", i)
-        if not isinstance(entry, dict):
-            problem(path, "应为包含 name 等字段的映射。")
-            continue
-        unknown_keys(entry, UNIT_KEYS, path)
-        name = _text(entry.get("name"))
-        if not name:
-            problem(path + ("name",), "缺少单位称谓。")
-            continue
-        utype = _text(entry.get("type")) or PlanUnit.Type.ORGANISATION
-        if utype not in PlanUnit.Type.values:
-            problem(path + ("type",), f"类型“{utype}”无效（可选 organisation、all_institutions、external）。")
-            continue
-        aliases = entry.get("aliases") or []
-        if not isinstance(aliases, list):
-            problem(path + ("aliases",), "别称应为列表。")
-            aliases = []
-        for alias in [name, *map(_text, aliases)]:
-            if alias in names:
-                problem(path + ("name",), f"单位称谓“{alias}”重复。")
-            names[alias] = len(spec.units)
-        organisation = None
-        kind = _text(entry.get("kind"))
-        kind = KIND_LABELS.get(kind, kind)
-        if kind and kind not in KIND_VALUES:
-            problem(path + ("kind",), f"机构类型“{kind}”无效。")
-            kind = ""
-        if utype == PlanUnit.Type.ORGANISATION:
-            match = _text(entry.get("match")) or "alias"
-            if match not in {"alias", "kind"}:
-                problem(path + ("match",), f"匹配方式“{match}”无效（可选 alias、kind）。")
-            organisation = _resolve_unit(
-                name, kind, match, spec.county, lambda msg, p=path: problem(p + ("name",), msg)
-            )
-        spec.units.append(
-            UnitSpec(
-                name=name,
-                type=utype,
-                organisation=organisation,
-                leading_group=bool(entry.get("leading_group")),
-                order=len(spec.units),
-            )
-        )
-
-    def unit_ref(value, path: PathT, *, lead: bool = False) -> int | None:
+    def unit_ref(self, value, path: PathT, *, lead: bool = False) -> int | None:
         name = _text(value)
         if not name:
-            problem(path, "缺少牵头单位。" if lead else "单位称谓为空。")
+            self.problem(path, "缺少牵头单位。" if lead else "单位称谓为空。")
             return None
-        if name not in names:
-            problem(path, f"未知单位“{name}”（units 中没有此称谓）。")
+        if name not in self.names:
+            self.problem(path, f"未知单位“{name}”（units 中没有此称谓）。")
             return None
-        index = names[name]
-        if lead and spec.units[index].type != PlanUnit.Type.ORGANISATION:
-            problem(path, f"“{name}”不能作为牵头单位（牵头单位必须是平台中的具体单位）。")
+        index = self.names[name]
+        if lead and self.spec.units[index].type != PlanUnit.Type.ORGANISATION:
+            self.problem(path, f"“{name}”不能作为牵头单位（牵头单位必须是平台中的具体单位）。")
             return None
         return index
 
-    # -- sections
-    section_numbers: set[int] = set()
-    for i, entry in enumerate(as_list("sections")):
-        path = ("sections", i)
-        if not isinstance(entry, dict):
-            problem(path, "应为包含 number、title、text 的映射。")
-            continue
-        unknown_keys(entry, SECTION_KEYS, path)
-        number = as_int(entry.get("number"), path + ("number",), "条目序号", minimum=1)
-        if number is not None:
-            if number in section_numbers:
-                problem(path + ("number",), f"条目序号 {number} 重复。")
-            section_numbers.add(number)
-        if not _text(entry.get("title")):
-            problem(path + ("title",), "缺少条目标题。")
-        spec.sections.append(
-            {
-                "number": number,
-                "chapter": _text(entry.get("chapter")),
-                "title": _text(entry.get("title")),
-                "text": _text(entry.get("text")),
-            }
-        )
+    def plan(self):
+        """The plan block: county, title, 文号, dates, reporting settings; a 文号 already loaded is refused."""
+        plan = self.data.get("plan")
+        if not isinstance(plan, dict):
+            self.problem(("plan",), "缺少 plan（方案的名称、文号、日期）或格式不对。")
+            plan = {}
+        self.unknown_keys(plan, PLAN_KEYS, ("plan",))
+        county_code = _text(plan.get("county"))
+        if not county_code:
+            self.problem(("plan", "county"), "缺少县的区划代码。")
+        else:
+            self.spec.county = (
+                Division.objects.filter(level=Division.Level.COUNTY, code__startswith=county_code[:6]).first()
+                if county_code[:6].isdigit()
+                else None
+            )
+            if self.spec.county is None:
+                self.problem(("plan", "county"), f"平台中没有区划代码为“{county_code}”的县。")
+        for key, label in [("title", "方案名称"), ("doc_number", "文号")]:
+            if not _text(plan.get(key)):
+                self.problem(("plan", key), f"缺少{label}。")
+            self.spec.plan[key] = _text(plan.get(key))
+        for key in ["notice_title", "issuer"]:
+            self.spec.plan[key] = _text(plan.get(key))
+        for key, label in [
+            ("issued_on", "印发日期"),
+            ("starts_on", "实施开始日期"),
+            ("ends_on", "实施结束日期"),
+        ]:
+            value = plan.get(key)
+            day = parse_date(value)
+            if value is None:
+                self.problem(("plan", key), f"缺少{label}。")
+            elif day is None:
+                self.problem(("plan", key), f"{label}“{value}”不是有效日期（应为 YYYY-MM-DD）。")
+            self.spec.plan[key] = day
+        if (
+            self.spec.plan.get("starts_on")
+            and self.spec.plan.get("ends_on")
+            and self.spec.plan["starts_on"] > self.spec.plan["ends_on"]
+        ):
+            self.problem(("plan", "ends_on"), "实施结束日期早于开始日期。")
+        frequency = _text(plan.get("report_frequency")) or Plan.Frequency.QUARTERLY
+        frequency = FREQUENCY_LABELS.get(frequency, frequency)
+        if frequency not in Plan.Frequency.values:
+            self.problem(
+                ("plan", "report_frequency"),
+                f"报送周期“{frequency}”无效（可选 quarterly 按季度、monthly 按月）。",
+            )
+        self.spec.plan["report_frequency"] = frequency
+        due_days = plan.get("report_due_working_days", 10)
+        due_days = self.as_int(due_days, ("plan", "report_due_working_days"), "报送期限（工作日）")
+        if due_days is not None and due_days > 60:
+            self.problem(("plan", "report_due_working_days"), "报送期限不能超过 60 个工作日。")
+        self.spec.plan["report_due_working_days"] = due_days
+        if (
+            self.spec.county
+            and self.spec.plan["doc_number"]
+            and Plan.objects.filter(county=self.spec.county, doc_number=self.spec.plan["doc_number"]).exists()
+        ):
+            self.problem(
+                ("plan", "doc_number"),
+                f"文号为“{self.spec.plan['doc_number']}”的方案已经导入，不能重复导入。",
+            )
 
-    # -- tasks
-    task_numbers: set[int] = set()
-    for i, entry in enumerate(as_list("tasks")):
+    def units(self):
+        """The units: names and aliases, each resolved to an organisation on the platform."""
+        for i, entry in enumerate(self.as_list("units")):
+            path = ("units", i)
+            if not isinstance(entry, dict):
+                self.problem(path, "应为包含 name 等字段的映射。")
+                continue
+            self.unknown_keys(entry, UNIT_KEYS, path)
+            name = _text(entry.get("name"))
+            if not name:
+                self.problem(path + ("name",), "缺少单位称谓。")
+                continue
+            utype = _text(entry.get("type")) or PlanUnit.Type.ORGANISATION
+            if utype not in PlanUnit.Type.values:
+                self.problem(
+                    path + ("type",), f"类型“{utype}”无效（可选 organisation、all_institutions、external）。"
+                )
+                continue
+            aliases = entry.get("aliases") or []
+            if not isinstance(aliases, list):
+                self.problem(path + ("aliases",), "别称应为列表。")
+                aliases = []
+            for alias in [name, *map(_text, aliases)]:
+                if alias in self.names:
+                    self.problem(path + ("name",), f"单位称谓“{alias}”重复。")
+                self.names[alias] = len(self.spec.units)
+            organisation = None
+            kind = _text(entry.get("kind"))
+            kind = KIND_LABELS.get(kind, kind)
+            if kind and kind not in KIND_VALUES:
+                self.problem(path + ("kind",), f"机构类型“{kind}”无效。")
+                kind = ""
+            if utype == PlanUnit.Type.ORGANISATION:
+                match = _text(entry.get("match")) or "alias"
+                if match not in {"alias", "kind"}:
+                    self.problem(path + ("match",), f"匹配方式“{match}”无效（可选 alias、kind）。")
+                organisation = _resolve_unit(
+                    name, kind, match, self.spec.county, lambda msg, p=path: self.problem(p + ("name",), msg)
+                )
+            self.spec.units.append(
+                UnitSpec(
+                    name=name,
+                    type=utype,
+                    organisation=organisation,
+                    leading_group=bool(entry.get("leading_group")),
+                    order=len(self.spec.units),
+                )
+            )
+
+    def sections(self):
+        for i, entry in enumerate(self.as_list("sections")):
+            path = ("sections", i)
+            if not isinstance(entry, dict):
+                self.problem(path, "应为包含 number、title、text 的映射。")
+                continue
+            self.unknown_keys(entry, SECTION_KEYS, path)
+            number = self.as_int(entry.get("number"), path + ("number",), "条目序号", minimum=1)
+            if number is not None:
+                if number in self.section_numbers:
+                    self.problem(path + ("number",), f"条目序号 {number} 重复。")
+                self.section_numbers.add(number)
+            if not _text(entry.get("title")):
+                self.problem(path + ("title",), "缺少条目标题。")
+            self.spec.sections.append(
+                {
+                    "number": number,
+                    "chapter": _text(entry.get("chapter")),
+                    "title": _text(entry.get("title")),
+                    "text": _text(entry.get("text")),
+                }
+            )
+
+    def tasks(self):
+        for i, entry in enumerate(self.as_list("tasks")):
+            self.task(i, entry)
+
+    def task(self, i: int, entry):
+        """One task: number, 条目, title, lead and co-operating units, 附件2's items, milestones."""
         path = ("tasks", i)
         if not isinstance(entry, dict):
-            problem(path, "应为包含 number、title、lead 等字段的映射。")
-            continue
-        unknown_keys(entry, TASK_KEYS, path)
-        number = as_int(entry.get("number"), path + ("number",), "任务序号", minimum=1)
+            self.problem(path, "应为包含 number、title、lead 等字段的映射。")
+            return
+        self.unknown_keys(entry, TASK_KEYS, path)
+        number = self.as_int(entry.get("number"), path + ("number",), "任务序号", minimum=1)
         if number is not None:
-            if number in task_numbers:
-                problem(path + ("number",), f"任务序号 {number} 重复。")
-            task_numbers.add(number)
+            if number in self.task_numbers:
+                self.problem(path + ("number",), f"任务序号 {number} 重复。")
+            self.task_numbers.add(number)
         section = entry.get("section")
         if section is not None:
-            section = as_int(section, path + ("section",), "对应条目序号", minimum=1)
-            if section is not None and section not in section_numbers:
-                problem(path + ("section",), f"sections 中没有序号为 {section} 的条目。")
+            section = self.as_int(section, path + ("section",), "对应条目序号", minimum=1)
+            if section is not None and section not in self.section_numbers:
+                self.problem(path + ("section",), f"sections 中没有序号为 {section} 的条目。")
         title = _text(entry.get("title"))
         if not title:
-            problem(path + ("title",), "缺少工作内容。")
-        lead = unit_ref(entry.get("lead"), path + ("lead",), lead=True)
-        cooperating: list[int] = []
-        coop_values = entry.get("cooperating") or []
-        if not isinstance(coop_values, list):
-            problem(path + ("cooperating",), "配合单位应为列表。")
-            coop_values = []
-        for j, value in enumerate(coop_values):
-            ref = unit_ref(value, path + ("cooperating", j))
-            if ref is None:
-                continue
-            if ref == lead:
-                problem(path + ("cooperating", j), f"“{_text(value)}”已是牵头单位，不能同时是配合单位。")
-            elif ref in cooperating:
-                problem(path + ("cooperating", j), f"配合单位“{_text(value)}”重复。")
-            else:
-                cooperating.append(ref)
-        items = []
-        item_values = entry.get("items") or []
-        if not isinstance(item_values, list) or not item_values:
-            problem(path + ("items",), "至少需要一条责任目标（items）。")
-            item_values = []
-        for j, item in enumerate(item_values):
-            ipath = path + ("items", j)
-            if not isinstance(item, dict):
-                problem(ipath, "应为包含 target、units 的映射。")
-                continue
-            unknown_keys(item, ITEM_KEYS, ipath)
-            target = _text(item.get("target"))
-            if not target:
-                problem(ipath + ("target",), "缺少责任目标。")
-            unit_values = item.get("units") or []
-            if not isinstance(unit_values, list) or not unit_values:
-                problem(ipath + ("units",), "缺少责任单位。")
-                unit_values = []
-            units: list[int] = []
-            for k, value in enumerate(unit_values):
-                ref = unit_ref(value, ipath + ("units", k))
-                if ref is None:
-                    continue
-                if ref in units:
-                    problem(ipath + ("units", k), f"责任单位“{_text(value)}”重复。")
-                else:
-                    units.append(ref)
-            item_lead = None
-            if item.get("lead") is not None:
-                item_lead = unit_ref(item.get("lead"), ipath + ("lead",), lead=True)
-                if item_lead is not None and item_lead not in units:
-                    units.insert(0, item_lead)
-            elif lead is not None and lead in units:
-                item_lead = lead
-            elif len(units) == 1 and spec.units[units[0]].type == PlanUnit.Type.ORGANISATION:
-                item_lead = units[0]
-            elif units:
-                problem(ipath + ("units",), "无法确定该责任目标的牵头单位：请用 lead 指明。")
-            items.append({"target": target, "units": units, "lead": item_lead})
-        milestones = []
-        milestone_values = entry.get("milestones") or []
-        if not isinstance(milestone_values, list):
-            problem(path + ("milestones",), "里程碑应为列表。")
-            milestone_values = []
-        for j, ms in enumerate(milestone_values):
-            mpath = path + ("milestones", j)
-            if not isinstance(ms, dict):
-                problem(mpath, "应为包含 text、due 的映射。")
-                continue
-            unknown_keys(ms, MILESTONE_KEYS, mpath)
-            text = _text(ms.get("text"))
-            if not text:
-                problem(mpath + ("text",), "缺少里程碑内容。")
-            item_no = None
-            if ms.get("item") is not None:
-                item_no = as_int(ms.get("item"), mpath + ("item",), "子项序号", minimum=1)
-                if item_no is not None and item_no > len(item_values):
-                    problem(
-                        mpath + ("item",), f"该任务只有 {len(item_values)} 条责任目标，没有第 {item_no} 条。"
-                    )
-                    item_no = None
-            due_value = ms.get("due")
-            if due_value is not None:
-                due = parse_date(due_value)
-                if due is None:
-                    problem(mpath + ("due",), f"完成日期“{due_value}”不是有效日期（应为 YYYY-MM-DD）。")
-            else:
-                dates = parse_due_dates(text)
-                due = dates[0] if len(set(dates)) == 1 else None
-                if not dates:
-                    problem(mpath + ("text",), "文字中没有可识别的完成时间（如“到2021年底”），请填写 due。")
-                elif len(set(dates)) > 1:
-                    problem(mpath + ("text",), "文字中有多个完成时间，请用 due 指明。")
-            milestones.append({"text": text, "item": item_no, "due": due})
-        spec.tasks.append(
+            self.problem(path + ("title",), "缺少工作内容。")
+        lead = self.unit_ref(entry.get("lead"), path + ("lead",), lead=True)
+        cooperating = self.cooperating(path, entry, lead)
+        items, n_items = self.items(path, entry, lead)
+        milestones = self.milestones(path, entry, n_items)
+        self.spec.tasks.append(
             {
                 "number": number,
                 "section": section,
@@ -684,9 +610,123 @@ def check_plan(data, locate: Locate) -> tuple[list[str], CheckedPlan | None]:
                 "milestones": milestones,
             }
         )
-    if not spec.tasks and isinstance(data.get("tasks"), list):
-        problem(("tasks",), "方案中没有任务。")
-    return problems, (spec if not problems else None)
+
+    def cooperating(self, path: PathT, entry: dict, lead: int | None) -> list[int]:
+        cooperating: list[int] = []
+        coop_values = entry.get("cooperating") or []
+        if not isinstance(coop_values, list):
+            self.problem(path + ("cooperating",), "配合单位应为列表。")
+            coop_values = []
+        for j, value in enumerate(coop_values):
+            ref = self.unit_ref(value, path + ("cooperating", j))
+            if ref is None:
+                continue
+            if ref == lead:
+                self.problem(path + ("cooperating", j), f"“{_text(value)}”已是牵头单位，不能同时是配合单位。")
+            elif ref in cooperating:
+                self.problem(path + ("cooperating", j), f"配合单位“{_text(value)}”重复。")
+            else:
+                cooperating.append(ref)
+        return cooperating
+
+    def items(self, path: PathT, entry: dict, lead: int | None) -> tuple[list[dict], int]:
+        """附件2's rows: target, responsible units and the row's lead; (items, how many rows were given)."""
+        items = []
+        item_values = entry.get("items") or []
+        if not isinstance(item_values, list) or not item_values:
+            self.problem(path + ("items",), "至少需要一条责任目标（items）。")
+            item_values = []
+        for j, item in enumerate(item_values):
+            ipath = path + ("items", j)
+            if not isinstance(item, dict):
+                self.problem(ipath, "应为包含 target、units 的映射。")
+                continue
+            self.unknown_keys(item, ITEM_KEYS, ipath)
+            target = _text(item.get("target"))
+            if not target:
+                self.problem(ipath + ("target",), "缺少责任目标。")
+            unit_values = item.get("units") or []
+            if not isinstance(unit_values, list) or not unit_values:
+                self.problem(ipath + ("units",), "缺少责任单位。")
+                unit_values = []
+            units: list[int] = []
+            for k, value in enumerate(unit_values):
+                ref = self.unit_ref(value, ipath + ("units", k))
+                if ref is None:
+                    continue
+                if ref in units:
+                    self.problem(ipath + ("units", k), f"责任单位“{_text(value)}”重复。")
+                else:
+                    units.append(ref)
+            item_lead = None
+            if item.get("lead") is not None:
+                item_lead = self.unit_ref(item.get("lead"), ipath + ("lead",), lead=True)
+                if item_lead is not None and item_lead not in units:
+                    units.insert(0, item_lead)
+            elif lead is not None and lead in units:
+                item_lead = lead
+            elif len(units) == 1 and self.spec.units[units[0]].type == PlanUnit.Type.ORGANISATION:
+                item_lead = units[0]
+            elif units:
+                self.problem(ipath + ("units",), "无法确定该责任目标的牵头单位：请用 lead 指明。")
+            items.append({"target": target, "units": units, "lead": item_lead})
+        return items, len(item_values)
+
+    def milestones(self, path: PathT, entry: dict, n_items: int) -> list[dict]:
+        """Milestones: text, the item they belong to, and a due date given or read from the text."""
+        milestones = []
+        milestone_values = entry.get("milestones") or []
+        if not isinstance(milestone_values, list):
+            self.problem(path + ("milestones",), "里程碑应为列表。")
+            milestone_values = []
+        for j, ms in enumerate(milestone_values):
+            mpath = path + ("milestones", j)
+            if not isinstance(ms, dict):
+                self.problem(mpath, "应为包含 text、due 的映射。")
+                continue
+            self.unknown_keys(ms, MILESTONE_KEYS, mpath)
+            text = _text(ms.get("text"))
+            if not text:
+                self.problem(mpath + ("text",), "缺少里程碑内容。")
+            item_no = None
+            if ms.get("item") is not None:
+                item_no = self.as_int(ms.get("item"), mpath + ("item",), "子项序号", minimum=1)
+                if item_no is not None and item_no > n_items:
+                    self.problem(mpath + ("item",), f"该任务只有 {n_items} 条责任目标，没有第 {item_no} 条。")
+                    item_no = None
+            due_value = ms.get("due")
+            if due_value is not None:
+                due = parse_date(due_value)
+                if due is None:
+                    self.problem(mpath + ("due",), f"完成日期“{due_value}”不是有效日期（应为 YYYY-MM-DD）。")
+            else:
+                dates = parse_due_dates(text)
+                due = dates[0] if len(set(dates)) == 1 else None
+                if not dates:
+                    self.problem(
+                        mpath + ("text",), "文字中没有可识别的完成时间（如“到2021年底”），请填写 due。"
+                    )
+                elif len(set(dates)) > 1:
+                    self.problem(mpath + ("text",), "文字中有多个完成时间，请用 due 指明。")
+            milestones.append({"text": text, "item": item_no, "due": due})
+        return milestones
+
+
+def check_plan(data, locate: Locate) -> tuple[list[str], CheckedPlan | None]:
+    """Every problem in the file, and the plan resolved against the database when there are none."""
+    if not isinstance(data, dict):
+        return ["文件内容应为一个包含 plan、units、sections、tasks 的映射。"], None
+    check = _Check(data, locate)
+    for key in data:
+        if key not in {"plan", "units", "sections", "tasks"}:
+            check.problem((key,), f"未知字段“{key}”。")
+    check.plan()
+    check.units()
+    check.sections()
+    check.tasks()
+    if not check.spec.tasks and isinstance(data.get("tasks"), list):
+        check.problem(("tasks",), "方案中没有任务。")
+    return check.problems, (check.spec if not check.problems else None)
 
 
 def _resolve_unit(name: str, kind: str, match: str, county, problem) -> Organisation | None:

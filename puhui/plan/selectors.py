@@ -10,7 +10,8 @@ from puhui.core.access import get_or_404
 from puhui.core.converters import parse_id
 from puhui.core.models import Organisation, User
 from puhui.core.periods import date_cn
-from puhui.plan import access, engine
+from puhui.engines.assessment import engine
+from puhui.plan import access
 from puhui.plan.models import (
     AssessmentResult,
     AssessmentScheme,

@@ -16,20 +16,8 @@ from puhui.core.exports import DOCX, XLSX, download
 from puhui.core.periods import date_cn
 from puhui.plan import access, documents, forms, selectors, services
 from puhui.plan.loader import PlanFileError
-from puhui.plan.models import Bulletin, Criterion, DelayRequest, ProgressReport, SupervisionNotice
+from puhui.plan.models import Criterion, DelayRequest, ProgressReport, SupervisionNotice
 from puhui.plan.workdays import period_by_code, plan_periods
-
-
-def _office_only(user):
-    if not access.is_office(user):
-        raise Http404
-
-
-def _plan_or_404(request):
-    plan = selectors.current_plan(request.user, request.GET.get("plan"))
-    if plan is None:
-        raise Http404
-    return plan
 
 
 def _no_plan(request):
@@ -138,9 +126,8 @@ def task_detail(request, pk):
 
 @login_required
 def task_export(request):
-    plan = _plan_or_404(request)
-    if access.acting_unit(request.user) is None and not access.is_office(request.user):
-        raise Http404
+    access.require_task_export(request.user)
+    plan = access.access_current_plan(request.user, request.GET.get("plan"))
     period = period_by_code(plan, request.GET.get("period", "")) or selectors.default_period(plan)
     data = selectors.board(plan, request.user, period)
     rows = selectors.task_table(plan, request.user, period, data)
@@ -153,10 +140,8 @@ def task_export(request):
 
 @login_required
 def report_new(request, pk):
-    task = access.access_task_by_id(request.user, pk)
+    task = access.access_task_for_report(request.user, pk)
     org = access.acting_unit(request.user)
-    if not access.may_report_on(request.user, task):
-        raise Http404
     plan = task.plan
     today = timezone.localdate()
     periods = [p for p in plan_periods(plan) if p.start <= today] or plan_periods(plan)[:1]
@@ -248,8 +233,7 @@ def report_detail(request, pk):
 @login_required
 @require_POST
 def report_review(request, pk):
-    _office_only(request.user)
-    report = access.access_report_by_id(request.user, pk)
+    report = access.access_report_for_review(request.user, pk)
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -310,8 +294,7 @@ def notice_list(request):
 
 @login_required
 def notice_new(request, pk):
-    _office_only(request.user)
-    task = access.access_task_by_id(request.user, pk)
+    task = access.access_task_for_notice(request.user, pk)
     units = [
         (a.unit.organisation, a.unit.name)
         for a in task.assignments.select_related("unit", "unit__organisation")
@@ -381,8 +364,7 @@ def notice_respond(request, pk):
 @login_required
 @require_POST
 def notice_remind(request, pk):
-    _office_only(request.user)
-    notice = access.access_notice_by_id(request.user, pk)
+    notice = access.access_notice_for_office(request.user, pk)
     try:
         services.notice_remind(actor=request.user, notice=notice)
     except ValidationError as exc:
@@ -395,8 +377,7 @@ def notice_remind(request, pk):
 @login_required
 @require_POST
 def notice_close(request, pk):
-    _office_only(request.user)
-    notice = access.access_notice_by_id(request.user, pk)
+    notice = access.access_notice_for_office(request.user, pk)
     form = forms.CommentForm(request.POST)
     form.is_valid()
     try:
@@ -413,10 +394,8 @@ def notice_close(request, pk):
 
 @login_required
 def delay_new(request, pk):
-    task = access.access_task_by_id(request.user, pk)
+    task = access.access_task_for_report(request.user, pk)
     org = access.acting_unit(request.user)
-    if not access.may_report_on(request.user, task):
-        raise Http404
     milestones = list(task.milestones.filter(unit__organisation_id=org.pk, completed_on__isnull=True))
     form = forms.DelayForm(
         request.POST or None, milestones=milestones, initial={"milestone": request.GET.get("milestone", "")}
@@ -475,8 +454,7 @@ def delay_list(request):
 @login_required
 @require_POST
 def delay_decide(request, pk):
-    _office_only(request.user)
-    delay = access.access_delay_request_by_id(request.user, pk)
+    delay = access.access_delay_request_for_decision(request.user, pk)
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择审批结果。")
@@ -500,7 +478,7 @@ def delay_decide(request, pk):
 
 @login_required
 def assessment_list(request):
-    _office_only(request.user)
+    access.require_office(request.user)
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
         return _no_plan(request)
@@ -596,8 +574,8 @@ def bulletin_list(request):
 
 @login_required
 def bulletin_new(request):
-    _office_only(request.user)
-    plan = _plan_or_404(request)
+    access.require_office(request.user)
+    plan = access.access_current_plan(request.user, request.GET.get("plan"))
     schemes = list(access.schemes_for(request.user).filter(plan=plan, status="computed"))
     today = timezone.localdate()
     n = plan.bulletins.filter(issued_on__year=today.year).count() + 1
@@ -632,9 +610,12 @@ def bulletin_new(request):
 
 @login_required
 def bulletin_detail(request, pk):
-    bulletin = access.access_bulletin_by_id(request.user, pk)
+    if request.method == "POST":  # saving an edit: the office, a draft
+        bulletin = access.access_bulletin_for_edit(request.user, pk)
+    else:
+        bulletin = access.access_bulletin_by_id(request.user, pk)
     edit_form = None
-    if access.is_office(request.user) and bulletin.status == Bulletin.Status.DRAFT:
+    if access.may_edit_bulletin(request.user, bulletin):
         edit_form = forms.BulletinEditForm(
             request.POST or None,
             initial={"title": bulletin.title, "issued_on": bulletin.issued_on, "body": bulletin.body},
@@ -647,8 +628,6 @@ def bulletin_detail(request, pk):
             else:
                 messages.success(request, "已保存。")
                 return redirect("plan_bulletin_detail", bulletin.pk)
-    elif request.method == "POST":
-        raise Http404
     ranking = selectors.ranking(bulletin.scheme) if bulletin.scheme_id else []
     return render(
         request,
@@ -668,8 +647,7 @@ def bulletin_detail(request, pk):
 @login_required
 @require_POST
 def bulletin_publish(request, pk):
-    _office_only(request.user)
-    bulletin = access.access_bulletin_by_id(request.user, pk)
+    bulletin = access.access_bulletin_for_publish(request.user, pk)
     try:
         services.bulletin_publish(actor=request.user, bulletin=bulletin)
     except ValidationError as exc:
@@ -739,7 +717,7 @@ def notification_badge(request):
 
 @login_required
 def setup(request):
-    _office_only(request.user)
+    access.require_office(request.user)
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     settings_form = None
     if plan is not None:
@@ -789,7 +767,7 @@ def setup(request):
 
 @login_required
 def template_download(request):
-    _office_only(request.user)
+    access.require_office(request.user)
     data = None
     if request.GET.get("example") == "1":
         from puhui.plan.loader import read_yaml

@@ -304,3 +304,89 @@ def test_another_banks_report_is_404(client, scene, plan, users):
     assert client.get(reverse("plan_report_detail", args=[r.pk])).status_code == 404
     client.force_login(users["rcb"])
     assert client.get(reverse("plan_report_detail", args=[r.pk])).status_code == 200
+
+
+# ---------------------------------------------------------------- the API: /api/v1/plan/ × tokens
+# A token acts for one organisation and gets the scope its staff get on the pages (docs/architecture.md).
+# (method, path, body, {token: status}); a test fails when an operation of the schema has no row.
+
+API_TOKENS = ["pboc", "member", "czj", "abc", "rcb", None]  # None: no token
+
+
+def api_row(method, path, statuses: str, body=None):
+    codes = [int(c) for c in statuses.split()]
+    assert len(codes) == len(API_TOKENS), path
+    return (method, path, body, dict(zip(API_TOKENS, codes, strict=True)))
+
+
+def report_body(number):
+    return {
+        "task": number,
+        "period": "2020Q4",
+        "status": "in_progress",
+        "completion": 40,
+        "narrative": "已召开推进会。",
+    }
+
+
+API_CASES = [
+    api_row("get", "/plan/tasks", "200 200 200 200 200 401"),
+    api_row("get", "/plan/tasks/{number}", "200 200 404 404 404 401", {"number": 22}),
+    api_row("get", "/plan/tasks/{number}", "200 200 404 404 200 401", {"number": 14}),
+    api_row("get", "/plan/reports", "200 200 200 200 200 401"),
+    api_row("get", "/plan/reports/{report_id}", "200 404 200 404 404 401", {"report": "r_czj"}),
+    api_row("get", "/plan/reports/{report_id}", "200 200 404 404 404 401", {"report": "r_member"}),
+    api_row("post", "/plan/reports", "404 201 201 404 404 401", report_body(20)),
+    api_row("post", "/plan/reports", "201 201 404 201 201 401", report_body(9)),
+]
+
+
+@pytest.fixture
+def plan_api(scene, county, users, more_users):
+    from puhui.api.services import token_create
+    from tests.api.conftest import ApiClient
+
+    orgs = {
+        "pboc": county["pboc"],
+        "member": county["finance_centre"],
+        "czj": more_users["czj"].organisation,
+        "abc": county["abc"],
+        "rcb": county["rcb"],
+    }
+
+    def make(name):
+        if name is None:
+            return ApiClient(None)
+        return ApiClient(token_create(actor=users["admin"], organisation=orgs[name], name="业务系统")[1])
+
+    return make
+
+
+def test_every_api_operation_has_a_row(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    operations = {
+        (method, path.removeprefix("/api/v1"))
+        for path, methods in paths.items()
+        if path.startswith("/api/v1/plan/")
+        for method in methods
+    }
+    assert operations == {(c[0], c[1]) for c in API_CASES}
+
+
+@pytest.mark.parametrize(
+    "method,path,body,expected", API_CASES, ids=[f"{c[0]} {c[1]}-{i}" for i, c in enumerate(API_CASES)]
+)
+def test_api_access(scene, plan_api, method, path, body, expected):
+    got = {}
+    for i, who in enumerate(API_TOKENS):
+        api = plan_api(who)
+        if method == "post":
+            response = api.post(path, body, key=f"table-{i}")
+        else:
+            url = path.format(
+                number=(body or {}).get("number"),
+                report_id=scene[body["report"]].pk if body and "report" in body else None,
+            )
+            response = api.get(url)
+        got[who] = response.status_code
+    assert got == expected, path

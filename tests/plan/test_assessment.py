@@ -1,4 +1,7 @@
-"""考核: automatic points from reports, milestones and 督办; manual quality points with a reason; rank; 通报 docx."""
+"""考核: automatic points from reports, milestones and 督办; manual quality points with a reason; rank; 通报 docx.
+
+The scoring rules alone (no database) are tested in tests/engines/assessment/.
+"""
 
 import datetime
 import io
@@ -8,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from puhui.plan import engine, services
+from puhui.plan import services
 from puhui.plan.documents import bulletin_docx
 from puhui.plan.models import AssessmentResult, Criterion, Score
 from puhui.plan.selectors import ranking
@@ -17,37 +20,6 @@ from tests.plan.conftest import task
 
 def at(day: str, hour=10):
     return timezone.make_aware(datetime.datetime.fromisoformat(day).replace(hour=hour))
-
-
-def test_engine_scores_and_ranks_with_ties():
-    crit = [
-        engine.CriterionSpec("r", engine.REPORT_TIMELINESS, Decimal("30")),
-        engine.CriterionSpec("m", engine.MILESTONES, Decimal("30")),
-        engine.CriterionSpec("n", engine.NOTICE_RESPONSE, Decimal("20")),
-        engine.CriterionSpec("q", "quality", Decimal("20")),
-    ]
-    facts = [
-        engine.UnitFacts(
-            "a", "甲", reports_due=4, reports_on_time=4, milestones_due=2, milestones_met=1, notices=0
-        ),
-        engine.UnitFacts(
-            "b", "乙", reports_due=4, reports_on_time=2, reports_late=1, notices=2, notices_on_time=1
-        ),
-        engine.UnitFacts("c", "丙", reports_due=4, reports_on_time=4, milestones_due=2, milestones_met=1),
-    ]
-    results = engine.assess(
-        crit, facts, {("q", "a"): Decimal("18"), ("q", "c"): Decimal("18"), ("q", "b"): Decimal("25")}
-    )
-    by = {r.unit: r for r in results}
-    assert by["a"].scores["r"].points == Decimal("30.00")
-    assert by["b"].scores["r"].points == Decimal("18.75")  # (2 + 0.5) / 4 × 30
-    assert by["b"].scores["m"].points == Decimal("30.00")  # nothing due: nothing deducted
-    assert by["b"].scores["n"].points == Decimal("10.00")
-    assert by["b"].scores["q"].points == Decimal("20.00")  # capped at the maximum
-    assert by["a"].total == by["c"].total == Decimal("83.00")
-    assert [(r.unit, r.rank) for r in results] == [("c", 1), ("a", 1), ("b", 3)] or [
-        (r.rank) for r in results
-    ] == [1, 1, 3]
 
 
 def test_a_round_of_assessment_ranks_the_units(plan, units, users, more_users):

@@ -53,6 +53,145 @@ def _row(i: int) -> int:
     return int(i) + 2
 
 
+def _normalised_meta(imeta: pd.DataFrame) -> pd.DataFrame:
+    """iMeta with stripped headers and codes, blank codes dropped, optional columns added, Type capitalised."""
+    meta = imeta.copy()
+    meta.columns = [str(c).strip() for c in meta.columns]
+    problems: list[IndexEngineError] = [
+        MissingColumnError(f"指标元数据（iMeta）缺少必需列“{col}”", column=col)
+        for col in ("iCode", "Level", "Parent", "Type")
+        if col not in meta.columns
+    ]
+    if problems:
+        raise_problems(problems)
+    meta = meta[~meta["iCode"].map(_blank)].reset_index(drop=True)
+    meta["iCode"] = meta["iCode"].astype(str).str.strip()
+    if "iName" not in meta.columns:
+        meta["iName"] = meta["iCode"]
+    if "Direction" not in meta.columns:
+        meta["Direction"] = np.nan
+    if "Weight" not in meta.columns:
+        meta["Weight"] = np.nan
+    meta["Type"] = meta["Type"].map(lambda t: str(t).strip().capitalize() if not _blank(t) else "")
+    return meta
+
+
+def _code_and_type_problems(meta: pd.DataFrame) -> list[IndexEngineError]:
+    """Duplicate codes and unknown types."""
+    problems: list[IndexEngineError] = []
+    dup = meta["iCode"][meta["iCode"].duplicated()].unique()
+    for code in dup:
+        problems.append(MetadataError(f"指标元数据中代码“{code}”重复出现", column="iCode"))
+    for i, t in meta["Type"].items():
+        if t not in TYPES:
+            problems.append(
+                MetadataError(
+                    f"指标元数据第 {_row(i)} 行（{meta.at[i, 'iCode']}）类型“{t}”无效，应为 {'/'.join(TYPES)} 之一",
+                    row=_row(i),
+                    column="Type",
+                )
+            )
+    return problems
+
+
+def _read_tree(tree: pd.DataFrame, problems: list[IndexEngineError]) -> tuple[dict, dict, dict, dict]:
+    """Level, parent, direction and weight of each indicator and aggregate (bad values added to `problems`)."""
+    level: dict[str, int] = {}
+    parent: dict[str, str | None] = {}
+    direction: dict[str, int] = {}
+    weight: dict[str, float] = {}
+    for i, r in tree.iterrows():
+        code = r["iCode"]
+        lv = pd.to_numeric(r["Level"], errors="coerce")
+        if pd.isna(lv) or lv != int(lv) or lv < 1:
+            problems.append(
+                MetadataError(
+                    f"指标元数据第 {_row(i)} 行（{code}）层级 Level 应为正整数",
+                    row=_row(i),
+                    column="Level",
+                )
+            )
+        else:
+            level[code] = int(lv)
+        par = None if _blank(r["Parent"]) else str(r["Parent"]).strip()
+        parent[code] = par
+        d = pd.to_numeric(r["Direction"], errors="coerce")
+        if r["Type"] == "Indicator" and d not in (1, -1):
+            problems.append(
+                MetadataError(
+                    f"指标元数据第 {_row(i)} 行（{code}）方向 Direction 应为 1 或 -1",
+                    row=_row(i),
+                    column="Direction",
+                )
+            )
+        direction[code] = int(d) if d in (1, -1) else 1
+        w = pd.to_numeric(r["Weight"], errors="coerce")
+        weight[code] = float(w) if not pd.isna(w) else np.nan
+    return level, parent, direction, weight
+
+
+def _parent_problems(parent: dict, agg_set: set, all_codes: set) -> list[IndexEngineError]:
+    """Every parent exists and is an aggregate."""
+    problems: list[IndexEngineError] = []
+    for code, par in parent.items():
+        if par is None:
+            continue
+        if par not in agg_set:
+            what = "不是聚合项（Aggregate）" if par in all_codes else "不存在"
+            problems.append(MissingParentError(f"“{code}”的上级“{par}”{what}", column="Parent"))
+    return problems
+
+
+def _cycle_problems(codes: list[str], parent: dict) -> list[IndexEngineError]:
+    """Cycles in the parent links, each reported once: walk each chain of parents."""
+    problems: list[IndexEngineError] = []
+    reported: set[frozenset] = set()
+    for start in codes:
+        seen = [start]
+        cur = parent.get(start)
+        while cur is not None and cur in parent:
+            if cur in seen:
+                cyc = seen[seen.index(cur) :] + [cur]
+                key = frozenset(cyc)
+                if key not in reported:
+                    reported.add(key)
+                    problems.append(CycleError(f"指标框架存在循环：{' → '.join(cyc)}", column="Parent"))
+                break
+            seen.append(cur)
+            cur = parent.get(cur)
+    return problems
+
+
+def _level_problems(
+    tree: pd.DataFrame, codes: list[str], level: dict, parent: dict, maxlev: int
+) -> list[IndexEngineError]:
+    """Indicators at level 1, aggregates above, each parent one level up, only the top without a parent."""
+    problems: list[IndexEngineError] = []
+    for code in codes:
+        t = tree.loc[tree["iCode"] == code, "Type"].iloc[0]
+        if t == "Indicator" and level[code] != 1:
+            problems.append(LevelError(f"指标“{code}”的层级应为 1，实际为 {level[code]}", column="Level"))
+        if t == "Aggregate" and level[code] < 2:
+            problems.append(LevelError(f"聚合项“{code}”的层级应不小于 2", column="Level"))
+        par = parent[code]
+        if par is None:
+            if level[code] != maxlev:
+                problems.append(
+                    MissingParentError(
+                        f"“{code}”缺少上级（Parent），只有最高层（第 {maxlev} 层）可以没有上级",
+                        column="Parent",
+                    )
+                )
+        elif level[par] != level[code] + 1:
+            problems.append(
+                LevelError(
+                    f"“{code}”（第 {level[code]} 层）的上级“{par}”应在第 {level[code] + 1} 层，实际在第 {level[par]} 层",
+                    column="Level",
+                )
+            )
+    return problems
+
+
 @dataclass
 class Framework:
     """A validated iMeta: the tree of indicators and aggregates, directions and weights."""
@@ -75,93 +214,14 @@ class Framework:
     # ---- construction -------------------------------------------------------------------
     @classmethod
     def from_meta(cls, imeta: pd.DataFrame) -> Framework:
-        problems: list[IndexEngineError] = []
-        meta = imeta.copy()
-        meta.columns = [str(c).strip() for c in meta.columns]
-        for col in ("iCode", "Level", "Parent", "Type"):
-            if col not in meta.columns:
-                problems.append(MissingColumnError(f"指标元数据（iMeta）缺少必需列“{col}”", column=col))
-        if problems:
-            raise_problems(problems)
-        meta = meta[~meta["iCode"].map(_blank)].reset_index(drop=True)
-        meta["iCode"] = meta["iCode"].astype(str).str.strip()
-        if "iName" not in meta.columns:
-            meta["iName"] = meta["iCode"]
-        if "Direction" not in meta.columns:
-            meta["Direction"] = np.nan
-        if "Weight" not in meta.columns:
-            meta["Weight"] = np.nan
-        meta["Type"] = meta["Type"].map(lambda t: str(t).strip().capitalize() if not _blank(t) else "")
-
-        dup = meta["iCode"][meta["iCode"].duplicated()].unique()
-        for code in dup:
-            problems.append(MetadataError(f"指标元数据中代码“{code}”重复出现", column="iCode"))
-        for i, t in meta["Type"].items():
-            if t not in TYPES:
-                problems.append(
-                    MetadataError(
-                        f"指标元数据第 {_row(i)} 行（{meta.at[i, 'iCode']}）类型“{t}”无效，应为 {'/'.join(TYPES)} 之一",
-                        row=_row(i),
-                        column="Type",
-                    )
-                )
+        meta = _normalised_meta(imeta)
+        problems = _code_and_type_problems(meta)
         tree = meta[meta["Type"].isin(["Indicator", "Aggregate"])]
         codes = list(tree["iCode"])
         aggregates = [c for c, t in zip(tree["iCode"], tree["Type"], strict=True) if t == "Aggregate"]
-        agg_set = set(aggregates)
-        level: dict[str, int] = {}
-        parent: dict[str, str | None] = {}
-        direction: dict[str, int] = {}
-        weight: dict[str, float] = {}
-        for i, r in tree.iterrows():
-            code = r["iCode"]
-            lv = pd.to_numeric(r["Level"], errors="coerce")
-            if pd.isna(lv) or lv != int(lv) or lv < 1:
-                problems.append(
-                    MetadataError(
-                        f"指标元数据第 {_row(i)} 行（{code}）层级 Level 应为正整数",
-                        row=_row(i),
-                        column="Level",
-                    )
-                )
-            else:
-                level[code] = int(lv)
-            par = None if _blank(r["Parent"]) else str(r["Parent"]).strip()
-            parent[code] = par
-            d = pd.to_numeric(r["Direction"], errors="coerce")
-            if r["Type"] == "Indicator" and d not in (1, -1):
-                problems.append(
-                    MetadataError(
-                        f"指标元数据第 {_row(i)} 行（{code}）方向 Direction 应为 1 或 -1",
-                        row=_row(i),
-                        column="Direction",
-                    )
-                )
-            direction[code] = int(d) if d in (1, -1) else 1
-            w = pd.to_numeric(r["Weight"], errors="coerce")
-            weight[code] = float(w) if not pd.isna(w) else np.nan
-        # parents exist, are aggregates
-        for code, par in parent.items():
-            if par is None:
-                continue
-            if par not in agg_set:
-                what = "不是聚合项（Aggregate）" if par in set(meta["iCode"]) else "不存在"
-                problems.append(MissingParentError(f"“{code}”的上级“{par}”{what}", column="Parent"))
-        # cycles: walk each chain of parents
-        reported: set[frozenset] = set()
-        for start in codes:
-            seen = [start]
-            cur = parent.get(start)
-            while cur is not None and cur in parent:
-                if cur in seen:
-                    cyc = seen[seen.index(cur) :] + [cur]
-                    key = frozenset(cyc)
-                    if key not in reported:
-                        reported.add(key)
-                        problems.append(CycleError(f"指标框架存在循环：{' → '.join(cyc)}", column="Parent"))
-                    break
-                seen.append(cur)
-                cur = parent.get(cur)
+        level, parent, direction, weight = _read_tree(tree, problems)
+        problems += _parent_problems(parent, set(aggregates), set(meta["iCode"]))
+        problems += _cycle_problems(codes, parent)
         children: dict[str, list[str]] = {a: [] for a in aggregates}
         for code in codes:
             par = parent[code]
@@ -169,30 +229,7 @@ class Framework:
                 children[par].append(code)
         maxlev = max(level.values()) if level else 0
         if not problems:
-            for code in codes:
-                t = tree.loc[tree["iCode"] == code, "Type"].iloc[0]
-                if t == "Indicator" and level[code] != 1:
-                    problems.append(
-                        LevelError(f"指标“{code}”的层级应为 1，实际为 {level[code]}", column="Level")
-                    )
-                if t == "Aggregate" and level[code] < 2:
-                    problems.append(LevelError(f"聚合项“{code}”的层级应不小于 2", column="Level"))
-                par = parent[code]
-                if par is None:
-                    if level[code] != maxlev:
-                        problems.append(
-                            MissingParentError(
-                                f"“{code}”缺少上级（Parent），只有最高层（第 {maxlev} 层）可以没有上级",
-                                column="Parent",
-                            )
-                        )
-                elif level[par] != level[code] + 1:
-                    problems.append(
-                        LevelError(
-                            f"“{code}”（第 {level[code]} 层）的上级“{par}”应在第 {level[code] + 1} 层，实际在第 {level[par]} 层",
-                            column="Level",
-                        )
-                    )
+            problems += _level_problems(tree, codes, level, parent, maxlev)
             for a in aggregates:
                 if not children[a]:
                     problems.append(MetadataError(f"聚合项“{a}”没有任何下级指标", column="Parent"))
@@ -324,7 +361,26 @@ def check_weights(
 
 def prepare_data(idata: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     """Validate iData against the framework; return the canonical panel (all problems at once)."""
-    problems: list[IndexEngineError] = []
+    df, has_time = _with_unit_columns(idata)
+    problems = _column_problems(df, fw)
+    problems += _duplicate_problems(df, has_time)
+    numeric_cols = [c for c in fw.indicators + fw.denominators if c in df.columns]
+    problems += _to_numbers(df, numeric_cols)
+    inds = [c for c in fw.indicators if c in df.columns]
+    if inds and not problems:
+        problems += _empty_unit_problems(df, inds, has_time)
+    if len(df) == 0:
+        problems.append(DataError("单位数据（iData）没有任何行"))
+    raise_problems(problems)
+    order = ["uCode", "uName", "Time"] + fw.groups + fw.denominators + fw.others + fw.indicators
+    df = df[[c for c in order if c in df.columns]]
+    df = df.sort_values(["Time", "uCode"], kind="stable", na_position="first").reset_index(drop=True)
+    df.attrs["has_time"] = has_time
+    return df
+
+
+def _with_unit_columns(idata: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """A copy with stripped headers, rows without uCode dropped, uName defaulting to uCode, a Time column."""
     df = idata.copy()
     df.columns = [str(c).strip() for c in df.columns]
     if "uCode" not in df.columns:
@@ -340,6 +396,12 @@ def prepare_data(idata: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     has_time = "Time" in df.columns
     if not has_time:
         df["Time"] = np.nan
+    return df, has_time
+
+
+def _column_problems(df: pd.DataFrame, fw: Framework) -> list[IndexEngineError]:
+    """Columns unknown to iMeta, indicators and denominators missing, aggregates present."""
+    problems: list[IndexEngineError] = []
     known = set(fw.meta["iCode"])
     for col in df.columns:
         if col in ID_COLS:
@@ -357,6 +419,12 @@ def prepare_data(idata: pd.DataFrame, fw: Framework) -> pd.DataFrame:
             problems.append(
                 DataError(f"单位数据中不应包含聚合项“{code}”的列（聚合项由引擎计算）", column=code)
             )
+    return problems
+
+
+def _duplicate_problems(df: pd.DataFrame, has_time: bool) -> list[IndexEngineError]:
+    """A unit appearing twice in one period."""
+    problems: list[IndexEngineError] = []
     dup = df.duplicated(["uCode", "Time"], keep="first")
     for i in np.flatnonzero(dup.to_numpy()):
         t = "" if not has_time else f"、期间 {df.at[i, 'Time']}"
@@ -365,7 +433,13 @@ def prepare_data(idata: pd.DataFrame, fw: Framework) -> pd.DataFrame:
                 f"单位数据第 {_row(i)} 行：单位“{df.at[i, 'uCode']}”{t}重复出现", row=_row(i), column="uCode"
             )
         )
-    numeric_cols = [c for c in fw.indicators + fw.denominators if c in df.columns]
+    return problems
+
+
+def _to_numbers(df: pd.DataFrame, numeric_cols: list[str]) -> list[IndexEngineError]:
+    """Convert the numeric columns to float in place; values that are not numbers (first 20 per column)
+    and infinities (first 20) are problems."""
+    problems: list[IndexEngineError] = []
     for col in numeric_cols:
         raw = df[col]
         if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
@@ -391,26 +465,23 @@ def prepare_data(idata: pd.DataFrame, fw: Framework) -> pd.DataFrame:
                     column=numeric_cols[j],
                 )
             )
-    inds = [c for c in fw.indicators if c in df.columns]
-    if inds and not problems:
-        empty = np.isnan(df[inds].to_numpy(dtype=float)).all(axis=1)
-        for i in np.flatnonzero(empty):
-            t = "" if not has_time else f"（期间 {df.at[i, 'Time']}）"
-            problems.append(
-                EmptyUnitError(
-                    f"单位数据第 {_row(i)} 行：单位“{df.at[i, 'uCode']}”{t}没有任何指标数据",
-                    row=_row(i),
-                    column="uCode",
-                )
+    return problems
+
+
+def _empty_unit_problems(df: pd.DataFrame, inds: list[str], has_time: bool) -> list[IndexEngineError]:
+    """Rows without any indicator value."""
+    problems: list[IndexEngineError] = []
+    empty = np.isnan(df[inds].to_numpy(dtype=float)).all(axis=1)
+    for i in np.flatnonzero(empty):
+        t = "" if not has_time else f"（期间 {df.at[i, 'Time']}）"
+        problems.append(
+            EmptyUnitError(
+                f"单位数据第 {_row(i)} 行：单位“{df.at[i, 'uCode']}”{t}没有任何指标数据",
+                row=_row(i),
+                column="uCode",
             )
-    if len(df) == 0:
-        problems.append(DataError("单位数据（iData）没有任何行"))
-    raise_problems(problems)
-    order = ["uCode", "uName", "Time"] + fw.groups + fw.denominators + fw.others + fw.indicators
-    df = df[[c for c in order if c in df.columns]]
-    df = df.sort_values(["Time", "uCode"], kind="stable", na_position="first").reset_index(drop=True)
-    df.attrs["has_time"] = has_time
-    return df
+        )
+    return problems
 
 
 class TimeBlocks:

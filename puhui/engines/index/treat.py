@@ -84,18 +84,53 @@ def resolve_params(spec: dict, indicators: list[str]) -> dict[str, dict | None]:
 
 def treat_columns(M: np.ndarray, params: list[dict | None]):
     """Treat every column of M (rows = units, NaN = missing). Returns (Y, details dict of arrays, marks)."""
-    n, C = M.shape
     Y = M.copy()
-    enabled = np.array([p is not None for p in params])
-    g = lambda key, default: np.array([p[key] if p is not None else default for p in params], dtype=float)  # noqa: E731
-    winmax = g("winmax", 0)
-    st = g("skew_thresh", 2.0)
-    kt = g("kurt_thresh", 3.5)
-    use_win = np.array([p is not None and p["f1"] == "winsorise" for p in params])
-    f2 = np.array([p["f2"] if p is not None else "none" for p in params], dtype=object)
-    combine = np.array([bool(p["combine_treat"]) if p is not None else False for p in params])
+    P = _column_params(params)
+    # step 1: the check of the raw values
+    det, fail = _initial_details(M, P)
+    # step 2: winsorisation, all failing columns at once
+    W = np.flatnonzero(fail & P["use_win"])
+    X, nwin, error, last_pass, last_sk, last_kt = _winsorise(M[:, W].copy(), det["Skew0"][W], P, W)
+    # columns failing without winsorisation: the check after "step 1" is the initial one
+    NW = np.flatnonzero(fail & ~P["use_win"])
 
-    pass0, sk0, kt0 = skew_kurt_pass(M, st, kt)
+    det["nwin"][W] = nwin
+    det["Pass1"][W] = np.where(error, np.nan, last_pass)
+    det["Skew1"][W] = last_sk
+    det["Kurt1"][W] = last_kt
+    ok_win = ~error & (last_pass == 1)
+    Y[:, W[ok_win]] = X[:, ok_win]
+    det["Treatment"][W[ok_win]] = [f"winsorised {int(k)}" for k in nwin[ok_win]]
+    det["Treatment"][W[error | np.isnan(last_pass)]] = "untreated (check NA)"
+    still = np.concatenate([W[~error & (last_pass == 0)], NW]).astype(int)
+    src = {int(j): X[:, k] for k, j in enumerate(W)}
+    # step 3: the second treatment on columns still failing
+    _second_treatment(M, Y, det, still, src, P)
+    return Y, det, _marks(M, Y, det)
+
+
+def _column_params(params: list[dict | None]) -> dict[str, np.ndarray]:
+    """The per-column settings as arrays (a column with params None is not treated)."""
+
+    def g(key, default):
+        return np.array([p[key] if p is not None else default for p in params], dtype=float)
+
+    return {
+        "enabled": np.array([p is not None for p in params]),
+        "winmax": g("winmax", 0),
+        "st": g("skew_thresh", 2.0),
+        "kt": g("kurt_thresh", 3.5),
+        "use_win": np.array([p is not None and p["f1"] == "winsorise" for p in params]),
+        "f2": np.array([p["f2"] if p is not None else "none" for p in params], dtype=object),
+        "combine": np.array([bool(p["combine_treat"]) if p is not None else False for p in params]),
+    }
+
+
+def _initial_details(M: np.ndarray, P: dict) -> tuple[dict, np.ndarray]:
+    """The details table after the first check, and which enabled columns fail it."""
+    C = M.shape[1]
+    enabled = P["enabled"]
+    pass0, sk0, kt0 = skew_kurt_pass(M, P["st"], P["kt"])
     det = {
         "Pass0": pass0,
         "Skew0": sk0,
@@ -112,12 +147,14 @@ def treat_columns(M: np.ndarray, params: list[dict | None]):
     }
     det["Treatment"][enabled & np.isnan(pass0)] = "untreated (check NA)"
     det["Treatment"][enabled & (pass0 == 1)] = "passed"
-    fail = enabled & (pass0 == 0)
-    marks = np.zeros((n, C), dtype=np.int8)  # index into MARKS
+    return det, enabled & (pass0 == 0)
 
-    # step 2: winsorisation, all failing columns at once
-    W = np.flatnonzero(fail & use_win)
-    X = M[:, W].copy()
+
+def _winsorise(X: np.ndarray, sk0: np.ndarray, P: dict, W: np.ndarray):
+    """COINr's winsorisation loop on the columns X (= M[:, W]) at once, in place: replace the most
+    extreme value on the side of the skew by the next one until the column passes or winmax is reached.
+    Returns (X, nwin, error, last_pass, last_skew, last_kurt) per column."""
+    winmax, st, kt = P["winmax"][W], P["st"][W], P["kt"][W]
     nwin = np.zeros(len(W))
     len_hi = np.zeros(len(W))
     len_lo = np.zeros(len(W))
@@ -125,8 +162,8 @@ def treat_columns(M: np.ndarray, params: list[dict | None]):
     last_pass = np.zeros(len(W))
     last_sk = np.full(len(W), np.nan)
     last_kt = np.full(len(W), np.nan)
-    cur_sk = sk0[W].copy()  # skew of the current values: the check after each step computes it anyway
-    active = (nwin < winmax[W]) if len(W) else np.zeros(0, dtype=bool)
+    cur_sk = sk0.copy()  # skew of the current values: the check after each step computes it anyway
+    active = (nwin < winmax) if len(W) else np.zeros(0, dtype=bool)
     while active.any():
         A = np.flatnonzero(active)
         Xa = X[:, A]
@@ -144,27 +181,20 @@ def treat_columns(M: np.ndarray, params: list[dict | None]):
         len_hi[A] = np.where(hi & ~bad, cnt, len_hi[A])
         len_lo[A] = np.where(~hi & ~bad, cnt, len_lo[A])
         nwin[A] = len_hi[A] + len_lo[A]
-        p, sk, kk = skew_kurt_pass(Xa, st[W][A], kt[W][A])
+        p, sk, kk = skew_kurt_pass(Xa, st[A], kt[A])
         last_pass[A], last_sk[A], last_kt[A] = p, sk, kk
         cur_sk[A] = sk
-        below = nwin[A] < winmax[W][A]
+        below = nwin[A] < winmax[A]
         # R: while((!passing) & below_winmax) with passing NA and below TRUE is an error → untreated
         error[A] |= bad | (np.isnan(p) & below)
         active[A] = (p == 0) & below & ~error[A]
-    # columns failing without winsorisation: the check after "step 1" is the initial one
-    NW = np.flatnonzero(fail & ~use_win)
+    return X, nwin, error, last_pass, last_sk, last_kt
 
-    det["nwin"][W] = nwin
-    det["Pass1"][W] = np.where(error, np.nan, last_pass)
-    det["Skew1"][W] = last_sk
-    det["Kurt1"][W] = last_kt
-    ok_win = ~error & (last_pass == 1)
-    Y[:, W[ok_win]] = X[:, ok_win]
-    det["Treatment"][W[ok_win]] = [f"winsorised {int(k)}" for k in nwin[ok_win]]
-    det["Treatment"][W[error | np.isnan(last_pass)]] = "untreated (check NA)"
-    still = np.concatenate([W[~error & (last_pass == 0)], NW]).astype(int)
-    src = {int(j): X[:, k] for k, j in enumerate(W)}
-    # step 3: the second treatment on columns still failing
+
+def _second_treatment(M: np.ndarray, Y: np.ndarray, det: dict, still: np.ndarray, src: dict, P: dict) -> None:
+    """Step 3 on the columns still failing: their f2 (a log transform) on the raw or, with
+    combine_treat, the winsorised values; "none" keeps the winsorised values. Writes into Y and det."""
+    f2, combine, st, kt = P["f2"], P["combine"], P["st"], P["kt"]
     for name in sorted(set(f2[still])) if len(still) else []:
         cols = still[f2[still] == name]
         if name == "none":
@@ -182,6 +212,11 @@ def treat_columns(M: np.ndarray, params: list[dict | None]):
         det["f2"][cols] = name
         det["Pass2"][cols], det["Skew2"][cols], det["Kurt2"][cols] = p, sk, kk
         det["Treatment"][cols] = name
+
+
+def _marks(M: np.ndarray, Y: np.ndarray, det: dict) -> np.ndarray:
+    """Per value, an index into MARKS: winsorised down/up, or the transform applied."""
+    marks = np.zeros(M.shape, dtype=np.int8)
     for j in np.flatnonzero(~np.isin(det["Treatment"], ["passed", "none", ""])):
         t = det["Treatment"][j]
         if t.startswith("winsorised"):
@@ -189,7 +224,7 @@ def treat_columns(M: np.ndarray, params: list[dict | None]):
             marks[changed, j] = np.where(Y[changed, j] < M[changed, j], 1, 2)
         elif t in F2:
             marks[~np.isnan(M[:, j]), j] = MARKS.index(t)
-    return Y, det, marks
+    return marks
 
 
 def _nanmax0(A):

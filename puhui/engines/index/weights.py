@@ -142,7 +142,7 @@ def compute_weights(spec: dict, fw, df: pd.DataFrame, blocks, current: dict[str,
     if method not in METHODS:
         raise SpecError(f"未知的权重方法“{method}”，可选：{'、'.join(METHODS)}")
     w = dict(current)
-    rows = []
+    rows: list[dict] = []
     if method == "original":
         w = dict(fw.weight)
     elif method == "equal":
@@ -151,78 +151,11 @@ def compute_weights(spec: dict, fw, df: pd.DataFrame, blocks, current: dict[str,
             if levels is None or fw.level[c] in levels:
                 w[c] = 1.0
     elif method == "given":
-        values = spec.get("values") or {}
-        bad = set(values) - set(fw.tree_codes)
-        if bad:
-            raise SpecError(f"给定权重中有框架里不存在的代码：{'、'.join(sorted(bad))}")
-        for c, v in values.items():
-            w[c] = float(v)
-        if spec.get("normalised"):
-            # shares: every sibling group the set touches must add up to one
-            touched = {fw.parent[c] for c in values}
-            codes = [c for c in fw.tree_codes if fw.parent[c] in touched]
-            raise_problems(
-                check_weights(
-                    {c: w[c] for c in codes},
-                    {c: fw.parent[c] for c in codes},
-                    normalised=True,
-                    label=spec.get("name", "given"),
-                )
-            )
+        _given_weights(spec, fw, w)
     elif method == "ahp":
-        groups = spec.get("groups") or {}
-        if not groups:
-            raise SpecError("AHP 权重需要 groups：每个上级代码一个两两比较矩阵")
-        for parent, g in groups.items():
-            if parent not in fw.children and parent != "__top__":
-                raise SpecError(f"AHP 权重中的上级“{parent}”不是框架中的聚合项")
-            kids = fw.children.get(parent, fw.top)
-            order = list(g.get("order", kids))
-            if sorted(order) != sorted(kids):
-                raise SpecError(f"AHP 判断矩阵“{parent}”的比较对象应为其全部下级：{'、'.join(kids)}")
-            res = ahp(g["matrix"], labels=order, group=parent, max_cr=float(spec.get("max_cr", 0.1)))
-            for c, v in zip(order, res["weights"], strict=True):
-                w[c] = float(v)
-                rows.append(
-                    {
-                        "group": parent,
-                        "iCode": c,
-                        "weight": float(v),
-                        "lambda_max": res["lambda_max"],
-                        "CI": res["CI"],
-                        "RI": res["RI"],
-                        "CR": res["CR"],
-                    }
-                )
+        rows = _ahp_weights(spec, fw, w)
     else:
-        level = int(spec.get("level", 1))
-        data = _data_rows(df, blocks, spec.get("base_time"))
-        for parent, kids in _groups_at(fw, level).items():
-            missing = [c for c in kids if c not in data.columns]
-            if missing:
-                raise SpecError(f"权重方法“{method}”需要的数据列不在数据集中：{'、'.join(missing)}")
-            X = data[kids].to_numpy(dtype=float)
-            if method == "cv":
-                v = _cv(X)
-            elif method == "entropy":
-                v = _entropy(X, kids)
-            else:
-                v = _pca(X, kids, parent)
-            v = np.where(np.isfinite(v) & (v >= 0), v, 0.0)
-            s = v.sum()
-            if s <= 0:
-                raise MethodDomainError(f"权重方法“{method}”在“{parent}”组得不到正的权重（数据没有差异？）")
-            for c, x in zip(kids, v / s, strict=True):
-                w[c] = float(x)
-                rows.append(
-                    {
-                        "group": parent,
-                        "iCode": c,
-                        "weight": float(x),
-                        "method": method,
-                        "base_time": spec.get("base_time"),
-                    }
-                )
+        rows = _data_weights(method, spec, fw, df, blocks, w)
     raise_problems(
         check_weights(
             {c: w[c] for c in fw.tree_codes},
@@ -231,6 +164,91 @@ def compute_weights(spec: dict, fw, df: pd.DataFrame, blocks, current: dict[str,
         )
     )
     return w, pd.DataFrame(rows)
+
+
+def _given_weights(spec: dict, fw, w: dict) -> None:
+    """`values` into w; with `normalised`, every sibling group they touch must add up to one."""
+    values = spec.get("values") or {}
+    bad = set(values) - set(fw.tree_codes)
+    if bad:
+        raise SpecError(f"给定权重中有框架里不存在的代码：{'、'.join(sorted(bad))}")
+    for c, v in values.items():
+        w[c] = float(v)
+    if spec.get("normalised"):
+        touched = {fw.parent[c] for c in values}
+        codes = [c for c in fw.tree_codes if fw.parent[c] in touched]
+        raise_problems(
+            check_weights(
+                {c: w[c] for c in codes},
+                {c: fw.parent[c] for c in codes},
+                normalised=True,
+                label=spec.get("name", "given"),
+            )
+        )
+
+
+def _ahp_weights(spec: dict, fw, w: dict) -> list[dict]:
+    """AHP per parent's pairwise-comparison matrix into w; the details rows (λmax, CI, RI, CR)."""
+    groups = spec.get("groups") or {}
+    if not groups:
+        raise SpecError("AHP 权重需要 groups：每个上级代码一个两两比较矩阵")
+    rows = []
+    for parent, g in groups.items():
+        if parent not in fw.children and parent != "__top__":
+            raise SpecError(f"AHP 权重中的上级“{parent}”不是框架中的聚合项")
+        kids = fw.children.get(parent, fw.top)
+        order = list(g.get("order", kids))
+        if sorted(order) != sorted(kids):
+            raise SpecError(f"AHP 判断矩阵“{parent}”的比较对象应为其全部下级：{'、'.join(kids)}")
+        res = ahp(g["matrix"], labels=order, group=parent, max_cr=float(spec.get("max_cr", 0.1)))
+        for c, v in zip(order, res["weights"], strict=True):
+            w[c] = float(v)
+            rows.append(
+                {
+                    "group": parent,
+                    "iCode": c,
+                    "weight": float(v),
+                    "lambda_max": res["lambda_max"],
+                    "CI": res["CI"],
+                    "RI": res["RI"],
+                    "CR": res["CR"],
+                }
+            )
+    return rows
+
+
+def _data_weights(method: str, spec: dict, fw, df: pd.DataFrame, blocks, w: dict) -> list[dict]:
+    """cv / entropy / pca weights of each sibling group at `level` from the data, into w; the details rows."""
+    level = int(spec.get("level", 1))
+    data = _data_rows(df, blocks, spec.get("base_time"))
+    rows = []
+    for parent, kids in _groups_at(fw, level).items():
+        missing = [c for c in kids if c not in data.columns]
+        if missing:
+            raise SpecError(f"权重方法“{method}”需要的数据列不在数据集中：{'、'.join(missing)}")
+        X = data[kids].to_numpy(dtype=float)
+        if method == "cv":
+            v = _cv(X)
+        elif method == "entropy":
+            v = _entropy(X, kids)
+        else:
+            v = _pca(X, kids, parent)
+        v = np.where(np.isfinite(v) & (v >= 0), v, 0.0)
+        s = v.sum()
+        if s <= 0:
+            raise MethodDomainError(f"权重方法“{method}”在“{parent}”组得不到正的权重（数据没有差异？）")
+        for c, x in zip(kids, v / s, strict=True):
+            w[c] = float(x)
+            rows.append(
+                {
+                    "group": parent,
+                    "iCode": c,
+                    "weight": float(x),
+                    "method": method,
+                    "base_time": spec.get("base_time"),
+                }
+            )
+    return rows
 
 
 def noisy_weights(w0: np.ndarray, noise: np.ndarray, n_sets: int, rng: np.random.Generator) -> np.ndarray:

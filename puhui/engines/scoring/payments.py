@@ -82,6 +82,15 @@ def payment_features(
     """
     if window < 2:
         raise DataError("统计窗口至少为2个月")
+    values = _checked_values(monthly, id_column, month_column)
+    grids, universe = _monthly_grids(monthly, values, as_of, window, id_column, month_column, households)
+    out = _features(grids, window, universe)
+    out.index.name = id_column
+    return out
+
+
+def _checked_values(monthly: pd.DataFrame, id_column: str, month_column: str) -> dict[str, np.ndarray]:
+    """The value columns as floats; every missing column, bad value (first 20 each) or empty id raised."""
     need = [id_column, month_column, *VALUE_COLUMNS]
     missing = [c for c in need if c not in monthly.columns]
     if missing:
@@ -100,6 +109,13 @@ def payment_features(
         problems += [f"第 {r + 2} 行：农户编号为空" for r in rows]
     if problems:
         raise DataError(problems)
+    return values
+
+
+def _monthly_grids(
+    monthly: pd.DataFrame, values: dict, as_of, window: int, id_column: str, month_column: str, households
+) -> tuple[dict[str, np.ndarray], pd.Index]:
+    """Per value column a (households × window months) grid of sums; the households (rows) in order."""
     end = _as_of_index(as_of)
     pos = _month_index(monthly[month_column], month_column) - (end - window + 1)
     inside = (pos >= 0) & (pos < window)
@@ -113,6 +129,12 @@ def payment_features(
         g = np.zeros((n, window))
         np.add.at(g, (h[keep], pos[keep]), values[c][keep])
         grids[c] = g
+    return grids, universe
+
+
+def _features(grids: dict[str, np.ndarray], window: int, universe: pd.Index) -> pd.DataFrame:
+    """The FEATURES of each household from its monthly grids."""
+    n = len(universe)
     txn = grids["inflow_count"] + grids["outflow_count"]
     active = (txn > 0) | (grids["inflow_amount"] > 0) | (grids["outflow_amount"] > 0)
     inflow = grids["inflow_amount"]
@@ -131,7 +153,7 @@ def payment_features(
         longest = np.maximum(longest, run)
     last = np.where(active.any(axis=1), window - 1 - np.argmax(active[:, ::-1], axis=1), -1)
     since = np.where(last >= 0, window - 1 - last, window)
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "pay_months_active": months_active,
             "pay_regularity": months_active / window,
@@ -146,5 +168,3 @@ def payment_features(
         },
         index=universe,
     )
-    out.index.name = id_column
-    return out

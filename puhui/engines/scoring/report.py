@@ -85,40 +85,13 @@ def stability(card: Scorecard, score: np.ndarray, states: np.ndarray) -> dict:
 
 def build_report(*, card, df, y, samples, options, candidates, dropped, warnings) -> dict:
     result = card.score(df)
-    pd_all = result.pd
-    score_all = result.score
-    grade_all = result.grade
-    reason_of = {d["name"]: d["reason"] for d in dropped}
-
     report: dict = {
-        "model": {
-            "id": card.id,
-            "version": card.version,
-            "fingerprint": card.fingerprint,
-            "created": card.spec.get("created"),
-            "target": card.spec.get("target"),
-            "scaling": card.spec.get("scaling"),
-            "intercept": _f(card.spec.get("intercept")),
-            "characteristics": len(card.characteristics),
-            "score_min": _f(card.min_score, 2),
-            "score_max": _f(card.max_score, 2),
-            "options": {
-                "test_size": options.test_size,
-                "seed": options.seed,
-                "time_column": options.time_column,
-                "oot_from": None if options.oot_from is None else str(options.oot_from),
-                "min_iv": options.min_iv,
-                "max_corr": options.max_corr,
-                "min_bin_size": options.min_bin_size,
-                "min_missing_count": options.min_missing_count,
-                "approve_grades": list(options.approve_grades),
-            },
-        },
+        "model": _model_section(card, options),
         "warnings": list(warnings),
         "samples": {},
         "discrimination": {},
-        "iv": [],
-        "characteristics": [],
+        "iv": _iv_rows(card, candidates, dropped),
+        "characteristics": [_characteristic_table(c) for c in card.spec["characteristics"]],
         "grades": card.spec["grades"],
         "grade_distribution": {},
         "calibration": {},
@@ -126,25 +99,70 @@ def build_report(*, card, df, y, samples, options, candidates, dropped, warnings
         "fairness": {"approve_grades": list(options.approve_grades), "groups": {}},
     }
     for name, idx in samples.items():
-        ys = y[idx]
-        report["samples"][name] = {
-            "label": SAMPLE_LABELS[name],
-            "rows": int(len(idx)),
-            "defaults": int(ys.sum()),
-            "default_rate": _f(ys.mean()),
-            "mean_pd": _f(pd_all[idx].mean()),
+        _add_sample(report, name, card, result, idx, y[idx])
+    for col in options.groups:
+        groups = df[col].map(lambda v: norm_category(v) or "（缺失）").to_numpy(dtype=object)
+        report["fairness"]["groups"][col] = {
+            name: fairness(groups[idx], result.grade[idx], result.pd[idx], y[idx], options.approve_grades)
+            for name, idx in samples.items()
         }
-        report["discrimination"][name] = {
-            "auc": _f(metrics.auc(ys, pd_all[idx])),
-            "gini": _f(metrics.gini(ys, pd_all[idx])),
-            "ks": _f(metrics.ks(ys, pd_all[idx])),
-        }
-        report["grade_distribution"][name] = {g: _f(np.mean(grade_all[idx] == g)) for g in card.grade_names}
-        report["calibration"][name] = calibration(card, grade_all[idx], pd_all[idx], ys)
-        if name != "train":
-            report["stability"][name] = stability(card, score_all[idx], result.states[idx])
+    return report
+
+
+def _model_section(card: Scorecard, options) -> dict:
+    return {
+        "id": card.id,
+        "version": card.version,
+        "fingerprint": card.fingerprint,
+        "created": card.spec.get("created"),
+        "target": card.spec.get("target"),
+        "scaling": card.spec.get("scaling"),
+        "intercept": _f(card.spec.get("intercept")),
+        "characteristics": len(card.characteristics),
+        "score_min": _f(card.min_score, 2),
+        "score_max": _f(card.max_score, 2),
+        "options": {
+            "test_size": options.test_size,
+            "seed": options.seed,
+            "time_column": options.time_column,
+            "oot_from": None if options.oot_from is None else str(options.oot_from),
+            "min_iv": options.min_iv,
+            "max_corr": options.max_corr,
+            "min_bin_size": options.min_bin_size,
+            "min_missing_count": options.min_missing_count,
+            "approve_grades": list(options.approve_grades),
+        },
+    }
+
+
+def _add_sample(report: dict, name: str, card: Scorecard, result, idx: np.ndarray, ys: np.ndarray) -> None:
+    """One sample's rows, discrimination, grade distribution, calibration and (not training) stability."""
+    pd_ = result.pd[idx]
+    grades = result.grade[idx]
+    report["samples"][name] = {
+        "label": SAMPLE_LABELS[name],
+        "rows": int(len(idx)),
+        "defaults": int(ys.sum()),
+        "default_rate": _f(ys.mean()),
+        "mean_pd": _f(pd_.mean()),
+    }
+    report["discrimination"][name] = {
+        "auc": _f(metrics.auc(ys, pd_)),
+        "gini": _f(metrics.gini(ys, pd_)),
+        "ks": _f(metrics.ks(ys, pd_)),
+    }
+    report["grade_distribution"][name] = {g: _f(np.mean(grades == g)) for g in card.grade_names}
+    report["calibration"][name] = calibration(card, grades, pd_, ys)
+    if name != "train":
+        report["stability"][name] = stability(card, result.score[idx], result.states[idx])
+
+
+def _iv_rows(card: Scorecard, candidates: list[dict], dropped: list[dict]) -> list[dict]:
+    """Every candidate by IV (kept or why not), then the columns dropped before binning."""
+    reason_of = {d["name"]: d["reason"] for d in dropped}
+    rows = []
     for info in sorted(candidates, key=lambda i: -i["iv"]):
-        report["iv"].append(
+        rows.append(
             {
                 "name": info["name"],
                 "label": info["label"],
@@ -157,30 +175,25 @@ def build_report(*, card, df, y, samples, options, candidates, dropped, warnings
             }
         )
     for name in [d["name"] for d in dropped if d["name"] not in {i["name"] for i in candidates}]:
-        report["iv"].append({"name": name, "selected": False, "reason": reason_of[name]})
-    for c in card.spec["characteristics"]:
-        rows = []
-        for b in c["bins"]:
-            rows.append(_bin_row(bin_label(c, b), b))
-        rows.append(_bin_row("缺失", c["missing"]))
-        rows.append(_bin_row("未见过的取值", c["unknown"]))
-        report["characteristics"].append(
-            {
-                "name": c["key"],
-                "label": c.get("label", c["key"]),
-                "type": c["type"],
-                "iv": _f(c.get("iv")),
-                "coefficient": _f(c.get("coefficient")),
-                "bins": rows,
-            }
-        )
-    for col in options.groups:
-        groups = df[col].map(lambda v: norm_category(v) or "（缺失）").to_numpy(dtype=object)
-        report["fairness"]["groups"][col] = {
-            name: fairness(groups[idx], grade_all[idx], pd_all[idx], y[idx], options.approve_grades)
-            for name, idx in samples.items()
-        }
-    return report
+        rows.append({"name": name, "selected": False, "reason": reason_of[name]})
+    return rows
+
+
+def _characteristic_table(c: dict) -> dict:
+    """The binning and points table of one characteristic (bins, missing, unseen)."""
+    rows = []
+    for b in c["bins"]:
+        rows.append(_bin_row(bin_label(c, b), b))
+    rows.append(_bin_row("缺失", c["missing"]))
+    rows.append(_bin_row("未见过的取值", c["unknown"]))
+    return {
+        "name": c["key"],
+        "label": c.get("label", c["key"]),
+        "type": c["type"],
+        "iv": _f(c.get("iv")),
+        "coefficient": _f(c.get("coefficient")),
+        "bins": rows,
+    }
 
 
 def _bin_row(label: str, b: dict) -> dict:
@@ -260,9 +273,23 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def render_markdown(report: dict) -> str:
+    lines = _md_header(report)
+    if report.get("warnings"):
+        lines += ["## 数据提示", ""] + [f"- {w}" for w in report["warnings"]] + [""]
+    lines += _md_samples(report)
+    lines += _md_iv(report)
+    lines += _md_bins(report)
+    lines += _md_grades(report)
+    lines += _md_calibration(report)
+    lines += _md_stability(report)
+    lines += _md_fairness(report)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_header(report: dict) -> list[str]:
     m = report["model"]
     sc = m["scaling"] or {}
-    lines = [
+    return [
         f"# 评分卡验证报告：{m['id']}",
         "",
         f"- 版本：`{m['version']}`（指纹 `{m['fingerprint']}`），生成于 {m.get('created') or '—'}",
@@ -271,9 +298,9 @@ def render_markdown(report: dict) -> str:
         f"- 入模特征 {m['characteristics']} 个；分数范围 {m['score_min']} 至 {m['score_max']}",
         "",
     ]
-    if report.get("warnings"):
-        lines += ["## 数据提示", ""] + [f"- {w}" for w in report["warnings"]] + [""]
-    lines += ["## 样本与区分能力", ""]
+
+
+def _md_samples(report: dict) -> list[str]:
     rows = []
     for name, s in report["samples"].items():
         d = report["discrimination"][name]
@@ -289,8 +316,11 @@ def render_markdown(report: dict) -> str:
                 _num(d["ks"]),
             ]
         )
-    lines += _table(["样本", "行数", "违约数", "违约率", "平均PD", "AUC", "Gini", "KS"], rows)
-    lines += ["## 特征信息值（IV）与筛选", ""]
+    header = ["样本", "行数", "违约数", "违约率", "平均PD", "AUC", "Gini", "KS"]
+    return ["## 样本与区分能力", "", *_table(header, rows)]
+
+
+def _md_iv(report: dict) -> list[str]:
     rows = [
         [
             r["name"],
@@ -304,8 +334,12 @@ def render_markdown(report: dict) -> str:
         ]
         for r in report["iv"]
     ]
-    lines += _table(["特征", "名称", "类型", "IV", "分箱数", "缺失占比", "结果", "原因"], rows)
-    lines += ["## 分箱与分值表", ""]
+    header = ["特征", "名称", "类型", "IV", "分箱数", "缺失占比", "结果", "原因"]
+    return ["## 特征信息值（IV）与筛选", "", *_table(header, rows)]
+
+
+def _md_bins(report: dict) -> list[str]:
+    lines = ["## 分箱与分值表", ""]
     for c in report["characteristics"]:
         lines += [
             f"### {c['label']}（`{c['name']}`，IV {_num(c['iv'], 4)}，系数 {_num(c['coefficient'], 4)}）",
@@ -323,13 +357,20 @@ def render_markdown(report: dict) -> str:
             for b in c["bins"]
         ]
         lines += _table(["分箱", "户数", "违约数", "违约率", "WoE", "分值"], rows)
-    lines += ["## 等级", ""]
+    return lines
+
+
+def _md_grades(report: dict) -> list[str]:
     grade_rows = []
     for g in report["grades"]:
         dist = [_pct(report["grade_distribution"][s].get(g["grade"])) for s in report["samples"]]
         grade_rows.append([g["grade"], "其余" if g.get("min") is None else f"≥ {g['min']}", *dist])
-    lines += _table(["等级", "分数", *[SAMPLE_LABELS[s] + "占比" for s in report["samples"]]], grade_rows)
-    lines += [
+    header = ["等级", "分数", *[SAMPLE_LABELS[s] + "占比" for s in report["samples"]]]
+    return ["## 等级", "", *_table(header, grade_rows)]
+
+
+def _md_calibration(report: dict) -> list[str]:
+    lines = [
         "## 分等级校准（Jeffreys 检验）",
         "",
         f"原假设：该等级的平均PD不低于真实违约率；p 值 < {JEFFREYS_ALPHA} 表示违约显著多于预测。",
@@ -350,7 +391,11 @@ def render_markdown(report: dict) -> str:
             for r in rows_
         ]
         lines += _table(["等级", "户数", "违约数", "实际违约率", "平均PD", "p 值", "结论"], rows)
-    lines += ["## 稳定性（相对训练样本）", "", "PSI/CSI < 0.1 稳定；0.1–0.25 需关注；≥ 0.25 需复核模型。", ""]
+    return lines
+
+
+def _md_stability(report: dict) -> list[str]:
+    lines = ["## 稳定性（相对训练样本）", "", "PSI/CSI < 0.1 稳定；0.1–0.25 需关注；≥ 0.25 需复核模型。", ""]
     if not report["stability"]:
         lines += ["没有检验样本或跨时间样本。", ""]
     for name, st in report["stability"].items():
@@ -360,7 +405,11 @@ def render_markdown(report: dict) -> str:
         ]
         rows = [[r["name"], _num(r["csi"], 4), r["label"]] for r in st["csi"]]
         lines += _table(["特征", "CSI", "判断"], rows)
-    lines += ["## 公平性（按分组的通过率与违约概率）", ""]
+    return lines
+
+
+def _md_fairness(report: dict) -> list[str]:
+    lines = ["## 公平性（按分组的通过率与违约概率）", ""]
     fair = report["fairness"]
     if not fair["groups"]:
         lines += ["未指定分组列（可用 --group 指定，如性别、乡镇；分组列不参与评分）。", ""]
@@ -386,7 +435,7 @@ def render_markdown(report: dict) -> str:
                 for r in rows_
             ]
             lines += _table(["分组", "户数", "通过率", "平均PD", "实际违约率", "影响比", "标记"], rows)
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
 def monitor(card: Scorecard, data: pd.DataFrame) -> dict:

@@ -554,8 +554,32 @@ def validate_spec(spec: object) -> None:
     """Raise ConfigError (or ForbiddenCharacteristicError) listing every problem of a spec."""
     if not isinstance(spec, dict):
         raise ConfigError("评分卡必须是一个映射（YAML/JSON 对象）")
-    problems: list[str] = []
+    problems = _validate_header(spec)
     forbidden: list[str] = []
+    seen: set[str] = set()  # keys of characteristics and adjustments
+    chars = spec.get("characteristics")
+    if not isinstance(chars, list) or not chars:
+        problems.append("characteristics（评分项）必须是非空列表")
+        chars = []
+    groups = spec.get("groups") or []
+    group_keys = {g.get("key") for g in groups if isinstance(g, dict)}
+    for i, c in enumerate(chars, 1):
+        _validate_characteristic(c, i, bool(groups), group_keys, seen, problems, forbidden)
+    for i, a in enumerate(spec.get("adjustments") or [], 1):
+        _validate_adjustment(a, i, seen, problems, forbidden)
+    codes: set[str] = set()
+    for i, e in enumerate(spec.get("exclusions") or [], 1):
+        _validate_exclusion(e, i, codes, problems, forbidden)
+    problems += _validate_grades(spec.get("grades"))
+    problems += _validate_scale(spec)
+    if forbidden:
+        raise ForbiddenCharacteristicError(forbidden + problems)
+    if problems:
+        raise ConfigError(problems)
+
+
+def _validate_header(spec: dict) -> list[str]:
+    problems = []
     if spec.get("format") != FORMAT:
         problems.append(f"format 必须为 {FORMAT}")
     if spec.get("kind") not in KINDS:
@@ -563,85 +587,96 @@ def validate_spec(spec: object) -> None:
     for key in ("id", "version"):
         if spec.get(key) in (None, ""):
             problems.append(f"缺少 {key}")
-    groups = spec.get("groups") or []
-    group_keys = {g.get("key") for g in groups if isinstance(g, dict)}
-    chars = spec.get("characteristics")
-    if not isinstance(chars, list) or not chars:
-        problems.append("characteristics（评分项）必须是非空列表")
-        chars = []
-    seen: set[str] = set()
-    for i, c in enumerate(chars, 1):
-        place = f"评分项 {c.get('key', i) if isinstance(c, dict) else i}"
-        if not isinstance(c, dict):
-            problems.append(f"{place}：必须是映射")
-            continue
-        key = c.get("key")
-        if not key or not isinstance(key, str):
-            problems.append(f"{place}：缺少 key")
-        elif key in seen:
-            problems.append(f"{place}：key 重复")
-        else:
-            seen.add(key)
-        if groups and c.get("group") not in group_keys:
-            problems.append(f"{place}：group “{c.get('group')}” 未在 groups 中定义")
-        derive = c.get("derive")
-        names = [key, c.get("label"), c.get("field")]
-        if derive is not None:
-            if (
-                not isinstance(derive, dict)
-                or len(derive) != 1
-                or next(iter(derive)) not in DERIVE_OPS
-                or not isinstance(next(iter(derive.values())), list)
-                or len(next(iter(derive.values()))) < 2
-            ):
-                problems.append(f"{place}：derive 必须是 {{ratio|sum|difference: [列, 列, …]}}")
-            else:
-                if c.get("type") != "numeric":
-                    problems.append(f"{place}：derive 只能用于数值型评分项")
-                if "field" in c:
-                    problems.append(f"{place}：field 与 derive 只能二选一")
-                names += list(next(iter(derive.values())))
-        forbidden += check_names({place: [str(n) for n in names if n]})
-        problems += _validate_bins(c, place)
-        for slot in ("missing", "unknown"):
-            v = c.get(slot)
-            if v is not None and (not isinstance(v, dict) or not _is_number(v.get("points"))):
-                problems.append(f"{place}：{slot} 必须形如 {{points: 数字, text: 说明}}")
-    for i, a in enumerate(spec.get("adjustments") or [], 1):
-        place = f"加减分项 {a.get('key', i) if isinstance(a, dict) else i}"
-        if not isinstance(a, dict):
-            problems.append(f"{place}：必须是映射")
-            continue
-        key = a.get("key")
-        if not key or not isinstance(key, str):
-            problems.append(f"{place}：缺少 key")
-        elif key in seen:
-            problems.append(f"{place}：key 与其他评分项重复")
-        else:
-            seen.add(key)
-        if not _is_number(a.get("points")) or float(a["points"]) == 0:
-            problems.append(f"{place}：points 必须是非零数字（正数加分、负数减分）")
-        problems += conditions.validate(a.get("when"), place)
-        forbidden += check_names(
-            {place: [str(n) for n in [key, a.get("label"), *conditions.fields_of(a.get("when"))] if n]}
-        )
-    codes: set[str] = set()
-    for i, e in enumerate(spec.get("exclusions") or [], 1):
-        place = f"排除规则 {e.get('code', i) if isinstance(e, dict) else i}"
-        if not isinstance(e, dict):
-            problems.append(f"{place}：必须是映射")
-            continue
-        if not e.get("code"):
-            problems.append(f"{place}：缺少 code")
-        elif e["code"] in codes:
-            problems.append(f"{place}：code 重复")
-        else:
-            codes.add(e["code"])
-        problems += conditions.validate(e.get("when"), place)
-        forbidden += check_names(
-            {place: [str(n) for n in [e.get("label"), *conditions.fields_of(e.get("when"))] if n]}
-        )
-    problems += _validate_grades(spec.get("grades"))
+    return problems
+
+
+def _validate_characteristic(
+    c: object, i: int, has_groups: bool, group_keys: set, seen: set, problems: list, forbidden: list
+) -> None:
+    """One characteristic: key unique, group defined, derive well formed, names allowed, bins, slots."""
+    place = f"评分项 {c.get('key', i) if isinstance(c, dict) else i}"
+    if not isinstance(c, dict):
+        problems.append(f"{place}：必须是映射")
+        return
+    key = c.get("key")
+    if not key or not isinstance(key, str):
+        problems.append(f"{place}：缺少 key")
+    elif key in seen:
+        problems.append(f"{place}：key 重复")
+    else:
+        seen.add(key)
+    if has_groups and c.get("group") not in group_keys:
+        problems.append(f"{place}：group “{c.get('group')}” 未在 groups 中定义")
+    names = [key, c.get("label"), c.get("field"), *_validate_derive(c, place, problems)]
+    forbidden += check_names({place: [str(n) for n in names if n]})
+    problems += _validate_bins(c, place)
+    for slot in ("missing", "unknown"):
+        v = c.get(slot)
+        if v is not None and (not isinstance(v, dict) or not _is_number(v.get("points"))):
+            problems.append(f"{place}：{slot} 必须形如 {{points: 数字, text: 说明}}")
+
+
+def _validate_derive(c: dict, place: str, problems: list) -> list:
+    """Check a characteristic's `derive`; return the columns it reads (none when absent or malformed)."""
+    derive = c.get("derive")
+    if derive is None:
+        return []
+    if (
+        not isinstance(derive, dict)
+        or len(derive) != 1
+        or next(iter(derive)) not in DERIVE_OPS
+        or not isinstance(next(iter(derive.values())), list)
+        or len(next(iter(derive.values()))) < 2
+    ):
+        problems.append(f"{place}：derive 必须是 {{ratio|sum|difference: [列, 列, …]}}")
+        return []
+    if c.get("type") != "numeric":
+        problems.append(f"{place}：derive 只能用于数值型评分项")
+    if "field" in c:
+        problems.append(f"{place}：field 与 derive 只能二选一")
+    return list(next(iter(derive.values())))
+
+
+def _validate_adjustment(a: object, i: int, seen: set, problems: list, forbidden: list) -> None:
+    place = f"加减分项 {a.get('key', i) if isinstance(a, dict) else i}"
+    if not isinstance(a, dict):
+        problems.append(f"{place}：必须是映射")
+        return
+    key = a.get("key")
+    if not key or not isinstance(key, str):
+        problems.append(f"{place}：缺少 key")
+    elif key in seen:
+        problems.append(f"{place}：key 与其他评分项重复")
+    else:
+        seen.add(key)
+    if not _is_number(a.get("points")) or float(a["points"]) == 0:
+        problems.append(f"{place}：points 必须是非零数字（正数加分、负数减分）")
+    problems += conditions.validate(a.get("when"), place)
+    forbidden += check_names(
+        {place: [str(n) for n in [key, a.get("label"), *conditions.fields_of(a.get("when"))] if n]}
+    )
+
+
+def _validate_exclusion(e: object, i: int, codes: set, problems: list, forbidden: list) -> None:
+    place = f"排除规则 {e.get('code', i) if isinstance(e, dict) else i}"
+    if not isinstance(e, dict):
+        problems.append(f"{place}：必须是映射")
+        return
+    if not e.get("code"):
+        problems.append(f"{place}：缺少 code")
+    elif e["code"] in codes:
+        problems.append(f"{place}：code 重复")
+    else:
+        codes.add(e["code"])
+    problems += conditions.validate(e.get("when"), place)
+    forbidden += check_names(
+        {place: [str(n) for n in [e.get("label"), *conditions.fields_of(e.get("when"))] if n]}
+    )
+
+
+def _validate_scale(spec: dict) -> list[str]:
+    """score_range, reasons and scaling."""
+    problems = []
     rng = spec.get("score_range")
     if rng is not None and (
         not isinstance(rng, list) or len(rng) != 2 or not all(_is_number(v) for v in rng) or rng[0] >= rng[1]
@@ -657,10 +692,7 @@ def validate_spec(spec: object) -> None:
         )
         if not ok or float(scaling["pdo"]) <= 0 or float(scaling["base_odds"]) <= 0:
             problems.append("scaling 必须含正数 pdo、base_odds 与数字 base_score")
-    if forbidden:
-        raise ForbiddenCharacteristicError(forbidden + problems)
-    if problems:
-        raise ConfigError(problems)
+    return problems
 
 
 def _validate_bins(c: dict, place: str) -> list[str]:

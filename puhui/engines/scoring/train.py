@@ -251,6 +251,45 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
     """Develop a statistical scorecard from `df` (one row per borrower, `options.target` = outcome)."""
     opt = options or TrainOptions(**kwargs)
     df = df.reset_index(drop=True)
+    y, bad_label, candidates = _target_and_candidates(df, opt)  # step 1
+    samples = _split(df, y, opt)  # step 2
+    train_idx = samples["train"]
+    y_train = y[train_idx]
+    if y_train.sum() < 10 or (len(y_train) - y_train.sum()) < 10:
+        raise DataError("训练样本中违约或正常样本少于10个，无法建模")
+
+    dropped: list[dict] = []
+    warnings: list[str] = []
+    binned = _bin_candidates(df, y_train, train_idx, candidates, opt, dropped, warnings)  # steps 3–4
+    kept = sorted((i for i in binned.info if i["selected"]), key=lambda i: -i["iv"])
+    if not kept:
+        raise DataError(f"没有信息值达到 {opt.min_iv} 的特征，无法建模")
+    W = {i["name"]: binned.woe[i["name"]][binned.states[i["name"]]] for i in kept}
+    chosen = _correlation_filter(kept, W, opt, dropped)
+    iv_of = {i["name"]: i["iv"] for i in binned.info}
+    chosen, coef, intercept = _regression(chosen, W, y_train, iv_of, binned.info, opt, dropped)  # step 5
+    characteristics = _points_tables(chosen, coef, intercept, binned.specs, iv_of, opt)  # step 6
+    model = _model_dict(opt, bad_label, intercept, characteristics)
+    _set_grades_and_monitoring(model, df.iloc[train_idx], opt)  # step 7
+    card = Scorecard.from_dict(model)
+
+    from .report import build_report
+
+    report = build_report(  # step 8
+        card=card,
+        df=df,
+        y=y,
+        samples=samples,
+        options=opt,
+        candidates=binned.info,
+        dropped=dropped,
+        warnings=warnings,
+    )
+    return TrainResult(scorecard=card, report=report, samples=samples)
+
+
+def _target_and_candidates(df: pd.DataFrame, opt: TrainOptions) -> tuple[np.ndarray, str, list[str]]:
+    """Step 1: the target as 0/1 and the characteristics that may be binned (refusing forbidden ones)."""
     reserved = [opt.target, opt.id_column, opt.time_column, *opt.groups]
     problems = [
         f"数据中没有列“{c}”" for c in [*reserved, *opt.exclude, *opt.categorical] if c and c not in df.columns
@@ -269,23 +308,34 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
         raise ForbiddenCharacteristicError(forbidden)
     if not candidates:
         raise DataError("除目标列、编号列、时间列和分组列外没有可用的特征列")
-    samples = _split(df, y, opt)
-    train_idx = samples["train"]
-    y_train = y[train_idx]
-    if y_train.sum() < 10 or (len(y_train) - y_train.sum()) < 10:
-        raise DataError("训练样本中违约或正常样本少于10个，无法建模")
+    return y, bad_label, candidates
 
-    dropped: list[dict] = []
-    warnings: list[str] = []
-    candidates_info: list[dict] = []
-    specs: dict[str, dict] = {}
-    woe_tables: dict[str, np.ndarray] = {}
-    states_train: dict[str, np.ndarray] = {}
+
+@dataclass
+class _Binned:
+    """Step 3's output: per candidate its info row, spec (with `_stats`), WoE table and training states."""
+
+    info: list[dict] = field(default_factory=list)
+    specs: dict[str, dict] = field(default_factory=dict)
+    woe: dict[str, np.ndarray] = field(default_factory=dict)
+    states: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _bin_candidates(
+    df: pd.DataFrame,
+    y_train: np.ndarray,
+    train_idx: np.ndarray,
+    candidates: list[str],
+    opt: TrainOptions,
+    dropped: list[dict],
+    warnings: list[str],
+) -> _Binned:
+    """Steps 3–4 (IV part): bin each candidate on the training sample; mark those too weak to keep."""
+    binned = _Binned()
     train_cols = Columns(df.iloc[train_idx].reset_index(drop=True))
     for name in candidates:
         s = df[name]
         categorical = _is_categorical(s, opt.categorical)
-        label = str(opt.labels.get(name) or name)
         if msg := _mostly_numeric(s):
             warnings.append(msg)
         x = _binning_input(s.iloc[train_idx], categorical)
@@ -295,48 +345,56 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
         if categorical and pd.Series(x).nunique() > max(50, len(x) // 2):
             dropped.append({"name": name, "reason": "取值几乎各不相同（可能是编号列），不能作为特征"})
             continue
-        ob = _fit_binning(name, x, y_train, categorical, opt)
-        spec = _characteristic_spec(name, label, categorical, ob)
-        item = compile_characteristic({**spec, "bins": [{**b, "points": 0} for b in spec["bins"]]})
-        state = item.assign(train_cols)
-        n_states = len(item.points)
-        bad = np.bincount(state, weights=y_train, minlength=n_states)
-        cnt = np.bincount(state, minlength=n_states).astype(float)
-        good = cnt - bad
-        woe, iv = metrics.woe_iv(bad[:-1], good[:-1])  # bins + missing (unknown is empty in training)
-        woe = np.append(woe, 0.0)  # unseen categories: neutral
-        nb = item.n_bins
-        if cnt[nb] < opt.min_missing_count:
-            woe[nb] = 0.0  # too few missing values for an empirical WoE
-        total_iv = float(iv.sum())
-        info = {
-            "name": name,
-            "label": label,
-            "type": spec["type"],
-            "iv": total_iv,
-            "n_bins": nb,
-            "missing_share": float(cnt[nb] / len(y_train)),
-        }
-        candidates_info.append(info)
-        spec["_stats"] = {"count": cnt, "bad": bad, "woe": woe}
-        specs[name] = spec
-        woe_tables[name] = woe
-        states_train[name] = state
-        if nb < 2 and cnt[nb] == 0:
+        label = str(opt.labels.get(name) or name)
+        spec = _characteristic_spec(
+            name, label, categorical, _fit_binning(name, x, y_train, categorical, opt)
+        )
+        info, state = _bin_statistics(spec, train_cols, y_train, opt)
+        binned.info.append(info)
+        binned.specs[name] = spec
+        binned.woe[name] = spec["_stats"]["woe"]
+        binned.states[name] = state
+        nb = info["n_bins"]
+        if nb < 2 and spec["_stats"]["count"][nb] == 0:
             info["selected"] = False
             dropped.append({"name": name, "reason": "只能分成一档，没有区分能力"})
-        elif total_iv < opt.min_iv:
+        elif info["iv"] < opt.min_iv:
             info["selected"] = False
-            dropped.append({"name": name, "reason": f"信息值 {total_iv:.4f} 低于 {opt.min_iv}"})
+            dropped.append({"name": name, "reason": f"信息值 {info['iv']:.4f} 低于 {opt.min_iv}"})
         else:
             info["selected"] = True
+    return binned
 
-    kept = sorted((i for i in candidates_info if i["selected"]), key=lambda i: -i["iv"])
-    if not kept:
-        raise DataError(f"没有信息值达到 {opt.min_iv} 的特征，无法建模")
-    W = {i["name"]: woe_tables[i["name"]][states_train[i["name"]]] for i in kept}
 
-    # correlation filter, strongest IV first
+def _bin_statistics(
+    spec: dict, train_cols: Columns, y_train: np.ndarray, opt: TrainOptions
+) -> tuple[dict, np.ndarray]:
+    """Counts, WoE and IV of one binned characteristic on the training sample (stored in `spec["_stats"]`)."""
+    item = compile_characteristic({**spec, "bins": [{**b, "points": 0} for b in spec["bins"]]})
+    state = item.assign(train_cols)
+    n_states = len(item.points)
+    bad = np.bincount(state, weights=y_train, minlength=n_states)
+    cnt = np.bincount(state, minlength=n_states).astype(float)
+    good = cnt - bad
+    woe, iv = metrics.woe_iv(bad[:-1], good[:-1])  # bins + missing (unknown is empty in training)
+    woe = np.append(woe, 0.0)  # unseen categories: neutral
+    nb = item.n_bins
+    if cnt[nb] < opt.min_missing_count:
+        woe[nb] = 0.0  # too few missing values for an empirical WoE
+    info = {
+        "name": spec["key"],
+        "label": spec["label"],
+        "type": spec["type"],
+        "iv": float(iv.sum()),
+        "n_bins": nb,
+        "missing_share": float(cnt[nb] / len(y_train)),
+    }
+    spec["_stats"] = {"count": cnt, "bad": bad, "woe": woe}
+    return info, state
+
+
+def _correlation_filter(kept: list[dict], W: dict, opt: TrainOptions, dropped: list[dict]) -> list[str]:
+    """Step 4 (correlation part): strongest IV first, drop any too correlated with one already chosen."""
     chosen: list[str] = []
     for info in kept:
         name = info["name"]
@@ -354,11 +412,22 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
             )
         else:
             chosen.append(name)
+    return chosen
 
-    # logistic regression; drop wrong-sign coefficients one at a time
+
+def _regression(
+    chosen: list[str],
+    W: dict,
+    y_train: np.ndarray,
+    iv_of: dict,
+    candidates_info: list[dict],
+    opt: TrainOptions,
+    dropped: list[dict],
+) -> tuple[list[str], np.ndarray, float]:
+    """Step 5: logistic regression on WoE; drop wrong-sign coefficients one at a time (lowest IV first)."""
     from sklearn.linear_model import LogisticRegression
 
-    iv_of = {i["name"]: i["iv"] for i in candidates_info}
+    chosen = list(chosen)
     while True:
         X = np.column_stack([W[c] for c in chosen])
         lr = LogisticRegression(C=opt.C, max_iter=1000)
@@ -371,8 +440,13 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
         chosen.remove(victim)
         next(i for i in candidates_info if i["name"] == victim)["selected"] = False
         dropped.append({"name": victim, "reason": "回归系数符号与分箱方向相反（与其他特征共线）"})
-    intercept = float(lr.intercept_[0])
+    return chosen, coef, float(lr.intercept_[0])
 
+
+def _points_tables(
+    chosen: list[str], coef: np.ndarray, intercept: float, specs: dict, iv_of: dict, opt: TrainOptions
+) -> list[dict]:
+    """Step 6: points per bin, the intercept spread evenly over the characteristics."""
     factor = opt.pdo / math.log(2)
     offset = opt.base_score - factor * math.log(opt.base_odds)
     m = len(chosen)
@@ -401,9 +475,13 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
         spec["coefficient"] = float(beta)
         spec["iv"] = iv_of[c]
         characteristics.append(spec)
+    return characteristics
 
+
+def _model_dict(opt: TrainOptions, bad_label: str, intercept: float, characteristics: list[dict]) -> dict:
+    """The model document (grade cut-offs still 0; `_set_grades_and_monitoring` fills them)."""
     created = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8)))
-    model = {
+    return {
         "format": FORMAT,
         "format_version": 1,
         "kind": "statistical",
@@ -418,9 +496,12 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
         "characteristics": characteristics,
         "grades": [{"grade": g, "min": 0} for g, _ in opt.grades[:-1]] + [{"grade": opt.grades[-1][0]}],
     }
-    # grade cut-offs from the training sample's score distribution
+
+
+def _set_grades_and_monitoring(model: dict, train: pd.DataFrame, opt: TrainOptions) -> None:
+    """Step 7: grade cut-offs at shares of the training scores, and the score deciles for monitoring."""
     provisional = Scorecard({**model, "grades": [{"grade": "_"}]})
-    train_score = provisional.score(df.iloc[train_idx]).score
+    train_score = provisional.score(train).score
     cum = np.cumsum([share for _, share in opt.grades])[:-1]
     cuts = [float(np.round(np.quantile(train_score, 1 - c), 1)) for c in cum]
     for i in range(1, len(cuts)):
@@ -428,11 +509,10 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
             cuts[i] = round(cuts[i - 1] - 0.1, 1)
     for g, cut in zip(model["grades"][:-1], cuts, strict=True):
         g["min"] = cut
-    # monitoring baseline: score deciles of the training sample
     edges = np.unique(np.quantile(train_score, np.linspace(0.1, 0.9, 9)))
     model["monitoring"] = {
         "sample": "train",
-        "rows": int(len(train_idx)),
+        "rows": int(len(train)),
         "score_edges": [float(e) for e in edges],
         "score_counts": np.bincount(
             np.searchsorted(edges, train_score, side="right"), minlength=len(edges) + 1
@@ -440,21 +520,6 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
         .astype(int)
         .tolist(),
     }
-    card = Scorecard.from_dict(model)
-
-    from .report import build_report
-
-    report = build_report(
-        card=card,
-        df=df,
-        y=y,
-        samples=samples,
-        options=opt,
-        candidates=candidates_info,
-        dropped=dropped,
-        warnings=warnings,
-    )
-    return TrainResult(scorecard=card, report=report, samples=samples)
 
 
 def _corr(a: np.ndarray, b: np.ndarray) -> float:

@@ -1,8 +1,9 @@
-"""Assessment scoring: facts per unit in, points per criterion, totals and ranks out.
+"""Assessment scoring (考核计分): facts per unit in, points per criterion, totals and ranks out.
 
-Plain Python (no Django), so the rules are tested and benchmarked alone. Points are Decimal with two
-places. A unit with nothing due under an automatic criterion gets full points for it: nothing was
-asked of it there, so nothing is deducted (无此项任务的不扣分).
+Plain Python (no Django), so the rules are tested and benchmarked alone; `puhui.plan` feeds it facts
+from the database, `python -m puhui.engines.assessment` from files (docs/assessment-engine.md).
+Points are Decimal with two places. A unit with nothing due under an automatic criterion gets full
+points for it: nothing was asked of it there, so nothing is deducted (无此项任务的不扣分).
 """
 
 from dataclasses import dataclass, field
