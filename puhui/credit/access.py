@@ -14,14 +14,20 @@ from django.http import Http404
 from django.utils import timezone
 
 from puhui.core.access import get_or_404
-from puhui.core.models import Division, Organisation, ServicePoint, User
+from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, User
 from puhui.credit import selectors
-from puhui.credit.models import HouseholdArchive, Objection, PreCreditLine, Rating
+from puhui.credit.models import Consent, HouseholdArchive, Objection, PreCreditLine, ScorecardVersion
 from puhui.registry.access import may_unmask
 from puhui.registry.models import Household
 
 Role = User.Role
 STAFF_EDIT_ROLES = {Role.AGENT, Role.TOWN, Role.OFFICE}
+
+
+def _require(allowed: bool) -> None:
+    """Forbidden is the same 404 as missing."""
+    if not allowed:
+        raise Http404
 
 
 # Institutions that verify archives (the plan's 十四: the county's banks, led by the rural commercial
@@ -84,11 +90,6 @@ def bank_customer_filter(user: User) -> Q:
     return Q(Exists(verified.filter(household_id=OuterRef("pk")))) | Q(
         Exists(offered.filter(household_id=OuterRef("pk")))
     )
-
-
-def bank_customer_ids(user: User) -> QuerySet:
-    """Household ids that are the bank user's customers (subquery, never materialised)."""
-    return Household.objects.filter(bank_customer_filter(user)).values("pk")
 
 
 def is_bank_customer(user: User, household_id) -> bool:
@@ -167,8 +168,19 @@ def access_credit_household_by_id(user: User, pk) -> Household:
     return get_or_404(credit_households_for(user).select_related("village", "town"), pk=pk)
 
 
-def archives_for(user: User) -> QuerySet[HouseholdArchive]:
-    return HouseholdArchive.objects.filter(household__in=credit_households_for(user))
+def access_household_for_page(user: User, pk) -> Household:
+    """The household's credit page: a household in the user's credit scope, or — for a bank — one whose
+    complete archive waits in its verification queue (`access_archive_for_verify`; opening it does not make
+    the household its customer, verifying does)."""
+    try:
+        return access_credit_household_by_id(user, pk)
+    except Http404:
+        if not may_verify(user):
+            raise
+        hh = access_archive_for_verify(user, pk).household
+        if hh.archive.status != HouseholdArchive.Status.SUBMITTED:
+            raise Http404 from None
+        return hh
 
 
 def may_edit_archive(user: User) -> bool:
@@ -177,16 +189,14 @@ def may_edit_archive(user: User) -> bool:
 
 def access_household_for_archive_edit(user: User, pk) -> Household:
     """Agents collect archives; town officials and the office may correct them. Banks and farmers may not."""
-    if not may_edit_archive(user):
-        raise Http404
+    _require(may_edit_archive(user))
     return access_credit_household_by_id(user, pk)
 
 
 def access_household_for_archive_unmask(user: User, pk) -> Household:
     """The archive form's 显示明文: a role that edits archives and may see clear personal data
     (`registry.access.UNMASK_ROLES`), for a household in its scope. Anything else is 404."""
-    if not may_unmask(user):
-        raise Http404
+    _require(may_unmask(user))
     return access_household_for_archive_edit(user, pk)
 
 
@@ -202,8 +212,7 @@ def access_archive_for_verify(user: User, pk) -> HouseholdArchive:
     """A bank may verify a complete archive waiting for verification in its service area (that makes
     the household its customer) or its own customer's archive sent back for verification — never
     another party's verified archive; a town official any archive in their town; the office all."""
-    if not may_verify(user):
-        raise Http404
+    _require(may_verify(user))
     qs = HouseholdArchive.objects.select_related("household")
     if user.role == Role.TOWN:
         qs = qs.filter(town_id=user.town_id)
@@ -218,8 +227,68 @@ def access_archive_for_verify(user: User, pk) -> HouseholdArchive:
     return get_or_404(qs, household_id=pk)
 
 
-def ratings_for(user: User) -> QuerySet[Rating]:
-    return Rating.objects.filter(household__in=credit_households_for(user))
+def may_rate(user: User) -> bool:
+    """Re-rating one household: the office (and administrators) and town officials, in their scope."""
+    return may_manage_credit(user) or (user.is_authenticated and user.role == Role.TOWN)
+
+
+def access_household_for_rate(user: User, pk) -> Household:
+    _require(may_rate(user))
+    return access_credit_household_by_id(user, pk)
+
+
+# ---------------------------------------------------------------- consent
+# One rule for recording and for revoking a consent, for every role (`may_manage_consent`).
+
+
+def may_manage_consent(user: User, household: Household) -> bool:
+    """Who records and who revokes a household's consent — the same people: the farmer for their own
+    household, and the roles that collect and correct archives (agent, town official, office) for a
+    household in their scope. Banks (the party the consent is given to), member units and administrators
+    do neither."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.PUBLIC:
+        return user.household_id is not None and user.household_id == household.pk
+    return may_edit_archive(user) and credit_households_for(user).filter(pk=household.pk).exists()
+
+
+def may_see_consents(user: User) -> bool:
+    """A bank does not see the consent records (it learns only whether signals were used in a rating)."""
+    return user.is_authenticated and user.role != Role.INSTITUTION
+
+
+def consents_for(user: User) -> QuerySet[Consent]:
+    if not may_see_consents(user):
+        return Consent.objects.none()
+    return Consent.objects.filter(household__in=credit_households_for(user))
+
+
+def access_household_for_consent(user: User, pk) -> Household:
+    """Recording a consent: a household in the user's scope that `may_manage_consent` allows."""
+    hh = access_credit_household_by_id(user, pk)
+    _require(may_manage_consent(user, hh))
+    return hh
+
+
+def access_consent_for_revoke(user: User, pk) -> Consent:
+    """Revoking a consent: the same rule as recording one (`may_manage_consent`)."""
+    consent = get_or_404(consents_for(user).select_related("household"), pk=pk)
+    _require(may_manage_consent(user, consent.household))
+    return consent
+
+
+# ---------------------------------------------------------------- pre-credit lines
+
+
+def may_list_lines(user: User) -> bool:
+    """The pre-credit list: banks (their own lines), staff in their scope; not farmers or member units."""
+    return user.is_authenticated and user.role not in {Role.PUBLIC, Role.MEMBER_UNIT}
+
+
+def lines_list_for(user: User) -> QuerySet[PreCreditLine]:
+    _require(may_list_lines(user))
+    return lines_for(user)
 
 
 def lines_for(user: User) -> QuerySet[PreCreditLine]:
@@ -247,22 +316,45 @@ def access_line_by_id(user: User, pk) -> PreCreditLine:
     return get_or_404(lines_for(user).select_related("household", "bank"), pk=pk)
 
 
+def _own_household(user: User, household_id) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.PUBLIC
+        and user.household_id is not None
+        and user.household_id == household_id
+    )
+
+
+def access_line_for_respond(user: User, pk) -> PreCreditLine:
+    """Only the household itself accepts or declines a line offered to it."""
+    line = access_line_by_id(user, pk)
+    _require(_own_household(user, line.household_id))
+    return line
+
+
+def access_line_for_move(user: User, pk) -> PreCreditLine:
+    """Drawing and repaying: the household itself, or the bank that owns the line (`lines_for`)."""
+    line = access_line_by_id(user, pk)
+    _require(_own_household(user, line.household_id) or may_offer(user))
+    return line
+
+
 def may_offer(user: User) -> bool:
     return _bank_path(user) is not None
 
 
 def access_household_for_offer(user: User, pk) -> Household:
-    """A bank may offer a line to any household with a counted archive in the county."""
-    if not may_offer(user):
-        raise Http404
-    return get_or_404(
-        Household.objects.filter(selectors.archived_q("archive__")),
-        pk=pk,
-    )
-
-
-def offering_bank(user: User) -> Organisation:
-    return user.organisation
+    """A bank offers a pre-credit line only to a household whose credit page it may open
+    (`access_household_for_page`: its customers — households whose archive it verified or to which it
+    offered a line — and archives waiting in its verification queue), and only while that household's
+    archive counts as 建档 (`selectors.archived_q`, the one rule; `services.line_offer` refuses the rest
+    too). A waiting archive never counts, so in effect a bank offers to its own customers — not to every
+    archived household of the county (the first version's docstring): the offer shows the household's
+    rating and rule limit, which a bank reads only for its customers. Anything else is 404."""
+    _require(may_offer(user))
+    hh = access_household_for_page(user, pk)
+    _require(Household.objects.filter(selectors.archived_q("archive__"), pk=hh.pk).exists())
+    return hh
 
 
 def objections_for(user: User) -> QuerySet[Objection]:
@@ -276,14 +368,55 @@ def may_answer_objection(user: User) -> bool:
 
 
 def access_objection_for_answer(user: User, pk) -> Objection:
-    if not may_answer_objection(user):
-        raise Http404
+    _require(may_answer_objection(user))
     return get_or_404(objections_for(user), pk=pk)
+
+
+def objections_to_answer_for(user: User) -> QuerySet[Objection]:
+    """The objections list (`credit/objections/`): those who answer them, in their scope."""
+    _require(may_answer_objection(user))
+    return objections_for(user)
+
+
+def access_household_for_objection(user: User, pk) -> Household:
+    """Only the household itself raises an objection to its rating."""
+    _require(_own_household(user, int(pk)))
+    return access_credit_household_by_id(user, pk)
+
+
+def own_household_id(user: User) -> int:
+    """A farmer's own household (the navigation entry “我的信用”); 404 for everyone else."""
+    _require(user.is_authenticated and user.role == Role.PUBLIC and user.household_id is not None)
+    return user.household_id
 
 
 def may_manage_credit(user: User) -> bool:
     """Scorecards, rules, bulk rating, designations and the archive access log: the office."""
     return user.is_authenticated and user.role in {Role.OFFICE, Role.ADMIN}
+
+
+def require_credit_manager(user: User) -> None:
+    _require(may_manage_credit(user))
+
+
+def scorecards_for(user: User) -> QuerySet[ScorecardVersion]:
+    require_credit_manager(user)
+    return ScorecardVersion.objects.all()
+
+
+def access_scorecard_by_id(user: User, pk) -> ScorecardVersion:
+    return get_or_404(scorecards_for(user).select_related("promoted_by"), pk=pk)
+
+
+def archive_access_log_for(user: User) -> QuerySet[AuditLog]:
+    """Every opening of a credit archive (`credit/access-log/`), for the office."""
+    require_credit_manager(user)
+    return AuditLog.objects.filter(object_type="credit.HouseholdArchive")
+
+
+def require_archive_importer(user: User) -> None:
+    """The archive import page and its template: those who save archives (`may_edit_archive`)."""
+    _require(may_edit_archive(user))
 
 
 # ---------------------------------------------------------------- village and town credit pages
@@ -318,12 +451,29 @@ def may_see_town(user: User, town: Division) -> bool:
     return credit_towns_for(user).filter(pk=town.pk).exists()
 
 
+def credit_towns_overview_for(user: User) -> QuerySet[Division]:
+    """The county overview `credit/towns/`: 404 for a user who may see no town page."""
+    visible = credit_towns_for(user)
+    _require(visible.exists())
+    return visible
+
+
+def credit_map_villages_for(user: User, town: Division) -> QuerySet[Division]:
+    """The villages of `town` drawn on a village page's map: all of them for a user who may see the town
+    page, else (an agent) only the user's own villages."""
+    villages = Division.objects.filter(level=Division.Level.VILLAGE, parent=town)
+    if may_see_town(user, town):
+        return villages
+    if not user.is_authenticated:
+        return villages.none()
+    return villages.filter(pk__in=user.villages.values("pk"))
+
+
 def access_credit_village_by_id(user: User, pk) -> Division:
     village = get_or_404(
         Division.objects.filter(level=Division.Level.VILLAGE).select_related("parent"), pk=pk
     )
-    if not may_see_village(user, village):
-        raise Http404
+    _require(may_see_village(user, village))
     return village
 
 

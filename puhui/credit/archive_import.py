@@ -239,8 +239,11 @@ class _ArchiveImport:
     def _households(self, rows: list[Row]) -> tuple[dict[str, tuple], dict[str, list[tuple]]]:
         """The households the chunk names, by code and by head ID hash — within the importer's scope."""
         codes = {r.values["household_code"] for r in rows if r.values.get("household_code")}
-        hashes = {
-            crypto.lookup_hash(r.values["head_id_number"]) for r in rows if r.values.get("head_id_number")
+        hashes = {  # under every active key: during a key rotation some rows still carry the old key's hash
+            digest
+            for r in rows
+            if r.values.get("head_id_number")
+            for digest in crypto.lookup_hashes(r.values["head_id_number"])
         }
         by_code = (
             {h[1]: h for h in self.households.filter(code__in=codes).values_list(*HOUSEHOLD_FIELDS)}
@@ -269,7 +272,7 @@ class _ArchiveImport:
                 self.error(row, "household_code", self.not_found)
                 return None
         if idn:
-            found = by_hash.get(crypto.lookup_hash(idn), [])
+            found = [h for digest in crypto.lookup_hashes(idn) for h in by_hash.get(digest, [])]
             if hh is not None:
                 if hh not in found:
                     self.error(row, "head_id_number", f"户主身份证号与户编号 {code} 的户主不符")

@@ -7,7 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from puhui.core.exports import CSV, XLSX, download
-from puhui.credit.archive_import import SPEC, archive_import, may_import, template_workbook
+from puhui.core.ratelimit import import_limited
+from puhui.credit import access
+from puhui.credit.archive_import import SPEC, archive_import, template_workbook
 from puhui.credit.forms import ArchiveImportForm
 from puhui.imports.blank_forms import template_csv
 from puhui.imports.tabular import human_size
@@ -15,15 +17,11 @@ from puhui.imports.tabular import human_size
 ERRORS_SHOWN = 500
 
 
-def _require_importer(user) -> None:
-    if not may_import(user):
-        raise Http404
-
-
 @login_required
+@import_limited
 @require_http_methods(["GET", "POST"])
 def archive_import_page(request):
-    _require_importer(request.user)
+    access.require_archive_importer(request.user)
     result = None
     if request.method == "POST":
         form = ArchiveImportForm(request.POST, request.FILES)
@@ -47,7 +45,7 @@ def archive_import_page(request):
 @login_required
 @require_GET
 def archive_import_template(request, fmt):
-    _require_importer(request.user)
+    access.require_archive_importer(request.user)
     name = f"{SPEC.title}导入模板.{fmt}"
     if fmt == "xlsx":
         return download(template_workbook(), name, XLSX)

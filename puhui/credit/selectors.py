@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from puhui.core.models import Division
-from puhui.credit.models import Designation, HouseholdArchive, PreCreditLine
+from puhui.credit.models import Designation, HouseholdArchive, PreCreditLine, Rating
 from puhui.registry.models import Household
 
 LEVELS = ("village", "town", "county")
@@ -553,3 +553,28 @@ def archive_id_numbers(
             if member.id_number:
                 numbers[f"m{member.pk}"] = ("家庭成员身份证号", member.id_number)
     return numbers
+
+
+# ---------------------------------------------------------------- one household's page (already access-checked)
+
+
+def archive_of(household: Household) -> HouseholdArchive | None:
+    """The household's archive, if any. The caller has loaded the household through `access`."""
+    return HouseholdArchive.objects.filter(household=household).first()
+
+
+def current_rating(household: Household) -> Rating | None:
+    return Rating.objects.filter(household=household, is_current=True).select_related("scorecard").first()
+
+
+def village_regions(town: Division) -> list[dict]:
+    """The town's villages that have a boundary (name, boundary): the map draws areas when all have one."""
+    return list(
+        Division.objects.filter(level=Division.Level.VILLAGE, parent_id=town.pk)
+        .exclude(boundary=None)
+        .values("name", "boundary")
+    )
+
+
+def the_county() -> Division | None:
+    return Division.objects.filter(level=Division.Level.COUNTY).first()

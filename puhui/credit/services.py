@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.models import AuditLog, Division, User
+from puhui.core.ratelimit import resubmission_since
 from puhui.credit import scoring, selectors
 from puhui.credit.models import (
     ArchiveMember,
@@ -257,7 +258,14 @@ def scorecard_add(*, actor, spec: dict, report: dict | None = None) -> Scorecard
 
 
 @transaction.atomic
-def scorecard_promote(*, actor, version: ScorecardVersion) -> ScorecardVersion:
+def scorecard_promote(*, actor, version: ScorecardVersion, reviewed: bool = False) -> ScorecardVersion:
+    """Make `version` the active card (the previous one retires). A statistical version needs its
+    validation report, and `reviewed` — the office's confirmation that it read the report."""
+    if version.kind == "statistical":
+        if not version.report:
+            raise ValidationError("该统计模型没有验证报告，不能启用。")
+        if not reviewed:
+            raise ValidationError("请先审核验证报告，并勾选“已审核验证报告”。")
     ScorecardVersion.objects.filter(status=ScorecardVersion.Status.ACTIVE).exclude(pk=version.pk).update(
         status=ScorecardVersion.Status.RETIRED
     )
@@ -386,6 +394,18 @@ def objection_raise(*, actor, household: Household, text: str) -> Objection:
     text = (text or "").strip()
     if not text:
         raise ValidationError("请写明异议内容。")
+    # A double click posts the form twice: the household row is locked so that the second waits for the
+    # first, then finds its objection and returns it instead of storing the same one again.
+    Household.objects.select_for_update().filter(pk=household.pk).exists()
+    twin = (
+        Objection.objects.filter(
+            household=household, raised_by=actor, text=text, raised_at__gte=resubmission_since()
+        )
+        .order_by("-raised_at")
+        .first()
+    )
+    if twin is not None:
+        return twin
     now = timezone.now()
     objection = Objection.objects.create(
         household=household,
@@ -437,6 +457,8 @@ def household_limit(household: Household) -> tuple[Decimal, Rating | None]:
 def line_offer(
     *, actor, household: Household, valid_until: datetime.date, limit: Decimal | None = None
 ) -> PreCreditLine:
+    if not selectors.archived_households().filter(household=household).exists():
+        raise ValidationError("该户信用档案尚未填写完整并核实，不能预授信。")
     rule_limit, rating = household_limit(household)
     if rating is None:
         raise ValidationError("该户尚未评级，不能预授信。")

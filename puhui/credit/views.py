@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from puhui.core.access import get_or_404
 from puhui.core.crypto import mask_id_number
-from puhui.core.models import AuditLog, Division, User
+from puhui.core.models import Division, User
 from puhui.credit import access, selectors, services
 from puhui.credit.forms import (
     ArchiveForm,
@@ -23,7 +22,7 @@ from puhui.credit.forms import (
     OfferForm,
     ScorecardUploadForm,
 )
-from puhui.credit.models import Consent, HouseholdArchive, Objection, PreCreditLine, Rating, ScorecardVersion
+from puhui.credit.models import HouseholdArchive, Objection, PreCreditLine
 from puhui.credit.tasks import households_rate_task
 from puhui.jobs.services import job_enqueue
 from puhui.registry.access import may_unmask
@@ -110,7 +109,7 @@ def _members_initial(household, archive, known: dict[str, tuple[str, str]]) -> l
 @login_required
 def archive_edit(request, pk):
     household = access.access_household_for_archive_edit(request.user, pk)
-    archive = HouseholdArchive.objects.filter(household=household).first()
+    archive = selectors.archive_of(household)
     known = selectors.archive_id_numbers(household, archive)
     member_kwargs = {"known_ids": {ref: number for ref, (_, number) in known.items()}}
     if request.method == "POST":
@@ -176,24 +175,16 @@ def archive_unmask(request, pk):
 @login_required
 def household(request, pk):
     user = request.user
-    try:
-        hh = access.access_credit_household_by_id(user, pk)
-    except Http404:
-        # A bank may open an archive waiting for its verification (that makes the household its customer).
-        if not access.may_verify(user):
-            raise
-        hh = access.access_archive_for_verify(user, pk).household
-        if hh.archive.status != HouseholdArchive.Status.SUBMITTED:
-            raise Http404 from None
-    archive = HouseholdArchive.objects.filter(household=hh).first()
+    hh = access.access_household_for_page(user, pk)
+    archive = selectors.archive_of(hh)
     services.archive_view_log(actor=user, household=hh)
-    rating = Rating.objects.filter(household=hh, is_current=True).select_related("scorecard").first()
+    rating = selectors.current_rating(hh)
     missing = services.archive_completeness(archive)[1] if archive else []
     lines = access.lines_for(user).filter(household=hh).select_related("bank").order_by("-offered_at")
     rule_limit = None
     if access.may_offer(user) and archive and archive.counts_as_archived:
         rule_limit = services.household_limit(hh)[0]
-    own = user.role == Role.PUBLIC and user.household_id == hh.pk
+    own = user.role == Role.PUBLIC and user.household_id == hh.pk  # the page's wording for the farmer
     return render(
         request,
         "credit/household.html",
@@ -203,8 +194,8 @@ def household(request, pk):
             "archive": archive,
             "missing": missing,
             "rating": rating,
-            "consents": Consent.objects.filter(household=hh).order_by("-granted_at")
-            if user.role != Role.INSTITUTION
+            "consents": access.consents_for(user).filter(household=hh).order_by("-granted_at")
+            if access.may_see_consents(user)
             else None,
             "objections": access.objections_for(user).filter(household=hh).order_by("-raised_at"),
             "lines": lines,
@@ -216,7 +207,7 @@ def household(request, pk):
             and archive.is_complete,
             "may_offer": access.may_offer(user) and rule_limit,
             "rule_limit": rule_limit,
-            "may_consent": own or access.may_edit_archive(user),
+            "may_consent": access.may_manage_consent(user, hh),
             "may_answer": access.may_answer_objection(user),
             "consent_form": ConsentForm(initial={"granted_by_name": hh.head_name}),
             "offer_form": OfferForm(),
@@ -242,9 +233,7 @@ def archive_verify(request, pk):
 @login_required
 @require_POST
 def household_rate(request, pk):
-    if not (access.may_manage_credit(request.user) or request.user.role == Role.TOWN):
-        raise Http404
-    hh = access.access_credit_household_by_id(request.user, pk)
+    hh = access.access_household_for_rate(request.user, pk)
     try:
         rating = services.household_rate(actor=request.user, household=hh)
     except ValidationError as exc:
@@ -258,9 +247,7 @@ def household_rate(request, pk):
 @require_POST
 def consent_add(request, pk):
     user = request.user
-    hh = access.access_credit_household_by_id(user, pk)
-    if not (access.may_edit_archive(user) or (user.role == Role.PUBLIC and user.household_id == hh.pk)):
-        raise Http404
+    hh = access.access_household_for_consent(user, pk)
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
@@ -277,9 +264,7 @@ def consent_add(request, pk):
 @require_POST
 def consent_revoke(request, pk):
     user = request.user
-    if user.role == Role.INSTITUTION:
-        raise Http404
-    consent = get_or_404(Consent.objects.filter(household__in=access.credit_households_for(user)), pk=pk)
+    consent = access.access_consent_for_revoke(user, pk)
     services.consent_revoke(actor=user, consent=consent)
     messages.success(request, "已撤回授权；下次评级起不再使用相关数据。")
     return redirect("credit_household", pk=consent.household_id)
@@ -289,9 +274,7 @@ def consent_revoke(request, pk):
 @require_POST
 def objection_add(request, pk):
     user = request.user
-    if not (user.role == Role.PUBLIC and user.household_id == int(pk)):
-        raise Http404
-    hh = access.access_credit_household_by_id(user, pk)
+    hh = access.access_household_for_objection(user, pk)
     try:
         o = services.objection_raise(actor=user, household=hh, text=request.POST.get("text", ""))
         messages.success(request, f"异议已提交，将在 {o.due_on:%Y年%m月%d日} 前书面答复。")
@@ -303,9 +286,11 @@ def objection_add(request, pk):
 @never_cache
 @login_required
 def objection_list(request):
-    if not access.may_answer_objection(request.user):
-        raise Http404
-    qs = access.objections_for(request.user).select_related("household").order_by("answered_at", "due_on")
+    qs = (
+        access.objections_to_answer_for(request.user)
+        .select_related("household")
+        .order_by("answered_at", "due_on")
+    )
     return render(request, "credit/objections.html", {"objections": qs[:200], "today": timezone.localdate()})
 
 
@@ -327,9 +312,7 @@ def objection_answer(request, pk):
 @require_POST
 def line_offer(request, pk):
     user = request.user
-    if not access.may_offer(user):
-        raise Http404
-    hh = access.access_credit_household_by_id(user, pk)
+    hh = access.access_household_for_offer(user, pk)
     form = OfferForm(request.POST)
     if form.is_valid():
         try:
@@ -351,10 +334,7 @@ def line_offer(request, pk):
 @login_required
 def line_list(request):
     """The bank's pre-credit list (its own lines only); other roles: lines in their scope."""
-    user = request.user
-    if user.role == Role.PUBLIC or user.role == Role.MEMBER_UNIT:
-        raise Http404
-    qs = access.lines_for(user).select_related("household", "village", "bank").order_by("-pk")
+    qs = access.lines_list_for(request.user).select_related("household", "village", "bank").order_by("-pk")
     page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "credit/lines.html", {"page": page})
 
@@ -363,9 +343,7 @@ def line_list(request):
 @require_POST
 def line_respond(request, pk):
     user = request.user
-    line = access.access_line_by_id(user, pk)
-    if not (user.role == Role.PUBLIC and user.household_id == line.household_id):
-        raise Http404
+    line = access.access_line_for_respond(user, pk)
     try:
         services.line_respond(actor=user, line=line, accept=request.POST.get("accept") == "1")
         messages.success(request, "已确认授信。" if request.POST.get("accept") == "1" else "已拒绝授信。")
@@ -378,9 +356,7 @@ def line_respond(request, pk):
 @require_POST
 def line_move(request, pk):
     user = request.user
-    line = access.access_line_by_id(user, pk)
-    if not ((user.role == Role.PUBLIC and user.household_id == line.household_id) or access.may_offer(user)):
-        raise Http404
+    line = access.access_line_for_move(user, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         try:
@@ -406,11 +382,7 @@ def _year(request) -> int:
 def _town_map(t: Division, rows: list[dict], *, highlight: int | None = None) -> dict:
     """The town's map: village areas when every village has a boundary, else the town's outline with
     the villages as points at their seats."""
-    regions = list(
-        Division.objects.filter(level=Division.Level.VILLAGE, parent_id=t.pk)
-        .exclude(boundary=None)
-        .values("name", "boundary")
-    )
+    regions = selectors.village_regions(t)
     items = []
     for r in rows:
         url = reverse("credit_village", args=[r["pk"]]) if highlight is None or r["pk"] != highlight else None
@@ -430,9 +402,7 @@ def village(request, pk):
     context = {"village": v, "year": year, **selectors.village_page(v, year=year)}
     town = v.parent
     context["may_see_town"] = access.may_see_town(user, town)
-    villages = Division.objects.filter(level=Division.Level.VILLAGE, parent=town)
-    if not context["may_see_town"]:
-        villages = villages.filter(pk__in=user.villages.values("pk"))  # an agent: only their own villages
+    villages = access.credit_map_villages_for(user, town)  # an agent: only their own villages
     context["area_map"] = _town_map(town, selectors.village_rows(villages, year=year), highlight=v.pk)
     context["metrics"] = selectors.MAP_METRICS
     context["map_title"] = f"{town.name}各村分布（本村突出显示）"
@@ -461,15 +431,12 @@ def town(request, pk):
 @login_required
 def towns(request):
     """The county overview: every town the user may see, with a town map coloured by a figure."""
-    user = request.user
-    visible = access.credit_towns_for(user)
-    if not visible.exists():
-        raise Http404
+    visible = access.credit_towns_overview_for(request.user)
     year = _year(request)
     rows = selectors.towns_overview(visible, year=year)
     for r in rows:
         r["url"] = reverse("credit_town", args=[r["pk"]])
-    county = Division.objects.filter(level=Division.Level.COUNTY).first()
+    county = selectors.the_county()
     return render(
         request,
         "credit/towns.html",
@@ -486,14 +453,13 @@ def towns(request):
 
 @login_required
 def scorecards(request):
-    if not access.may_manage_credit(request.user):
-        raise Http404
+    versions = access.scorecards_for(request.user)
     services.scorecard_active()
     return render(
         request,
         "credit/scorecards.html",
         {
-            "versions": ScorecardVersion.objects.select_related("promoted_by").order_by("-created_at"),
+            "versions": versions.select_related("promoted_by").order_by("-created_at"),
             "year": timezone.localdate().year,
             "upload_form": ScorecardUploadForm(),
         },
@@ -504,9 +470,7 @@ def scorecards(request):
 def scorecard_report(request, pk):
     """A version's points table and, for a statistical one, its validation report; the office
     reviews it here and promotes the version."""
-    if not access.may_manage_credit(request.user):
-        raise Http404
-    version = get_or_404(ScorecardVersion.objects.select_related("promoted_by"), pk=pk)
+    version = access.access_scorecard_by_id(request.user, pk)
     report = selectors.model_report(version.report) if version.report else None
     return render(
         request,
@@ -523,8 +487,7 @@ def scorecard_report(request, pk):
 @login_required
 def scorecard_upload(request):
     """The office adds a version from a file written by `puhui credit train`; it lands as a draft."""
-    if not access.may_manage_credit(request.user):
-        raise Http404
+    access.require_credit_manager(request.user)
     if request.method == "POST":
         form = ScorecardUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -548,26 +511,22 @@ def scorecard_upload(request):
 @login_required
 @require_POST
 def scorecard_promote(request, pk):
-    if not access.may_manage_credit(request.user):
-        raise Http404
-    version = get_or_404(ScorecardVersion.objects.all(), pk=pk)
-    if version.kind == "statistical":
-        if not version.report:
-            messages.error(request, "该统计模型没有验证报告，不能启用。")
-            return redirect("credit_scorecard_report", pk=pk)
-        if request.POST.get("reviewed") != "1":
-            messages.error(request, "请先审核验证报告，并勾选“已审核验证报告”。")
-            return redirect("credit_scorecard_report", pk=pk)
-    services.scorecard_promote(actor=request.user, version=version)
-    messages.success(request, f"已启用评分卡 {version}。")
+    version = access.access_scorecard_by_id(request.user, pk)
+    try:
+        services.scorecard_promote(
+            actor=request.user, version=version, reviewed=request.POST.get("reviewed") == "1"
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"已启用评分卡 {version}。")
     return redirect("credit_scorecard_report", pk=pk)
 
 
 @login_required
 @require_POST
 def rate_all(request):
-    if not access.may_manage_credit(request.user):
-        raise Http404
+    access.require_credit_manager(request.user)
     job = job_enqueue(
         actor=request.user, task=households_rate_task, label="全县农户信用评级", actor_id=request.user.pk
     )
@@ -578,8 +537,7 @@ def rate_all(request):
 @login_required
 @require_POST
 def designations_evaluate(request):
-    if not access.may_manage_credit(request.user):
-        raise Http404
+    access.require_credit_manager(request.user)
     year = int(request.POST.get("year") or timezone.localdate().year)
     out = services.designations_evaluate(actor=request.user, year=year)
     messages.success(request, f"{year}年评定完成：信用村 {out['village']} 个，信用乡镇 {out['town']} 个。")
@@ -590,9 +548,7 @@ def designations_evaluate(request):
 @login_required
 def access_log(request):
     """Every opening of a credit archive, for the office."""
-    if not access.may_manage_credit(request.user):
-        raise Http404
-    qs = AuditLog.objects.filter(object_type="credit.HouseholdArchive").order_by("-at")
+    qs = access.archive_access_log_for(request.user).order_by("-at")
     if request.GET.get("household"):
         qs = qs.filter(object_id=request.GET["household"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -609,7 +565,4 @@ __all__ = ["PreCreditLine"]
 @login_required
 def mine(request):
     """A farmer's own credit page (the navigation entry “我的信用”)."""
-    user = request.user
-    if user.role != Role.PUBLIC or not user.household_id:
-        raise Http404
-    return redirect("credit_household", pk=user.household_id)
+    return redirect("credit_household", pk=access.own_household_id(request.user))
