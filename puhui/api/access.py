@@ -6,6 +6,7 @@ virtual, unsaved user with the role the organisation's staff have. No rule is wr
 """
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from puhui.api.models import ApiToken
 from puhui.core.access import get_or_404
@@ -37,6 +38,18 @@ def can_manage_tokens(user: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.role == Role.ADMIN or (user.role in TOKEN_MANAGER_ROLES and bool(user.organisation_id))
+
+
+def require_token_manager(user: User) -> None:
+    if not can_manage_tokens(user):
+        raise Http404
+
+
+def access_token_for_revoke(user: User, pk) -> ApiToken:
+    """A token this user may revoke: one of their organisation's (any, for the administrator)."""
+    token = access_token_by_id(user, pk)
+    require_token_manager(user)
+    return token
 
 
 def role_for_organisation(org: Organisation) -> str:

@@ -10,20 +10,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from puhui.api import services
-from puhui.api.access import access_token_by_id, can_manage_tokens, tokens_for
+from puhui.api.access import access_token_for_revoke, require_token_manager, tokens_for
 from puhui.api.forms import TokenCreateForm
 
 PAGE_SIZE = 50
 
 
-def _require_manager(user):
-    if not can_manage_tokens(user):
-        raise Http404
-
-
 @login_required
 def token_list(request):
-    _require_manager(request.user)
+    require_token_manager(request.user)
     page = Paginator(tokens_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "api/token_list.html", {"page": page})
 
@@ -32,7 +27,7 @@ def token_list(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def token_create(request):
-    _require_manager(request.user)
+    require_token_manager(request.user)
     form = TokenCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,8 +52,7 @@ def token_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_revoke(request, pk):
-    token = access_token_by_id(request.user, pk)
-    _require_manager(request.user)
+    token = access_token_for_revoke(request.user, pk)
     if request.method == "POST":
         services.token_revoke(actor=request.user, token=token)
         messages.success(request, f"接口令牌 {token.prefix}（{token.name}）已吊销，使用它的请求将被拒绝。")

@@ -16,7 +16,7 @@ from django.http import Http404
 from puhui.core.access import get_or_404
 from puhui.core.models import Organisation, User
 from puhui.data import catalogue
-from puhui.data.models import IndicatorValue, Submission, Upload
+from puhui.data.models import Indicator, IndicatorValue, ReportingPeriod, Submission, Target, Upload
 
 Role = User.Role
 SUBMITTER_ROLES = frozenset({Role.INSTITUTION, Role.MEMBER_UNIT})
@@ -31,6 +31,16 @@ def _own_subtree(user) -> str | None:
     if user.is_authenticated and user.role in SUBMITTER_ROLES and user.organisation_id:
         return user.organisation.path
     return None
+
+
+def can_see_inbox(user) -> bool:
+    """The office's inbox of every unit's submissions (administrators see it too)."""
+    return _sees_all(user)
+
+
+def require_inbox_reader(user) -> None:
+    if not can_see_inbox(user):
+        raise Http404
 
 
 def submissions_for(user: User) -> QuerySet[Submission]:
@@ -57,6 +67,14 @@ def access_submission_file_by_id(user: User, pk) -> Submission:
     if not can_download_original(user):
         raise Http404
     return access_submission_by_id(user, pk)
+
+
+def access_submission_for_review(user: User, pk) -> Submission:
+    """A submission this user may approve or return: the office's, 404 for everyone else."""
+    submission = access_submission_by_id(user, pk)
+    if not can_review(user):
+        raise Http404
+    return submission
 
 
 def uploads_for(user: User) -> QuerySet[Upload]:
@@ -86,12 +104,30 @@ def can_see_figures(user: User) -> bool:
     return user.is_authenticated and user.role in FIGURE_ROLES
 
 
+def require_catalogue_editor(user: User) -> None:
+    if not can_edit_catalogue(user):
+        raise Http404
+
+
+def require_figures_reader(user: User) -> None:
+    if not can_see_figures(user):
+        raise Http404
+
+
 def submitting_organisation(user: User) -> Organisation | None:
     """The unit this user submits for: their own organisation, if it has forms to submit."""
     if not (user.is_authenticated and user.role in SUBMITTER_ROLES and user.organisation_id):
         return None
     org = user.organisation
     return org if catalogue.forms_for_organisation(org) else None
+
+
+def require_submitting_organisation(user: User) -> Organisation:
+    """The unit whose forms this user fills in; 404 for a user who submits nothing."""
+    org = submitting_organisation(user)
+    if org is None:
+        raise Http404
+    return org
 
 
 def indicator_values_for(user: User) -> QuerySet[IndicatorValue]:
@@ -132,3 +168,40 @@ def levels_for(user: User) -> list[str]:
     if user.is_authenticated and user.role == Role.TOWN:
         return ["county", "town", "village"]
     return []
+
+
+# The catalogue (indicators, targets, reporting periods) is the county's published definitions: every
+# user who may see figures reads all of it; only the office edits it.
+
+
+def indicators_for(user: User) -> QuerySet[Indicator]:
+    return Indicator.objects.all() if can_see_figures(user) else Indicator.objects.none()
+
+
+def targets_for(user: User) -> QuerySet[Target]:
+    return Target.objects.all() if can_see_figures(user) else Target.objects.none()
+
+
+def periods_for(user: User) -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.all() if can_see_figures(user) else ReportingPeriod.objects.none()
+
+
+def access_target_by_code(user: User, code) -> Target:
+    """The current version of a target; 404 when missing or for a user who sees no figures."""
+    target = targets_for(user).filter(code=code, is_current=True).first()
+    if target is None:
+        raise Http404
+    return target
+
+
+def access_target_for_edit(user: User, code) -> Target:
+    require_catalogue_editor(user)
+    return access_target_by_code(user, code)
+
+
+def access_indicator_for_edit(user: User, code) -> Indicator:
+    require_catalogue_editor(user)
+    indicator = indicators_for(user).filter(code=code, is_current=True).first()
+    if indicator is None:
+        raise Http404
+    return indicator

@@ -158,7 +158,7 @@ class Book:
             ]
         )
         # Encrypted once per borrower: the same person appears in many quarterly returns.
-        self.enc = [crypto.encrypt(x) for x in self.ids]
+        self.enc = [crypto.encrypt(x, context=storage.BORROWER_ID_CONTEXT) for x in self.ids]
         self.hash = [crypto.lookup_hash(x) for x in self.ids]
         self._loans()
 

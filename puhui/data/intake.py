@@ -148,7 +148,7 @@ class _LoanSink:
         self.balance = 0
         self.by_type: dict[str, int] = {}
         self.by_town: dict[int, int] = {}
-        self.encrypt = crypto.encrypt
+        self.encrypt = lambda value: crypto.encrypt(value, context=storage.BORROWER_ID_CONTEXT)
         self.lookup = crypto.lookup_hash
 
     def add(self, row: Row) -> None:

@@ -22,6 +22,7 @@ from puhui.data.models import (
     LoanRecord,
     ReportingPeriod,
     Submission,
+    Upload,
 )
 
 STATUS_CELLS = {
@@ -41,6 +42,23 @@ def last_year(today: datetime.date) -> int:
     """The last reporting year: this year, or PUHUI_DATA_LAST_YEAR when reporting has a set end (a demo, a closed pilot)."""
     setting = getattr(settings, "PUHUI_DATA_LAST_YEAR", None)
     return min(today.year, int(setting)) if setting else today.year
+
+
+def reporting_period(code: str) -> ReportingPeriod:
+    """The period row for a code; for a period nobody has reported in yet, an unsaved one with the same
+    code, label and dates. A read: a page (a template download) never creates the row — the first
+    upload does (`services.period_get`). ValueError for a malformed code.
+    """
+    spec = parse_code(code)
+    return ReportingPeriod.objects.filter(code=spec.code).first() or ReportingPeriod(
+        code=spec.code,
+        kind=spec.kind,
+        year=spec.year,
+        number=spec.number,
+        start=spec.start,
+        end=spec.end,
+        due=spec.due,
+    )
 
 
 def ended_periods(kind: str, *, today: datetime.date | None = None) -> list[PeriodSpec]:
@@ -394,3 +412,9 @@ def _contributions(leaf: Indicator, subs: list[Submission], *, town, village) ->
 
 def division_choices(level: str) -> QuerySet[Division]:
     return Division.objects.filter(level=level).order_by("code")
+
+
+def stored_original_paths() -> set[str]:
+    """Every uploaded original still on disk (submissions' files and uploads being checked)."""
+    paths = set(Submission.objects.exclude(file="").values_list("file", flat=True))
+    return paths | set(Upload.objects.exclude(path="").values_list("path", flat=True))

@@ -39,7 +39,9 @@ def actor_label(actor) -> str:
 
 
 def period_get(code: str) -> ReportingPeriod:
-    """The period row for a code, created on first use (codes are validated, dates computed)."""
+    """The period row for a code, created on first use by a write (an upload, the derived computation);
+    codes are validated, dates computed. Pages read `selectors.reporting_period`, which creates nothing.
+    """
     spec = parse_code(code)
     period, _ = ReportingPeriod.objects.get_or_create(
         code=spec.code,

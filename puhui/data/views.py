@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from puhui.core.crypto import mask_id_number
 from puhui.core.exports import BOM, XLSX, csv_line, download, streaming_download
-from puhui.core.models import User
 from puhui.core.periods import parse_code
+from puhui.core.ratelimit import import_limited
 from puhui.data import access, catalogue, selectors, services, targets
 from puhui.data.county import county_context
 from puhui.data.forms import IndicatorForm, ReviewForm, TargetForm, UploadForm
@@ -26,7 +26,6 @@ from puhui.imports.tabular import human_size
 from puhui.imports.uploads import refused as upload_refused
 from puhui.imports.uploads import too_large_message, upload_limit
 
-Role = User.Role
 PAGE_SIZE = 50
 ERRORS_SHOWN = 500
 
@@ -38,7 +37,7 @@ def _is_htmx(request) -> bool:
 @login_required
 def home(request):
     user = request.user
-    if user.role in {Role.OFFICE, Role.ADMIN}:
+    if access.can_see_inbox(user):
         return redirect("data_inbox")
     if access.submitting_organisation(user) is not None:
         return redirect("data_my_forms")
@@ -52,8 +51,7 @@ def home(request):
 
 @login_required
 def inbox(request):
-    if request.user.role not in {Role.OFFICE, Role.ADMIN}:
-        raise Http404
+    access.require_inbox_reader(request.user)
     kind = request.GET.get("kind", "quarter") if request.GET.get("kind") in {"quarter", "year"} else "quarter"
     choices = selectors.ended_periods(kind)
     code = (
@@ -91,10 +89,7 @@ def inbox(request):
 
 
 def _own_org(request):
-    org = access.submitting_organisation(request.user)
-    if org is None:
-        raise Http404
-    return org
+    return access.require_submitting_organisation(request.user)
 
 
 @login_required
@@ -158,7 +153,7 @@ def template_download(request, form_code, period_code, fmt):
     form, spec = _form_and_period(form_code, period_code)
     if not form.applies_to(org) or fmt not in {"xlsx", "csv"}:
         raise Http404
-    period = services.period_get(spec.code)
+    period = selectors.reporting_period(spec.code)
     ctx = county_context()
     table = spec_for(form, ctx=ctx, period=period)
     name = f"{form.title}_{org.short_name or org.name}_{period.code}.{fmt}"
@@ -170,6 +165,7 @@ def template_download(request, form_code, period_code, fmt):
 
 
 @login_required
+@import_limited
 @require_POST
 @upload_limit(max_bytes)
 def upload(request, form_code, period_code):
@@ -276,9 +272,7 @@ def _int(value):
 @login_required
 @require_POST
 def submission_review(request, pk):
-    sub = access.access_submission_by_id(request.user, pk)
-    if not access.can_review(request.user):
-        raise Http404
+    sub = access.access_submission_for_review(request.user, pk)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -333,7 +327,7 @@ def submission_export(request, pk):
             for f, c in (("borrower_type", "BorrowerType"), ("guarantee", "Guarantee"), ("status", "Status"))
         }
         yes = {True: "是", False: "否"}
-        qs = LoanRecord.objects.filter(submission=sub).order_by("row")
+        qs = selectors.loan_rows(sub)
         for r in qs.iterator(chunk_size=5000):
             yield csv_line(
                 [
@@ -391,14 +385,13 @@ def submission_file(request, pk):
 
 
 def _figures_user(request):
-    if not access.can_see_figures(request.user):
-        raise Http404
+    access.require_figures_reader(request.user)
 
 
 def _as_of(request) -> ReportingPeriod | None:
     code = request.GET.get("as_of", "")
     if code:
-        period = ReportingPeriod.objects.filter(code=code, kind="quarter").first()
+        period = access.periods_for(request.user).filter(code=code, kind="quarter").first()
         if period is None:
             raise Http404
         return period
@@ -427,9 +420,7 @@ def target_dashboard(request):
 @login_required
 def target_detail(request, code):
     _figures_user(request)
-    target = Target.objects.filter(code=code, is_current=True).first()
-    if target is None:
-        raise Http404
+    target = access.access_target_by_code(request.user, code)
     as_of = _as_of(request)
     status = targets.evaluate(
         target, as_of=as_of, scoped=access.indicator_values_for(request.user), with_units=True
@@ -454,7 +445,7 @@ def target_detail(request, code):
             "as_of": as_of,
             "chart": chart,
             "quarters": selectors.periods_with_values("quarter"),
-            "versions": Target.objects.filter(code=code).order_by("-version"),
+            "versions": access.targets_for(request.user).filter(code=code).order_by("-version"),
             "can_edit": access.can_edit_catalogue(request.user),
         },
     )
@@ -462,11 +453,7 @@ def target_detail(request, code):
 
 @login_required
 def target_edit(request, code):
-    if not access.can_edit_catalogue(request.user):
-        raise Http404
-    target = Target.objects.filter(code=code, is_current=True).first()
-    if target is None:
-        raise Http404
+    target = access.access_target_for_edit(request.user, code)
     form = TargetForm(
         request.POST or None, instance=Target(**{f: getattr(target, f) for f in services.TARGET_FIELDS})
     )
@@ -498,8 +485,7 @@ def _form_errors(form, error: ValidationError) -> None:
 @login_required
 @require_POST
 def compute(request):
-    if not access.can_edit_catalogue(request.user):
-        raise Http404
+    access.require_catalogue_editor(request.user)
     from puhui.data.tasks import derived_compute_task
     from puhui.jobs.services import job_enqueue
 
@@ -624,7 +610,7 @@ def catalogue_list(request):
 @login_required
 def indicator_detail(request, code):
     _figures_user(request)
-    versions = list(Indicator.objects.filter(code=code).order_by("-version"))
+    versions = list(access.indicators_for(request.user).filter(code=code).order_by("-version"))
     if not versions:
         raise Http404
     return render(
@@ -634,18 +620,17 @@ def indicator_detail(request, code):
             "ind": next((v for v in versions if v.is_current), versions[0]),
             "versions": versions,
             "can_edit": access.can_edit_catalogue(request.user),
-            "used_by": Indicator.objects.filter(
+            "used_by": access.indicators_for(request.user).filter(
                 is_current=True, source_kind="formula", source__contains=code
             ),
-            "targets": Target.objects.filter(is_current=True, indicator_code=code),
+            "targets": access.targets_for(request.user).filter(is_current=True, indicator_code=code),
         },
     )
 
 
 @login_required
 def indicator_new(request):
-    if not access.can_edit_catalogue(request.user):
-        raise Http404
+    access.require_catalogue_editor(request.user)
     form = IndicatorForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in services.INDICATOR_FIELDS}
@@ -662,11 +647,7 @@ def indicator_new(request):
 
 @login_required
 def indicator_edit(request, code):
-    if not access.can_edit_catalogue(request.user):
-        raise Http404
-    ind = Indicator.objects.filter(code=code, is_current=True).first()
-    if ind is None:
-        raise Http404
+    ind = access.access_indicator_for_edit(request.user, code)
     form = IndicatorForm(
         request.POST or None, instance=Indicator(**{f: getattr(ind, f) for f in services.INDICATOR_FIELDS})
     )

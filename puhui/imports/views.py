@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from puhui.core.exports import CSV, XLSX, download
+from puhui.core.ratelimit import import_limited
 from puhui.imports.access import require_importer
 from puhui.imports.blank_forms import template_csv, template_xlsx
 from puhui.imports.forms import ImportForm
@@ -21,6 +22,7 @@ def _max_bytes() -> int:
 
 
 @login_required
+@import_limited
 @require_http_methods(["GET", "POST"])
 @upload_limit(_max_bytes)
 def upload(request):

@@ -9,8 +9,9 @@ the public see nothing here. Draft (unpublished) runs and recomputation are for 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from puhui.core.models import User
-from puhui.index.models import IndexRun
+from puhui.core.access import divisions_for, get_or_404
+from puhui.core.models import Division, User
+from puhui.index.models import IndexFramework, IndexRun
 
 Role = User.Role
 TOWN_VIEW_ROLES = frozenset({Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT, Role.TOWN})
@@ -38,6 +39,22 @@ def require_county(user) -> None:
 def require_towns(user) -> None:
     if not can_view_towns(user):
         raise Http404
+
+
+def require_manager(user) -> None:
+    if not can_manage(user):
+        raise Http404
+
+
+def access_town_by_code(user, code) -> Division:
+    """A town whose index page this user may open: every town for those who see towns, 404 otherwise."""
+    require_towns(user)
+    return get_or_404(divisions_for(user).filter(level=Division.Level.TOWN), code=code)
+
+
+def frameworks_for(user) -> QuerySet[IndexFramework]:
+    """The indicator systems (methodology) are public to everyone who sees the county index."""
+    return IndexFramework.objects.all() if can_view_county(user) else IndexFramework.objects.none()
 
 
 def runs_for(user) -> QuerySet[IndexRun]:

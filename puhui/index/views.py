@@ -8,12 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from puhui.core.access import divisions_for, get_or_404
 from puhui.core.exports import DOCX, XLSX, download
-from puhui.core.models import Division
 from puhui.core.periods import label as title
 from puhui.index import access, selectors, services
-from puhui.index.models import IndexFramework
 from puhui.index.periods import FREQUENCIES
 from puhui.index.tasks import index_build_task
 from puhui.jobs.services import job_enqueue
@@ -75,8 +72,7 @@ def overview(request):
 
 @login_required
 def town(request, code):
-    access.require_towns(request.user)
-    town = get_or_404(divisions_for(request.user).filter(level=Division.Level.TOWN), code=code)
+    town = access.access_town_by_code(request.user, code)
     freq, run = _run(request)
     if run is None:
         raise Http404
@@ -115,7 +111,7 @@ def indicator(request, code):
 def methodology(request):
     access.require_county(request.user)
     freq, run = _run(request)
-    framework = run.framework if run else IndexFramework.objects.order_by("-version").first()
+    framework = run.framework if run else access.frameworks_for(request.user).order_by("-version").first()
     if framework is None:
         raise Http404
     ctx = selectors.methodology(framework, run)
@@ -143,8 +139,7 @@ def export(request, pk):
 @login_required
 @require_POST
 def publish(request, pk):
-    if not access.can_manage(request.user):
-        raise Http404
+    access.require_manager(request.user)
     run = access.access_run_by_id(request.user, pk)
     try:
         services.run_publish(actor=request.user, run=run)
@@ -157,8 +152,7 @@ def publish(request, pk):
 @login_required
 @require_POST
 def rebuild(request):
-    if not access.can_manage(request.user):
-        raise Http404
+    access.require_manager(request.user)
     job = job_enqueue(
         actor=request.user, task=index_build_task, label="计算普惠金融指数", actor_id=request.user.pk
     )

@@ -1,7 +1,9 @@
 from django.db.models import QuerySet
+from django.http import Http404
 
 from puhui.core.access import get_or_404
 from puhui.core.models import User
+from puhui.jobs.launchers import Launcher, launcher_for
 from puhui.jobs.models import Job
 
 
@@ -16,3 +18,11 @@ def jobs_for(user: User) -> QuerySet[Job]:
 
 def access_job_by_id(user: User, pk) -> Job:
     return get_or_404(jobs_for(user), pk=pk)
+
+
+def access_launcher_by_name(user: User, name: str) -> Launcher:
+    """A job this user may start from the job page; 404 for an unknown name or another role's job."""
+    launcher = launcher_for(user, name)
+    if launcher is None:
+        raise Http404
+    return launcher

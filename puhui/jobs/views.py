@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from puhui.jobs import selectors
-from puhui.jobs.access import access_job_by_id, jobs_for
-from puhui.jobs.launchers import launcher_for, launchers_for
+from puhui.jobs.access import access_job_by_id, access_launcher_by_name, jobs_for
+from puhui.jobs.launchers import launchers_for
 from puhui.jobs.services import job_enqueue
 
 PAGE_SIZE = 50
@@ -32,9 +31,7 @@ def job_list(request):
 @login_required
 @require_POST
 def job_start(request, name):
-    launcher = launcher_for(request.user, name)
-    if launcher is None:
-        raise Http404
+    launcher = access_launcher_by_name(request.user, name)
     job = job_enqueue(actor=request.user, task=launcher.task, label=launcher.label, actor_id=request.user.pk)
     messages.success(request, f"已提交后台任务“{launcher.label}”。")
     return redirect("job_detail", pk=job.pk)

@@ -55,6 +55,11 @@ def may_unmask(user: User) -> bool:
     return user.is_authenticated and user.role in UNMASK_ROLES
 
 
+def may_see_unmask_log(user: User) -> bool:
+    """Who viewed a household's personal data in clear is shown to the office and administrators."""
+    return user.is_authenticated and user.role in {Role.OFFICE, Role.ADMIN}
+
+
 def access_household_for_unmask(user: User, pk) -> Household:
     if not may_unmask(user):
         raise Http404

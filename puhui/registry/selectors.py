@@ -113,6 +113,15 @@ def personal_lookup_key(term: str) -> str | None:
     return None
 
 
+def personal_lookup_keys(term: str) -> list[str]:
+    """The look-up hashes of an ID number or mobile number under every active key (a key rotation keeps
+    the old key's hash on rows not yet rotated); empty when the term is neither."""
+    term = crypto.normalise(term)
+    if _ID_TERM.match(term) or _PHONE_TERM.match(term):
+        return crypto.lookup_hashes(term)
+    return []
+
+
 def household_search(
     user: User,
     *,
@@ -138,9 +147,9 @@ def household_search(
         qs = qs.filter(Q(head_id_hash=key) | Q(phone_hash=key))
     q = q.strip()
     if q:
-        digest = personal_lookup_key(q)
-        if digest is not None:
-            qs = qs.filter(Q(head_id_hash=digest) | Q(phone_hash=digest))
+        digests = personal_lookup_keys(q)
+        if digests:
+            qs = qs.filter(Q(head_id_hash__in=digests) | Q(phone_hash__in=digests))
         elif q.isascii():
             qs = qs.filter(code__in={q, q.upper()})
         else:

@@ -10,6 +10,7 @@ from puhui.registry.access import (
     access_firm_by_id,
     access_household_by_id,
     access_household_for_unmask,
+    may_see_unmask_log,
     may_unmask,
 )
 from puhui.registry.forms import FirmFilterForm, HouseholdFilterForm, HouseholdLookupForm
@@ -68,7 +69,7 @@ def _detail_context(request, household: Household, revealed: dict | None = None)
         "personal": personal,
         "may_unmask": may_unmask(user),
         "viewers": selectors.household_unmask_log(user, household)[:UNMASK_LOG_ROWS]
-        if user.is_office
+        if may_see_unmask_log(user)
         else None,
     }
 

@@ -76,13 +76,14 @@ def test_good_csv_is_stored_as_version_1(abc, county):
     # The ID number is stored encrypted, found through its hash.
     from django.db import connection
 
-    from puhui.core.crypto import decrypt, lookup_hash
+    from puhui.core.crypto import PREFIX, decrypt, lookup_hash
 
     with connection.cursor() as c:
         c.execute(f"SELECT borrower_id FROM {LoanRecord._meta.db_table} WHERE id = %s", [loans[0].pk])
         stored = c.fetchone()[0]
-    assert stored.startswith("v1:") and loans[0].borrower_id not in stored
-    assert decrypt(stored) == loans[0].borrower_id == rows[0]["借款人证件号码"]
+    assert stored.startswith(PREFIX) and loans[0].borrower_id not in stored
+    clear = decrypt(stored, context="data_loanrecord.borrower_id")
+    assert clear == loans[0].borrower_id == rows[0]["借款人证件号码"]
 
     assert LoanRecord.objects.get(borrower_hash=lookup_hash(loans[0].borrower_id)).pk == loans[0].pk
     assert AuditLog.objects.filter(object_type="data.Submission", action="import").count() == 1

@@ -1,0 +1,159 @@
+"""Who reaches what in the jobs, imports, API-token and registry pages: every URL × every role, exact status.
+
+One table per app, each checked by one parametrised test, and one test per app that fails when a URL
+name has no row. A forbidden object answers 404 like a missing one; anonymous visitors go to the login.
+The rules are in the apps' access.py and docs/architecture.md (households, firms).
+"""
+
+import pytest
+from django.urls import reverse
+
+from puhui.api.services import token_create
+from puhui.api.urls import urlpatterns as api_urls
+from puhui.imports.urls import urlpatterns as import_urls
+from puhui.jobs.services import job_enqueue
+from puhui.jobs.urls import urlpatterns as job_urls
+from puhui.registry.urls import urlpatterns as registry_urls
+from tests.jobs.tasks import count_to
+
+# The columns of every row: the seven roles of the test county, then anonymous.
+WHO = ["office", "admin", "member", "abc", "town_lishan", "agent", "public", None]
+
+
+@pytest.fixture
+def scene(county, users):
+    office_job = job_enqueue(actor=users["office"], task=count_to, label="办公室的任务", n=1)
+    member_job = job_enqueue(actor=users["member"], task=count_to, label="成员单位的任务", n=1)
+    abc_token, _raw = token_create(actor=users["abc"], organisation=county["abc"], name="农行系统")
+    h = county["households"]
+    f = county["firms"]
+    return {
+        "office_job": office_job.pk,
+        "member_job": member_job.pk,
+        "abc_token": abc_token.pk,
+        "h_lishan1": h[0].pk,  # 历山1村: the agent's village and the public user's own household
+        "h_lishan2": h[1].pk,
+        "h_lucun1": h[2].pk,
+        "f_lishan": f[0].pk,
+        "f_lucun": f[1].pk,
+    }
+
+
+def _(key):
+    return lambda s: [s[key]]
+
+
+def const(*args):
+    return lambda s: list(args)
+
+
+def check(client, users, scene, name, args, method, data, expected):
+    url = reverse(name, args=args(scene) if args else None)
+    got = []
+    for who in WHO:
+        if who is None:
+            client.logout()
+        else:
+            client.force_login(users[who])
+        response = getattr(client, method)(url, data or {})
+        got.append(str(response.status_code))
+        if who is None and response.status_code == 302:
+            assert "/login/" in response["Location"], url
+    assert " ".join(got) == expected, (url, method)
+
+
+#                office admin member abc town agent public anonymous
+ALL = "200 200 200 200 200 200 200 302"
+NOBODY = "404 404 404 404 404 404 404 302"
+OFFICE_ADMIN = "200 200 404 404 404 404 404 302"
+POST_ONLY = "405 405 405 405 405 405 405 302"  # login first, then the method: GET is refused for all
+
+# ---------------------------------------------------------------- jobs: own jobs; the office and admin all
+
+JOBS = [
+    ("job_list", None, "get", None, ALL),
+    # The job page's launchers are the office's and the administrator's; the job is queued, then redirected.
+    ("job_start", const("census_refresh"), "post", None, "302 302 404 404 404 404 404 302"),
+    ("job_start", const("no_such_job"), "post", None, NOBODY),
+    ("job_start", const("census_refresh"), "get", None, POST_ONLY),
+    ("job_detail", _("office_job"), "get", None, OFFICE_ADMIN),
+    ("job_detail", _("member_job"), "get", None, "200 200 200 404 404 404 404 302"),
+    ("job_status", _("office_job"), "get", None, OFFICE_ADMIN),
+    ("job_status", _("member_job"), "get", None, "200 200 200 404 404 404 404 302"),
+]
+
+# ---------------------------------------------------------------- imports: the office and admin only
+
+IMPORTS = [
+    ("import_upload", None, "get", None, OFFICE_ADMIN),
+    ("import_upload", None, "post", None, OFFICE_ADMIN),  # no file: the form again, nothing imported
+    ("import_upload", None, "put", None, "405 405 405 405 405 405 405 302"),
+    ("import_template", const("organisations", "xlsx"), "get", None, OFFICE_ADMIN),
+    ("import_template", const("divisions", "csv"), "get", None, OFFICE_ADMIN),
+    ("import_template", const("nothing", "csv"), "get", None, NOBODY),
+]
+
+# ---------------------------------------------------------------- API tokens: the organisation's own staff
+
+#              office (PBoC) admin member abc town agent public anonymous
+MANAGERS = "200 200 200 200 404 404 404 302"
+TOKENS = [
+    ("token_list", None, "get", None, MANAGERS),
+    ("token_create", None, "get", None, MANAGERS),
+    ("token_create", None, "post", None, MANAGERS),  # an empty form: shown again with its errors
+    ("token_revoke", _("abc_token"), "get", None, "404 200 404 200 404 404 404 302"),
+]
+
+# ---------------------------------------------------------------- registry: docs/architecture.md's table
+
+REGISTRY = [
+    ("household_list", None, "get", None, ALL),  # an empty list for roles without households
+    ("household_lookup", None, "post", {"number": "13800000000"}, "302 302 302 302 302 302 302 302"),
+    ("household_lookup", None, "get", None, POST_ONLY),
+    # households: office, admin all; member, institution none; town own town; agent own villages;
+    # public own household
+    ("household_detail", _("h_lishan1"), "get", None, "200 200 404 404 200 200 200 302"),
+    ("household_detail", _("h_lishan2"), "get", None, "200 200 404 404 200 404 404 302"),
+    ("household_detail", _("h_lucun1"), "get", None, OFFICE_ADMIN),
+    # Clear personal data: never the administrator (docs/personal-data.md)
+    ("household_unmask", _("h_lishan1"), "post", {"field": "phone"}, "200 404 404 404 200 200 200 302"),
+    ("household_unmask", _("h_lucun1"), "post", {"field": "phone"}, "200 404 404 404 404 404 404 302"),
+    ("household_unmask", _("h_lishan1"), "get", None, POST_ONLY),
+    ("firm_list", None, "get", None, ALL),  # an empty list for roles without firms
+    # firms: office, admin, member all; town own town; institution, agent, public none
+    ("firm_detail", _("f_lishan"), "get", None, "200 200 200 404 200 404 404 302"),
+    ("firm_detail", _("f_lucun"), "get", None, "200 200 200 404 404 404 404 302"),
+]
+
+
+@pytest.mark.parametrize(
+    "urls,table",
+    [(job_urls, JOBS), (import_urls, IMPORTS), (api_urls, TOKENS), (registry_urls, REGISTRY)],
+    ids=["jobs", "imports", "api", "registry"],
+)
+def test_every_url_has_a_row(urls, table):
+    assert {p.name for p in urls} == {row[0] for row in table}
+
+
+def _ids(table):
+    return [f"{r[0]}-{i}" for i, r in enumerate(table)]
+
+
+@pytest.mark.parametrize("name,args,method,data,expected", JOBS, ids=_ids(JOBS))
+def test_jobs_access(client, scene, users, name, args, method, data, expected):
+    check(client, users, scene, name, args, method, data, expected)
+
+
+@pytest.mark.parametrize("name,args,method,data,expected", IMPORTS, ids=_ids(IMPORTS))
+def test_imports_access(client, scene, users, name, args, method, data, expected):
+    check(client, users, scene, name, args, method, data, expected)
+
+
+@pytest.mark.parametrize("name,args,method,data,expected", TOKENS, ids=_ids(TOKENS))
+def test_token_pages_access(client, scene, users, name, args, method, data, expected):
+    check(client, users, scene, name, args, method, data, expected)
+
+
+@pytest.mark.parametrize("name,args,method,data,expected", REGISTRY, ids=_ids(REGISTRY))
+def test_registry_access(client, scene, users, name, args, method, data, expected):
+    check(client, users, scene, name, args, method, data, expected)

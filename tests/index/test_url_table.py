@@ -1,0 +1,86 @@
+"""Who reaches what of the county index: every URL of puhui.index × every role, with the exact status.
+
+The index is public statistics of the demonstration zone (puhui/index/access.py): the office, the
+administrator, member units and town officials see every town; institutions the county figures and the
+methodology only; village agents and the public nothing. Draft runs, publishing and recomputation are
+the office's and the administrator's. A forbidden object answers 404 like a missing one; a test fails
+when a new URL has no row.
+"""
+
+import pytest
+from django.urls import reverse
+
+from puhui.index import services
+from puhui.index.urls import urlpatterns
+
+pytestmark = pytest.mark.django_db
+
+LISHAN, LUCUN = "370323001000", "370323102000"
+# The columns of every row: the seven roles of the test county, then anonymous.
+WHO = ["office", "admin", "member", "abc", "town_lishan", "agent", "public", None]
+
+
+@pytest.fixture
+def scene(published, users):
+    fw = published[0].framework
+    draft = services.run_compute(actor=users["office"], framework=fw, last_year=2020, uncertainty_runs=0)
+    return {"published": published[0].pk, "draft": draft.pk}
+
+
+def _(key):
+    return lambda s: [s[key]]
+
+
+def const(*args):
+    return lambda s: list(args)
+
+
+#                office admin member abc town agent public anonymous
+COUNTY = "200 200 200 200 200 404 404 302"  # the county figures and the methodology
+TOWNS = "200 200 200 404 200 404 404 302"  # the ranking, every town, every indicator
+MANAGE_GET = "200 200 404 404 404 404 404 302"
+MANAGE_POST = "302 302 404 404 404 404 404 302"
+NOBODY = "404 404 404 404 404 404 404 302"
+POST_ONLY = "405 405 405 405 405 405 405 302"  # login first, then the method: GET is refused for all
+
+PAGES = [
+    ("overview", None, "get", COUNTY),
+    ("overview", lambda s: {"run": s["draft"]}, "get", MANAGE_GET),  # ?run=<draft>
+    ("town", const(LUCUN), "get", TOWNS),  # a town official opens another town's page too
+    ("town", const(LISHAN), "get", TOWNS),
+    ("town", const("370323001201"), "get", NOBODY),  # a village, not a town
+    ("indicator", const("A1"), "get", TOWNS),
+    ("indicator", const("NOPE"), "get", NOBODY),
+    ("methodology", None, "get", COUNTY),
+    ("export", _("published"), "get", TOWNS),
+    ("export", _("draft"), "get", MANAGE_GET),
+    ("publish", _("published"), "post", MANAGE_POST),
+    ("publish", _("published"), "get", POST_ONLY),
+    ("rebuild", None, "post", MANAGE_POST),
+    ("rebuild", None, "get", POST_ONLY),
+]
+
+
+def test_every_url_has_a_row():
+    assert {p.name for p in urlpatterns} == {row[0] for row in PAGES}
+
+
+@pytest.mark.parametrize("name,args,method,expected", PAGES, ids=[f"{r[0]}-{i}" for i, r in enumerate(PAGES)])
+def test_page_access(client, scene, users, name, args, method, expected):
+    query = {}
+    positional = None
+    if args:
+        given = args(scene)
+        query, positional = (given, None) if isinstance(given, dict) else ({}, given)
+    url = reverse(f"index:{name}", args=positional)
+    got = []
+    for who in WHO:
+        if who is None:
+            client.logout()
+        else:
+            client.force_login(users[who])
+        response = getattr(client, method)(url, query)
+        got.append(str(response.status_code))
+        if who is None and response.status_code == 302:
+            assert "/login/" in response["Location"], url
+    assert " ".join(got) == expected, (url, query, method)
