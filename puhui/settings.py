@@ -27,6 +27,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 # Key for personal-data encryption and look-up hashes; separate from SECRET_KEY so
 # that rotating sessions never makes stored ID numbers unreadable.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", DEV_FIELD_KEY)
+# During a key rotation only (`puhui rotate_key`): the previous keys, comma-separated, still accepted for
+# decryption and look-up. Remove once the rotation has finished (docs/personal-data.md).
+FIELD_ENCRYPTION_OLD_KEYS = [
+    k.strip() for k in os.environ.get("FIELD_ENCRYPTION_OLD_KEYS", "").split(",") if k.strip()
+]
 if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or FIELD_ENCRYPTION_KEY == DEV_FIELD_KEY):
     raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY 和 FIELD_ENCRYPTION_KEY，不能使用开发默认值。")
 # A strong field key in production: at least 32 characters, not a repeated pattern (e.g. `openssl rand -base64 33`).
@@ -74,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "puhui.core.ratelimit.RetryAfterMiddleware",  # Retry-After on the API's 429 answers
     "puhui.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "puhui.core.security.FieldKeyCheckMiddleware",
@@ -208,6 +214,39 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
 if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     INSTALLED_APPS += ["django_rq"]
+
+# Caches. "default" is per process (derived lists such as the registry's filter choices; nothing that must
+# be shared). "shared" is seen by every web worker: the rate-limit counters (puhui/core/ratelimit.py). The
+# database cache (table puhui_cache, created by migration core 0005) needs no other service; Redis with
+# PUHUI_CACHE=redis (REDIS_URL) takes that write off the database on busy sites.
+PUHUI_CACHE = os.environ.get("PUHUI_CACHE", "database")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "puhui",
+        }
+        if PUHUI_CACHE == "redis"
+        else {
+            "BACKEND": "puhui.core.ratelimit.DatabaseCache",  # Django's, with an incr that loses no counts
+            "LOCATION": "puhui_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    ),
+}
+# Rate limits, "<count>/<s|m|h|d>" (e.g. "600/5m"); empty or "0" switches one off. docs/security.md.
+PUHUI_RATELIMIT_CACHE = "shared"
+# Counting every API read in the database cache would make each read a write: per process unless Redis.
+PUHUI_RATELIMIT_API_READ_CACHE = "shared" if PUHUI_CACHE == "redis" else "default"
+PUHUI_RATE_LOGIN_IP = os.environ.get("PUHUI_RATE_LOGIN_IP", "10/m")  # login POSTs per client address
+PUHUI_RATE_LOGIN_USERNAME = os.environ.get("PUHUI_RATE_LOGIN_USERNAME", "20/h")  # per username tried
+PUHUI_RATE_IMPORT_USER = os.environ.get("PUHUI_RATE_IMPORT_USER", "20/h")  # upload/import POSTs per user
+PUHUI_RATE_API_TOKEN = os.environ.get("PUHUI_RATE_API_TOKEN", "1200/m")  # API requests per token
+PUHUI_RATE_API_TOKEN_WRITE = os.environ.get("PUHUI_RATE_API_TOKEN_WRITE", "60/m")  # API writes per token
+# A form submitted twice (double click) within this many seconds stores one objection / token.
+PUHUI_DOUBLE_SUBMIT_SECONDS = int(os.environ.get("PUHUI_DOUBLE_SUBMIT_SECONDS", 60))
 # A retried job waits this many seconds, doubled after each failed attempt (puhui/jobs/retries.py).
 PUHUI_JOB_RETRY_DELAY = int(os.environ.get("PUHUI_JOB_RETRY_DELAY", 60))
 # A task still running after this many hours is taken as lost with its worker: failed, then retried if allowed.

@@ -2,8 +2,8 @@
 
 Codes: "2020" (year), "2020Q3" (quarter), "2020-08" (month). Labels as official documents write them:
 "2020年", "2020年第3季度", "2020年8月". Every app builds on this module: the data capability's
-reporting periods (`puhui.data`), the plan's progress-report periods (`puhui.plan.workdays`) and the
-county index's series (`puhui.index.periods`).
+reporting periods (the data app), the plan's progress-report periods (`plan/workdays.py`) and the
+county index's series (`index/periods.py`).
 """
 
 from __future__ import annotations

@@ -120,11 +120,38 @@ def servicepoint_list(request):
     )
 
 
+AUDIT_VERIFY_LABEL = "核验操作日志校验链"
+
+
+def _audit_verify_start(request):
+    """POST 立即核验: `puhui audit verify` as a background job (the page never walks the chain itself)."""
+    from puhui.jobs.services import job_enqueue
+    from puhui.jobs.tasks import run_command_task
+
+    job = job_enqueue(
+        actor=request.user, task=run_command_task, label=AUDIT_VERIFY_LABEL, command="audit", args=["verify"]
+    )
+    messages.success(request, f"已提交后台任务“{AUDIT_VERIFY_LABEL}”，完成后本页显示结果。")
+    return redirect("job_detail", pk=job.pk)
+
+
+def _audit_verify_job():
+    from puhui.jobs.models import Job
+    from puhui.jobs.selectors import job_with_state
+
+    job = Job.objects.filter(label=AUDIT_VERIFY_LABEL).order_by("-id").first()
+    return job_with_state(job) if job is not None else None
+
+
 @login_required
 def audit_list(request):
+    from puhui.core.audit import audit_chain_state
+
     logs = audit_logs_for(request.user)
     if not request.user.is_office:
         raise Http404
+    if request.method == "POST":
+        return _audit_verify_start(request)
     filters = {
         k: request.GET.get(k, "").strip() for k in ("action", "object_type", "actor", "date_from", "date_to")
     }
@@ -142,7 +169,13 @@ def audit_list(request):
     return render(
         request,
         "core/audit_list.html",
-        {"page": paginate(request, logs), "filters": filters, "actions": AuditLog.Action.choices},
+        {
+            "page": paginate(request, logs),
+            "filters": filters,
+            "actions": AuditLog.Action.choices,
+            "chain": audit_chain_state(),  # the last verification's result; nothing is verified here
+            "verify_job": _audit_verify_job(),
+        },
     )
 
 
