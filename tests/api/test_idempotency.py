@@ -99,13 +99,12 @@ def test_repeated_retries_write_once(api, new_point):
     assert ServicePoint.objects.filter(code="SP-IDEM").count() == 1
 
 
+# The in-memory SQLite test database fails fast ("table is locked") instead of waiting, so the threads need
+# PostgreSQL; the retry path itself is covered on every database by test_repeated_retries_write_once, and the
+# same-key race on a file SQLite database by tests/data/test_upload_locking.py.
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_write_once(county, users, new_point):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        # The in-memory test database's shared cache fails fast ("table is locked") instead of
-        # waiting; a file database (production SQLite: WAL + BEGIN IMMEDIATE) waits. The retry
-        # path itself is covered on every database by test_repeated_retries_write_once.
-        pytest.skip("threads need PostgreSQL or a file SQLite database")
     from puhui.api.services import token_create
 
     _t, raw = token_create(actor=users["admin"], organisation=county["abc"], name="并发")
