@@ -11,7 +11,7 @@ PORT ?= 8000
 SCALE ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup lint bench chromium lock
+.PHONY: demo test setup lint bench chromium redis lock
 
 setup: $(BIN)/.installed $(VENDOR)/.installed
 
@@ -44,7 +44,14 @@ demo: setup
 	$(BIN)/puhui demo --scale $(SCALE) --if-empty --url http://$(HOST):$(PORT)/
 	PUHUI_DATA_LAST_YEAR=$${PUHUI_DATA_LAST_YEAR:-2021} $(BIN)/puhui runserver $(HOST):$(PORT) --noreload
 
-test: setup chromium
+# The job-queue tests use Redis on 127.0.0.1:6379; start Debian's redis-server when none answers.
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || ( \
+	  (command -v redis-server >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)) && \
+	  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes >/dev/null && \
+	  for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done )
+
+test: setup chromium redis
 	$(BIN)/ruff check puhui tests bench
 	$(BIN)/ruff format --check puhui tests bench
 	$(BIN)/puhui makemigrations --check --dry-run -v 0
