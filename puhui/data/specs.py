@@ -11,10 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from stdnum import exceptions as stdnum_errors
-from stdnum.cn import ric
 
-from puhui.core.validators import validate_uscc
+from puhui.core.validators import check_id_number, validate_uscc
 from puhui.data.catalogue import FormDef
 from puhui.data.county import CountyContext
 from puhui.data.models import LoanRecord
@@ -91,9 +89,7 @@ class _ParseBase(Parser):
 class BorrowerId(_Memo, _ParseBase):
     """An 18-character resident ID number or USCC, checked by python-stdnum, issued in this county.
 
-    Returns (id kind, compact number). python-stdnum's look-up of the birth place in its table is the
-    slow part of a resident ID check and depends only on the area code and the birth year, so its
-    answer is kept per (area, year).
+    Returns (id kind, compact number). Resident IDs are checked by `core.validators.check_id_number`.
     """
 
     label = "证件号码"
@@ -102,27 +98,12 @@ class BorrowerId(_Memo, _ParseBase):
     def __init__(self, area_codes: frozenset[str], county_name: str):
         self.area_codes = area_codes
         self.county_name = county_name
-        self._places: dict[tuple[str, str], bool] = {}
 
     def _resident(self, text: str) -> str:
-        if text[-1] != ric.calc_check_digit(text):
-            raise CellError("身份证号码校验位错误")
         try:
-            ric.get_birth_date(text)
-        except stdnum_errors.ValidationError:
-            raise CellError("身份证号码中的出生日期或地区码无效") from None
-        key = (text[:6], text[6:10])
-        ok = self._places.get(key)
-        if ok is None:
-            try:
-                ric.get_birth_place(text)
-                ok = True
-            except stdnum_errors.ValidationError:
-                ok = False
-            self._places[key] = ok
-        if not ok:
-            raise CellError("身份证号码中的出生日期或地区码无效")
-        return text
+            return check_id_number(text)  # the one resident-ID rule (core.validators)
+        except ValidationError as e:
+            raise CellError(e.messages[0]) from None
 
     def __call__(self, value: Any) -> tuple[str, str]:
         if isinstance(value, float):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
@@ -126,3 +126,36 @@ def test_money_examples(text, expected):
 def test_money_rejects_comma_decimal_and_junk(bad):
     with pytest.raises(ValidationError, match="金额"):
         parse_money(bad)
+
+
+@st.composite
+def id_like(draw):
+    """18-character strings near real ID numbers: real areas of several years, any date digits, any check."""
+    area = draw(st.sampled_from(["370323", "372828", "110101", "370300", "999999"]))
+    year = draw(st.integers(min_value=1900, max_value=2030))
+    rest = draw(st.text(alphabet="0123456789", min_size=7, max_size=7))
+    return f"{area}{year}{rest}" + draw(st.sampled_from("0123456789X"))
+
+
+@settings(deadline=None)  # the first example imports the importers' modules
+@given(st.one_of(id_numbers(), id_like()))
+def test_the_one_id_rule_agrees_with_python_stdnum_and_every_importer(text):
+    """core.validators.check_id_number is the rule; the archive import and the loan submissions use it."""
+    from puhui.credit.archive_columns import IdNumber
+    from puhui.data.specs import BorrowerId
+    from puhui.imports.tabular import CellError
+
+    expected = ric.is_valid(text)
+    try:
+        validate_id_number(text)
+        ours = True
+    except ValidationError:
+        ours = False
+    assert ours == expected
+    for parser in (IdNumber(), BorrowerId(frozenset({text[:6]}), "本县")._resident):
+        try:
+            parser(text)
+            verdict = True
+        except CellError:
+            verdict = False
+        assert verdict == expected, parser
