@@ -17,7 +17,7 @@ from puhui.core.access import get_or_404
 from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, User
 from puhui.credit import selectors
 from puhui.credit.models import Consent, HouseholdArchive, Objection, PreCreditLine, ScorecardVersion
-from puhui.registry.access import may_unmask
+from puhui.registry.access import households_for, may_unmask
 from puhui.registry.models import Household
 
 Role = User.Role
@@ -148,20 +148,11 @@ def verification_queue_for(user: User) -> QuerySet[HouseholdArchive]:
 
 
 def credit_households_for(user: User) -> QuerySet[Household]:
-    qs = Household.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    if user.role in {Role.OFFICE, Role.ADMIN}:
-        return qs
-    if user.role == Role.TOWN and user.town_id:
-        return qs.filter(town_id=user.town_id)
-    if user.role == Role.AGENT:
-        return qs.filter(village__in=user.villages.all())
-    if user.role == Role.INSTITUTION:
-        return qs.filter(bank_customer_filter(user))
-    if user.role == Role.PUBLIC and user.household_id:
-        return qs.filter(pk=user.household_id)
-    return qs.none()
+    """The registry's household scope (`registry.access.households_for`) plus one branch: a bank sees the
+    households that are its credit customers."""
+    if user.is_authenticated and user.role == Role.INSTITUTION:
+        return Household.objects.filter(bank_customer_filter(user))
+    return households_for(user)
 
 
 def access_credit_household_by_id(user: User, pk) -> Household:
