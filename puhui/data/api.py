@@ -22,7 +22,7 @@ from puhui.core.crypto import mask_id_number
 from puhui.core.periods import parse_code
 from puhui.data import access, catalogue, intake, selectors, services, targets
 from puhui.data.county import county_context
-from puhui.data.models import AggregateValue, ReportingPeriod, Submission, Upload
+from puhui.data.models import Submission, Upload
 from puhui.data.specs import spec_for
 from puhui.imports.uploads import upload_limit
 
@@ -341,7 +341,7 @@ def get_form(request, code: str, period: str = "2020Q1"):
 
 
 @router.post("/submissions", response={201: UploadOut, 202: UploadOut}, summary="报送（JSON 数据行）")
-@checks_before_writing  # rows are checked with no write lock held; stored in one short transaction
+@checks_before_writing  # rows are checked with no write lock held; stored in short batches, hidden until one final transaction publishes them
 def submit_rows(request, payload: SubmissionIn):
     """报送一张报表的全部数据行（最多 50,000 行；更多请用文件接口）。
 
@@ -423,8 +423,9 @@ def submission_rows(request, submission_id: int):
 )
 @paginate(LimitOffsetTotal)
 def submission_values(request, submission_id: int):
-    sub = access.access_submission_by_id(_user(request), submission_id)
-    return AggregateValue.objects.filter(submission=sub).select_related("town").order_by("row", "id")
+    user = _user(request)
+    sub = access.access_submission_by_id(user, submission_id)
+    return selectors.submission_values(user, sub)
 
 
 @router.post("/submissions/{int:submission_id}/review", response=SubmissionOut, summary="审核报送")
@@ -460,11 +461,11 @@ def list_values(request, filters: Query[ValueFilters]):
 
 @router.get("/targets", response=list[TargetOut], summary="目标完成情况")
 def list_targets(request, as_of: str | None = None):
-    if not access.can_see_figures(_user(request)):
-        raise ApiError(404)
+    user = _user(request)
+    access.require_figures_reader(user)  # 404, like a missing row
     period = None
     if as_of:
-        period = ReportingPeriod.objects.filter(code=as_of).first()
+        period = access.periods_for(user).filter(code=as_of).first()
         if period is None:
             raise ApiError(404, message=f"报送期 {as_of} 没有指标数据")
     else:

@@ -6,8 +6,9 @@ Two passes, so that a million-row file neither fills memory nor holds a write lo
    is written, already encrypted and hashed, as one COPY-format line to a spool file on disk. Loan ids go
    into an array of 64-bit hashes; duplicates are found at the end with numpy, and only their rows are
    looked at again. Totals for the cross-period check are summed as we go.
-2. Store (one transaction, only if pass 1 found no error): the Submission row, then the spool file through
-   COPY (PostgreSQL) or executemany (SQLite), then the audit record.
+2. Store (only if pass 1 found no error; `storage.submission_store`): the Submission row, hidden while it
+   is STORING; the spool file through COPY (PostgreSQL) or executemany (SQLite), 20,000 rows a short
+   transaction; then one short transaction gives it its version number and writes the audit record.
 """
 
 from __future__ import annotations
@@ -28,17 +29,15 @@ import numpy as np
 import python_calamine
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from puhui.core import crypto
-from puhui.core.audit import audit_record, snapshot
-from puhui.core.models import AuditLog, Organisation
+from puhui.core.models import Organisation
+from puhui.core.periods import previous_year_code
 from puhui.data import storage
 from puhui.data.catalogue import FormDef
 from puhui.data.county import CountyContext, county_context
 from puhui.data.models import AggregateValue, ReportingPeriod, Submission
-from puhui.data.periods import previous_year_code
 from puhui.data.specs import NOTE_KEY, PLACE_KEY, spec_for
 from puhui.imports.tabular import (
     ErrorList,
@@ -397,126 +396,219 @@ def receive(
     outcome = Outcome(errors=errors)
     ctx = county_context()
     spec = spec_for(form, ctx=ctx, period=period)
+    try:
+        with _spool_files() as (spool_path, keys_path):
+            with (
+                open(spool_path, "w", encoding="utf-8", newline="\n") as spool,
+                open(keys_path, "w", encoding="utf-8", newline="\n") as keys,
+            ):
+                sink = _LoanSink(spool, keys) if form.is_loans else _AggregateSink(form)
+                reader = _read_rows(
+                    spec=spec,
+                    sink=sink,
+                    outcome=outcome,
+                    form=form,
+                    period=period,
+                    institution=institution,
+                    path=path,
+                    rows=rows,
+                    filename=filename,
+                    progress=progress,
+                )
+            if errors.fatal:
+                return outcome
+            outcome.totals = _check_across_rows(
+                sink=sink,
+                reader=reader,
+                keys_path=keys_path,
+                errors=errors,
+                ctx=ctx,
+                institution=institution,
+                form=form,
+                period=period,
+                comment=comment,
+            )
+            if errors:
+                return outcome
+            if progress:
+                progress(0, outcome.rows, "检查通过，正在保存……")
+            outcome.submission = _store(
+                actor=actor,
+                actor_label=actor_label,
+                institution=institution,
+                form=form,
+                period=period,
+                channel=channel,
+                filename=filename,
+                comment=comment,
+                sink=sink,
+                spool_path=spool_path,
+                totals=outcome.totals,
+                rows=outcome.rows,
+                keep_file=keep_file,
+                progress=progress,
+                path=path,
+                errors=errors,
+            )
+            return outcome
+    finally:
+        outcome.seconds = time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def _spool_files() -> Iterator[tuple[str, str]]:
+    """(the rows' COPY spool, the loan numbers' key file) in a private directory, removed afterwards."""
     workdir = tempfile.mkdtemp(
         prefix="puhui-submission-", dir=getattr(settings, "PUHUI_DATA_SPOOL_DIR", None)
     )
-    spool_path = os.path.join(workdir, "rows.copy")
-    keys_path = os.path.join(workdir, "keys.tsv")
+    paths = (os.path.join(workdir, "rows.copy"), os.path.join(workdir, "keys.tsv"))
     try:
-        with (
-            open(spool_path, "w", encoding="utf-8", newline="\n") as spool,
-            open(keys_path, "w", encoding="utf-8", newline="\n") as keys,
-        ):
-            sink = _LoanSink(spool, keys) if form.is_loans else _AggregateSink(form)
-            reader = None
-            try:
-                if rows is not None:
-                    source = json_source(rows)
-                    outcome.source = "JSON"
-                    reader = _read(
-                        spec=spec,
-                        source=source,
-                        errors=errors,
-                        sink=sink,
-                        progress=progress,
-                        expected_rows=len(rows),
-                    )
-                else:
-                    size = os.path.getsize(path)
-                    if _is_excel(path) and size > max_excel_bytes():
-                        errors.add_fatal(
-                            None,
-                            "",
-                            "",
-                            (
-                                f"Excel 文件大小 {human_size(size)}，超过 Excel 文件的上限 {human_size(max_excel_bytes())}"
-                                f"（Excel 须整张工作表读入内存），未作处理；请在 Excel/WPS 中另存为 CSV 后上传"
-                                f"（CSV 逐行读取，上限 {human_size(max_bytes())}）"
-                            ),
-                        )
-                        return outcome
-                    if _is_zip(path):  # before any XML is inflated, our template's meta sheet included
-                        check_inflated_size(path, limit=max_inflated_bytes())
-                    _check_meta(
-                        template_meta(path) if _is_zip(path) else {},
-                        form=form,
-                        period=period,
-                        institution=institution,
-                        errors=errors,
-                    )
-                    if errors.fatal:
-                        return outcome
-                    with open_table(
-                        path,
-                        filename=filename or os.path.basename(path),
-                        max_bytes=max_bytes(),
-                        preferred_sheet=spec.data_sheet,
-                        max_inflated=max_inflated_bytes(),
-                    ) as source:
-                        outcome.source = source.description
-                        reader = _read(
-                            spec=spec,
-                            source=source,
-                            errors=errors,
-                            sink=sink,
-                            progress=progress,
-                            expected_rows=_estimate_rows(path, size),
-                        )
-                        if errors.fatal and source.format == "excel" and source.sheet != spec.data_sheet:
-                            errors.add(
-                                None,
-                                "",
-                                source.sheet,
-                                f"工作簿中没有“{spec.data_sheet}”工作表，已读取“{source.sheet}”，其内容与模板不符；请使用本表的模板",
-                            )
-            except FileError as e:
-                errors.add_fatal(None, "", "", e.reason)
-            if reader is not None:
-                outcome.rows = reader.rows_read
-        if errors.fatal:
-            return outcome
-        if form.is_loans:
-            for number, loan_no, first in sink.duplicates(keys_path):
-                errors.add(number, reader.header_of("loan_no"), loan_no, f"借据号与第 {first} 行重复")
-            _check_loans_yoy(
-                sink=sink, errors=errors, institution=institution, form=form, period=period, comment=comment
-            )
-            outcome.totals = sink.totals(ctx)
-        else:
-            if not form.by_town and reader.rows_read > 1:
-                errors.add(None, "", "", f"本表只填一行，文件中有 {reader.rows_read} 行")
-            _check_aggregate_yoy(sink=sink, reader=reader, institution=institution, form=form, period=period)
-            outcome.totals = sink.totals()
-        if errors:
-            return outcome
-        if progress:
-            progress(0, outcome.rows, "检查通过，正在保存……")
-        outcome.submission = _store(
-            actor=actor,
-            actor_label=actor_label,
-            institution=institution,
-            form=form,
-            period=period,
-            channel=channel,
-            filename=filename,
-            comment=comment,
-            sink=sink,
-            spool_path=spool_path,
-            totals=outcome.totals,
-            rows=outcome.rows,
-            keep_file=keep_file,
-            progress=progress,
-            path=path,
-            errors=errors,
-        )
-        return outcome
+        yield paths
     finally:
-        for p in (spool_path, keys_path):
+        for p in paths:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(p)
         with contextlib.suppress(OSError):
             os.rmdir(workdir)
-        outcome.seconds = time.perf_counter() - started
+
+
+def _read_rows(
+    *,
+    spec: TableSpec,
+    sink,
+    outcome: Outcome,
+    form: FormDef,
+    period: ReportingPeriod,
+    institution: Organisation,
+    path: str | None,
+    rows: list[dict] | None,
+    filename: str,
+    progress: Progress | None,
+):
+    """Step 1: read the JSON rows or the file into `sink`, checking each row; the reader (None when the
+    file was refused before its rows were read). Sets the outcome's source and row count."""
+    errors = outcome.errors
+    reader = None
+    try:
+        if rows is not None:
+            outcome.source = "JSON"
+            reader = _read(
+                spec=spec,
+                source=json_source(rows),
+                errors=errors,
+                sink=sink,
+                progress=progress,
+                expected_rows=len(rows),
+            )
+        else:
+            reader = _read_file(
+                spec=spec,
+                sink=sink,
+                outcome=outcome,
+                form=form,
+                period=period,
+                institution=institution,
+                path=path,
+                filename=filename,
+                progress=progress,
+            )
+    except FileError as e:
+        errors.add_fatal(None, "", "", e.reason)
+    if reader is not None:
+        outcome.rows = reader.rows_read
+    return reader
+
+
+def _read_file(
+    *,
+    spec: TableSpec,
+    sink,
+    outcome: Outcome,
+    form: FormDef,
+    period: ReportingPeriod,
+    institution: Organisation,
+    path: str,
+    filename: str,
+    progress: Progress | None,
+):
+    """A CSV or Excel file: refused when too big for its kind or made from another template (meta
+    sheet), else read row by row. Raises FileError for a file that cannot be read."""
+    errors = outcome.errors
+    size = os.path.getsize(path)
+    if _is_excel(path) and size > max_excel_bytes():
+        errors.add_fatal(
+            None,
+            "",
+            "",
+            (
+                f"Excel 文件大小 {human_size(size)}，超过 Excel 文件的上限 {human_size(max_excel_bytes())}"
+                f"（Excel 须整张工作表读入内存），未作处理；请在 Excel/WPS 中另存为 CSV 后上传"
+                f"（CSV 逐行读取，上限 {human_size(max_bytes())}）"
+            ),
+        )
+        return None
+    if _is_zip(path):  # before any XML is inflated, our template's meta sheet included
+        check_inflated_size(path, limit=max_inflated_bytes())
+    _check_meta(
+        template_meta(path) if _is_zip(path) else {},
+        form=form,
+        period=period,
+        institution=institution,
+        errors=errors,
+    )
+    if errors.fatal:
+        return None
+    with open_table(
+        path,
+        filename=filename or os.path.basename(path),
+        max_bytes=max_bytes(),
+        preferred_sheet=spec.data_sheet,
+        max_inflated=max_inflated_bytes(),
+    ) as source:
+        outcome.source = source.description
+        reader = _read(
+            spec=spec,
+            source=source,
+            errors=errors,
+            sink=sink,
+            progress=progress,
+            expected_rows=_estimate_rows(path, size),
+        )
+        if errors.fatal and source.format == "excel" and source.sheet != spec.data_sheet:
+            errors.add(
+                None,
+                "",
+                source.sheet,
+                f"工作簿中没有“{spec.data_sheet}”工作表，已读取“{source.sheet}”，其内容与模板不符；请使用本表的模板",
+            )
+        return reader
+
+
+def _check_across_rows(
+    *,
+    sink,
+    reader,
+    keys_path: str,
+    errors: ErrorList,
+    ctx: CountyContext,
+    institution: Organisation,
+    form: FormDef,
+    period: ReportingPeriod,
+    comment: str,
+) -> dict:
+    """Step 2: the checks across rows (duplicate loan numbers, one row for a county form, jumps against
+    the last approved period); the submission's totals."""
+    if form.is_loans:
+        for number, loan_no, first in sink.duplicates(keys_path):
+            errors.add(number, reader.header_of("loan_no"), loan_no, f"借据号与第 {first} 行重复")
+        _check_loans_yoy(
+            sink=sink, errors=errors, institution=institution, form=form, period=period, comment=comment
+        )
+        return sink.totals(ctx)
+    if not form.by_town and reader.rows_read > 1:
+        errors.add(None, "", "", f"本表只填一行，文件中有 {reader.rows_read} 行")
+    _check_aggregate_yoy(sink=sink, reader=reader, institution=institution, form=form, period=period)
+    return sink.totals()
 
 
 def _is_zip(path: str) -> bool:
@@ -561,21 +653,45 @@ def _store(
     errors,
 ) -> Submission | None:
     checksum = _sha256(path)
-    try:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+
+    def write(submission: Submission) -> None:
+        # Short transactions of their own while the submission is hidden (storage.submission_store).
+        if form.is_loans:
+            storage.write_loans(
+                submission_id=submission.pk,
+                spool_path=spool_path,
+                total=sink.count,
+                pause=storage.store_pause(),
+                progress=(lambda n, total: progress(n, total, f"正在保存 {n:,} / {total:,} 行"))
+                if progress
+                else None,
+            )
+            return
         with transaction.atomic():
-            # Lock the institution's row so two uploads of the same form cannot take the same version number.
-            Organisation.objects.select_for_update().filter(pk=institution.pk).first()
-            previous = Submission.objects.filter(institution=institution, form=form.code, period=period)
-            version = (previous.aggregate(v=Max("version"))["v"] or 0) + 1
-            previous.filter(is_current=True).update(is_current=False)
-            user = actor if getattr(actor, "is_authenticated", False) else None
-            submission = Submission.objects.create(
+            AggregateValue.objects.bulk_create(
+                [
+                    AggregateValue(
+                        submission=submission,
+                        row=r.number,
+                        town_id=r.town_id,
+                        item=code,
+                        value=value,
+                        note=r.note[:300],
+                    )
+                    for r in sink.rows
+                    for code, value in r.values.items()
+                ],
+                batch_size=2000,
+            )
+
+    try:
+        return storage.submission_store(
+            actor=actor,
+            fields=dict(
                 institution=institution,
                 form=form.code,
                 period=period,
-                version=version,
-                is_current=True,
-                status=Submission.Status.SUBMITTED,
                 channel=channel,
                 filename=filename[:200],
                 file=keep_file,
@@ -585,36 +701,12 @@ def _store(
                 comment=comment,
                 submitted_by=user,
                 submitted_label=actor_label[:150],
-                submitted_at=timezone.now(),
-            )
-            if form.is_loans:
-                # No progress reports in here: they are writes on this same connection, inside the
-                # transaction (invisible until commit, and on PostgreSQL they would wait for the COPY).
-                storage.write_loans(submission_id=submission.pk, spool_path=spool_path, total=sink.count)
-            else:
-                AggregateValue.objects.bulk_create(
-                    [
-                        AggregateValue(
-                            submission=submission,
-                            row=r.number,
-                            town_id=r.town_id,
-                            item=code,
-                            value=value,
-                            note=r.note[:300],
-                        )
-                        for r in sink.rows
-                        for code, value in r.values.items()
-                    ],
-                    batch_size=2000,
-                )
-            audit_record(
-                actor=actor,
-                action=AuditLog.Action.IMPORT,
-                obj=submission,
-                after=snapshot(submission),
-                note=f"报送 {institution.short_name or institution.name}《{form.title}》{period.label} 第{version}版，{rows:,} 行",
-            )
-            return submission
+            ),
+            write=write,
+            note=lambda s: (
+                f"报送 {institution.short_name or institution.name}《{form.title}》{period.label} 第{s.version}版，{rows:,} 行"
+            ),
+        )
     except IntegrityError:
         errors.add(None, "", "", "与同时提交的另一份报送冲突，本次未保存任何数据，请重新提交")
         return None

@@ -179,10 +179,30 @@ class Target(models.Model):
         return self.name
 
 
+class VisibleSubmissions(models.Manager):
+    """Submissions as everyone sees them: never one whose rows are still being stored (status STORING)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=Submission.Status.STORING)
+
+
+class AllSubmissions(models.Manager):
+    """Every submission, those being stored included: for the store and its cleanup only."""
+
+
 class Submission(models.Model):
-    """One version of one institution's form for one period; its rows are LoanRecord or AggregateValue."""
+    """One version of one institution's form for one period; its rows are LoanRecord or AggregateValue.
+
+    A submission is stored in batches (`storage.submission_store`): it is created STORING — version 0, not
+    current, hidden by the default manager `objects` from every page, export, API and computation — its
+    rows go in, each batch in its own short transaction, and one short final transaction gives it its version
+    number and makes it the current version, SUBMITTED. A failed or crashed store is deleted (its leftovers
+    by `storage.submissions_unfinished_delete`, run by `puhui purge_uploads`). Only the store and that cleanup
+    use `all_objects`.
+    """
 
     class Status(models.TextChoices):
+        STORING = "storing", "保存中"
         SUBMITTED = "submitted", "待审核"
         APPROVED = "approved", "已通过"
         RETURNED = "returned", "已退回"
@@ -237,12 +257,19 @@ class Submission(models.Model):
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_comment = models.TextField("审核意见", blank=True)
 
+    objects = VisibleSubmissions()  # the default manager: what pages, API, exports and computations see
+    all_objects = AllSubmissions()  # with the submissions being stored: for the store and its cleanup only
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = verbose_name_plural = "报送"
         constraints = [
+            # Version numbers are unique among stored submissions; those being stored all have version 0
+            # and get theirs in the final transaction of the store.
             models.UniqueConstraint(
-                fields=["institution", "form", "period", "version"], name="data_submission_version"
+                fields=["institution", "form", "period", "version"],
+                condition=~Q(status="storing"),
+                name="data_submission_version",
             ),
         ]
         indexes = [models.Index(fields=["period", "form", "status"])]

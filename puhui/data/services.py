@@ -502,15 +502,39 @@ def submission_file_open(*, actor, submission: Submission) -> Iterator[bytes]:
     return _stream(first, chunks)
 
 
-@transaction.atomic
+def submissions_unfinished_purge(*, actor, now=None, hours: float | None = None) -> list[int]:
+    """Delete the submissions a crash left half stored (status STORING, never shown to anyone) once older
+    than PUHUI_DATA_UNFINISHED_HOURS: their rows in batches, then the row (`storage.submission_discard`).
+    Run by `puhui purge_uploads` (daily). Audited when there was any."""
+    hours = storage.unfinished_hours() if hours is None else hours
+    deleted = storage.submissions_unfinished_delete(now=now, hours=hours)
+    if deleted:
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.DELETE,
+            object_type="data.Submission",
+            object_repr="未完成保存的报送",
+            after={"submissions": deleted, "hours": hours},
+            note=f"删除中断后未完成保存的报送 {len(deleted)} 份（开始保存已超过 {hours:g} 小时，从未对任何人显示）",
+        )
+    return deleted
+
+
 def submission_files_purge(*, actor, now=None, days: int | None = None) -> dict:
     """Delete the originals of submissions older than the retention period (PUHUI_UPLOAD_RETENTION_DAYS).
 
     The rows and the submission itself stay; `file_purged_at` records that the original was deleted, and
-    the page says so. Upload files left behind (a crash during a check) past the same age go too.
+    the page says so. Upload files left behind (a crash during a check) past the same age go too. First,
+    the leftovers of interrupted stores go (`submissions_unfinished_purge`, short transactions of its own).
     """
-    days = retention_days() if days is None else days
     now = now or timezone.now()
+    unfinished = submissions_unfinished_purge(actor=actor, now=now)
+    return {**_originals_purge(actor=actor, now=now, days=days), "unfinished": len(unfinished)}
+
+
+@transaction.atomic
+def _originals_purge(*, actor, now, days: int | None) -> dict:
+    days = retention_days() if days is None else days
     cutoff = now - datetime.timedelta(days=days)
     expired = list(
         Submission.objects.select_for_update()
