@@ -212,7 +212,7 @@ def access_archive_for_verify(user: User, pk) -> HouseholdArchive:
         waiting = archive.status == HouseholdArchive.Status.SUBMITTED and archive.is_complete
         if waiting and verification_queue_for(user).filter(pk=archive.pk).exists():
             return archive
-        if waiting and is_bank_customer(user, archive.pk):
+        if waiting and is_bank_customer(user, archive.household_id):
             return archive
         raise Http404
     return get_or_404(qs, household_id=pk)

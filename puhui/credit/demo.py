@@ -161,7 +161,52 @@ def build(ctx) -> dict:
     towns = np.unique(town)
     profile = town_profiles(towns, ctx.rng(STREAM, 2))
     at = np.searchsorted(towns, town)  # each household's row in the town profile
-    # Existing archive → complete → verified (counted by end-2021), with the town's shares.
+    exists, complete, verified, blank, completeness = _archive_states(rng, profile, at, n)
+    banks, weight = _lending_banks(ctx)
+    verifier_bank = rng.choice(len(weight), n, p=weight / weight.sum())
+    by_bank = rng.random(n) < 0.7  # the rest were checked by the town
+    verified_day = _verified_days(rng, profile["by_2020"][at], n)
+    _insert_archives(
+        df,
+        cols,
+        blank,
+        completeness,
+        exists=exists,
+        complete=complete,
+        verified=verified,
+        verified_bank=np.array([b.pk for b in banks] or [0])[verifier_bank],
+        has_bank=verified & by_bank & bool(banks),
+        verified_day=verified_day,
+    )
+    sel, hid, limits = _rate(df, cols, verified)
+    line_rows = _line_rows(
+        rng,
+        df,
+        offer_share=profile["offer"][at[sel]],
+        sel=sel,
+        hid=hid,
+        limits=limits,
+        verified_day=verified_day,
+        banks=banks,
+        verifier_bank=verifier_bank,
+    )
+    with connection.cursor() as cur:
+        for start in range(0, len(line_rows), BATCH):
+            cur.executemany(_line_sql(), line_rows[start : start + BATCH])
+
+    designations = services.designations_evaluate(actor=ctx.users.get("office"), year=2021)
+    # Printed rather than returned: the demo's one-line audit summary is capped at 300 characters
+    # and is already shared by every app's counts.
+    ctx.progress(
+        f"  信用档案 {int(exists.sum()):,} 份（已建档 {int(verified.sum()):,} 户），评级 {len(hid):,} 户，"
+        f"预授信 {len(line_rows):,} 户，2021年信用村 {designations['village']} 个"
+    )
+    return {}
+
+
+def _archive_states(rng, profile: dict, at: np.ndarray, n: int):
+    """Which households have an archive, a complete one, a verified one (counted by end-2021), with the
+    town's shares; the required fields each incomplete archive misses; each archive's completeness."""
     u = rng.random((3, n))
     exists = u[0] < profile["exists"][at]
     complete = exists & (u[1] < profile["complete"][at])
@@ -177,9 +222,12 @@ def build(ctx) -> dict:
             blank[required[f]][idx] = True
     missing_count = sum(b.astype(int) for b in blank.values())
     completeness = np.rint(100 * (len(required) - missing_count) / len(required)).astype(int)
+    return exists, complete, verified, blank, completeness
 
-    # The banks that lend to households verify archives and offer lines, each in proportion to its
-    # rural presence (outlets and service points): the rural commercial bank most, as in the plan.
+
+def _lending_banks(ctx) -> tuple[list[Organisation], np.ndarray]:
+    """The banks that lend to households verify archives and offer lines, each in proportion to its
+    rural presence (outlets and service points): the rural commercial bank most, as in the plan."""
     banks = [
         o
         for o in ctx.organisations.values()
@@ -198,50 +246,46 @@ def build(ctx) -> dict:
         .values_list("bank_id", "n")
     ):
         presence[bank_id] = presence.get(bank_id, 0) + k
-    weight = np.array([1.0 + presence.get(b.pk, 0) for b in banks] or [1.0])
-    verifier_bank = rng.choice(len(weight), n, p=weight / weight.sum())
-    by_bank = rng.random(n) < 0.7  # the rest were checked by the town
-    # Verified on a day of its own: some in 2019, the drive after the plan (from 2020-08), the rest in
-    # 2021 — the town's share verified by the end of 2020 sets its 2020 rate, so 建档率 and 预授信率 rise
-    # over the years and towns differ in when they got there.
-    by_2020 = profile["by_2020"][at]
+    return banks, np.array([1.0 + presence.get(b.pk, 0) for b in banks] or [1.0])
+
+
+def _verified_days(rng, by_2020: np.ndarray, n: int) -> np.ndarray:
+    """Verified on a day of its own: some in 2019, the drive after the plan (from 2020-08), the rest in
+    2021 — the town's share verified by the end of 2020 sets its 2020 rate, so 建档率 and 预授信率 rise
+    over the years and towns differ in when they got there. Day ordinals."""
     u = rng.random(n)
     phase = (u >= 0.2 * by_2020).astype(int) + (u >= by_2020)
     first_day = np.array([datetime.date(2019, 7, 1), datetime.date(2020, 8, 1), datetime.date(2021, 1, 4)])
     span_days = np.array([180, 150, 330])
-    verified_day = np.array([d.toordinal() for d in first_day])[phase] + (
-        rng.random(n) * span_days[phase]
-    ).astype(int)
-    updated_at = _stamp(datetime.date(2021, 12, 31).toordinal())
+    start = np.array([d.toordinal() for d in first_day])[phase]
+    return start + (rng.random(n) * span_days[phase]).astype(int)
 
+
+def _insert_archives(
+    df: pd.DataFrame,
+    cols: dict,
+    blank: dict[str, np.ndarray],
+    completeness: np.ndarray,
+    *,
+    exists: np.ndarray,
+    complete: np.ndarray,
+    verified: np.ndarray,
+    verified_bank: np.ndarray,
+    has_bank: np.ndarray,
+    verified_day: np.ndarray,
+) -> None:
+    """The archives, written with executemany in chunks (blank fields blank, verified by the bank where
+    `has_bank`, else by the town)."""
+    town = df["town_id"].to_numpy()
+    updated_at = _stamp(datetime.date(2021, 12, 31).toordinal())
     fields = [f for f in cols if f != "npl_since"]
-    db_cols = [
-        "household_id",
-        "village_id",
-        "town_id",
-        *fields,
-        "npl_since",
-        "village_assessment",
-        "completeness",
-        "is_complete",
-        "status",
-        "verified_bank_id",
-        "verified_town_id",
-        "verified_at",
-        "updated_at",
-    ]
     npl_since = [datetime.date(int(y), 6, 30) if y else None for y in cols["npl_since"].tolist()]
-    sql = (
-        f"INSERT INTO {HouseholdArchive._meta.db_table} ({', '.join(db_cols)}) "
-        f"VALUES ({', '.join(['%s'] * len(db_cols))})"
-    )
+    sql = _archive_sql(fields)
     # Text columns are blank, not NULL, when missing (Django's convention for CharField).
     empty = {
         f: "" if isinstance(HouseholdArchive._meta.get_field(f), models.CharField) else None for f in fields
     }
     status_of = np.where(verified, "verified", np.where(complete, "submitted", "draft"))
-    bank_pk = np.array([b.pk for b in banks] or [0])[verifier_bank]
-    has_bank = verified & by_bank & bool(banks)
     with connection.cursor() as cur:
         # In chunks: plain Python values (drivers refuse numpy scalars) for one chunk at a time.
         for chunk in np.array_split(np.flatnonzero(exists), max(1, int(exists.sum()) // BATCH + 1)):
@@ -262,7 +306,7 @@ def build(ctx) -> dict:
                 completeness[chunk].tolist(),
                 complete[chunk].tolist(),
                 status_of[chunk].tolist(),
-                np.where(has_bank[chunk], bank_pk[chunk], -1).tolist(),
+                np.where(has_bank[chunk], verified_bank[chunk], -1).tolist(),
                 np.where(verified[chunk] & ~has_bank[chunk], town[chunk], -1).tolist(),
                 np.where(verified[chunk], 1, 0).tolist(),
                 verified_day[chunk].tolist(),
@@ -282,7 +326,32 @@ def build(ctx) -> dict:
                 ],
             )
 
-    # Ratings of every counted archive, scored in one vectorised call.
+
+def _archive_sql(fields: list[str]) -> str:
+    db_cols = [
+        "household_id",
+        "village_id",
+        "town_id",
+        *fields,
+        "npl_since",
+        "village_assessment",
+        "completeness",
+        "is_complete",
+        "status",
+        "verified_bank_id",
+        "verified_town_id",
+        "verified_at",
+        "updated_at",
+    ]
+    return (
+        f"INSERT INTO {HouseholdArchive._meta.db_table} ({', '.join(db_cols)}) "
+        f"VALUES ({', '.join(['%s'] * len(db_cols))})"
+    )
+
+
+def _rate(df: pd.DataFrame, cols: dict, verified: np.ndarray) -> tuple[np.ndarray, list, np.ndarray]:
+    """Ratings of every counted archive, scored in one vectorised call: (the rated rows of `df`, their
+    household ids, their rule limits in yuan)."""
     version = services.scorecard_active()
     card = Scorecard.from_dict(version.spec)
     sel = np.flatnonzero(verified)
@@ -296,7 +365,6 @@ def build(ctx) -> dict:
         frame[f] = np.nan
     out = scoring.rate_frame(card, frame)
     limits = scoring.limits_for(frame, out["grade"].to_numpy(), services.limit_rule_active().spec)
-    lim = limits.tolist()
     hid = out.index.tolist()
     scoring.insert_ratings(
         household_ids=hid,
@@ -306,25 +374,43 @@ def build(ctx) -> dict:
         excluded=out["excluded"].tolist(),
         reasons=out["reasons"].tolist(),
         used_payment=[False] * len(hid),
-        limits=lim,
+        limits=limits.tolist(),
         rated_at=timezone.make_aware(datetime.datetime(2021, 6, 30, 10)),
     )
+    return sel, hid, limits
 
-    # Pre-credit lines for most households with a limit (the town's offer share), by the bank that
-    # verified or a random one, offered within a month of verification and valid three years.
-    offered = (limits > 0) & (rng.random(len(limits)) < profile["offer"][at[sel]])
-    accepted = offered & (rng.random(len(limits)) < 0.7)
-    offer_day = np.asarray(verified_day[sel] + rng.integers(0, 31, len(sel)))
+
+def _line_sql() -> str:
     lsql = (
         f"INSERT INTO {PreCreditLine._meta.db_table} (household_id, village_id, town_id, bank_id, limit, outstanding, "
         "status, valid_from, valid_until, offered_at, accepted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
-    lsql = lsql.replace(" limit,", f" {connection.ops.quote_name('limit')},")
+    return lsql.replace(" limit,", f" {connection.ops.quote_name('limit')},")
+
+
+def _line_rows(
+    rng,
+    df: pd.DataFrame,
+    *,
+    offer_share: np.ndarray,
+    sel: np.ndarray,
+    hid: list,
+    limits: np.ndarray,
+    verified_day: np.ndarray,
+    banks: list[Organisation],
+    verifier_bank: np.ndarray,
+) -> list[tuple]:
+    """Pre-credit lines for most households with a limit (the town's offer share), by the bank that
+    verified or a random one, offered within a month of verification and valid three years."""
+    offered = (limits > 0) & (rng.random(len(limits)) < offer_share)
+    accepted = offered & (rng.random(len(limits)) < 0.7)
+    offer_day = np.asarray(verified_day[sel] + rng.integers(0, 31, len(sel)))
+    lim = limits.tolist()
     day_sel = offer_day.tolist()
     vil_sel = df["village_id"].to_numpy()[sel].tolist()
-    town_sel = town[sel].tolist()
+    town_sel = df["town_id"].to_numpy()[sel].tolist()
     drawn = np.rint(limits * rng.beta(1.2, 3, len(limits)) * (rng.random(len(limits)) < 0.5)).tolist()
-    line_rows = (
+    return (
         [
             (
                 hid[i],
@@ -344,18 +430,6 @@ def build(ctx) -> dict:
         if banks
         else []
     )
-    with connection.cursor() as cur:
-        for start in range(0, len(line_rows), BATCH):
-            cur.executemany(lsql, line_rows[start : start + BATCH])
-
-    designations = services.designations_evaluate(actor=ctx.users.get("office"), year=2021)
-    # Printed rather than returned: the demo's one-line audit summary is capped at 300 characters
-    # and is already shared by every app's counts.
-    ctx.progress(
-        f"  信用档案 {int(exists.sum()):,} 份（已建档 {int(verified.sum()):,} 户），评级 {len(hid):,} 户，"
-        f"预授信 {len(line_rows):,} 户，2021年信用村 {designations['village']} 个"
-    )
-    return {}
 
 
 def _stamp(ordinal: int):

@@ -457,9 +457,39 @@ def model_report(report: dict) -> dict:
         }
         for col, by_sample in ((report.get("fairness") or {}).get("groups") or {}).items()
     ]
+    charts = _model_report_charts(report, samples, labels, stability, csi, calibration, fairness)
+    model = dict(report.get("model") or {})
+    target = model.get("target")
+    if isinstance(target, dict):
+        model["target"] = f"{target.get('column', '')}（违约 = {target.get('bad_value', '')}）"
+    return {
+        "model": model,
+        "warnings": report.get("warnings") or [],
+        "samples": samples,
+        "iv": report.get("iv") or [],
+        "characteristics": report.get("characteristics") or [],
+        "calibration": calibration,
+        "stability_samples": [labels.get(k, k) for k in stability],
+        "csi": csi,
+        "fairness": fairness,
+        "approve_grades": (report.get("fairness") or {}).get("approve_grades") or [],
+        "charts": charts,
+    }
+
+
+def _model_report_charts(
+    report: dict,
+    samples: list[dict],
+    labels: dict,
+    stability: dict,
+    csi: list[dict],
+    calibration: list[dict],
+    fairness: list[dict],
+) -> dict:
+    """The report's charts (discrimination, IV, calibration by grade, stability, fairness) as series."""
     grades = [g["grade"] for g in report.get("grades", [])]
     iv = [r for r in report.get("iv", []) if r.get("iv") is not None]
-    charts = {
+    return {
         "discrimination": {
             "samples": [s.get("label", s["key"]) for s in samples],
             "auc": [s.get("auc") for s in samples],
@@ -499,23 +529,6 @@ def model_report(report: dict) -> dict:
             }
             for f in fairness
         ],
-    }
-    model = dict(report.get("model") or {})
-    target = model.get("target")
-    if isinstance(target, dict):
-        model["target"] = f"{target.get('column', '')}（违约 = {target.get('bad_value', '')}）"
-    return {
-        "model": model,
-        "warnings": report.get("warnings") or [],
-        "samples": samples,
-        "iv": report.get("iv") or [],
-        "characteristics": report.get("characteristics") or [],
-        "calibration": calibration,
-        "stability_samples": [labels.get(k, k) for k in stability],
-        "csi": csi,
-        "fairness": fairness,
-        "approve_grades": (report.get("fairness") or {}).get("approve_grades") or [],
-        "charts": charts,
     }
 
 

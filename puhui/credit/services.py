@@ -16,7 +16,7 @@ from django.utils import timezone
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.models import AuditLog, Division, User
 from puhui.core.ratelimit import resubmission_since
-from puhui.credit import scoring, selectors
+from puhui.credit import defaults, scoring, selectors
 from puhui.credit.models import (
     ArchiveMember,
     Consent,
@@ -31,7 +31,7 @@ from puhui.credit.models import (
     ScorecardVersion,
 )
 from puhui.credit.selectors import archive_id_numbers
-from puhui.engines.scoring import Scorecard, default_config_path
+from puhui.engines.scoring import Scorecard
 from puhui.registry.models import Household
 
 Role = User.Role
@@ -195,33 +195,9 @@ def archive_id_unmask(*, actor, household: Household, ref: str) -> str:
 
 
 def scorecard_active() -> ScorecardVersion:
-    """The promoted card; the shipped default is installed and promoted on first use."""
-    active = (
-        ScorecardVersion.objects.filter(status=ScorecardVersion.Status.ACTIVE)
-        .order_by("-promoted_at")
-        .first()
-    )
-    if active is not None:
-        return active
-    card = Scorecard.from_file(default_config_path())
-    spec = card.to_dict()
-    obj, _ = ScorecardVersion.objects.get_or_create(
-        card_id=spec["id"],
-        version=str(spec["version"]),
-        defaults={
-            "name": spec.get("name", spec["id"]),
-            "kind": spec.get("kind", "expert"),
-            "spec": spec,
-            "fingerprint": card.fingerprint,
-            "status": ScorecardVersion.Status.ACTIVE,
-            "promoted_at": timezone.now(),
-        },
-    )
-    if obj.status != ScorecardVersion.Status.ACTIVE:
-        obj.status = ScorecardVersion.Status.ACTIVE
-        obj.promoted_at = timezone.now()
-        obj.save()
-    return obj
+    """The promoted card, for a rating run. `migrate` installs and promotes the shipped default
+    (`defaults.install_defaults`); should no card be active, the run installs it (a write, never a page)."""
+    return defaults.install_scorecard(ScorecardVersion)
 
 
 @transaction.atomic
@@ -437,10 +413,9 @@ def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
 
 
 def limit_rule_active() -> LimitRule:
+    """The active rule; the shipped default, unsaved, if the row installed by `migrate` is gone (reads only)."""
     rule = LimitRule.objects.filter(is_active=True).order_by("-created_at").first()
-    if rule is None:
-        rule = LimitRule.objects.create(version="默认", spec=scoring.DEFAULT_LIMIT_RULE)
-    return rule
+    return rule if rule is not None else defaults.default_limit_rule(LimitRule)
 
 
 def household_limit(household: Household) -> tuple[Decimal, Rating | None]:
@@ -529,35 +504,20 @@ def line_move(*, actor, line: PreCreditLine, kind: str, amount: Decimal) -> Cred
 
 # ---------------------------------------------------------------- designations
 
-DEFAULT_RULES = {
-    "household": {"grades": ["AAA", "AA", "A"]},
-    "village": {
-        "conditions": [
-            {"key": "credit_household_share", "label": "信用户占农户比例", "op": "ge", "threshold": 0.70},
-            {"key": "no_arrears_share", "label": "无拖欠借款户占借款户比例", "op": "ge", "threshold": 0.85},
-            {"key": "npl_stock", "label": "不良贷款户占比（存量）", "op": "lt", "threshold": 0.05},
-            {"key": "npl_new", "label": "当年新增不良贷款户占比", "op": "lt", "threshold": 0.01},
-        ]
-    },
-    "town": {
-        "conditions": [
-            {"key": "credit_village_share", "label": "信用村占行政村比例", "op": "ge", "threshold": 0.50},
-            {"key": "no_arrears_share", "label": "无拖欠借款户占借款户比例", "op": "ge", "threshold": 0.90},
-        ]
-    },
-    "county": {
-        "conditions": [
-            {"key": "credit_town_share", "label": "信用乡镇占乡镇比例", "op": "ge", "threshold": 0.50},
-            {"key": "no_arrears_share", "label": "无拖欠借款户占借款户比例", "op": "ge", "threshold": 0.90},
-        ]
-    },
-}
+DEFAULT_RULES = defaults.DEFAULT_RULES
 
 
 def designation_rule(level: str) -> DesignationRule:
+    """The active rule of `level`; the shipped default, unsaved, if the row installed by `migrate` is gone
+    (the pages read it; `designations_evaluate` stores it before pointing a designation at it)."""
     rule = DesignationRule.objects.filter(level=level, is_active=True).order_by("-created_at").first()
-    if rule is None:
-        rule = DesignationRule.objects.create(level=level, version="默认", spec=DEFAULT_RULES[level])
+    return rule if rule is not None else defaults.default_designation_rule(level, DesignationRule)
+
+
+def _designation_rule_stored(level: str) -> DesignationRule:
+    rule = designation_rule(level)
+    if rule.pk is None:
+        rule.save()
     return rule
 
 
@@ -591,7 +551,7 @@ def designations_evaluate(*, actor, year: int) -> dict:
     out = {"village": 0, "town": 0, "county": 0}
     rows = []
     passed_village: dict[int, bool] = {}
-    village_rule = designation_rule("village")
+    village_rule = _designation_rule_stored("village")
     for vid, fig in figures["village"].items():
         items = [
             {**c, "value": fig.get(c["key"]), "met": _check(c, fig.get(c["key"]))}
@@ -605,7 +565,7 @@ def designations_evaluate(*, actor, year: int) -> dict:
                 rule=village_rule, division_id=vid, year=year, passed=passed, figures=items, evaluated_at=now
             )
         )
-    town_rule = designation_rule("town")
+    town_rule = _designation_rule_stored("town")
     passed_town: dict[int, bool] = {}
     villages_by_town: dict[int, list[int]] = {}
     for vid, tid in Division.objects.filter(level=Division.Level.VILLAGE).values_list("pk", "parent_id"):
@@ -630,7 +590,7 @@ def designations_evaluate(*, actor, year: int) -> dict:
                 rule=town_rule, division_id=tid, year=year, passed=passed, figures=items, evaluated_at=now
             )
         )
-    county_rule = designation_rule("county")
+    county_rule = _designation_rule_stored("county")
     for cid, fig in figures["county"].items():
         tids = list(figures["town"])
         fig = {

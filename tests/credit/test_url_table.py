@@ -259,3 +259,11 @@ def test_a_statistical_scorecard_is_promoted_only_with_a_reviewed_report(users):
     services.scorecard_promote(actor=users["office"], version=version, reviewed=True)
     version.refresh_from_db()
     assert version.status == ScorecardVersion.Status.ACTIVE and version.promoted_by == users["office"]
+
+
+# Read by tests/test_every_url_has_a_row.py: url name → its rows; (METHOD, schema path) → its rows.
+URL_TABLE = {n: [c for c in CASES if c[0] == n] for n in dict.fromkeys(c[0] for c in CASES)}
+API_TABLE = {
+    (m.upper(), f"/api/v1{p}"): [c for c in API_CASES if c[:2] == (m, p)]
+    for m, p in dict.fromkeys(c[:2] for c in API_CASES)
+}
