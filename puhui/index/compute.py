@@ -119,6 +119,50 @@ def build(
 ) -> Built:
     """Run the pipeline on the towns' data and the uncertainty analysis for every period."""
     report = progress or (lambda done, total, msg: None)
+    used, skipped, pillars, notes = _indicators_used(spec, frame, missing)
+    labels = {time_code(t): t for t in frame["Time"].unique()}
+    idata = frame[["uCode", "uName", "Time"]].copy()
+    idata["Time"] = idata["Time"].map(time_code)
+    for i in used:
+        idata[i["code"]] = frame[i["source"]].astype(float)
+    imeta = _meta(spec, used, pillars)
+    pipe = Pipeline(pipeline_spec(spec, frequency))
+    res = pipe.run(idata, imeta)
+    report(1, 3, "指数计算完成")
+
+    tables = {
+        k: (v.assign(Time=v["Time"].map(labels)) if "Time" in getattr(v, "columns", []) else v)
+        for k, v in res.tables().items()
+    }
+    long = _long_scores(spec, frame, tables, res.score_codes(), idata, labels, used)
+    disp = tables["Results.Dispersion"]
+    goalposts = _goalposts(res, {i["code"]: int(i.get("direction", 1)) for i in used})
+    weights = {k: float(v) for k, v in (res.agg_weights or res.weights).items()}
+
+    unc = pipe.spec.get("uncertainty") or {}
+    runs = uncertainty_runs if uncertainty_runs is not None else int(unc.get("runs", 500))
+    stats = _rank_stats(pipe, idata, imeta, labels, runs, report) if runs and unc.get("factors") else []
+    rank_stats = (
+        pd.concat(stats, ignore_index=True)
+        if stats
+        else pd.DataFrame(columns=["uCode", "Time", "Nominal", "Mean", "Median", "Q5", "Q95"])
+    )
+    return Built(
+        long,
+        rank_stats,
+        disp,
+        goalposts,
+        weights,
+        [i["code"] for i in used],
+        skipped,
+        notes,
+        runs if stats else 0,
+    )
+
+
+def _indicators_used(spec: dict, frame: pd.DataFrame, missing: list[str]):
+    """(indicators used, indicators skipped with why, pillars with an indicator, notes on the pillars
+    left out). Skipped: a source not connected yet, or one with no value at all."""
     skipped = [
         {"code": i["code"], "name": i["name"], "source": i["source"], "why": "数据来源尚未接入"}
         for i in spec["indicators"]
@@ -140,22 +184,20 @@ def build(
     ]
     if not used:
         raise ValueError("没有任何可用指标，无法计算指数")
-    labels = {time_code(t): t for t in frame["Time"].unique()}
-    idata = frame[["uCode", "uName", "Time"]].copy()
-    idata["Time"] = idata["Time"].map(time_code)
-    for i in used:
-        idata[i["code"]] = frame[i["source"]].astype(float)
-    imeta = _meta(spec, used, pillars)
-    pipe = Pipeline(pipeline_spec(spec, frequency))
-    res = pipe.run(idata, imeta)
-    report(1, 3, "指数计算完成")
+    return used, skipped, pillars, notes
 
-    tables = {
-        k: (v.assign(Time=v["Time"].map(labels)) if "Time" in getattr(v, "columns", []) else v)
-        for k, v in res.tables().items()
-    }
+
+def _long_scores(
+    spec: dict,
+    frame: pd.DataFrame,
+    tables: dict,
+    codes: list[str],
+    idata: pd.DataFrame,
+    labels: dict,
+    used: list[dict],
+) -> pd.DataFrame:
+    """One row per (town, period, code): score, rank, contribution and raw value; context figures too."""
     table = tables["Results.Scores"]
-    codes = res.score_codes()
     contrib = tables["Results.Contributions"]
     long = table.melt(id_vars=["uCode", "Time"], value_vars=codes, var_name="code", value_name="score")
     ranks = table.melt(
@@ -176,40 +218,23 @@ def build(
             extra = frame[["uCode", "Time", c["source"]]].rename(columns={c["source"]: "raw"})
             extra["code"] = c["code"]
             long = pd.concat([long, extra], ignore_index=True)
+    return long
 
-    disp = tables["Results.Dispersion"]
-    goalposts = _goalposts(res, {i["code"]: int(i.get("direction", 1)) for i in used})
-    weights = {k: float(v) for k, v in (res.agg_weights or res.weights).items()}
 
+def _rank_stats(pipe, idata: pd.DataFrame, imeta, labels: dict, runs: int, report) -> list[pd.DataFrame]:
+    """The uncertainty analysis, period by period: each town's rank statistics."""
+    unc = pipe.spec.get("uncertainty") or {}
     stats = []
     times = sorted(labels)
-    unc = pipe.spec.get("uncertainty") or {}
-    runs = uncertainty_runs if uncertainty_runs is not None else int(unc.get("runs", 500))
-    if runs and unc.get("factors"):
-        for n, t in enumerate(times, start=1):
-            out = uncertainty(
-                pipe, idata, imeta, runs=runs, seed=int(unc.get("seed", 1)), spec={**unc, "time": t}
-            )
-            rs = out["rank_stats"].drop(columns=["uName"])
-            rs["Time"] = labels[t]
-            stats.append(rs)
-            report(1 + n, len(times) + 2, f"不确定性分析：{labels[t]}")
-    rank_stats = (
-        pd.concat(stats, ignore_index=True)
-        if stats
-        else pd.DataFrame(columns=["uCode", "Time", "Nominal", "Mean", "Median", "Q5", "Q95"])
-    )
-    return Built(
-        long,
-        rank_stats,
-        disp,
-        goalposts,
-        weights,
-        [i["code"] for i in used],
-        skipped,
-        notes,
-        runs if stats else 0,
-    )
+    for n, t in enumerate(times, start=1):
+        out = uncertainty(
+            pipe, idata, imeta, runs=runs, seed=int(unc.get("seed", 1)), spec={**unc, "time": t}
+        )
+        rs = out["rank_stats"].drop(columns=["uName"])
+        rs["Time"] = labels[t]
+        stats.append(rs)
+        report(1 + n, len(times) + 2, f"不确定性分析：{labels[t]}")
+    return stats
 
 
 def _goalposts(res, directions: dict) -> dict:

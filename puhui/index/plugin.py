@@ -1,12 +1,14 @@
 """What the county index adds to the shared places (see `puhui/core/plugins.py`)."""
 
 from puhui.core.models import User
-from puhui.core.plugins import STAFF, JobLauncher, Menu, NavItem
+from puhui.core.plugins import STAFF, ApiRouter, JobLauncher, Menu, NavItem
 
 Role = User.Role
 INDEX = Menu("普惠金融指数", 50)
 
 NAVIGATION = [NavItem(INDEX, 10, "普惠金融指数", "index:overview", STAFF | {Role.TOWN})]
+
+API_ROUTERS = [ApiRouter("/index", "puhui.index.api.router")]
 
 JOB_LAUNCHERS = [
     JobLauncher(

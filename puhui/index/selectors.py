@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from puhui.core.models import Division
@@ -10,9 +11,9 @@ from puhui.index import access, compute, sources
 from puhui.index.models import IndexFramework, IndexRankInterval, IndexRun, IndexScore
 
 
-def current_run(user, frequency: str = "year", run_id=None) -> IndexRun | None:
-    if run_id:
-        return access.access_run_by_id(user, run_id)
+def current_run(user, frequency: str = "year") -> IndexRun | None:
+    """The run the pages show when none is asked for: the latest published of the highest framework
+    version (for the office and admins, the latest draft when nothing is published yet)."""
     qs = access.runs_for(user).filter(frequency=frequency)
     return qs.filter(status=IndexRun.Status.PUBLISHED).order_by(
         "-framework__version", "-published_at"
@@ -36,10 +37,62 @@ def run_catalogue(run: IndexRun) -> dict:
     return catalogue(compute.load(run.framework.spec_yaml))
 
 
-def period_of(run: IndexRun, requested: str | None) -> str:
-    if requested and requested in run.periods:
-        return requested
-    return run.periods[-1]
+# The catalogue's levels as the API names them.
+LEVELS = {3: "index", 2: "pillar", 1: "indicator", 0: "context"}
+
+
+def published_run_of(user, framework: IndexFramework, frequency: str) -> IndexRun | None:
+    """The latest published run of a framework version and frequency that this user sees."""
+    return (
+        access.published_runs_for(user)
+        .filter(framework=framework, frequency=frequency)
+        .order_by("-published_at", "-id")
+        .first()
+    )
+
+
+def api_scores(
+    scores: QuerySet[IndexScore],
+    run: IndexRun,
+    *,
+    period: str | None = None,
+    town: Division | None = None,
+    county: bool = False,
+    level: str | None = None,
+    code: str | None = None,
+) -> QuerySet[IndexScore]:
+    """`scores` (`access.scores_for`) filtered, with each code's name, level and unit from the run's
+    framework annotated, in the pages' order: by period, the county before the towns (by code), and
+    the index, pillars, indicators and context figures in the framework's order."""
+    cat = run_catalogue(run)
+    if period:
+        scores = scores.filter(period=period)
+    if county:
+        scores = scores.filter(town__isnull=True)
+    elif town is not None:
+        scores = scores.filter(town=town)
+    if level:
+        scores = scores.filter(code__in=[c for c, v in cat.items() if LEVELS[v["level"]] == level])
+    if code:
+        scores = scores.filter(code=code)
+
+    def by_code(key):
+        return [When(code=c, then=Value(key(c, v))) for c, v in cat.items()]
+
+    return (
+        scores.select_related("town")
+        .annotate(
+            name=Case(*by_code(lambda c, v: v["name"]), default=F("code")),
+            level=Case(*by_code(lambda c, v: LEVELS[v["level"]]), default=Value("indicator")),
+            unit=Case(*by_code(lambda c, v: str(v.get("unit") or "")), default=Value("")),
+            position=Case(
+                *[When(code=c, then=Value(i)) for i, c in enumerate(cat)],
+                default=Value(len(cat)),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("period", F("town__code").asc(nulls_first=True), "position", "code")
+    )
 
 
 def county_trend(run: IndexRun, code: str = "Index") -> list[dict]:

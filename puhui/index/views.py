@@ -11,17 +11,16 @@ from django.views.decorators.http import require_POST
 from puhui.core.exports import DOCX, XLSX, download
 from puhui.core.periods import label as title
 from puhui.index import access, selectors, services
+from puhui.index.forms import IndexQueryForm, MethodologyQueryForm
 from puhui.index.periods import FREQUENCIES
 from puhui.index.tasks import index_build_task
 from puhui.jobs.services import job_enqueue
 
 
-def _run(request):
-    freq = request.GET.get("freq", "year")
-    if freq not in FREQUENCIES:
-        freq = "year"
-    run = selectors.current_run(request.user, freq, request.GET.get("run"))
-    return freq, run
+def _query(request):
+    """freq, run and period of the query string (`forms.IndexQueryForm`): bad values fall back to the
+    defaults; a run the user may not open is a 404."""
+    return IndexQueryForm(request.GET, user=request.user).query()
 
 
 def _periods(run):
@@ -31,7 +30,8 @@ def _periods(run):
 @login_required
 def overview(request):
     access.require_county(request.user)
-    freq, run = _run(request)
+    q = _query(request)
+    freq, run = q.freq, q.run
     ctx = {
         "freq": freq,
         "frequencies": FREQUENCIES,
@@ -40,7 +40,7 @@ def overview(request):
         "can_towns": access.can_view_towns(request.user),
     }
     if run:
-        period = selectors.period_of(run, request.GET.get("period"))
+        period = q.period
         trend = selectors.county_trend(run)
         ctx.update(
             period=period,
@@ -73,10 +73,10 @@ def overview(request):
 @login_required
 def town(request, code):
     town = access.access_town_by_code(request.user, code)
-    freq, run = _run(request)
+    q = _query(request)
+    freq, run, period = q.freq, q.run, q.period
     if run is None:
         raise Http404
-    period = selectors.period_of(run, request.GET.get("period"))
     ctx = {
         "town": town,
         "run": run,
@@ -92,10 +92,10 @@ def town(request, code):
 @login_required
 def indicator(request, code):
     access.require_towns(request.user)
-    freq, run = _run(request)
+    q = _query(request)
+    freq, run, period = q.freq, q.run, q.period
     if run is None:
         raise Http404
-    period = selectors.period_of(run, request.GET.get("period"))
     ctx = {
         "run": run,
         "freq": freq,
@@ -110,16 +110,19 @@ def indicator(request, code):
 @login_required
 def methodology(request):
     access.require_county(request.user)
-    freq, run = _run(request)
+    form = MethodologyQueryForm(request.GET, user=request.user)
+    q = form.query()
+    freq, run = q.freq, q.run
     framework = run.framework if run else access.frameworks_for(request.user).order_by("-version").first()
     if framework is None:
         raise Http404
     ctx = selectors.methodology(framework, run)
-    if request.GET.get("download") == "docx":
+    wanted = form.download_format()
+    if wanted == "docx":
         from puhui.index.export import methodology_docx
 
         return download(methodology_docx(ctx), f"{framework.name}编制方法_第{framework.version}版.docx", DOCX)
-    if request.GET.get("download"):
+    if wanted == "html":
         body = render_to_string("index/methodology_doc.html", ctx, request=request)
         return download(
             body, f"{framework.name}编制方法_第{framework.version}版.html", "text/html; charset=utf-8"

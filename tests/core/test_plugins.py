@@ -118,6 +118,7 @@ def test_the_navigation_keeps_its_menus_and_order():
         ("/plan", "puhui.plan.api.router"),
         ("/credit", "puhui.credit.api.router"),
         ("/data", "puhui.data.api.router"),
+        ("/index", "puhui.index.api.router"),
     ]
 
 

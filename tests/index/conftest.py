@@ -2,8 +2,14 @@ import datetime
 
 import pytest
 
+from puhui.api.services import token_create
 from puhui.core.models import ServicePoint, Terminal
 from puhui.index import services
+from tests.api import conftest as api_fixtures
+from tests.conftest import _org
+
+# A client sending a token: api("pboc"), api(None) for none (tests/api/conftest.py).
+api = api_fixtures.api
 
 
 @pytest.fixture
@@ -43,3 +49,17 @@ def dated(county):
 def published(dated, users):
     """The yearly and quarterly index 2019–2021, published (few Monte-Carlo runs: fast)."""
     return services.index_build(actor=users["office"], publish=True, last_year=2021, uncertainty_runs=30)
+
+
+@pytest.fixture
+def tokens(county, users):
+    """The API tests' tokens (tests/api/conftest.py) and "other": an organisation of no known kind, whose
+    token gets a public user's scope — no index (`puhui.api.access.role_for_organisation`)."""
+    other = _org("CONSULT", "沂源某咨询公司", "other")
+
+    def make(org):
+        _token, raw = token_create(actor=users["admin"], organisation=org, name=f"测试 {org.code}")
+        return raw
+
+    orgs = {k: county[k] for k in ("pboc", "abc", "rcb")} | {"member": county["finance_centre"]}
+    return {name: make(org) for name, org in orgs.items()} | {"other": make(other)}

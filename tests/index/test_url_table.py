@@ -5,6 +5,11 @@ administrator, member units and town officials see every town; institutions the 
 methodology only; village agents and the public nothing. Draft runs, publishing and recomputation are
 the office's and the administrator's. A forbidden object answers 404 like a missing one; a test fails
 when a new URL has no row.
+
+The API (/api/v1/index/) × the test tokens: a token acts as its organisation's staff — the PBoC as the
+office, the finance centre as a member unit, a bank as an institution, an organisation of no known kind
+("other") as the public. It reads published runs only. `test_every_api_operation_has_a_row` fails when
+a new operation has no row.
 """
 
 import pytest
@@ -84,3 +89,64 @@ def test_page_access(client, scene, users, name, args, method, expected):
         if who is None and response.status_code == 302:
             assert "/login/" in response["Location"], url
     assert " ".join(got) == expected, (url, query, method)
+
+
+# Read by tests/test_every_url_has_a_row.py: url name (namespaced, as reversed) → its rows.
+URL_TABLE = {f"index:{n}": [r for r in PAGES if r[0] == n] for n in dict.fromkeys(r[0] for r in PAGES)}
+
+
+# ---------------------------------------------------------------- the API: /api/v1/index/ × tokens
+
+API_PREFIX = "/api/v1/index/"
+TOKENS = ["pboc", "member", "abc", "rcb", "other", None]  # None: no token
+
+#                    pboc member abc rcb other none
+API_COUNTY = "200 200 200 200 404 401"  # the runs, the county's scores, the framework
+API_TOWNS = "200 200 404 404 404 401"  # the towns: rank intervals, a town's scores
+API_NOBODY = "404 404 404 404 404 401"  # a draft: the API is the published index, for the office too
+
+
+def api_row(method, path, statuses: str, *, run="published", params=None):
+    codes = [int(c) for c in statuses.split()]
+    assert len(codes) == len(TOKENS), path
+    return (method, path, dict(zip(TOKENS, codes, strict=True)), run, params)
+
+
+API_CASES = [
+    api_row("get", "/index/runs", API_COUNTY),
+    api_row("get", "/index/runs/{run_id}/scores", API_COUNTY),
+    api_row("get", "/index/runs/{run_id}/scores", API_TOWNS, params={"town": LUCUN}),
+    api_row("get", "/index/runs/{run_id}/scores", API_NOBODY, run="draft"),
+    api_row("get", "/index/runs/{run_id}/ranks", API_TOWNS),
+    api_row("get", "/index/runs/{run_id}/ranks", API_NOBODY, run="draft"),
+    api_row("get", "/index/frameworks/{version}", API_COUNTY),
+]
+
+
+def test_every_api_operation_has_a_row(db, client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    operations = {
+        (method, path.removeprefix("/api/v1"))
+        for path, methods in paths.items()
+        if path.startswith(API_PREFIX)
+        for method in methods
+    }
+    assert operations == {(c[0], c[1]) for c in API_CASES}
+
+
+@pytest.mark.parametrize(
+    "method,path,expected,run,params",
+    API_CASES,
+    ids=[f"{c[0]} {c[1]} {c[3]}-{i}" for i, c in enumerate(API_CASES)],
+)
+def test_api_access(scene, api, method, path, expected, run, params):
+    url = path.format(run_id=scene[run], version=1)
+    got = {who: getattr(api(who), method)(url, params).status_code for who in TOKENS}
+    assert got == expected, (url, params)
+
+
+# Read by tests/test_every_url_has_a_row.py: (METHOD, schema path) → its rows.
+API_TABLE = {
+    (m.upper(), f"/api/v1{p}"): [c for c in API_CASES if c[:2] == (m, p)]
+    for m, p in dict.fromkeys(c[:2] for c in API_CASES)
+}
