@@ -45,8 +45,9 @@ def access_organisation_by_id(user: User, pk) -> Organisation:
     return get_or_404(organisations_for(user), pk=pk)
 
 
-def _bank_network_for(user: User, qs: QuerySet, *, agents: bool) -> QuerySet:
-    """Service points and terminals: a bank's own, a town's located there, (points only) an agent's villages."""
+def _bank_network_for(user: User, qs: QuerySet) -> QuerySet:
+    """Service points and terminals: a bank's own, a town's located there, an agent's villages (read-only:
+    no page or API operation lets an agent change either)."""
     if not user.is_authenticated:
         return qs.none()
     if user.role in COUNTY_WIDE:
@@ -55,20 +56,56 @@ def _bank_network_for(user: User, qs: QuerySet, *, agents: bool) -> QuerySet:
         return qs.filter(bank__path__startswith=user.organisation.path)
     if user.role == Role.TOWN and user.town_id:
         return qs.filter(village__parent_id=user.town_id)
-    if agents and user.role == Role.AGENT:
+    if user.role == Role.AGENT:
         return qs.filter(village__in=user.villages.all())
     return qs.none()
 
 
 def service_points_for(user: User) -> QuerySet[ServicePoint]:
-    return _bank_network_for(user, ServicePoint.objects.all(), agents=True)
+    return _bank_network_for(user, ServicePoint.objects.all())
 
 
 def terminals_for(user: User) -> QuerySet[Terminal]:
-    return _bank_network_for(user, Terminal.objects.all(), agents=False)
+    return _bank_network_for(user, Terminal.objects.all())
+
+
+AUDIT_READERS = frozenset({Role.OFFICE, Role.ADMIN})
+
+
+def can_read_audit(user: User) -> bool:
+    """The audit log (and starting its chain verification) is the office's and the administrator's."""
+    return user.is_authenticated and user.role in AUDIT_READERS
+
+
+def require_audit_reader(user: User) -> None:
+    if not can_read_audit(user):
+        raise Http404
 
 
 def audit_logs_for(user: User) -> QuerySet[AuditLog]:
-    if user.is_authenticated and user.role in {Role.ADMIN, Role.OFFICE}:
+    if can_read_audit(user):
         return AuditLog.objects.all()
     return AuditLog.objects.none()
+
+
+# ---------------------------------------------------------------- user accounts: the administrator's
+
+
+def can_manage_users(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.ADMIN
+
+
+def require_user_manager(user: User) -> None:
+    if not can_manage_users(user):
+        raise Http404
+
+
+def users_for(user: User) -> QuerySet[User]:
+    """The accounts this user manages: every one for the administrator, none for anybody else."""
+    if can_manage_users(user):
+        return User.objects.all()
+    return User.objects.none()
+
+
+def access_user_by_id(user: User, pk) -> User:
+    return get_or_404(users_for(user), pk=pk)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
@@ -14,11 +14,14 @@ from django.views.decorators.http import require_POST
 from puhui.core import selectors, services
 from puhui.core.access import (
     access_organisation_by_id,
+    access_user_by_id,
     audit_logs_for,
     divisions_for,
-    get_or_404,
     organisations_for,
+    require_audit_reader,
+    require_user_manager,
     service_points_for,
+    users_for,
 )
 from puhui.core.converters import parse_date_or_none
 from puhui.core.forms import OwnPasswordChangeForm, UserForm
@@ -44,7 +47,7 @@ def dashboard(request):
         request,
         "core/dashboard.html",
         {
-            "county": Division.objects.filter(level=Division.Level.COUNTY).first(),
+            "county": divisions_for(request.user).filter(level=Division.Level.COUNTY).first(),
             "cards": selectors.dashboard_cards(request.user),
             "series": selectors.town_series(request.user),
         },
@@ -135,11 +138,11 @@ def _audit_verify_start(request):
     return redirect("job_detail", pk=job.pk)
 
 
-def _audit_verify_job():
-    from puhui.jobs.models import Job
+def _audit_verify_job(user):
+    from puhui.jobs.access import jobs_for
     from puhui.jobs.selectors import job_with_state
 
-    job = Job.objects.filter(label=AUDIT_VERIFY_LABEL).order_by("-id").first()
+    job = jobs_for(user).filter(label=AUDIT_VERIFY_LABEL).order_by("-id").first()
     return job_with_state(job) if job is not None else None
 
 
@@ -147,9 +150,8 @@ def _audit_verify_job():
 def audit_list(request):
     from puhui.core.audit import audit_chain_state
 
+    require_audit_reader(request.user)
     logs = audit_logs_for(request.user)
-    if not request.user.is_office:
-        raise Http404
     if request.method == "POST":
         return _audit_verify_start(request)
     filters = {
@@ -174,20 +176,15 @@ def audit_list(request):
             "filters": filters,
             "actions": AuditLog.Action.choices,
             "chain": audit_chain_state(),  # the last verification's result; nothing is verified here
-            "verify_job": _audit_verify_job(),
+            "verify_job": _audit_verify_job(request.user),
         },
     )
 
 
-def _admin_only(user):
-    if user.role != User.Role.ADMIN:
-        raise Http404
-
-
 @login_required
 def user_list(request):
-    _admin_only(request.user)
-    users = User.objects.select_related("organisation", "town").order_by("role", "username")
+    require_user_manager(request.user)
+    users = users_for(request.user).select_related("organisation", "town").order_by("role", "username")
     role = request.GET.get("role", "")
     if role:
         users = users.filter(role=role)
@@ -228,7 +225,7 @@ def _save_user(request, form, user=None):
 
 @login_required
 def user_create(request):
-    _admin_only(request.user)
+    require_user_manager(request.user)
     form = UserForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,12 +237,12 @@ def user_create(request):
 
 @login_required
 def user_edit(request, pk):
-    _admin_only(request.user)
-    user = get_or_404(User.objects.all(), pk=pk)
+    require_user_manager(request.user)
+    user = access_user_by_id(request.user, pk)
     form = UserForm(request.POST or None, instance=user, creating=False)
     if request.method == "POST" and form.is_valid():
         try:
-            return _save_user(request, form, user=get_or_404(User.objects.all(), pk=pk))
+            return _save_user(request, form, user=access_user_by_id(request.user, pk))
         except ValidationError as exc:
             form.add_error(None, exc)
     return render(request, "core/user_form.html", {"form": form, "creating": False, "target": user})
@@ -254,8 +251,8 @@ def user_edit(request, pk):
 @login_required
 @require_POST
 def user_reset_password(request, pk):
-    _admin_only(request.user)
-    user = get_or_404(User.objects.all(), pk=pk)
+    require_user_manager(request.user)
+    user = access_user_by_id(request.user, pk)
     password = services.generate_password()
     services.user_set_password(actor=request.user, user=user, password=password)
     return _password_once(request, user, password, created=False)
@@ -295,8 +292,8 @@ password_change = never_cache(OwnPasswordChangeView.as_view())
 @login_required
 @require_POST
 def user_unlock(request, pk):
-    _admin_only(request.user)
-    user = get_or_404(User.objects.all(), pk=pk)
+    require_user_manager(request.user)
+    user = access_user_by_id(request.user, pk)
     services.user_unlock(actor=request.user, user=user)
     messages.success(request, f"已解除用户 {user.username} 的登录锁定。")
     return redirect("user_list")

@@ -16,7 +16,15 @@ from django.http import Http404
 from puhui.core.access import get_or_404
 from puhui.core.models import Organisation, User
 from puhui.data import catalogue
-from puhui.data.models import Indicator, IndicatorValue, ReportingPeriod, Submission, Target, Upload
+from puhui.data.models import (
+    AggregateValue,
+    Indicator,
+    IndicatorValue,
+    ReportingPeriod,
+    Submission,
+    Target,
+    Upload,
+)
 
 Role = User.Role
 SUBMITTER_ROLES = frozenset({Role.INSTITUTION, Role.MEMBER_UNIT})
@@ -77,6 +85,11 @@ def access_submission_for_review(user: User, pk) -> Submission:
     return submission
 
 
+def aggregate_values_for(user: User) -> QuerySet[AggregateValue]:
+    """The figures of aggregate forms as submitted: whoever sees the submission sees its values."""
+    return AggregateValue.objects.filter(submission__in=submissions_for(user).values("pk"))
+
+
 def uploads_for(user: User) -> QuerySet[Upload]:
     qs = Upload.objects.select_related("institution", "period", "submission")
     if _sees_all(user):
@@ -98,6 +111,20 @@ def can_review(user: User) -> bool:
 
 def can_edit_catalogue(user: User) -> bool:
     return user.is_authenticated and user.role == Role.OFFICE
+
+
+RECOMPUTE_ROLES = frozenset({Role.OFFICE, Role.ADMIN})
+
+
+def can_recompute(user: User) -> bool:
+    """Recomputing the derived indicators is a system job: the office's and the administrator's, on the
+    targets page (`data_compute`) as on the job page (the `derived_compute` launcher, data/plugin.py)."""
+    return user.is_authenticated and user.role in RECOMPUTE_ROLES
+
+
+def require_recomputer(user: User) -> None:
+    if not can_recompute(user):
+        raise Http404
 
 
 def can_see_figures(user: User) -> bool:

@@ -2,6 +2,7 @@
 
 from puhui.core.models import User
 from puhui.core.plugins import STAFF, ApiRouter, JobLauncher, Menu, NavItem
+from puhui.data.access import RECOMPUTE_ROLES
 
 Role = User.Role
 DATA = Menu("数据与目标", 30)
@@ -19,7 +20,7 @@ JOB_LAUNCHERS = [
         label="重新计算全部派生指标",
         description="按已审核通过的报送和平台数据，重新计算各报送期、各层级的派生指标和目标监测结果。",
         task_path="puhui.data.tasks.derived_compute_task",
-        roles=frozenset({Role.OFFICE, Role.ADMIN}),
+        roles=RECOMPUTE_ROLES,  # the same roles as /data/compute/ on the targets page
         order=30,
     ),
 ]

@@ -195,6 +195,16 @@ def aggregate_rows(submission: Submission, *, town: int | None = None, item: str
     return [rows[k] for k in sorted(rows)]
 
 
+def submission_values(user: User, submission: Submission) -> QuerySet[AggregateValue]:
+    """One submission's aggregate values in row order, for a user who sees the submission (API)."""
+    return (
+        access.aggregate_values_for(user)
+        .filter(submission=submission)
+        .select_related("town")
+        .order_by("row", "id")
+    )
+
+
 # ---------------------------------------------------------------- indicators
 
 
@@ -291,21 +301,11 @@ def lineage(user: User, value: IndicatorValue) -> dict:
     ind = Indicator.objects.filter(
         code=value.indicator_code, version=value.indicator_version
     ).first() or current.get(value.indicator_code)
-    parts = []
-    if ind and ind.source_kind == Indicator.SourceKind.FORMULA:
-        same_unit = Q(
-            period_id=value.period_id,
-            level=value.level,
-            organisation_id=value.organisation_id,
-            division_id=value.division_id,
-        )
-        found = {
-            v.indicator_code: v
-            for v in access.indicator_values_for(user).filter(
-                same_unit, indicator_code__in=formula.names(ind.source)
-            )
-        }
-        parts = [(current.get(n), found.get(n)) for n in formula.names(ind.source)]
+    parts = (
+        _formula_parts(user, value, ind, current)
+        if ind and ind.source_kind == Indicator.SourceKind.FORMULA
+        else []
+    )
     leaves = _leaf_sources(ind, current) if ind else []
     forms_used: dict[str, list[Indicator]] = {}
     platform = []
@@ -327,6 +327,40 @@ def lineage(user: User, value: IndicatorValue) -> dict:
     visible_ids = set(
         access.submissions_for(user).filter(pk__in=[s.pk for s in subs]).values_list("pk", flat=True)
     )
+    links, contributing = _lineage_links(value, leaves, subs, visible_ids)
+    hidden = len(contributing - visible_ids)
+    return {
+        "indicator": ind,
+        "parts": parts,
+        "links": links,
+        "hidden": hidden,
+        "platform": platform,
+        "run": run,
+    }
+
+
+def _formula_parts(user: User, value: IndicatorValue, ind: Indicator, current: dict) -> list[tuple]:
+    """A formula's parts: (current indicator, its value for the same unit and period, if the user sees it)."""
+    same_unit = Q(
+        period_id=value.period_id,
+        level=value.level,
+        organisation_id=value.organisation_id,
+        division_id=value.division_id,
+    )
+    found = {
+        v.indicator_code: v
+        for v in access.indicator_values_for(user).filter(
+            same_unit, indicator_code__in=formula.names(ind.source)
+        )
+    }
+    return [(current.get(n), found.get(n)) for n in formula.names(ind.source)]
+
+
+def _lineage_links(
+    value: IndicatorValue, leaves: list[Indicator], subs: list[Submission], visible_ids: set[int]
+) -> tuple[list[dict], set[int]]:
+    """(a link per visible submission that adds to the figure, with its amount; the ids of every
+    submission that adds to it, visible or not)."""
     town = village = None
     if value.level == IndicatorValue.Level.TOWN:
         town = value.division_id
@@ -359,15 +393,7 @@ def lineage(user: User, value: IndicatorValue) -> dict:
                     "amount": (amounts or {}).get(s.pk),
                 }
             )
-    hidden = len(contributing - visible_ids)
-    return {
-        "indicator": ind,
-        "parts": parts,
-        "links": links,
-        "hidden": hidden,
-        "platform": platform,
-        "run": run,
-    }
+    return links, contributing
 
 
 def _contributions(leaf: Indicator, subs: list[Submission], *, town, village) -> dict[int, float] | None:

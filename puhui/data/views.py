@@ -412,7 +412,7 @@ def target_dashboard(request):
             "as_of": as_of,
             "quarters": selectors.periods_with_values("quarter"),
             "counts": [(targets.STATUS_LABELS[k], targets.STATUS_CSS[k], n) for k, n in counts.items()],
-            "can_compute": access.can_edit_catalogue(request.user),
+            "can_compute": access.can_recompute(request.user),
         },
     )
 
@@ -485,7 +485,7 @@ def _form_errors(form, error: ValidationError) -> None:
 @login_required
 @require_POST
 def compute(request):
-    access.require_catalogue_editor(request.user)
+    access.require_recomputer(request.user)
     from puhui.data.tasks import derived_compute_task
     from puhui.jobs.services import job_enqueue
 

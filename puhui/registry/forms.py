@@ -10,6 +10,9 @@ FARM_CHOICES = [("", "全部"), ("1", "农户"), ("0", "非农户")]
 
 
 class HouseholdFilterForm(forms.Form):
+    # The fields that may appear in the list's address (`q` only when it is not an ID number or phone).
+    URL_FIELDS = ("town", "village", "farm", "activity", "q", "key")
+
     town = forms.ModelChoiceField(queryset=Division.objects.none(), required=False)
     village = forms.ModelChoiceField(queryset=Division.objects.none(), required=False)
     farm = forms.ChoiceField(choices=FARM_CHOICES, required=False)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -19,8 +21,24 @@ from puhui.registry.models import Household
 UNMASK_LOG_ROWS = 50
 
 
+def _list_url(params) -> str:
+    """The household list filtered by these search fields, with an ID number or phone typed into the
+    search box replaced by its keyed hash: the clear number never goes into a URL (nor the server log)."""
+    query = {
+        k: params.get(k, "").strip() for k in HouseholdFilterForm.URL_FIELDS if params.get(k, "").strip()
+    }
+    if key := selectors.personal_lookup_key(query.get("q", "")):
+        del query["q"]
+        query["key"] = key
+    return f"{reverse('household_list')}?{urlencode(query)}" if query else reverse("household_list")
+
+
 @login_required
 def household_list(request, lookup_form=None):
+    if request.method == "GET" and selectors.personal_lookup_key(request.GET.get("q", "")):
+        # A number in the address (a hand-made link, an old bookmark): answered by a redirect to its hash,
+        # never echoed back in the page, its links or the next request line.
+        return redirect(_list_url(request.GET))
     form = HouseholdFilterForm(request.user, request.GET)
     filters = form.filters()
     households = selectors.household_search(request.user, **filters)
@@ -43,7 +61,14 @@ def household_list(request, lookup_form=None):
 @login_required
 @require_POST
 def household_lookup(request):
-    """Find households by ID number or phone: redirect to the list filtered by the keyed hash."""
+    """The list's two search forms post here, so no ID number or phone is ever sent in a URL.
+
+    精确查找 (`number`): an ID number or phone, or the form again with its error. The filter form (town,
+    village, farm, activity, `q`): redirect to the list with those filters, a number in `q` replaced by
+    its keyed hash (`?key=`); names and household codes stay readable in the URL.
+    """
+    if "number" not in request.POST:
+        return redirect(_list_url(request.POST))
     form = HouseholdLookupForm(request.POST)
     if not form.is_valid():
         return household_list(request, lookup_form=form)

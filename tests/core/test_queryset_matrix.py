@@ -98,19 +98,7 @@ TERMINALS = expect(
 
 
 def test_terminals(users):
-    got = matrix(users, core_access.terminals_for, lambda t: t.code)
-    assert {k: v for k, v in got.items() if k != "agent"} == {
-        k: v for k, v in TERMINALS.items() if k != "agent"
-    }
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/architecture.md promises agents the terminals of their villages; "
-    "core.access.terminals_for gives agents none (_bank_network_for(agents=False))",
-)
-def test_terminals_of_an_agents_villages(users):
-    assert matrix(users, core_access.terminals_for, lambda t: t.code)["agent"] == TERMINALS["agent"]
+    assert matrix(users, core_access.terminals_for, lambda t: t.code) == TERMINALS
 
 
 def test_divisions(users):

@@ -157,3 +157,11 @@ def test_token_pages_access(client, scene, users, name, args, method, data, expe
 @pytest.mark.parametrize("name,args,method,data,expected", REGISTRY, ids=_ids(REGISTRY))
 def test_registry_access(client, scene, users, name, args, method, data, expected):
     check(client, users, scene, name, args, method, data, expected)
+
+
+# Read by tests/test_every_url_has_a_row.py: url name → its rows.
+URL_TABLE = {
+    n: [r for r in rows if r[0] == n]
+    for rows in (JOBS, IMPORTS, TOKENS, REGISTRY)
+    for n in dict.fromkeys(r[0] for r in rows)
+}

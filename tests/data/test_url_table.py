@@ -97,7 +97,7 @@ PAGES = [
     ("data_target", const("agri_loan_growth"), "get", FIGURES),
     ("data_target", const("no_such_target"), "get", "404 404 404 404 404 404 404 302"),
     ("data_target_edit", const("agri_loan_growth"), "get", OFFICE_GET),
-    ("data_compute", None, "post", OFFICE_POST),
+    ("data_compute", None, "post", "302 302 404 404 404 404 404 302"),  # the office and the administrator
     ("data_compute", None, "get", POST_ONLY),
     ("data_explorer", None, "get", FIGURES),
     ("data_value", _("abc_value"), "get", SEES_SUB),  # a bank's figure: the office and that bank
@@ -242,3 +242,8 @@ def test_operation_access(scene, clients, method, schema_path, path, body, expec
         if response.status_code >= 400:
             assert set(json.loads(response.content)) == {"error"}, (who, url)
     assert " ".join(got[c] for c in COLUMNS) == expected, (method, url)
+
+
+# Read by tests/test_every_url_has_a_row.py: url name → its rows; (METHOD, schema path) → its rows.
+URL_TABLE = {n: [r for r in PAGES if r[0] == n] for n in dict.fromkeys(r[0] for r in PAGES)}
+API_TABLE = {k: [r for r in OPERATIONS if r[:2] == k] for k in dict.fromkeys(r[:2] for r in OPERATIONS)}

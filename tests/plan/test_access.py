@@ -390,3 +390,11 @@ def test_api_access(scene, plan_api, method, path, body, expected):
             response = api.get(url)
         got[who] = response.status_code
     assert got == expected, path
+
+
+# Read by tests/test_every_url_has_a_row.py: url name → its rows; (METHOD, schema path) → its rows.
+URL_TABLE = {n: [c for c in CASES if c[0] == n] for n in dict.fromkeys(c[0] for c in CASES)}
+API_TABLE = {
+    (m.upper(), f"/api/v1{p}"): [c for c in API_CASES if c[:2] == (m, p)]
+    for m, p in dict.fromkeys(c[:2] for c in API_CASES)
+}
