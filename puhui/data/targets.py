@@ -200,7 +200,6 @@ def evaluate(
         if indicators is not None
         else (Indicator.objects.filter(code=target.indicator_code, is_current=True).first())
     )
-    all_values = IndicatorValue.objects.all()
     periods = _periods(target.period_kind, as_of)
     codes = [p.code for p in periods]
     labels = {p.code: p.label for p in periods}
@@ -213,6 +212,23 @@ def evaluate(
     else:
         status.deadline_label = "每季度" if target.period_kind == "quarter" else "每年"
 
+    measure, figure = _measure_and_figure(target, indicator, codes)
+    status.series = [
+        Point(p, labels[p], measure[p], figure[p])
+        for p in codes
+        if figure[p] is not None or measure[p] is not None
+    ]
+
+    known = [(ordinal(p), measure[p], p) for p in codes if measure[p] is not None]
+    if known:
+        _judge(status, target, known, measure, as_of)
+    _units(status, target, as_of, scoped, with_units)
+    return status
+
+
+def _measure_and_figure(target: Target, indicator: Indicator | None, codes: list[str]) -> tuple[dict, dict]:
+    """Per period code: the measure compared with the threshold (None: no data), and the figure shown."""
+    all_values = IndicatorValue.objects.all()
     if target.rule == Target.Rule.EACH_INSTITUTION:
         table = _frame(all_values, target.indicator_code, target.period_kind, "institution")
         expected = _expected_institutions(indicator)
@@ -224,29 +240,21 @@ def evaluate(
         share = (figures.fillna(0.0) >= each - 1e-9).sum(axis=0) / max(1, len(ids)) * 100
         measure = {p: (float(share[p]) if has_any.get(p, False) else None) for p in codes}
         figure = {p: (float(figures[p].fillna(0).min()) if has_any.get(p, False) else None) for p in codes}
-    else:
-        table = _frame(all_values, target.indicator_code, target.period_kind, "county")
-        if not table.empty:
-            needed = sorted(set(codes) | set(table.columns), key=ordinal)
-            m = _measure(target, table.reindex(columns=needed), codes)
-            measure = {p: (None if pd.isna(m.loc[0, p]) else float(m.loc[0, p])) for p in codes}
-            figure = {
-                p: (float(table.loc[0, p]) if p in table and not pd.isna(table.loc[0, p]) else None)
-                for p in codes
-            }
-        else:
-            measure = dict.fromkeys(codes)
-            figure = dict.fromkeys(codes)
-    status.series = [
-        Point(p, labels[p], measure[p], figure[p])
-        for p in codes
-        if figure[p] is not None or measure[p] is not None
-    ]
+        return measure, figure
+    table = _frame(all_values, target.indicator_code, target.period_kind, "county")
+    if table.empty:
+        return dict.fromkeys(codes), dict.fromkeys(codes)
+    needed = sorted(set(codes) | set(table.columns), key=ordinal)
+    m = _measure(target, table.reindex(columns=needed), codes)
+    measure = {p: (None if pd.isna(m.loc[0, p]) else float(m.loc[0, p])) for p in codes}
+    figure = {
+        p: (float(table.loc[0, p]) if p in table and not pd.isna(table.loc[0, p]) else None) for p in codes
+    }
+    return measure, figure
 
-    known = [(ordinal(p), measure[p], p) for p in codes if measure[p] is not None]
-    if not known:
-        _units(status, target, as_of, scoped, with_units)
-        return status
+
+def _judge(status: TargetStatus, target: Target, known: list, measure: dict, as_of: ReportingPeriod | None):
+    """The trend, the projection to the deadline and the verdict, from the periods with a measure."""
     latest_ord, latest_value, latest_code = known[-1]
     deadline = target.deadline_period or latest_code
     status.projection, status.slope = _fit([(o, v) for o, v, _ in known], ordinal(deadline))
@@ -266,8 +274,6 @@ def evaluate(
         status.figure, status.figure_period = latest_value, latest_code
         ok = compare(status.projection, target)
         status.status = ON_TRACK if ok else AT_RISK
-    _units(status, target, as_of, scoped, with_units)
-    return status
 
 
 def _label(code: str) -> str:

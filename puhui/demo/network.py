@@ -109,26 +109,50 @@ def _outlet_places(inst: Institution, n: int, plan: CountyPlan, rng: np.random.G
     return out
 
 
+class _Registrar:
+    """Unified social credit codes from one counter and street addresses, in the order they are asked for."""
+
+    def __init__(self, plan: CountyPlan, rng: np.random.Generator):
+        self.plan = plan
+        self.rng = rng
+        self.roads = village_parts()["road"]
+        self.counter = ORG_COUNTER_START
+
+    def uscc(self, head: str, prefix: str = "MA") -> str:
+        self.counter += 1
+        return ids.usccs(head, [self.counter], prefix=prefix)[0]
+
+    def address(self, v: Village) -> str:
+        rng = self.rng
+        town = self.plan.towns[v.town]
+        if v.kind == "community":
+            return f"山东省淄博市沂源县{town.name}{rng.choice(self.roads)}{int(rng.integers(1, 300))}号"
+        return f"山东省淄博市沂源县{town.name}{v.name}"
+
+
 def plan_network(plan: CountyPlan) -> dict:
     """Organisations (ordered so that a parent always comes before its children), service points
     and terminals, as dicts. Outlets, service points and terminals scale with the plan's scale."""
     rng = rng_for(plan.seed, STREAM_NETWORK)
-    roads = village_parts()["road"]
+    registrar = _Registrar(plan, rng)
     seat_comms = [v for v in plan.villages if v.kind == "community" and plan.towns[v.town].is_street]
+    orgs = _leading_group_orgs(registrar, seat_comms, rng)
+    outlets_by_bank: dict[str, list[dict]] = {}
+    for inst in INSTITUTIONS:
+        inst_orgs, outlets = _institution_orgs(inst, plan, registrar, seat_comms, rng)
+        orgs.extend(inst_orgs)
+        outlets_by_bank[inst.key] = outlets
+        orgs.extend(outlets)
+    points = _service_points(plan, rng)
+    terminals = _terminals(outlets_by_bank, points, rng)
+    return {"organisations": orgs, "service_points": points, "terminals": terminals}
+
+
+def _leading_group_orgs(
+    registrar: _Registrar, seat_comms: list[Village], rng: np.random.Generator
+) -> list[dict]:
+    """The leading group's member units, each seated in a community of a street."""
     orgs: list[dict] = []
-    counter = ORG_COUNTER_START
-
-    def uscc(head: str, prefix: str = "MA") -> str:
-        nonlocal counter
-        counter += 1
-        return ids.usccs(head, [counter], prefix=prefix)[0]
-
-    def address(v: Village) -> str:
-        town = plan.towns[v.town]
-        if v.kind == "community":
-            return f"山东省淄博市沂源县{town.name}{rng.choice(roads)}{int(rng.integers(1, 300))}号"
-        return f"山东省淄博市沂源县{town.name}{v.name}"
-
     for row in leading_group():
         v = seat_comms[int(rng.integers(len(seat_comms)))]
         prefix = {"11": "00", "12": "MB", "13": "MC"}[row["uscc_type"]]
@@ -142,75 +166,86 @@ def plan_network(plan: CountyPlan) -> dict:
                 plan_alias=row["plan_alias"],
                 kind=row["kind"],
                 level="branch",
-                uscc=uscc(row["uscc_type"] + "370323", prefix),
+                uscc=registrar.uscc(row["uscc_type"] + "370323", prefix),
                 division=v.code,
-                address=address(v),
+                address=registrar.address(v),
                 is_leading_group_member=True,
             )
         )
-    outlets_by_bank: dict[str, list[dict]] = {}
-    for inst in INSTITUTIONS:
-        if inst.head:
-            orgs.append(
-                dict(
-                    key=f"{inst.key}-HQ",
-                    parent=None,
-                    code=inst.key,
-                    name=inst.head,
-                    short_name=inst.head.removesuffix("股份有限公司"),
-                    kind=inst.head_kind,
-                    level="head",
-                )
-            )
-        seat = seat_comms[int(rng.integers(len(seat_comms)))]
-        opened = _date(rng, 1985, 2005) if not inst.is_new_rural_institution else _date(rng, 2010, 2012)
-        orgs.append(
+    return orgs
+
+
+def _institution_orgs(
+    inst: Institution,
+    plan: CountyPlan,
+    registrar: _Registrar,
+    seat_comms: list[Village],
+    rng: np.random.Generator,
+) -> tuple[list[dict], list[dict]]:
+    """(the institution's head office, if any, and county branch; its outlets)."""
+    out: list[dict] = []
+    if inst.head:
+        out.append(
             dict(
-                key=inst.key,
-                parent=f"{inst.key}-HQ" if inst.head else None,
-                code=f"{inst.key}-YY",
-                name=inst.name,
-                short_name=inst.short_name,
-                plan_alias=inst.plan_alias,
-                kind=inst.kind,
-                level="branch",
-                uscc=uscc("91370323"),
-                division=seat.code,
-                address=address(seat),
-                opened_on=opened,
-                has_sannong_division=inst.has_sannong_division,
-                is_county_legal_person=inst.is_county_legal_person,
-                is_new_rural_institution=inst.is_new_rural_institution,
+                key=f"{inst.key}-HQ",
+                parent=None,
+                code=inst.key,
+                name=inst.head,
+                short_name=inst.head.removesuffix("股份有限公司"),
+                kind=inst.head_kind,
+                level="head",
             )
         )
-        scaled = max(1 if inst.outlets else 0, round(inst.outlets * plan.scale))
-        n = inst.outlets if inst.reach == "fixed" else scaled
-        outlets = []
-        names_seen: set[str] = set()
-        for i, v in enumerate(_outlet_places(inst, n, plan, rng)):
-            name = inst.outlet_pattern.format(place=_place(v))
-            if name in names_seen:  # a second outlet in the same place (large scales)
-                name = name.removesuffix("支行").removesuffix("营业所") + f"第{i + 1}分理处"
-            names_seen.add(name)
-            outlets.append(
-                dict(
-                    key=f"{inst.key}-{i + 1:03d}",
-                    parent=inst.key,
-                    code=f"{inst.key}-YY-{i + 1:03d}",
-                    name=name,
-                    short_name="",
-                    kind=inst.kind,
-                    level="outlet",
-                    uscc=uscc("91370323"),
-                    division=v.code,
-                    address=address(v),
-                    opened_on=max(opened, _date(rng, 1990, 2021)),
-                )
+    seat = seat_comms[int(rng.integers(len(seat_comms)))]
+    opened = _date(rng, 1985, 2005) if not inst.is_new_rural_institution else _date(rng, 2010, 2012)
+    out.append(
+        dict(
+            key=inst.key,
+            parent=f"{inst.key}-HQ" if inst.head else None,
+            code=f"{inst.key}-YY",
+            name=inst.name,
+            short_name=inst.short_name,
+            plan_alias=inst.plan_alias,
+            kind=inst.kind,
+            level="branch",
+            uscc=registrar.uscc("91370323"),
+            division=seat.code,
+            address=registrar.address(seat),
+            opened_on=opened,
+            has_sannong_division=inst.has_sannong_division,
+            is_county_legal_person=inst.is_county_legal_person,
+            is_new_rural_institution=inst.is_new_rural_institution,
+        )
+    )
+    scaled = max(1 if inst.outlets else 0, round(inst.outlets * plan.scale))
+    n = inst.outlets if inst.reach == "fixed" else scaled
+    outlets = []
+    names_seen: set[str] = set()
+    for i, v in enumerate(_outlet_places(inst, n, plan, rng)):
+        name = inst.outlet_pattern.format(place=_place(v))
+        if name in names_seen:  # a second outlet in the same place (large scales)
+            name = name.removesuffix("支行").removesuffix("营业所") + f"第{i + 1}分理处"
+        names_seen.add(name)
+        outlets.append(
+            dict(
+                key=f"{inst.key}-{i + 1:03d}",
+                parent=inst.key,
+                code=f"{inst.key}-YY-{i + 1:03d}",
+                name=name,
+                short_name="",
+                kind=inst.kind,
+                level="outlet",
+                uscc=registrar.uscc("91370323"),
+                division=v.code,
+                address=registrar.address(v),
+                opened_on=max(opened, _date(rng, 1990, 2021)),
             )
-        outlets_by_bank[inst.key] = outlets
-        orgs.extend(outlets)
+        )
+    return out, outlets
 
-    # Service points: one in most villages, more at larger scales.
+
+def _service_points(plan: CountyPlan, rng: np.random.Generator) -> list[dict]:
+    """Service points: one in most villages, more at larger scales."""
     villages = [v for v in plan.villages if v.kind == "village"]
     n_points = round(SERVICE_POINTS_AT_SCALE_1 * plan.scale)
     order = list(rng.permutation(len(villages)))
@@ -251,9 +286,14 @@ def plan_network(plan: CountyPlan) -> dict:
                 opened_on=_date(rng, 2009, 2021),
             )
         )
+    return points
 
-    # Terminals: ATMs, deposit machines and kiosks at bank outlets; a rural terminal (and some POS)
-    # at each service point.
+
+def _terminals(
+    outlets_by_bank: dict[str, list[dict]], points: list[dict], rng: np.random.Generator
+) -> list[dict]:
+    """Terminals: ATMs, deposit machines and kiosks at bank outlets; a rural terminal (and some POS)
+    at each service point."""
     terminals = []
     serial: dict[str, int] = {}
 
@@ -308,4 +348,4 @@ def plan_network(plan: CountyPlan) -> dict:
                 point=sp["code"],
                 since=sp["opened_on"],
             )
-    return {"organisations": orgs, "service_points": points, "terminals": terminals}
+    return terminals

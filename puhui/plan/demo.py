@@ -7,6 +7,7 @@ the pages would have written, with back-dated timestamps. Deterministic for a gi
 
 import datetime
 import random
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -97,6 +98,26 @@ def plan_demo(
         return _generate(rng=rng, actor=actor, start=start, end=end)
 
 
+@dataclass
+class _Replay:
+    """What the two years' replay works with: the plan, the assessed units and their staff, each unit's
+    diligence, the (task, unit) obligations and their completion so far, the random stream."""
+
+    rng: random.Random
+    office: User
+    plan: Plan
+    names: dict
+    orgs: dict
+    staff: dict
+    diligence: dict
+    pairs: list
+    tasks: dict
+    finish: dict
+    completion: dict
+    milestones: list
+    counts: dict = field(default_factory=lambda: {"reports": 0, "returned": 0, "notices": 0, "delays": 0})
+
+
 def _generate(*, rng, actor, start, end) -> dict:
     plan = _load_plan(actor)
     units = selectors.assessed_units(plan)
@@ -106,181 +127,213 @@ def _generate(*, rng, actor, start, end) -> dict:
     for user in User.objects.filter(organisation_id__in=names, is_active=True).order_by("pk"):
         if user.role in {User.Role.MEMBER_UNIT, User.Role.INSTITUTION, User.Role.OFFICE}:
             staff.setdefault(user.organisation_id, user)
-    office = actor
     diligence = {org_id: rng.uniform(0.62, 0.98) for org_id in names}
     pairs = selectors.obligations(plan)
     tasks = {t.pk: t for t in plan.tasks.all()}
     periods = [p for p in plan_periods(plan) if p.end >= start and p.end <= end]
     # Each task finishes at its own pace: the period (index) by which its units reach 100%.
     finish = {t: rng.randint(max(len(periods) - 4, 2), len(periods) + 2) for t in tasks}
-    completion = {pair: 0 for pair in pairs}
-    milestones = list(Milestone.objects.filter(task__plan=plan).select_related("unit"))
-    counts = {"reports": 0, "returned": 0, "notices": 0, "delays": 0}
-
+    w = _Replay(
+        rng=rng,
+        office=actor,
+        plan=plan,
+        names=names,
+        orgs=orgs,
+        staff=staff,
+        diligence=diligence,
+        pairs=pairs,
+        tasks=tasks,
+        finish=finish,
+        completion={pair: 0 for pair in pairs},
+        milestones=list(Milestone.objects.filter(task__plan=plan).select_related("unit")),
+    )
     for index, period in enumerate(periods):
-        # Delay requests for milestones falling due this period, from the slower units.
-        for m in milestones:
-            if (
-                m.completed_on is None
-                and period.start <= m.due_on <= period.end
-                and m.unit.organisation_id in names
-            ):
-                org_id = m.unit.organisation_id
-                if rng.random() < 0.9 * (1 - diligence[org_id]) + 0.15:
-                    asked = _at(_working_day_before(m.due_on - datetime.timedelta(days=20), rng, 15), rng)
-                    request = services.delay_request(
-                        actor=staff.get(org_id),
-                        task=tasks[m.task_id],
-                        unit=m.unit.organisation,
-                        milestone=m,
-                        reason=rng.choice(
-                            [
-                                "受疫情影响，相关工作推迟。",
-                                "涉及多部门协调，需要延长办理时间。",
-                                "数据核实工作量大，申请延期完成。",
-                            ]
-                        ),
-                        requested_due=m.due_on + datetime.timedelta(days=rng.choice([31, 59, 90])),
-                        requested_at=asked,
-                    )
-                    approve = rng.random() < 0.8
-                    services.delay_decide(
-                        actor=office,
-                        request=request,
-                        approve=approve,
-                        comment="同意延期，请按新的时间节点完成。"
-                        if approve
-                        else "理由不充分，请按原计划推进。",
-                        decided_at=asked + datetime.timedelta(days=rng.randint(2, 6)),
-                    )
-                    m.refresh_from_db()
-                    counts["delays"] += 1
-
+        _delays(w, period)
         for task_id, org_id in pairs:
-            pair = (task_id, org_id)
-            task = tasks[task_id]
-            d = diligence[org_id]
-            roll = rng.random()
-            if roll > d + (1 - d) * 0.6:
-                continue  # not reported at all
-            late = roll > d
-            day = (
-                add_working_days(period.due_on, rng.randint(1, 12))
-                if late
-                else _working_day_before(period.due_on, rng, 9)
-            )
-            target = min(100, round(100 * (index + 1) / finish[task_id]))
-            value = max(completion[pair], min(100, target + rng.randint(-15, 8)))
-            completion[pair] = value
-            if value >= 100:
-                status = ProgressReport.Status.DONE
-            elif value == 0:
-                status = ProgressReport.Status.NOT_STARTED
-            elif rng.random() < 0.06 + 0.2 * (1 - d):
-                status = ProgressReport.Status.DELAYED
-            else:
-                status = ProgressReport.Status.IN_PROGRESS
-            claims = [
-                m
-                for m in milestones
-                if m.task_id == task_id
-                and m.unit.organisation_id == org_id
-                and m.completed_on is None
-                and m.due_on <= period.end + datetime.timedelta(days=45)
-                and (value >= 60 or m.due_on < period.start)
-                and rng.random() < 0.55 + 0.4 * d
-            ]
-            report = services.report_submit(
-                actor=staff.get(org_id),
-                task=task,
-                unit=orgs[org_id],
-                period=period.code,
-                status=status,
-                completion=value,
-                narrative=_narrative(rng, task.title, names[org_id], value, status),
-                milestones=claims,
-                submitted_at=_at(day, rng),
-            )
-            counts["reports"] += 1
-            reviewed = report.submitted_at + datetime.timedelta(
-                days=rng.randint(1, 8), hours=rng.randint(0, 5)
-            )
-            if rng.random() < 0.06 + 0.1 * (1 - d):
-                services.report_review(
-                    actor=office,
-                    report=report,
-                    accept=False,
-                    comment=rng.choice(RETURN_COMMENTS),
-                    reviewed_at=reviewed,
+            _report(w, index, period, task_id, org_id)
+        _notices(w, period)
+    bulletins = _assessments(w, end)
+    # Two years of replayed notifications are history; leave only the last 通报 unread.
+    history = Notification.objects.filter(read_at__isnull=True)
+    if bulletins:
+        history = history.exclude(key=f"bulletin:{bulletins[-1].pk}")
+    history.update(read_at=timezone.now())
+    counts = w.counts
+    counts.update(
+        bulletins=len(bulletins),
+        open_notices=SupervisionNotice.objects.filter(plan=plan, status="open").count(),
+        approved_delays=DelayRequest.objects.filter(task__plan=plan, status="approved").count(),
+    )
+    return counts
+
+
+def _delays(w: _Replay, period) -> None:
+    """Delay requests for milestones falling due this period, from the slower units."""
+    for m in w.milestones:
+        if (
+            m.completed_on is None
+            and period.start <= m.due_on <= period.end
+            and m.unit.organisation_id in w.names
+        ):
+            org_id = m.unit.organisation_id
+            if w.rng.random() < 0.9 * (1 - w.diligence[org_id]) + 0.15:
+                asked = _at(_working_day_before(m.due_on - datetime.timedelta(days=20), w.rng, 15), w.rng)
+                request = services.delay_request(
+                    actor=w.staff.get(org_id),
+                    task=w.tasks[m.task_id],
+                    unit=m.unit.organisation,
+                    milestone=m,
+                    reason=w.rng.choice(
+                        [
+                            "受疫情影响，相关工作推迟。",
+                            "涉及多部门协调，需要延长办理时间。",
+                            "数据核实工作量大，申请延期完成。",
+                        ]
+                    ),
+                    requested_due=m.due_on + datetime.timedelta(days=w.rng.choice([31, 59, 90])),
+                    requested_at=asked,
                 )
-                counts["returned"] += 1
-                again = reviewed + datetime.timedelta(days=rng.randint(2, 7))
-                report = services.report_submit(
-                    actor=staff.get(org_id),
-                    task=task,
-                    unit=report.unit,
-                    period=period.code,
-                    status=status,
-                    completion=value,
-                    narrative=report.narrative + "（已按审核意见补充具体数据和佐证材料。）",
-                    milestones=claims,
-                    submitted_at=again,
+                approve = w.rng.random() < 0.8
+                services.delay_decide(
+                    actor=w.office,
+                    request=request,
+                    approve=approve,
+                    comment="同意延期，请按新的时间节点完成。" if approve else "理由不充分，请按原计划推进。",
+                    decided_at=asked + datetime.timedelta(days=w.rng.randint(2, 6)),
                 )
-                reviewed = again + datetime.timedelta(days=rng.randint(1, 4))
-            services.report_review(actor=office, report=report, accept=True, reviewed_at=reviewed)
-            for m in claims:
                 m.refresh_from_db()
+                w.counts["delays"] += 1
 
-        # 督办 for reports missing a week after the deadline.
-        grace = timezone.make_aware(
-            datetime.datetime.combine(add_working_days(period.due_on, 5), datetime.time(23, 59))
+
+def _report(w: _Replay, index: int, period, task_id: int, org_id: int) -> None:
+    """One unit's progress report on one task for the period (or none), reviewed — some returned once."""
+    pair = (task_id, org_id)
+    task = w.tasks[task_id]
+    d = w.diligence[org_id]
+    roll = w.rng.random()
+    if roll > d + (1 - d) * 0.6:
+        return  # not reported at all
+    late = roll > d
+    day = (
+        add_working_days(period.due_on, w.rng.randint(1, 12))
+        if late
+        else _working_day_before(period.due_on, w.rng, 9)
+    )
+    target = min(100, round(100 * (index + 1) / w.finish[task_id]))
+    value = max(w.completion[pair], min(100, target + w.rng.randint(-15, 8)))
+    w.completion[pair] = value
+    if value >= 100:
+        status = ProgressReport.Status.DONE
+    elif value == 0:
+        status = ProgressReport.Status.NOT_STARTED
+    elif w.rng.random() < 0.06 + 0.2 * (1 - d):
+        status = ProgressReport.Status.DELAYED
+    else:
+        status = ProgressReport.Status.IN_PROGRESS
+    claims = [
+        m
+        for m in w.milestones
+        if m.task_id == task_id
+        and m.unit.organisation_id == org_id
+        and m.completed_on is None
+        and m.due_on <= period.end + datetime.timedelta(days=45)
+        and (value >= 60 or m.due_on < period.start)
+        and w.rng.random() < 0.55 + 0.4 * d
+    ]
+    report = services.report_submit(
+        actor=w.staff.get(org_id),
+        task=task,
+        unit=w.orgs[org_id],
+        period=period.code,
+        status=status,
+        completion=value,
+        narrative=_narrative(w.rng, task.title, w.names[org_id], value, status),
+        milestones=claims,
+        submitted_at=_at(day, w.rng),
+    )
+    w.counts["reports"] += 1
+    reviewed = report.submitted_at + datetime.timedelta(days=w.rng.randint(1, 8), hours=w.rng.randint(0, 5))
+    if w.rng.random() < 0.06 + 0.1 * (1 - d):
+        services.report_review(
+            actor=w.office,
+            report=report,
+            accept=False,
+            comment=w.rng.choice(RETURN_COMMENTS),
+            reviewed_at=reviewed,
         )
-        submitted = set(
-            ProgressReport.objects.filter(
-                task__plan=plan, period=period.code, version=1, submitted_at__lte=grace
-            ).values_list("task_id", "unit_id")
+        w.counts["returned"] += 1
+        again = reviewed + datetime.timedelta(days=w.rng.randint(2, 7))
+        report = services.report_submit(
+            actor=w.staff.get(org_id),
+            task=task,
+            unit=report.unit,
+            period=period.code,
+            status=status,
+            completion=value,
+            narrative=report.narrative + "（已按审核意见补充具体数据和佐证材料。）",
+            milestones=claims,
+            submitted_at=again,
         )
-        issued_on = add_working_days(period.due_on, 6)
-        for task_id, org_id in pairs:
-            if (task_id, org_id) in submitted or rng.random() > 0.6:
-                continue
-            notice = services.notice_issue(
-                actor=office,
-                task=tasks[task_id],
-                unit=orgs[org_id],
-                reason=f"{period.label}进度报告逾期未报送。",
-                required_action="请立即补报进度报告，并书面说明逾期原因。",
-                working_days=rng.choice([3, 5, 5, 7]),
-                issued_on=issued_on,
-            )
-            counts["notices"] += 1
-            d = diligence[org_id]
-            if rng.random() < 0.55 + 0.45 * d:
-                answer = _working_day_before(notice.deadline, rng, 4)
-            elif rng.random() < 0.7:
-                answer = add_working_days(notice.deadline, rng.randint(1, 6))
-                services.notice_remind(actor=office, notice=notice, on=add_working_days(notice.deadline, 1))
-            else:
-                services.notice_remind(actor=office, notice=notice, on=add_working_days(notice.deadline, 1))
-                continue  # never answered: stays open and goes into the next 通报
-            services.notice_respond(
-                actor=staff.get(org_id),
+        reviewed = again + datetime.timedelta(days=w.rng.randint(1, 4))
+    services.report_review(actor=w.office, report=report, accept=True, reviewed_at=reviewed)
+    for m in claims:
+        m.refresh_from_db()
+
+
+def _notices(w: _Replay, period) -> None:
+    """督办 for reports missing a week after the deadline; answered, reminded or left open."""
+    grace = timezone.make_aware(
+        datetime.datetime.combine(add_working_days(period.due_on, 5), datetime.time(23, 59))
+    )
+    submitted = set(
+        ProgressReport.objects.filter(
+            task__plan=w.plan, period=period.code, version=1, submitted_at__lte=grace
+        ).values_list("task_id", "unit_id")
+    )
+    issued_on = add_working_days(period.due_on, 6)
+    for task_id, org_id in w.pairs:
+        if (task_id, org_id) in submitted or w.rng.random() > 0.6:
+            continue
+        notice = services.notice_issue(
+            actor=w.office,
+            task=w.tasks[task_id],
+            unit=w.orgs[org_id],
+            reason=f"{period.label}进度报告逾期未报送。",
+            required_action="请立即补报进度报告，并书面说明逾期原因。",
+            working_days=w.rng.choice([3, 5, 5, 7]),
+            issued_on=issued_on,
+        )
+        w.counts["notices"] += 1
+        d = w.diligence[org_id]
+        if w.rng.random() < 0.55 + 0.45 * d:
+            answer = _working_day_before(notice.deadline, w.rng, 4)
+        elif w.rng.random() < 0.7:
+            answer = add_working_days(notice.deadline, w.rng.randint(1, 6))
+            services.notice_remind(actor=w.office, notice=notice, on=add_working_days(notice.deadline, 1))
+        else:
+            services.notice_remind(actor=w.office, notice=notice, on=add_working_days(notice.deadline, 1))
+            continue  # never answered: stays open and goes into the next 通报
+        services.notice_respond(
+            actor=w.staff.get(org_id),
+            notice=notice,
+            response="已补报进度报告。逾期原因：经办人员变动，交接不及时。已落实专人负责。",
+            responded_at=_at(answer, w.rng),
+        )
+        if w.rng.random() < 0.8:
+            services.notice_close(
+                actor=w.office,
                 notice=notice,
-                response="已补报进度报告。逾期原因：经办人员变动，交接不及时。已落实专人负责。",
-                responded_at=_at(answer, rng),
+                comment="同意办结。",
+                closed_at=_at(add_working_days(answer, 2), w.rng),
             )
-            if rng.random() < 0.8:
-                services.notice_close(
-                    actor=office,
-                    notice=notice,
-                    comment="同意办结。",
-                    closed_at=_at(add_working_days(answer, 2), rng),
-                )
 
+
+def _assessments(w: _Replay, end: datetime.date) -> list:
+    """The two assessment rounds (quality scored by hand, the rest computed) and their 通报."""
     rounds = [
         (
             "2020—2021年度考核（第一轮）",
-            plan.starts_on,
+            w.plan.starts_on,
             datetime.date(2021, 6, 30),
             datetime.date(2021, 7, 30),
             "普惠办通报〔2021〕1号",
@@ -292,45 +345,40 @@ def _generate(*, rng, actor, start, end) -> dict:
         if last > end or first > last:
             continue
         scheme = services.scheme_create(
-            actor=office, plan=plan, name=name, period_start=first, period_end=last
+            actor=w.office, plan=w.plan, name=name, period_start=first, period_end=last
         )
         quality = scheme.criteria.get(kind="quality")
-        for org_id in names:
-            d = diligence[org_id]
+        for org_id in w.names:
+            d = w.diligence[org_id]
             band = "high" if d > 0.88 else "mid" if d > 0.72 else "low"
-            points = Decimal(
-                {"high": rng.randint(17, 20), "mid": rng.randint(14, 17), "low": rng.randint(10, 14)}[band]
-            )
+            drawn = {
+                "high": w.rng.randint(17, 20),
+                "mid": w.rng.randint(14, 17),
+                "low": w.rng.randint(10, 14),
+            }
+            points = Decimal(drawn[band])
             services.score_manual(
-                actor=office,
+                actor=w.office,
                 scheme=scheme,
                 criterion=quality,
-                unit=orgs[org_id],
+                unit=w.orgs[org_id],
                 points=points,
                 reason=QUALITY_REASONS[band],
             )
-        services.scheme_compute(actor=office, scheme=scheme, as_of=as_of)
+        services.scheme_compute(actor=w.office, scheme=scheme, as_of=as_of)
         bulletin = services.bulletin_create(
-            actor=office,
-            plan=plan,
+            actor=w.office,
+            plan=w.plan,
             scheme=scheme,
             number=number,
             title=f"关于{name.split('（')[0].removesuffix('考核')}示范区建设任务落实情况的通报",
             issued_on=add_working_days(as_of, 5),
         )
-        services.bulletin_publish(actor=office, bulletin=bulletin, published_at=_at(bulletin.issued_on, rng))
+        services.bulletin_publish(
+            actor=w.office, bulletin=bulletin, published_at=_at(bulletin.issued_on, w.rng)
+        )
         bulletins.append(bulletin)
-    # Two years of replayed notifications are history; leave only the last 通报 unread.
-    history = Notification.objects.filter(read_at__isnull=True)
-    if bulletins:
-        history = history.exclude(key=f"bulletin:{bulletins[-1].pk}")
-    history.update(read_at=timezone.now())
-    counts.update(
-        bulletins=len(bulletins),
-        open_notices=SupervisionNotice.objects.filter(plan=plan, status="open").count(),
-        approved_delays=DelayRequest.objects.filter(task__plan=plan, status="approved").count(),
-    )
-    return counts
+    return bulletins
 
 
 def build(ctx) -> dict:
