@@ -97,7 +97,7 @@ class ServicePointIn(Schema):
 
     code: str = Field(..., max_length=32, title="服务点编号", description="全县唯一，字母、数字、-、_")
     name: str = Field(..., max_length=100, title="服务点名称")
-    bank_id: int = Field(..., title="签约银行ID", description="本机构或其下属网点的机构ID")
+    bank_id: int = Field(..., ge=1, le=MAX_ID, title="签约银行ID", description="本机构或其下属网点的机构ID")
     village_code: str = Field(
         ..., max_length=12, title="所在村区划代码", description="12位统计用区划代码，须为村/社区"
     )

@@ -107,7 +107,7 @@ class TaskDetailOut(TaskOut):
 
 
 class TaskFilters(Schema):
-    plan_id: int | None = Field(None, title="方案ID", description="缺省为最新的方案")
+    plan_id: int | None = Field(None, ge=1, le=MAX_ID, title="方案ID", description="缺省为最新的方案")
     role: Assignment.Role | None = Field(None, title="本机构的职责")
 
 
@@ -166,12 +166,12 @@ class ReportOut(Schema):
 
 
 class ReportFilters(Schema):
-    plan_id: int | None = Field(None, title="方案ID", description="缺省为最新的方案")
-    task: int | None = Field(None, ge=1, title="任务序号")
+    plan_id: int | None = Field(None, ge=1, le=MAX_ID, title="方案ID", description="缺省为最新的方案")
+    task: int | None = Field(None, ge=1, le=MAX_ID, title="任务序号")
     period: str | None = Field(None, max_length=8, title="报送期")
     status: ProgressReport.Status | None = Field(None, title="进展状态")
     review: ProgressReport.Review | None = Field(None, title="审核")
-    unit_id: int | None = Field(None, title="报送单位ID")
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID, title="报送单位ID")
     all_versions: bool = Field(False, title="包括被退回的旧版本")
 
 
@@ -179,8 +179,8 @@ class ReportIn(Schema):
     # Unknown fields are refused: a misspelt field name must not be dropped silently.
     model_config = ConfigDict(extra="forbid")
 
-    plan_id: int | None = Field(None, title="方案ID", description="缺省为最新的方案")
-    task: int = Field(..., ge=1, title="任务序号", description="任务分解表中的序号，如 2")
+    plan_id: int | None = Field(None, ge=1, le=MAX_ID, title="方案ID", description="缺省为最新的方案")
+    task: int = Field(..., ge=1, le=MAX_ID, title="任务序号", description="任务分解表中的序号，如 2")
     period: str = Field(
         ..., max_length=8, title="报送期", description="按季度报送如 2021Q1，按月报送如 2021-03"
     )

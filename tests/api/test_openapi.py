@@ -152,3 +152,38 @@ def test_every_enum_in_the_schema_has_a_name_of_its_own():
             for e in enums_in(field.annotation):
                 by_name.setdefault(e.__name__, set()).add(f"{e.__module__}.{e.__qualname__}")
     assert {name: paths for name, paths in by_name.items() if len(paths) > 1} == {}
+
+
+def test_every_integer_a_caller_sends_is_bounded():
+    """An unbounded int in a filter or a body reaches the database as an overflow (a 500), not a 422."""
+    import typing
+
+    from annotated_types import Le, Lt
+    from ninja import Schema
+
+    from puhui.api.pagination import LimitOffsetTotal
+    from puhui.api.v1 import api
+
+    api.get_openapi_schema()
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    def is_int(annotation):
+        return annotation is int or int in typing.get_args(annotation)
+
+    inputs = [
+        s
+        for s in subclasses(Schema)
+        if s.__module__.startswith("puhui.") and (s.__name__.endswith(("Filters", "In")))
+    ] + [LimitOffsetTotal.Input]
+    assert len(inputs) > 10
+    unbounded = [
+        f"{schema.__module__}.{schema.__name__}.{name}"
+        for schema in inputs
+        for name, field in schema.model_fields.items()
+        if is_int(field.annotation) and not any(isinstance(m, Le | Lt) for m in field.metadata)
+    ]
+    assert unbounded == []
