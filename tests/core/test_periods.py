@@ -181,9 +181,3 @@ def test_index_periods_are_core_periods(first, span, frequency):
     for p in got:
         spec = P.parse_code(p.label)
         assert spec.kind == frequency and p.end == spec.end and p.title == spec.label
-
-
-def test_data_periods_reexport_core():
-    from puhui.data import periods as data_periods
-
-    assert data_periods.parse_code is P.parse_code and data_periods.PeriodSpec is P.PeriodSpec
