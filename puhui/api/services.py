@@ -180,53 +180,13 @@ def service_point_create(
     if user.role != User.Role.INSTITUTION:
         raise PermissionDenied("只有金融机构可以登记本机构的助农取款服务点")
     errors: dict[str, list[str]] = {}
-
-    def problem(field, message):
-        errors.setdefault(field, []).append(message)
-
-    code = (code or "").strip()
-    if not code:
-        problem("code", "服务点编号不能为空")
-    elif len(code) > 32:
-        problem("code", "服务点编号不能超过32个字符")
-    elif not CODE_RE.match(code):
-        problem("code", "服务点编号只能包含字母、数字、连字符和下划线")
-    elif ServicePoint.objects.filter(code=code).exists():
-        problem("code", f"服务点编号 {code} 已被使用")
-
-    name = (name or "").strip()
-    if not name:
-        problem("name", "服务点名称不能为空")
-    elif len(name) > 100:
-        problem("name", "服务点名称不能超过100个字")
-
-    # Another institution's bank and a bank that does not exist get the same answer.
-    bank = organisations_for(user).filter(pk=bank_id).first() if bank_id is not None else None
-    if bank is None:
-        problem("bank_id", f"签约银行（编号 {bank_id}）不存在")
-    elif bank.kind not in BANK_KINDS:
-        problem("bank_id", f"{bank.name} 不是银行，不能签约助农取款服务点")
-    elif bank.closed_on is not None:
-        problem("bank_id", f"{bank.name} 已于 {bank.closed_on} 撤销")
-
-    village = divisions_for(user).filter(code=(village_code or "").strip()).first()
-    if village is None:
-        problem("village_code", f"区划代码 {village_code} 不存在")
-    elif village.level != Division.Level.VILLAGE:
-        problem("village_code", f"区划代码 {village_code}（{village.name}）不是村或社区")
-
-    known = set(ServicePoint.Function.values)
-    functions = [str(f) for f in (functions or [])]
-    if not functions:
-        problem("functions", "至少选择一项服务功能")
-    for f in sorted({f for f in functions if f not in known}):
-        problem("functions", f"未知的服务功能：{f}")
-    for f in sorted({f for f in functions if functions.count(f) > 1}):
-        problem("functions", f"服务功能重复：{f}")
-
+    code = _checked_code(code, errors)
+    name = _checked_name(name, errors)
+    bank = _checked_bank(user, bank_id, errors)
+    village = _checked_village(user, village_code, errors)
+    functions = _checked_functions(functions, errors)
     if opened_on is not None and opened_on > timezone.localdate():
-        problem("opened_on", "设立日期不能晚于今天")
-
+        errors.setdefault("opened_on", []).append("设立日期不能晚于今天")
     if errors:
         raise ValidationError(errors)
 
@@ -248,3 +208,58 @@ def service_point_create(
         actor=actor, obj=point, before=None, note="通过接口登记" if isinstance(actor, TokenActor) else ""
     )
     return point
+
+
+def _checked_code(code, errors: dict) -> str:
+    code = (code or "").strip()
+    if not code:
+        errors.setdefault("code", []).append("服务点编号不能为空")
+    elif len(code) > 32:
+        errors.setdefault("code", []).append("服务点编号不能超过32个字符")
+    elif not CODE_RE.match(code):
+        errors.setdefault("code", []).append("服务点编号只能包含字母、数字、连字符和下划线")
+    elif ServicePoint.objects.filter(code=code).exists():
+        errors.setdefault("code", []).append(f"服务点编号 {code} 已被使用")
+    return code
+
+
+def _checked_name(name, errors: dict) -> str:
+    name = (name or "").strip()
+    if not name:
+        errors.setdefault("name", []).append("服务点名称不能为空")
+    elif len(name) > 100:
+        errors.setdefault("name", []).append("服务点名称不能超过100个字")
+    return name
+
+
+def _checked_bank(user, bank_id, errors: dict):
+    # Another institution's bank and a bank that does not exist get the same answer.
+    bank = organisations_for(user).filter(pk=bank_id).first() if bank_id is not None else None
+    if bank is None:
+        errors.setdefault("bank_id", []).append(f"签约银行（编号 {bank_id}）不存在")
+    elif bank.kind not in BANK_KINDS:
+        errors.setdefault("bank_id", []).append(f"{bank.name} 不是银行，不能签约助农取款服务点")
+    elif bank.closed_on is not None:
+        errors.setdefault("bank_id", []).append(f"{bank.name} 已于 {bank.closed_on} 撤销")
+    return bank
+
+
+def _checked_village(user, village_code, errors: dict):
+    village = divisions_for(user).filter(code=(village_code or "").strip()).first()
+    if village is None:
+        errors.setdefault("village_code", []).append(f"区划代码 {village_code} 不存在")
+    elif village.level != Division.Level.VILLAGE:
+        errors.setdefault("village_code", []).append(f"区划代码 {village_code}（{village.name}）不是村或社区")
+    return village
+
+
+def _checked_functions(functions, errors: dict) -> list[str]:
+    known = set(ServicePoint.Function.values)
+    functions = [str(f) for f in (functions or [])]
+    if not functions:
+        errors.setdefault("functions", []).append("至少选择一项服务功能")
+    for f in sorted({f for f in functions if f not in known}):
+        errors.setdefault("functions", []).append(f"未知的服务功能：{f}")
+    for f in sorted({f for f in functions if functions.count(f) > 1}):
+        errors.setdefault("functions", []).append(f"服务功能重复：{f}")
+    return functions

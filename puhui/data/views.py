@@ -538,33 +538,7 @@ def explorer(request):
         "series": [{"period": label, "value": v} for _c, label, v in series],
     }
     if request.GET.get("export") == "xlsx" and ind and period:
-        header = [
-            "单位",
-            "上级",
-            "代码",
-            f"{ind.name}（{ind.unit}）",
-            "上年同期",
-            "同比（百分点）" if points else "同比（%）",
-        ]
-        content = table_xlsx(
-            ind.name,
-            header,
-            (
-                [
-                    r["name"],
-                    r["parent"],
-                    r["code"],
-                    r["value"].value,
-                    r["prev"],
-                    None if r["growth"] is None else round(r["growth"], 2),
-                ]
-                for r in rows
-            ),
-            notes=[f"{period.label} · {dict(IndicatorValue.Level.choices)[level]} · 定义：{ind.definition}"],
-        )
-        return download(
-            content, f"{ind.name}_{period.code}_{dict(IndicatorValue.Level.choices)[level]}.xlsx", XLSX
-        )
+        return _explorer_xlsx(ind, period, level, rows, points)
     return render(
         request,
         "data/explorer.html",
@@ -581,6 +555,36 @@ def explorer(request):
             "points": points,
         },
     )
+
+
+def _explorer_xlsx(ind, period, level: str, rows: list[dict], points: bool):
+    """The explorer's table as shown, with its unit and year-on-year column, as an Excel file."""
+    level_label = dict(IndicatorValue.Level.choices)[level]
+    header = [
+        "单位",
+        "上级",
+        "代码",
+        f"{ind.name}（{ind.unit}）",
+        "上年同期",
+        "同比（百分点）" if points else "同比（%）",
+    ]
+    content = table_xlsx(
+        ind.name,
+        header,
+        (
+            [
+                r["name"],
+                r["parent"],
+                r["code"],
+                r["value"].value,
+                r["prev"],
+                None if r["growth"] is None else round(r["growth"], 2),
+            ]
+            for r in rows
+        ),
+        notes=[f"{period.label} · {level_label} · 定义：{ind.definition}"],
+    )
+    return download(content, f"{ind.name}_{period.code}_{level_label}.xlsx", XLSX)
 
 
 @login_required
