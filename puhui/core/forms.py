@@ -2,8 +2,22 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 
+from puhui.core.converters import parse_id
 from puhui.core.models import Division, Organisation, User
 from puhui.registry.models import Household
+
+
+class RowMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows that refuses a value which is no row id before asking the database: Django
+    bounds `pk=` look-ups to the column's range but not `pk__in=`, where 2^63 is an overflow, not a 404."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            if parse_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 class UserForm(forms.ModelForm):
@@ -28,6 +42,7 @@ class UserForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"villages": forms.SelectMultiple(attrs={"size": 8})}
+        field_classes = {"villages": RowMultipleChoiceField}
 
     def __init__(self, *args, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)

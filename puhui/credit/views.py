@@ -370,13 +370,16 @@ def line_move(request, pk):
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
+    year = _parse_year(request.GET.get("year"))
+    if year is None:
         raise Http404
     return year
+
+
+def _parse_year(value) -> int | None:
+    """A year from 2000 to 2100 (empty: this year), or None for anything else."""
+    text = str(value or timezone.localdate().year).strip()
+    return int(text) if text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100 else None
 
 
 def _town_map(t: Division, rows: list[dict], *, highlight: int | None = None) -> dict:
@@ -537,7 +540,10 @@ def rate_all(request):
 @require_POST
 def designations_evaluate(request):
     access.require_credit_manager(request.user)
-    year = int(request.POST.get("year") or timezone.localdate().year)
+    year = _parse_year(request.POST.get("year"))
+    if year is None:
+        messages.error(request, "评定年份无效：请填写 2000–2100 之间的年份。")
+        return redirect("credit_scorecards")
     out = services.designations_evaluate(actor=request.user, year=year)
     messages.success(request, f"{year}年评定完成：信用村 {out['village']} 个，信用乡镇 {out['town']} 个。")
     return redirect("credit_scorecards")

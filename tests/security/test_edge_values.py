@@ -34,7 +34,7 @@ def _patterns(resolver=None, prefix=""):
             yield prefix + str(p.pattern), p.callback
 
 
-def _params_of(view) -> set[str]:
+def _params_of(view, method: str = "GET") -> set[str]:
     target = getattr(view, "view_class", None) or inspect.unwrap(view)
     module = inspect.getmodule(target)
     try:
@@ -47,9 +47,9 @@ def _params_of(view) -> set[str]:
         body += _function(source, helper)
     names = set()
     for line in body.splitlines():
-        if "GET" in line:  # request.GET.get("x"), request.GET["x"], or a tuple of names read in a loop
+        if method in line:  # request.GET.get("x"), request.GET["x"], or a tuple of names read in a loop
             names |= set(re.findall(r"[\"']([a-z][a-z_0-9]*)[\"']", line))
-    for form in re.findall(r"([A-Z]\w*Form)\([^)]*request\.GET", body):
+    for form in re.findall(rf"([A-Z]\w*Form)\([^)]*request\.{method}", body):
         names |= set(getattr(getattr(module, form, None), "base_fields", {}))
     return names
 
@@ -70,6 +70,19 @@ def _pages():
 
 
 PAGES = _pages()
+# Parameter-free pages that take a POST, with the fields their source reads (forms included).
+POSTS = [
+    (path, sorted(p))
+    for path, p in (
+        (r, _params_of(v, "POST"))
+        for r, v in (
+            (f"/{r}", v)
+            for r, v in _patterns()
+            if "<" not in r and not r.startswith("api/v1/") and "logout" not in r
+        )
+    )
+    if p
+]
 
 
 def _client(user) -> Client:
@@ -91,6 +104,22 @@ def test_pages_survive_hostile_query_values(users, who):
                     failures.append((path, query, r.status_code))
     if failures:
         pytest.fail("\n".join(map(str, sorted({(f[0], tuple(f[1])) for f in failures}))))
+
+
+@pytest.mark.parametrize("who", ["office", "admin"])
+def test_posted_forms_survive_hostile_values(users, who):
+    """The office and the admin (who may post to all of them between them) send each field each hostile value."""
+    client = _client(users[who])
+    failures = []
+    assert any(path == "/credit/designations/evaluate/" for path, _p in POSTS)
+    for path, params in POSTS:
+        for value in EDGE:
+            for data in ({p: value for p in params}, *({p: value} for p in params)):
+                r = client.post(path, data)
+                if r.status_code >= 500:
+                    failures.append((path, tuple(data), r.status_code))
+    if failures:
+        pytest.fail("\n".join(map(str, sorted(set(failures)))))
 
 
 def test_ids_past_64_bits_are_404(users):
