@@ -149,7 +149,8 @@ from puhui.api import access as api_access  # noqa: E402
 from puhui.api.models import ApiToken  # noqa: E402
 from puhui.api.services import token_create  # noqa: E402
 from puhui.core import access as core_access  # noqa: E402
-from puhui.core.models import Division, Organisation, ServicePoint, User  # noqa: E402
+from puhui.core import notifications as core_notifications  # noqa: E402
+from puhui.core.models import Division, Notification, Organisation, ServicePoint, User  # noqa: E402
 from puhui.credit import access as credit_access  # noqa: E402
 from puhui.credit.models import Consent, HouseholdArchive, Objection, PreCreditLine, ScorecardVersion  # noqa: E402
 from puhui.data import access as data_access  # noqa: E402
@@ -166,7 +167,6 @@ from puhui.plan.models import (  # noqa: E402
     Bulletin,
     DelayRequest,
     Evidence,
-    Notification,
     ProgressReport,
     SupervisionNotice,
     Task,
@@ -444,7 +444,7 @@ PARAMS = {
         for name in ["plan_bulletin_detail", "plan_bulletin_publish", "plan_bulletin_docx"]
     },
     "plan_notification_read": {
-        "pk": IdParam(Notification, scope(plan_access.notifications_for, Notification))
+        "pk": IdParam(Notification, scope(core_notifications.notifications_for, Notification))
     },
     "index:town": {
         "code": ChoiceParam(

@@ -403,3 +403,37 @@ class KeyCheck(models.Model):
 
     def __str__(self) -> str:
         return self.value[:8]
+
+
+class Notification(models.Model):
+    """An in-app message to one user, mailed once when sent (`puhui.core.notifications`).
+
+    Any app notifies through `puhui.core.notifications`; the table keeps the name it had when the plan
+    owned the model (`plan_notification`, moved by core 0006 / plan 0002 without touching the table).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("类别", max_length=30)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    # One notification per user and event, however often a job runs.
+    key = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    emailed = models.BooleanField("已发邮件", default=False)
+
+    class Meta:
+        db_table = "plan_notification"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notification_unique_key"
+            )
+        ]
+        # The index's name is the one the plan's migration gave it (derived from the same table name).
+        indexes = [models.Index(fields=["user", "read_at"], name="plan_notifi_user_id_ba2550_idx")]
+        verbose_name = verbose_name_plural = "消息提醒"
+
+    def __str__(self) -> str:
+        return self.title

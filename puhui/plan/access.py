@@ -22,7 +22,6 @@ from puhui.plan.models import (
     DelayRequest,
     Evidence,
     Milestone,
-    Notification,
     Plan,
     PlanUnit,
     ProgressReport,
@@ -161,16 +160,6 @@ def schemes_for(user: User) -> QuerySet[AssessmentScheme]:
 
 def access_scheme_by_id(user: User, pk) -> AssessmentScheme:
     return get_or_404(schemes_for(user).select_related("plan"), pk=pk)
-
-
-def notifications_for(user: User) -> QuerySet[Notification]:
-    if not user.is_authenticated:
-        return Notification.objects.none()
-    return Notification.objects.filter(user_id=user.pk)
-
-
-def access_notification_by_id(user: User, pk) -> Notification:
-    return get_or_404(notifications_for(user), pk=pk)
 
 
 def may_report_on(user: User, task: Task) -> bool:

@@ -13,11 +13,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from puhui.core.models import User
+from puhui.core.models import Notification, User
+from puhui.core.notifications import mail_suppressed
 from puhui.core.workdays import add_working_days, is_working_day
 from puhui.plan import selectors, services
 from puhui.plan.documents import DATA_DIR
-from puhui.plan.models import DelayRequest, Milestone, Notification, Plan, ProgressReport, SupervisionNotice
+from puhui.plan.models import DelayRequest, Milestone, Plan, ProgressReport, SupervisionNotice
 from puhui.plan.workdays import plan_periods
 
 PLAN_FILE = DATA_DIR / "yiyuan-2020.yaml"
@@ -94,7 +95,7 @@ def plan_demo(
     *, rng: random.Random, actor, start=datetime.date(2020, 8, 1), end=datetime.date(2022, 6, 30)
 ) -> dict:
     """Load the shipped plan (if not loaded) and generate its history from `start` to `end`."""
-    with services.mail_suppressed():
+    with mail_suppressed():
         return _generate(rng=rng, actor=actor, start=start, end=end)
 
 

@@ -525,33 +525,3 @@ class AssessmentResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.unit_name} {self.total}"
-
-
-class Notification(models.Model):
-    """An in-app message; the reminder job writes these and mails them."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_notifications"
-    )
-    kind = models.CharField("类别", max_length=30)
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    url = models.CharField("链接", max_length=300, blank=True)
-    # One notification per user and event, however often the job runs.
-    key = models.CharField(max_length=150, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
-    emailed = models.BooleanField("已发邮件", default=False)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "key"], condition=~Q(key=""), name="notification_unique_key"
-            )
-        ]
-        indexes = [models.Index(fields=["user", "read_at"])]
-        verbose_name = verbose_name_plural = "消息提醒"
-
-    def __str__(self) -> str:
-        return self.title

@@ -12,9 +12,9 @@ NAVIGATION = [
     NavItem(
         PLAN, 20, "我的任务", "plan_my_tasks", frozenset({Role.MEMBER_UNIT, Role.INSTITUTION, Role.OFFICE})
     ),
-    # The notifications stay in the plan (its reminder job is what writes them); the badge counts them.
+    # The notifications are core's (any app sends them); their page is still the plan's, so is the entry.
     NavItem(
-        MESSAGES, 10, "消息", "plan_notifications", badge="puhui.plan.selectors.unread_notification_count"
+        MESSAGES, 10, "消息", "plan_notifications", badge="puhui.core.notifications.unread_notification_count"
     ),
 ]
 

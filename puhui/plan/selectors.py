@@ -535,11 +535,6 @@ def period_of(plan: Plan, day: datetime.date) -> Period:
     return period_containing(day, plan.report_frequency, plan.report_due_working_days)
 
 
-def unread_notification_count(user: User) -> int:
-    """For the navigation badge."""
-    return access.notifications_for(user).filter(read_at__isnull=True).count()
-
-
 # ------------------------------------------------------------------------------------------------ API
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from puhui.core import notifications as core_notifications
 from puhui.core.exports import DOCX, XLSX, download
 from puhui.core.periods import date_cn
 from puhui.plan import access, documents, forms, selectors, services
@@ -666,11 +667,12 @@ def bulletin_docx(request, pk):
 
 
 # -------------------------------------------------------------------------------------- notifications
+# The pages stay under the plan's URLs (plan_notifications, …); the model and its reads are core's.
 
 
 @login_required
 def notifications(request):
-    qs = access.notifications_for(request.user)
+    qs = core_notifications.notifications_for(request.user)
     if request.GET.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
     return render(
@@ -687,8 +689,8 @@ def notifications(request):
 @login_required
 @require_POST
 def notification_read(request, pk):
-    notification = access.access_notification_by_id(request.user, pk)
-    services.notification_mark_read(actor=request.user, notification=notification)
+    notification = core_notifications.access_notification_by_id(request.user, pk)
+    core_notifications.notification_mark_read(actor=request.user, notification=notification)
     if notification.url and request.POST.get("go"):
         return redirect(notification.url)
     return redirect("plan_notifications")
@@ -697,14 +699,14 @@ def notification_read(request, pk):
 @login_required
 @require_POST
 def notifications_read_all(request):
-    services.notification_mark_read(actor=request.user)
+    core_notifications.notification_mark_read(actor=request.user)
     return redirect("plan_notifications")
 
 
 @login_required
 def notification_badge(request):
     """For the navigation bar: the unread count and the latest few titles."""
-    qs = access.notifications_for(request.user).filter(read_at__isnull=True)
+    qs = core_notifications.notifications_for(request.user).filter(read_at__isnull=True)
     latest = [
         {"title": n.title, "url": n.url, "at": timezone.localtime(n.created_at).strftime("%m-%d %H:%M")}
         for n in qs[:5]

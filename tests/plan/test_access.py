@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from puhui.core.models import Notification
 from puhui.plan import access, services
-from puhui.plan.models import Notification
 from puhui.plan.urls import urlpatterns
 from tests.plan.conftest import task
 

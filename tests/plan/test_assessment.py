@@ -146,7 +146,7 @@ def test_a_round_of_assessment_ranks_the_units(plan, units, users, more_users):
     assert any(r[1] == "县财政局" for r in rows)
 
     services.bulletin_publish(actor=office, bulletin=bulletin)
-    assert member.plan_notifications.filter(kind="bulletin_published").exists()
+    assert member.notifications.filter(kind="bulletin_published").exists()
     with pytest.raises(ValidationError):
         services.bulletin_update(
             actor=office, bulletin=bulletin, title="x", body="y", issued_on=bulletin.issued_on

@@ -3,6 +3,7 @@
 import datetime
 import random
 
+from puhui.core.models import Notification
 from puhui.plan.demo import plan_demo
 from puhui.plan.models import (
     AssessmentResult,
@@ -10,7 +11,6 @@ from puhui.plan.models import (
     Bulletin,
     DelayRequest,
     Milestone,
-    Notification,
     Plan,
     ProgressReport,
     SupervisionNotice,

@@ -73,7 +73,7 @@ def test_submit_review_return_resubmit_keeps_every_version(plan, users):
     )
     v1.refresh_from_db()
     assert v1.review == "returned"
-    assert member.plan_notifications.filter(kind="report_returned").exists()
+    assert member.notifications.filter(kind="report_returned").exists()
 
     v2 = submit(
         member,

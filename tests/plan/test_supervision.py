@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from puhui.core.models import Notification
 from puhui.core.workdays import add_working_days, working_days_between
 from puhui.plan import services
-from puhui.plan.models import DelayRequest, Notification, SupervisionNotice
+from puhui.plan.models import DelayRequest, SupervisionNotice
 from tests.plan.conftest import task
 
 
@@ -44,7 +45,7 @@ def test_notice_deadline_response_and_close(plan, users):
     n = issue(users, task(plan, 2), users["member"].organisation)
     assert n.number == "督办〔2021〕1号"
     assert n.deadline == datetime.date(2021, 10, 11)
-    assert users["member"].plan_notifications.filter(kind="notice_issued").exists()
+    assert users["member"].notifications.filter(kind="notice_issued").exists()
     with pytest.raises(ValidationError):
         services.notice_close(actor=users["office"], notice=n)
     services.notice_respond(
@@ -52,7 +53,7 @@ def test_notice_deadline_response_and_close(plan, users):
     )
     n.refresh_from_db()
     assert n.status == "responded" and n.responded_on_time
-    assert users["office"].plan_notifications.filter(kind="notice_responded").exists()
+    assert users["office"].notifications.filter(kind="notice_responded").exists()
     services.notice_close(actor=users["office"], notice=n, comment="同意办结")
     assert SupervisionNotice.objects.get(pk=n.pk).status == "closed"
     assert issue(users, task(plan, 2), users["member"].organisation).number == "督办〔2021〕2号"
@@ -77,7 +78,7 @@ def test_overdue_notice_is_reminded_once_then_listed_in_the_next_bulletin(
     n = issue(users, task(plan, 3), czj.organisation)  # deadline 2021-10-11
     counts = services.plan_remind(as_of=datetime.date(2021, 10, 8))
     assert counts["notices_due"] == 1 and counts["notices_reminded"] == 0
-    assert czj.plan_notifications.filter(kind="notice_due").count() == 1
+    assert czj.notifications.filter(kind="notice_due").count() == 1
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         counts = services.plan_remind(as_of=datetime.date(2021, 10, 12))
@@ -87,8 +88,8 @@ def test_overdue_notice_is_reminded_once_then_listed_in_the_next_bulletin(
         and n.reminder_count == 1
         and n.last_reminded_on == datetime.date(2021, 10, 12)
     )
-    assert czj.plan_notifications.filter(kind="notice_reminder", title__contains="已逾期").exists()
-    assert users["office"].plan_notifications.filter(kind="notice_overdue").exists()
+    assert czj.notifications.filter(kind="notice_reminder", title__contains="已逾期").exists()
+    assert users["office"].notifications.filter(kind="notice_overdue").exists()
     assert any(m.to == ["czj@example.cn"] and "催办" in m.subject for m in mail.outbox)
     services.plan_remind(as_of=datetime.date(2021, 10, 13))  # running again does not nag twice
     n.refresh_from_db()
@@ -181,23 +182,23 @@ def test_reminders_find_reports_due_and_milestones_at_risk(plan, users, more_use
     # 2020Q4 reports are due 2021-01-15: a week before, every unit owing one is reminded once.
     counts = services.plan_remind(as_of=datetime.date(2021, 1, 11))
     assert counts["reports_due"] > 0
-    due = member.plan_notifications.filter(kind="report_due")
+    due = member.notifications.filter(kind="report_due")
     assert due.count() == 18  # 金融证券工作服务中心 owes a report on 18 tasks
     assert "/plan/tasks/" in due.first().url and "period=2020Q4" in due.first().url
-    assert [n.title for n in more_users["tjj"].plan_notifications.all()] == [
+    assert [n.title for n in more_users["tjj"].notifications.all()] == [
         "请报送进度：22.构建普惠金融指数统计体系（2020年第4季度）"
     ]
     again = services.plan_remind(as_of=datetime.date(2021, 1, 12))
     assert again["notifications"] < counts["notifications"]
-    assert member.plan_notifications.filter(kind="report_due").count() == 18
+    assert member.notifications.filter(kind="report_due").count() == 18
     # After the deadline the missing ones are overdue.
     services.plan_remind(as_of=datetime.date(2021, 1, 18))
-    assert member.plan_notifications.filter(kind="report_overdue").count() == 18
+    assert member.notifications.filter(kind="report_overdue").count() == 18
     # Milestones due by 2020-12-31 with no report are at risk in December and overdue in January.
     risk = services.plan_remind(as_of=datetime.date(2020, 12, 10))
     assert risk["milestones_at_risk"] >= 5
     assert Notification.objects.filter(kind="milestone_risk", title__contains="有延误风险").exists()
-    assert users["office"].plan_notifications.filter(kind="milestone_risk", title__contains="已逾期").exists()
+    assert users["office"].notifications.filter(kind="milestone_risk", title__contains="已逾期").exists()
 
 
 def test_reminder_command_and_task(plan, users):

@@ -1,4 +1,4 @@
-"""Writes to the plan: loading, progress reports, 督办, delay requests, assessment, 通报, notifications.
+"""Writes to the plan: loading, progress reports, 督办, delay requests, assessment, 通报, reminders.
 
 Each runs in a transaction and leaves an audit record. Permission checks that belong to the business
 rule (only the office reviews, a unit answers only its own notice) live here too, so the API and the
@@ -8,7 +8,7 @@ One module per part of the work; callers keep writing `from puhui.plan import se
 `services.report_submit(...)`, which this package re-exports:
 
     plan_file       plan_check, plan_load, plan_update_settings
-    notifications   notify, notification_mark_read, mail_suppressed, unit_users, office_users
+    notifications   unit_users, office_users (whom to notify; sending is `puhui.core.notifications`)
     reports         report_submit, report_review
     supervision     notice_issue, notice_respond, notice_close, notice_remind (督办, 催办)
     delays          delay_request, delay_decide
@@ -21,13 +21,7 @@ One module per part of the work; callers keep writing `from puhui.plan import se
 from puhui.plan.services.assessment import DEFAULT_CRITERIA, scheme_compute, scheme_create, score_manual
 from puhui.plan.services.bulletins import bulletin_create, bulletin_publish, bulletin_update
 from puhui.plan.services.delays import delay_decide, delay_request
-from puhui.plan.services.notifications import (
-    mail_suppressed,
-    notification_mark_read,
-    notify,
-    office_users,
-    unit_users,
-)
+from puhui.plan.services.notifications import office_users, unit_users
 from puhui.plan.services.plan_file import plan_check, plan_load, plan_update_settings
 from puhui.plan.services.reminders import plan_remind
 from puhui.plan.services.reports import report_review, report_submit
@@ -40,13 +34,10 @@ __all__ = [
     "bulletin_update",
     "delay_decide",
     "delay_request",
-    "mail_suppressed",
     "notice_close",
     "notice_issue",
     "notice_remind",
     "notice_respond",
-    "notification_mark_read",
-    "notify",
     "office_users",
     "plan_check",
     "plan_load",

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import User
+from puhui.core.notifications import notifications_send
 from puhui.plan import selectors
 from puhui.plan.models import AssessmentScheme, Bulletin, Plan, SupervisionNotice
 from puhui.plan.services.common import Role, at_or_now, require_office
-from puhui.plan.services.notifications import notify
 
 
 @transaction.atomic
@@ -87,7 +87,7 @@ def bulletin_publish(*, actor, bulletin: Bulletin, published_at=None) -> Bulleti
     bulletin.save(update_fields=["status", "published_at"])
     audit_changed(actor=actor, obj=bulletin, before=before, note="发布通报")
     org_ids = selectors.assessed_unit_ids(bulletin.plan)
-    notify(
+    notifications_send(
         users=User.objects.filter(
             organisation_id__in=org_ids, is_active=True, role__in=[Role.MEMBER_UNIT, Role.INSTITUTION]
         ),

@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import Organisation
+from puhui.core.notifications import notifications_send
 from puhui.plan.models import DelayRequest, Milestone, Task
 from puhui.plan.services.common import at_or_now, require_office, require_reporting_unit
-from puhui.plan.services.notifications import notify, office_users, unit_users
+from puhui.plan.services.notifications import office_users, unit_users
 
 
 @transaction.atomic
@@ -51,7 +52,7 @@ def delay_request(
         requested_at=at_or_now(requested_at),
     )
     audit_changed(actor=actor, obj=request, before=None, note="提交延期申请")
-    notify(
+    notifications_send(
         users=office_users(),
         kind="delay_requested",
         title=f"延期申请：{task.number}.{task.title}（{unit.short_name or unit.name}）",
@@ -84,7 +85,7 @@ def delay_decide(
         m.due_on = request.requested_due
         m.save(update_fields=["due_on"])
         audit_changed(actor=actor, obj=m, before=m_before, note=f"延期至 {m.due_on}")
-    notify(
+    notifications_send(
         users=unit_users(request.unit_id),
         kind="delay_decided",
         title=f"延期申请{'已同意' if approve else '未同意'}：{request.task.number}.{request.task.title}",

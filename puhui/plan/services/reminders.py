@@ -4,12 +4,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from puhui.core.audit import audit_record
-from puhui.core.models import AuditLog
+from puhui.core.models import AuditLog, Notification
+from puhui.core.notifications import notifications_send
 from puhui.core.periods import date_cn
 from puhui.core.workdays import add_working_days
 from puhui.plan import selectors
-from puhui.plan.models import Notification, Plan, SupervisionNotice
-from puhui.plan.services.notifications import notify, office_users, unit_users
+from puhui.plan.models import Plan, SupervisionNotice
+from puhui.plan.services.notifications import office_users, unit_users
 from puhui.plan.services.supervision import notice_remind
 
 
@@ -24,7 +25,7 @@ def _remind_reports(p: Plan, *, as_of, counts: dict) -> None:
             if overdue
             else f"请报送进度：{task.number}.{task.title}（{period.label}）"
         )
-        notify(
+        notifications_send(
             users=unit_users(due["unit_id"]),
             kind="report_overdue" if overdue else "report_due",
             title=title,
@@ -44,7 +45,7 @@ def _remind_notices(p: Plan, *, as_of, office: list, counts: dict) -> None:
                 # One 催办 when it falls overdue; the 通报 is the next step.
                 notice_remind(actor=None, notice=notice, on=as_of)
                 counts["notices_reminded"] += 1
-                notify(
+                notifications_send(
                     users=office,
                     kind="notice_overdue",
                     title=f"督办单 {notice.number} 逾期未回复（{notice.unit.short_name or notice.unit.name}）",
@@ -54,7 +55,7 @@ def _remind_notices(p: Plan, *, as_of, office: list, counts: dict) -> None:
                 )
         elif add_working_days(as_of, 2) >= notice.deadline:
             counts["notices_due"] += 1
-            notify(
+            notifications_send(
                 users=unit_users(notice.unit_id),
                 kind="notice_due",
                 title=f"督办单 {notice.number} 即将到期",
@@ -70,7 +71,7 @@ def _remind_milestones(p: Plan, *, as_of, office: list, counts: dict) -> None:
         m = risk["milestone"]
         counts["milestones_at_risk"] += 1
         users = unit_users(m.unit.organisation_id) if m.unit.organisation_id else []
-        notify(
+        notifications_send(
             users=[*users, *office] if risk["overdue"] else users,
             kind="milestone_risk",
             title=f"里程碑{'已逾期' if risk['overdue'] else '有延误风险'}：{m.task.number}.{m.text[:40]}",

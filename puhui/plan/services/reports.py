@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import Organisation, User
+from puhui.core.notifications import notifications_send
 from puhui.plan.evidence import check_evidence
 from puhui.plan.models import Evidence, ProgressReport, Task
 from puhui.plan.services.common import at_or_now, require_office, require_reporting_unit
-from puhui.plan.services.notifications import notify, unit_users
+from puhui.plan.services.notifications import unit_users
 from puhui.plan.workdays import period_by_code
 
 
@@ -175,7 +176,7 @@ def report_review(
     url = reverse("plan_report_detail", args=[report.pk])
     label = f"{report.task.number}.{report.task.title}（{report.period}）"
     if accept:
-        notify(
+        notifications_send(
             users=unit_users(report.unit_id),
             kind="report_accepted",
             title=f"进度报告已通过：{label}",
@@ -183,7 +184,7 @@ def report_review(
             key=f"report-reviewed:{report.pk}",
         )
     else:
-        notify(
+        notifications_send(
             users=unit_users(report.unit_id),
             kind="report_returned",
             title=f"进度报告被退回：{label}",

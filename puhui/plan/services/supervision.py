@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import Organisation
+from puhui.core.notifications import notifications_send
 from puhui.core.periods import date_cn
 from puhui.core.workdays import add_working_days
 from puhui.plan import access
 from puhui.plan.models import Assignment, SupervisionNotice, Task
 from puhui.plan.services.common import at_or_now, require_office
-from puhui.plan.services.notifications import notify, office_users, unit_users
+from puhui.plan.services.notifications import office_users, unit_users
 
 
 def _responsible_orgs(task: Task) -> set[int]:
@@ -66,7 +67,7 @@ def notice_issue(
         issued_by=actor,
     )
     audit_changed(actor=actor, obj=notice, before=None, note=f"签发督办单 {notice.number}")
-    notify(
+    notifications_send(
         users=unit_users(unit.pk),
         kind="notice_issued",
         title=f"督办通知 {notice.number}：{task.number}.{task.title}",
@@ -95,7 +96,7 @@ def notice_respond(
     notice.responded_by = actor
     notice.save(update_fields=["status", "response", "responded_at", "responded_by"])
     audit_changed(actor=actor, obj=notice, before=before, note="回复督办单")
-    notify(
+    notifications_send(
         users=office_users(),
         kind="notice_responded",
         title=f"督办单 {notice.number} 已回复（{notice.unit.short_name or notice.unit.name}）",
@@ -134,7 +135,7 @@ def notice_remind(*, actor, notice: SupervisionNotice, on=None) -> SupervisionNo
     notice.save(update_fields=["reminder_count", "last_reminded_on"])
     audit_changed(actor=actor, obj=notice, before=before, note=f"第{notice.reminder_count}次催办")
     overdue = on > notice.deadline
-    notify(
+    notifications_send(
         users=unit_users(notice.unit_id),
         kind="notice_reminder",
         title=f"催办：督办单 {notice.number}{'已逾期' if overdue else '即将到期'}",
