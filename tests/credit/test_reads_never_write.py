@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from puhui.credit.models import DesignationRule, LimitRule, ScorecardVersion
-from tests.credit.test_url_table import CASES, ROLES, scene  # noqa: F401  (scene: the fixture)
+from tests.credit.test_url_table import CASES, scene  # noqa: F401  (scene: the fixture)
 from tests.reads import writes_during
+from tests.url_tables import ROLES
 
 # (url name, args, roles that get a page: 200, or 302 for the farmer's own-household redirect)
 PAGES = [

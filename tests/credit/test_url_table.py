@@ -11,10 +11,7 @@ no row. Forbidden and missing are the same 404 (docs/architecture.md); anonymous
 the login page; a POST that gets through answers with a redirect.
 """
 
-import os
-
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from puhui.credit import services
@@ -22,24 +19,11 @@ from puhui.credit.models import Consent
 from puhui.credit.urls import urlpatterns
 from tests.api import conftest as api_fixtures
 from tests.credit.conftest import COMPLETE
+from tests.url_tables import COLUMNS, check_row
 
 # The API tests' token fixtures (a token per organisation, a client sending it).
 tokens = api_fixtures.tokens
 api = api_fixtures.api
-
-RECORD = os.environ.get("PUHUI_RECORD_TABLE") == "1"
-# The seven roles (the user fixture of each) and the anonymous visitor.
-ROLES = {
-    "office": "office",
-    "admin": "admin",
-    "member_unit": "member",
-    "institution": "abc",
-    "town": "town_lishan",
-    "agent": "agent",
-    "public": "public",
-}
-COLUMNS = [*ROLES, "anonymous"]
-LOGIN = "login"  # anonymous: 302 to /login/
 
 
 @pytest.fixture
@@ -130,34 +114,12 @@ def test_every_url_name_has_a_row():
     assert all(set(c[3]) == set(COLUMNS) for c in CASES)
 
 
-def _request(client, method, url, data):
-    sid = transaction.savepoint()
-    try:
-        return getattr(client, method)(url, data or {})
-    finally:
-        transaction.savepoint_rollback(sid)
-
-
 @pytest.mark.parametrize(
     "name,args,method,expected,data", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 )
 def test_url_access(client, scene, users, name, args, method, expected, data):
     url = reverse(name, args=args(scene) if args else None)
-    got = {}
-    for column in COLUMNS:
-        if column == "anonymous":
-            client.logout()
-        else:
-            client.force_login(users[ROLES[column]])
-        response = _request(client, method, url, data)
-        code = str(response.status_code)
-        if column == "anonymous" and code == "302" and "/login/" in response["Location"]:
-            code = LOGIN
-        got[column] = code
-    if RECORD:
-        print(f"ROW {name}: {' '.join(got[c] for c in COLUMNS)}")
-        return
-    assert got == expected, url
+    check_row(client, users, name, method, url, expected, data)
 
 
 # ---------------------------------------------------------------- the API: /api/v1/credit/ × tokens
