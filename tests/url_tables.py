@@ -49,3 +49,11 @@ def check_row(client, users, name: str, method: str, url: str, expected: dict, d
         print(f"ROW {name} {method}: {' '.join(got[c] for c in COLUMNS)}")
         return
     assert got == expected, (url, method)
+
+
+def status_line(client, users, method: str, url: str, data=None) -> str:
+    """The statuses as one line in column order — "200 200 404 404 404 404 404 302" — as the tables of
+    data, index, jobs, imports, token and registry pages write their rows (the anonymous visitor's redirect
+    must lead to the login page, and is written 302)."""
+    got = statuses(client, users, method, url, data)
+    return " ".join("302" if got[c] == LOGIN else got[c] for c in COLUMNS)

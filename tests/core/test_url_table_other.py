@@ -15,9 +15,9 @@ from puhui.jobs.services import job_enqueue
 from puhui.jobs.urls import urlpatterns as job_urls
 from puhui.registry.urls import urlpatterns as registry_urls
 from tests.jobs.tasks import count_to
+from tests.url_tables import status_line
 
 # The columns of every row: the seven roles of the test county, then anonymous.
-WHO = ["office", "admin", "member", "abc", "town_lishan", "agent", "public", None]
 
 
 @pytest.fixture
@@ -49,17 +49,7 @@ def const(*args):
 
 def check(client, users, scene, name, args, method, data, expected):
     url = reverse(name, args=args(scene) if args else None)
-    got = []
-    for who in WHO:
-        if who is None:
-            client.logout()
-        else:
-            client.force_login(users[who])
-        response = getattr(client, method)(url, data or {})
-        got.append(str(response.status_code))
-        if who is None and response.status_code == 302:
-            assert "/login/" in response["Location"], url
-    assert " ".join(got) == expected, (url, method)
+    assert status_line(client, users, method, url, data) == expected, (url, method)
 
 
 #                office admin member abc town agent public anonymous

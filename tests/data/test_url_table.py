@@ -17,11 +17,11 @@ from puhui.data.models import IndicatorValue
 from puhui.data.urls import urlpatterns
 from tests.api.conftest import ApiClient
 from tests.data.conftest import loan_row, loans_csv
+from tests.url_tables import status_line
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
 # The columns of every row: the seven roles of the test county, then anonymous.
-WHO = ["office", "admin", "member", "abc", "town_lishan", "agent", "public", None]
 
 
 @pytest.fixture
@@ -116,17 +116,7 @@ def test_every_url_has_a_row():
 @pytest.mark.parametrize("name,args,method,expected", PAGES, ids=[f"{r[0]}-{i}" for i, r in enumerate(PAGES)])
 def test_page_access(client, scene, users, name, args, method, expected):
     url = reverse(name, args=args(scene) if args else None)
-    got = []
-    for who in WHO:
-        if who is None:
-            client.logout()
-        else:
-            client.force_login(users[who])
-        response = getattr(client, method)(url)
-        got.append(str(response.status_code))
-        if who is None and response.status_code == 302:
-            assert "/login/" in response["Location"], url
-    assert " ".join(got) == expected, (url, method)
+    assert status_line(client, users, method, url) == expected, (url, method)
 
 
 # ---------------------------------------------------------------- API: token of an organisation × operation

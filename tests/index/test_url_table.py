@@ -17,12 +17,12 @@ from django.urls import reverse
 
 from puhui.index import services
 from puhui.index.urls import urlpatterns
+from tests.url_tables import status_line
 
 pytestmark = pytest.mark.django_db
 
 LISHAN, LUCUN = "370323001000", "370323102000"
 # The columns of every row: the seven roles of the test county, then anonymous.
-WHO = ["office", "admin", "member", "abc", "town_lishan", "agent", "public", None]
 
 
 @pytest.fixture
@@ -78,17 +78,7 @@ def test_page_access(client, scene, users, name, args, method, expected):
         given = args(scene)
         query, positional = (given, None) if isinstance(given, dict) else ({}, given)
     url = reverse(f"index:{name}", args=positional)
-    got = []
-    for who in WHO:
-        if who is None:
-            client.logout()
-        else:
-            client.force_login(users[who])
-        response = getattr(client, method)(url, query)
-        got.append(str(response.status_code))
-        if who is None and response.status_code == 302:
-            assert "/login/" in response["Location"], url
-    assert " ".join(got) == expected, (url, query, method)
+    assert status_line(client, users, method, url, query) == expected, (url, query, method)
 
 
 # Read by tests/test_every_url_has_a_row.py: url name (namespaced, as reversed) → its rows.
