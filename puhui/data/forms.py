@@ -1,6 +1,7 @@
 from django import forms
 
 from puhui.data.models import Indicator, IndicatorValue, ReportingPeriod, Target
+from puhui.data.services import INDICATOR_FIELDS, TARGET_FIELDS
 
 
 class BootstrapMixin:
@@ -55,20 +56,7 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "name",
-            "definition",
-            "unit",
-            "direction",
-            "frequency",
-            "levels",
-            "source_kind",
-            "source",
-            "dimension",
-            "decimals",
-            "clause",
-            "auxiliary",
-        ]
+        fields = list(INDICATOR_FIELDS)  # the fields the catalogue services version
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -77,23 +65,7 @@ class TargetForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = [
-            "name",
-            "clause",
-            "quote",
-            "indicator_code",
-            "rule",
-            "comparator",
-            "threshold",
-            "change_unit",
-            "each_threshold",
-            "period_kind",
-            "base_period",
-            "deadline_period",
-            "scope",
-            "chart_by",
-            "interpretation",
-        ]
+        fields = list(TARGET_FIELDS)
         widgets = {"quote": forms.Textarea(attrs={"rows": 2})}
 
 
