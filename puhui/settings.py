@@ -262,7 +262,7 @@ PUHUI_IMPORT_MAX_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_BYTES", 50 * 1024 
 PUHUI_IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_INFLATED_BYTES", 200 * 1024 * 1024))
 # The first handler counts an upload's bytes as they arrive and stops it past the view's size limit.
 FILE_UPLOAD_HANDLERS = [
-    "puhui.imports.uploads.LimitedUploadHandler",
+    "puhui.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -20,11 +20,11 @@ from puhui.api.idempotency import checks_before_writing
 from puhui.api.pagination import LimitOffsetTotal
 from puhui.core.crypto import mask_id_number
 from puhui.core.periods import parse_code
+from puhui.core.uploads import upload_limit
 from puhui.data import access, catalogue, intake, selectors, services, targets
 from puhui.data.county import county_context
 from puhui.data.models import Submission, Upload
 from puhui.data.specs import spec_for
-from puhui.imports.uploads import upload_limit
 
 router = Router(tags=["数据报送"])
 MAX_JSON_ROWS = 50_000

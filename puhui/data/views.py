@@ -15,6 +15,8 @@ from puhui.core.crypto import mask_id_number
 from puhui.core.exports import BOM, XLSX, csv_line, download, streaming_download
 from puhui.core.periods import parse_code
 from puhui.core.ratelimit import import_limited
+from puhui.core.uploads import refused as upload_refused
+from puhui.core.uploads import too_large_message, upload_limit
 from puhui.data import access, catalogue, selectors, services, targets
 from puhui.data.county import county_context
 from puhui.data.forms import IndicatorForm, ReviewForm, TargetForm, UploadForm
@@ -23,8 +25,6 @@ from puhui.data.models import Indicator, IndicatorValue, LoanRecord, ReportingPe
 from puhui.data.specs import spec_for
 from puhui.data.workbooks import table_xlsx, template_csv, template_xlsx
 from puhui.imports.tabular import human_size
-from puhui.imports.uploads import refused as upload_refused
-from puhui.imports.uploads import too_large_message, upload_limit
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = 500
@@ -174,7 +174,7 @@ def upload(request, form_code, period_code):
     if not form.applies_to(org):
         raise Http404
     if limit := upload_refused(request):
-        # Stopped while it arrived (puhui/imports/uploads.py): nothing of it reached the disk.
+        # Stopped while it arrived (puhui/core/uploads.py): nothing of it reached the disk.
         text = too_large_message(limit)
         if _is_htmx(request):  # htmx swaps only 2xx answers
             return render(

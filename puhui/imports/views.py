@@ -6,13 +6,13 @@ from django.views.decorators.http import require_http_methods
 
 from puhui.core.exports import CSV, XLSX, download
 from puhui.core.ratelimit import import_limited
+from puhui.core.uploads import refused, too_large_message, upload_limit
 from puhui.imports.access import require_importer
 from puhui.imports.blank_forms import template_csv, template_xlsx
 from puhui.imports.forms import ImportForm
 from puhui.imports.services import table_import
 from puhui.imports.specs import SPECS
 from puhui.imports.tabular import human_size
-from puhui.imports.uploads import refused, too_large_message, upload_limit
 
 ERRORS_SHOWN = 500
 
@@ -32,7 +32,7 @@ def upload(request):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if limit := refused(request):
-            # Stopped while it arrived (puhui/imports/uploads.py): nothing of it was kept.
+            # Stopped while it arrived (puhui/core/uploads.py): nothing of it was kept.
             form.is_valid()
             form.errors["file"] = form.error_class([too_large_message(limit)])
             status = 200 if request.headers.get("HX-Request") == "true" else 413

@@ -247,7 +247,7 @@ def test_the_limit_counts_while_receiving_not_after(rf, settings):
     """The handler stops at the limit: what was received is dropped, the file is absent from request.FILES."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from puhui.imports import uploads
+    from puhui.core import uploads
 
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
     request = rf.post(
