@@ -36,6 +36,6 @@ KEY_ROTATION = [
     {
         "extra_hashes": {"data.loanrecord": {"borrower_hash": "borrower_id"}},
         "files": "puhui.data.selectors.stored_original_paths",
-        "rotate_file": "puhui.data.storage.original_rotate",
+        "rotate_file": "puhui.core.sealed_files.original_rotate",
     }
 ]

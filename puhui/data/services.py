@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from puhui.api.access import TokenActor, acting_user
+from puhui.core import sealed_files
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.crypto import mask_id_number
 from puhui.core.models import AuditLog, Organisation
@@ -309,7 +310,7 @@ def _save_file(file, filename: str) -> tuple[str, int]:
     """Store the uploaded file under MEDIA_ROOT, encrypted (it holds ID numbers); returns (relative path, size)."""
     suffix = os.path.splitext(filename)[1].lower()[:8]
     relative = f"{UPLOAD_DIR}/{timezone.localdate():%Y%m}/{uuid.uuid4().hex}{suffix}"
-    return relative, storage.original_write(relative, file)
+    return relative, sealed_files.original_write(relative, file)
 
 
 def _inline_limit() -> int:
@@ -408,7 +409,7 @@ def _process(upload: Upload, *, form: FormDef, actor, rows=None, progress: Progr
         return
     relative = upload.path
     try:
-        with storage.original_clear_copy(relative) as absolute:
+        with sealed_files.original_clear_copy(relative) as absolute:
             _check(upload, form=form, actor=actor, rows=rows, progress=progress, absolute=absolute)
     except Exception:  # e.g. the stored file is missing or does not decrypt: the upload must not hang
         Upload.objects.filter(pk=upload.pk).exclude(status=Upload.Status.SUCCEEDED).update(
@@ -419,7 +420,7 @@ def _process(upload: Upload, *, form: FormDef, actor, rows=None, progress: Progr
         )
         raise
     if not upload.path:  # refused: the original is not kept either
-        storage.original_delete(relative)
+        sealed_files.original_delete(relative)
 
 
 def _check(upload: Upload, *, form: FormDef, actor, rows, progress: Progress | None, absolute) -> None:
@@ -490,7 +491,7 @@ def submission_file_open(*, actor, submission: Submission) -> Iterator[bytes]:
         raise PermissionDenied("系统管理员不能下载含个人信息明文的原始文件")
     if not submission.file:
         raise FileNotFoundError("原件已按保存期限删除" if submission.file_purged_at else "没有原始文件")
-    chunks = storage.original_chunks(submission.file)
+    chunks = sealed_files.original_chunks(submission.file)
     first = next(chunks, b"")  # fail now (missing file, wrong key), not halfway through the response
     audit_record(
         actor=actor,
@@ -548,7 +549,7 @@ def _originals_purge(*, actor, now, days: int | None) -> dict:
     stale = set(uploads.values_list("path", flat=True))
     stale -= set(Submission.objects.filter(file__in=stale).values_list("file", flat=True))  # still kept
     uploads.filter(path__in=files | stale).update(path="")
-    deleted = sum(storage.original_delete(f) for f in sorted(files | stale))
+    deleted = sum(sealed_files.original_delete(f) for f in sorted(files | stale))
     if expired or stale:
         audit_record(
             actor=actor,
@@ -568,7 +569,7 @@ def submission_files_encrypt(*, actor) -> dict:
     encrypted = missing = 0
     for path in sorted(paths):
         try:
-            encrypted += storage.original_encrypt_in_place(path)
+            encrypted += sealed_files.original_encrypt_in_place(path)
         except FileNotFoundError:
             missing += 1
     if encrypted:

@@ -11,9 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from puhui.core import crypto, keycheck, rotation
+from puhui.core import crypto, keycheck, rotation, sealed_files
 from puhui.core.models import AuditLog, KeyCheck, User
-from puhui.data import storage
 from puhui.data.models import LoanRecord, Submission
 from puhui.registry import selectors
 from puhui.registry.models import Household
@@ -150,8 +149,8 @@ def test_rotation_interrupted_resumed_then_only_the_new_key(settings, loaded, us
         x = LoanRecord.objects.get(pk=pk)
         assert x.borrower_id == number and x.borrower_hash == crypto.lookup_hash(number)
     path, original = loaded["original"]
-    assert storage.original_is_current(path)
-    assert b"".join(storage.original_chunks(path)) == original
+    assert sealed_files.original_is_current(path)
+    assert b"".join(sealed_files.original_chunks(path)) == original
 
     # 5. Again: nothing to do.
     out = io.StringIO()

@@ -20,8 +20,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from puhui.api.services import token_create
+from puhui.core import sealed_files
 from puhui.core.models import AuditLog
-from puhui.data import derived, services, storage
+from puhui.data import derived, services
 from puhui.data.models import IndicatorValue, Submission
 from tests.api.conftest import ApiClient
 from tests.data.conftest import loan_row, loans_csv, upload
@@ -65,7 +66,7 @@ def test_the_original_on_disk_holds_no_clear_id_number(settings, tmp_path, sub, 
     files = _files(settings.MEDIA_ROOT)
     assert [p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files] == [sub.file]
     raw = files[0].read_bytes()
-    assert raw.startswith(storage.FILE_MAGIC)
+    assert raw.startswith(sealed_files.FILE_MAGIC)
     assert BORROWER.encode() not in raw and "借据号".encode() not in raw and b"L00001" not in raw
     assert _files(tmp_path / "spool") == []  # the clear copy made for the check is gone
 
@@ -130,9 +131,9 @@ def test_a_legacy_clear_original_is_encrypted_in_place(login, users, settings, s
     out = io.StringIO()
     call_command("purge_uploads", stdout=out)
     assert "已加密明文保存的旧文件 1 个" in out.getvalue()
-    assert BORROWER.encode() not in path.read_bytes() and storage.original_is_encrypted(sub.file)
+    assert BORROWER.encode() not in path.read_bytes() and sealed_files.original_is_encrypted(sub.file)
     assert _body(login(users["office"]).get(f"/data/submissions/{sub.pk}/file/")) == original
-    assert storage.original_encrypt_in_place(sub.file) is False  # idempotent
+    assert sealed_files.original_encrypt_in_place(sub.file) is False  # idempotent
 
 
 def test_a_refused_upload_keeps_no_file(login, users, settings, tmp_path):
@@ -142,27 +143,27 @@ def test_a_refused_upload_keeps_no_file(login, users, settings, tmp_path):
 
 
 def test_large_originals_stream_in_chunks_and_tampering_is_detected(settings):
-    data = os.urandom(2 * storage.FILE_CHUNK + 12345)
+    data = os.urandom(2 * sealed_files.FILE_CHUNK + 12345)
     relative = "data/uploads/test/big.bin"
-    assert storage.original_write(relative, io.BytesIO(data)) == len(data)
-    assert b"".join(storage.original_chunks(relative)) == data
-    path = storage.original_path(relative)
+    assert sealed_files.original_write(relative, io.BytesIO(data)) == len(data)
+    assert b"".join(sealed_files.original_chunks(relative)) == data
+    path = sealed_files.original_path(relative)
     raw = bytearray(path.read_bytes())
-    assert len(raw) == len(storage.FILE_MAGIC) + 7 + len(data) + 3 * 16
+    assert len(raw) == len(sealed_files.FILE_MAGIC) + 7 + len(data) + 3 * 16
     raw[-100] ^= 1
     path.write_bytes(bytes(raw))
     with pytest.raises(InvalidTag):
-        b"".join(storage.original_chunks(relative))
-    storage.original_write(relative, data)
-    chunk = storage.FILE_CHUNK + 16
-    path.write_bytes(path.read_bytes()[: len(storage.FILE_MAGIC) + 7 + 2 * chunk])  # last chunk cut off
+        b"".join(sealed_files.original_chunks(relative))
+    sealed_files.original_write(relative, data)
+    chunk = sealed_files.FILE_CHUNK + 16
+    path.write_bytes(path.read_bytes()[: len(sealed_files.FILE_MAGIC) + 7 + 2 * chunk])  # last chunk cut off
     with pytest.raises(InvalidTag):
-        b"".join(storage.original_chunks(relative))
+        b"".join(sealed_files.original_chunks(relative))
     settings.FIELD_ENCRYPTION_KEY = "another-key"
-    storage.original_write(relative, data)
+    sealed_files.original_write(relative, data)
     settings.FIELD_ENCRYPTION_KEY = "yet-another-key"
     with pytest.raises(InvalidTag):
-        b"".join(storage.original_chunks(relative))
+        b"".join(sealed_files.original_chunks(relative))
 
 
 # ---------------------------------------------------------------- M1: member units' figures
