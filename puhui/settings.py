@@ -260,6 +260,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PUHUI_IMPORT_MAX_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 # An .xlsx whose zip parts inflate beyond this is refused before parsing (a small file of huge sheet XML).
 PUHUI_IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_INFLATED_BYTES", 200 * 1024 * 1024))
+# Register files up to this size are imported while the page waits; larger ones in a background job.
+PUHUI_IMPORT_INLINE_BYTES = int(os.environ.get("PUHUI_IMPORT_INLINE_BYTES", 1024 * 1024))
 # The first handler counts an upload's bytes as they arrive and stops it past the view's size limit.
 FILE_UPLOAD_HANDLERS = [
     "puhui.core.uploads.LimitedUploadHandler",

@@ -7,6 +7,9 @@ module-level lists — data, not calls, as NetBox's plugins declare `menu_items`
     NAVIGATION = [NavItem(PLAN, 10, "任务看板", "plan_board", STAFF), ...]  # menu entries (and badges)
     API_ROUTERS = [ApiRouter("/plan", f"{__package__}.api.router")]         # routers under /api/v1/
     JOB_LAUNCHERS = [JobLauncher(...)]                                     # jobs started from the job page
+    TODO = [TodoSource("待审核的报送", roles, count=..., url_name=..., order=...)]  # the home page's 今日待办
+    HOME_PAGES = [HomePage(frozenset({Role.PUBLIC}), "credit_mine")]       # a role's landing page
+    IMPORT_TABLES = [ImportTable("households", spec=..., run=..., roles=...)]  # registers loaded from files
 
 The modules are found like Django's `autodiscover_modules("plugin")` finds them (`module_has_submodule`,
 then `import_module`), but nothing is registered into a global: each read goes over the apps installed
@@ -62,7 +65,16 @@ class NavItem:
         return self.roles is None or user.role in self.roles
 
     def badge_for(self, user) -> int:
-        return import_string(self.badge)(user) if self.badge else 0
+        return counted(self.badge, user) if self.badge else 0
+
+
+def counted(path: str, user) -> int:
+    """`fn(user)` at the dotted `path`, computed once per request: the navigation badges and the home
+    page's to-do list count the same things, and the user object lives as long as the request."""
+    memo = user.__dict__.setdefault("_puhui_counts", {})
+    if path not in memo:
+        memo[path] = import_string(path)(user)
+    return memo[path]
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,60 @@ class JobLauncher:
     @property
     def task(self):
         return import_string(self.task_path)
+
+
+@dataclass(frozen=True)
+class ImportTable:
+    """A register staff can load from CSV/Excel (page, CLI and background job alike).
+
+    `spec`: dotted path of its `TableSpec`; `run`: of its import service, called as
+    `run(*, actor, file, mode, filename, sheet, progress)` and returning an `ImportResult` (it checks the
+    actor's scope itself); `template`: of a `() -> bytes` xlsx template when the generic one from the spec
+    will not do. `roles`: who sees it on the import page.
+    """
+
+    name: str
+    spec: str
+    run: str
+    roles: frozenset
+    template: str = ""
+    order: int = 100
+
+    def visible_to(self, user) -> bool:
+        return user.role in self.roles
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    """One line of a role's to-do list (今日待办) on the home page, and what the navigation badges count.
+
+    `count`: dotted path of `fn(user) -> int`, counting through the app's access layer (imported only when
+    the home page is drawn; keep it to an indexed count); `url_name` (with `query`, e.g. "status=draft"):
+    the page where the items are done; `items`: optional dotted path of `fn(user, limit) -> [(text, url)]`,
+    the first items, so the list leads straight to one; `urgent`: overdue things, shown in red; `unit`:
+    what is counted (份, 户, 个). A line whose count is 0 is left off the list.
+    """
+
+    label: str
+    roles: frozenset
+    count: str
+    url_name: str
+    order: int = 100
+    query: str = ""
+    items: str = ""
+    urgent: bool = False
+    unit: str = "项"
+
+    def visible_to(self, user) -> bool:
+        return user.role in self.roles
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """Where users of `roles` land instead of the dashboard (a farmer: their own credit page)."""
+
+    roles: frozenset
+    url_name: str
 
 
 # The core's own menus; entries of other apps may join them (a household roster under 名录).
@@ -133,6 +199,20 @@ def job_launchers() -> list[JobLauncher]:
     return sorted(contributions("JOB_LAUNCHERS"), key=lambda launcher: launcher.order)
 
 
+def todo_sources(user) -> list[TodoSource]:
+    """The to-do lines this user's role has, by `order` (ties keep INSTALLED_APPS order)."""
+    return sorted((t for t in contributions("TODO") if t.visible_to(user)), key=lambda todo: todo.order)
+
+
+def home_page(user) -> str | None:
+    """The url name this user's role lands on instead of the dashboard, if an app declares one."""
+    return next((h.url_name for h in contributions("HOME_PAGES") if user.role in h.roles), None)
+
+
+def import_tables() -> list[ImportTable]:
+    return sorted(contributions("IMPORT_TABLES"), key=lambda table: table.order)
+
+
 @checks.register()
 def check_plugins(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Plug-in modules import, and their entries do not collide."""
@@ -149,6 +229,8 @@ def check_plugins(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         ("NAVIGATION", lambda i: i.url_name),
         ("API_ROUTERS", lambda r: r.prefix),
         ("JOB_LAUNCHERS", lambda j: j.name),
+        ("IMPORT_TABLES", lambda t: t.name),
+        ("TODO", lambda t: f"{t.count}?{t.query}"),
     ):
         seen = set()
         for entry in contributions(hook):

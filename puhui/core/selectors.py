@@ -1,9 +1,12 @@
 """Reads for the dashboard and the core pages, each scoped through `access`."""
 
 from django.db.models import Count, Q, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
+from puhui.core import plugins
 from puhui.core.access import divisions_for, organisations_for, service_points_for, terminals_for
-from puhui.core.models import Division, Organisation, User
+from puhui.core.models import AuditLog, Division, Organisation, User
 from puhui.registry.access import firms_for, households_for
 
 Role = User.Role
@@ -91,3 +94,55 @@ def county_geojson(user: User) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+TODO_ITEMS = 5  # the first items shown under each to-do line
+
+
+def todo_list(user: User) -> list[dict]:
+    """The home page's 今日待办: every app's to-do lines for this role (`TODO` in its plugin.py) that have
+    something to do, each with its count, the page where it is done and its first items."""
+    rows = []
+    for source in plugins.todo_sources(user):
+        try:
+            url = reverse(source.url_name)
+        except NoReverseMatch:  # a capability not installed in this deployment
+            continue
+        count = plugins.counted(source.count, user)
+        if not count:
+            continue
+        items = import_string(source.items)(user, TODO_ITEMS) if source.items else []
+        rows.append(
+            {
+                "label": source.label,
+                "count": count,
+                "url": f"{url}?{source.query}" if source.query else url,
+                "urgent": source.urgent,
+                "unit": source.unit,
+                "items": [{"text": text, "url": link} for text, link in items],
+            }
+        )
+    return rows
+
+
+def record_history(obj, *, limit: int = 100) -> list[dict]:
+    """A record's change history for its page: who, when, how (from which file), and the fields that changed,
+    with Chinese labels; personal data is masked in the log itself (`audit.snapshot`). The caller has already
+    loaded `obj` through its access rule, so whoever may see the record sees its history."""
+    labels = {f.attname: str(f.verbose_name) for f in obj._meta.concrete_fields}
+    rows = (
+        AuditLog.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk))
+        .exclude(action=AuditLog.Action.UNMASK)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    history = []
+    for log in rows:
+        before, after = log.before or {}, log.after or {}
+        changes = [
+            {"label": labels.get(name, name), "before": before.get(name), "after": after.get(name)}
+            for name in sorted({*before, *after} & labels.keys(), key=list(labels).index)
+            if before.get(name) != after.get(name) and name != "id"
+        ]
+        history.append({"log": log, "changes": changes})
+    return history

@@ -45,7 +45,7 @@ from puhui.credit.archive_columns import (  # noqa: F401 - re-exported: callers 
 )
 from puhui.credit.models import ArchiveMember, HouseholdArchive
 from puhui.credit.services import EDITABLE_FIELDS, archive_apply
-from puhui.imports.services import MODE_CREATE, MODES, ImportResult
+from puhui.imports.engine import MODE_CREATE, MODES, ImportResult, Progress
 from puhui.imports.tabular import (
     ErrorList,
     FileError,
@@ -116,11 +116,18 @@ class ArchiveImportResult(ImportResult):
 
 
 def archive_import(
-    *, actor, file, mode: str = MODE_CREATE, filename: str = "", sheet: str | None = None
+    *,
+    actor,
+    file,
+    mode: str = MODE_CREATE,
+    filename: str = "",
+    sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import archives from CSV/Excel bytes, a path or an uploaded file; all rows or none.
 
-    `actor` is a user (scope and role checked) or a label for the command line (whole county).
+    `actor` is a user (scope and role checked) or a label for the command line (whole county). `progress`
+    (a background import) hears of the two phases: checked, stored.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
@@ -155,6 +162,8 @@ def archive_import(
                 rows = iter(reader)
                 while chunk := list(itertools.islice(rows, CHUNK)):
                     job.process(chunk)
+                    if progress:
+                        progress(reader.rows_read, 0, f"已检查 {reader.rows_read:,} 行")
                 result.rows = reader.rows_read
                 if source.format == "excel" and not errors.fatal:
                     job.import_members(file, filename)

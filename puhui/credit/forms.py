@@ -3,7 +3,7 @@ from django import forms
 from puhui.core.crypto import mask_id_number
 from puhui.credit.models import ArchiveMember, Consent, HouseholdArchive
 from puhui.credit.services import EDITABLE_FIELDS
-from puhui.imports.services import MODE_CREATE, MODE_UPSERT
+from puhui.imports.engine import MODE_CREATE, MODE_UPSERT
 
 YES_NO = [("", "未填写"), ("true", "是"), ("false", "否")]
 

@@ -1,10 +1,12 @@
 """What the credit app adds to the shared places (see `puhui/core/plugins.py`)."""
 
 from puhui.core.models import User
-from puhui.core.plugins import STAFF, ApiRouter, Menu, NavItem
+from puhui.core.plugins import STAFF, ApiRouter, HomePage, ImportTable, Menu, NavItem, TodoSource
 
 Role = User.Role
 CREDIT = Menu("信用体系", 40)
+
+_S = f"{__package__}.selectors"
 
 NAVIGATION = [
     NavItem(
@@ -13,6 +15,7 @@ NAVIGATION = [
         "信用档案",
         "credit_worklist",
         frozenset({Role.AGENT, Role.TOWN, Role.OFFICE, Role.ADMIN, Role.INSTITUTION}),
+        badge=f"{_S}.todo_worklist_badge",
     ),
     NavItem(
         CREDIT,
@@ -21,10 +24,80 @@ NAVIGATION = [
         "credit_lines",
         frozenset({Role.INSTITUTION, Role.OFFICE, Role.ADMIN, Role.TOWN, Role.AGENT}),
     ),
-    NavItem(CREDIT, 30, "异议处理", "credit_objections", frozenset({Role.OFFICE, Role.TOWN})),
+    NavItem(
+        CREDIT,
+        30,
+        "异议处理",
+        "credit_objections",
+        frozenset({Role.OFFICE, Role.TOWN}),
+        badge=f"{_S}.todo_objections",
+    ),
+    # A town official's entry opens their own town's page (views.towns redirects).
     NavItem(CREDIT, 40, "镇村信用建设", "credit_towns", STAFF | {Role.TOWN}),
     NavItem(CREDIT, 50, "评分卡与评定", "credit_scorecards", frozenset({Role.OFFICE, Role.ADMIN})),
     NavItem(CREDIT, 60, "我的信用", "credit_mine", frozenset({Role.PUBLIC})),
 ]
 
 API_ROUTERS = [ApiRouter("/credit", "puhui.credit.api.router")]
+
+# The home page's to-do lines (counters in selectors.py, each through access.py). Banks do not answer
+# objections (access.may_answer_objection): the office and the household's town do.
+TODO = [
+    TodoSource(
+        "待核实的农户信用档案",
+        frozenset({Role.INSTITUTION, Role.TOWN}),
+        f"{_S}.todo_verify",
+        "credit_worklist",
+        20,
+        items=f"{_S}.todo_verify_items",
+    ),
+    TodoSource(
+        "待答复的异议",
+        frozenset({Role.OFFICE, Role.TOWN}),
+        f"{_S}.todo_objections",
+        "credit_objections",
+        60,
+        items=f"{_S}.todo_objection_items",
+    ),
+    TodoSource(
+        "超过答复期限的异议",
+        frozenset({Role.OFFICE, Role.TOWN}),
+        f"{_S}.todo_objections_overdue",
+        "credit_objections",
+        61,
+        urgent=True,
+    ),
+    TodoSource(
+        "采集中的档案（未填完）",
+        frozenset({Role.AGENT}),
+        f"{_S}.todo_drafts",
+        "credit_worklist",
+        10,
+        query="status=draft",
+        items=f"{_S}.todo_draft_items",
+    ),
+    TodoSource(
+        "尚未建档的农户",
+        frozenset({Role.AGENT}),
+        f"{_S}.todo_unarchived",
+        "credit_worklist",
+        20,
+        query="status=none",
+        items=f"{_S}.todo_unarchived_items",
+    ),
+]
+
+# A farmer's home page is their own credit page (the navigation entry 我的信用).
+HOME_PAGES = [HomePage(frozenset({Role.PUBLIC}), "credit_mine")]
+
+# On the import page and `puhui import archives`; agents and towns import on the archive page itself.
+IMPORT_TABLES = [
+    ImportTable(
+        "archives",
+        spec="puhui.credit.archive_import.SPEC",
+        run="puhui.credit.archive_import.archive_import",
+        template="puhui.credit.archive_columns.template_workbook",
+        roles=frozenset({Role.OFFICE, Role.ADMIN}),
+        order=60,
+    ),
+]

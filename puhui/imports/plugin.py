@@ -1,8 +1,26 @@
 """What the import app adds to the shared places (see `puhui/core/plugins.py`)."""
 
 from puhui.core.models import User
-from puhui.core.plugins import SYSTEM, NavItem
+from puhui.core.plugins import SYSTEM, ImportTable, NavItem
 
 Role = User.Role
+OFFICE_ADMIN = frozenset({Role.OFFICE, Role.ADMIN})
 
-NAVIGATION = [NavItem(SYSTEM, 10, "数据导入", "import_upload", frozenset({Role.OFFICE, Role.ADMIN}))]
+NAVIGATION = [NavItem(SYSTEM, 10, "数据导入", "import_upload", OFFICE_ADMIN)]
+
+IMPORT_TABLES = [
+    ImportTable(
+        "divisions",
+        spec="puhui.imports.specs.DIVISIONS",
+        run="puhui.imports.county_tables.division_import",
+        roles=OFFICE_ADMIN,
+        order=10,
+    ),
+    ImportTable(
+        "organisations",
+        spec="puhui.imports.specs.ORGANISATIONS",
+        run="puhui.imports.county_tables.organisation_import",
+        roles=OFFICE_ADMIN,
+        order=20,
+    ),
+]

@@ -1,678 +1,137 @@
-"""Table imports: parse the whole file, check every row against the database, then store all of it or none.
+"""Register imports, from the page, the CLI or a background job: small files while the page waits, large ones
+(above PUHUI_IMPORT_INLINE_BYTES) sealed on disk and checked and stored by a job with progress, so a
+200,000-household roster holds neither a request nor the database's write lock.
 
-`table_import` is the one entry point (web page, CLI, later jobs). Parsing happens outside the
-transaction; the database checks and the writes happen inside one, so what was checked is what is written.
+The checks and writes are each register's own (`puhui.imports.engine.TableImport` subclasses, declared through
+the IMPORT_TABLES hook); this module only decides where they run and keeps the outcome (`ImportRun`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+import contextlib
+import os
+import uuid
+from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.utils import timezone
 
-from puhui.core.audit import audit_changed_bulk, audit_record, snapshot
-from puhui.core.models import AuditLog, Division, Organisation
-from puhui.imports import tabular
-from puhui.imports.specs import (
-    DIVISIONS,
-    LEVEL_LABELS,
-    LEVEL_OF_KIND,
-    LEVEL_RANK,
-    ORG_LEVEL_LABELS,
-    ORGANISATIONS,
-    PARENT_LEVEL,
+from puhui.core import sealed_files
+from puhui.core.audit import audit_changed
+from puhui.imports.engine import (  # noqa: F401 (the modes and result are this app's public names)
+    MODE_CREATE,
+    MODE_UPSERT,
+    MODES,
+    SYSTEM_ACTOR,
+    ImportResult,
+    Progress,
 )
-from puhui.imports.tabular import ErrorList, ParsedTable, Row, TableSpec
+from puhui.imports.models import ImportRun
+from puhui.imports.reading import file_name
+from puhui.imports.tables import tables
 
-MODE_CREATE = "create"
-MODE_UPSERT = "upsert"
-MODES = {
-    MODE_CREATE: "仅新增（编码已存在即报错）",
-    MODE_UPSERT: "新增或更新（已存在的按文件内容更新）",
-}
-# The actor recorded for imports run from the command line without --actor.
-SYSTEM_ACTOR = "系统（命令行导入）"
-_CHUNK = 2000
-_UPDATE_BATCH = 200
-_UNKNOWN = object()
-
-
-@dataclass
-class ImportResult:
-    kind: str
-    title: str
-    mode: str
-    filename: str
-    errors: ErrorList
-    source: str = ""
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    # Organisations not in the file whose materialised path moved with a re-parented ancestor.
-    moved_descendants: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def mode_label(self) -> str:
-        return MODES[self.mode]
-
-    @property
-    def summary(self) -> str:
-        text = f"{self.title}：共 {self.rows} 行，新增 {self.created} 条，更新 {self.updated} 条，未变 {self.unchanged} 条"
-        if self.moved_descendants:
-            text += f"；另有 {self.moved_descendants} 个下级机构随上级调整了隶属路径"
-        return text
-
-
-class _Rollback(Exception):
-    pass
+ERRORS_KEPT = 500
 
 
 def table_import(
-    *, actor, kind: str, file, mode: str = MODE_CREATE, filename: str = "", sheet: str | None = None
+    *,
+    actor,
+    kind: str,
+    file,
+    mode: str = MODE_CREATE,
+    filename: str = "",
+    sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Import one table (`kind` is a key of IMPORTERS) from CSV/Excel bytes, a path or an uploaded file.
-
-    Returns the counts, or every error found; on any error nothing is stored.
-    """
-    if kind not in IMPORTERS:
+    """Import one register (`kind` is its IMPORT_TABLES name) now; every error, or the counts."""
+    table = tables().get(kind)
+    if table is None:
         raise ValueError(f"unknown table {kind!r}")
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}")
-    importer_class = IMPORTERS[kind]
-    spec = importer_class.spec
-    parsed = tabular.parse(
-        file,
-        spec,
-        filename=filename,
-        max_bytes=settings.PUHUI_IMPORT_MAX_BYTES,
-        sheet=sheet,
-        row_checks=False,
-    )
-    result = ImportResult(
-        kind=kind,
-        title=spec.title,
-        mode=mode,
-        filename=parsed.filename,
-        errors=parsed.errors,
-        source=parsed.source,
-        rows=len(parsed.rows),
-    )
-    if parsed.errors.fatal:
-        return result
+    kwargs = {"actor": actor, "file": file, "mode": mode, "filename": filename, "sheet": sheet}
+    if progress is not None:
+        kwargs["progress"] = progress
+    return table.run(**kwargs)
+
+
+def inline_limit() -> int:
+    return settings.PUHUI_IMPORT_INLINE_BYTES
+
+
+def _size(file) -> int:
+    if hasattr(file, "size"):
+        return file.size
+    if isinstance(file, bytes | bytearray):
+        return len(file)
+    return os.path.getsize(file)
+
+
+def import_start(
+    *, actor, kind: str, file, mode: str = MODE_CREATE, filename: str = ""
+) -> ImportResult | ImportRun:
+    """Import now when the file is small (the result), else queue it (the `ImportRun` the page follows)."""
+    if _size(file) <= inline_limit():
+        return table_import(actor=actor, kind=kind, file=file, mode=mode, filename=filename)
+    table = tables()[kind]
+    filename = filename or file_name(file)
+    relative = f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+    if isinstance(file, str | Path):
+        with open(file, "rb") as f:
+            size = sealed_files.original_write(relative, f)
+    else:
+        size = sealed_files.original_write(relative, file)
+    from puhui.imports.tasks import import_run_task
+    from puhui.jobs.services import job_enqueue
+
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            table=kind,
+            title=table.title,
+            mode=mode,
+            filename=filename[:200],
+            path=relative,
+            size=size,
+            started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        run.job = job_enqueue(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            task=import_run_task,
+            label=f"导入{table.title}：{run.filename}",
+            run_id=run.pk,
+        )
+        run.save(update_fields=["job"])
+        audit_changed(actor=actor, obj=run, before=None, note=f"提交后台导入 {run.filename}")
+    return run
+
+
+def import_run_process(*, run_id: int, progress: Progress | None = None) -> ImportRun:
+    """Run a queued import (from the worker) as the user who submitted it; the sealed file is then deleted."""
+    run = ImportRun.objects.select_related("started_by").get(pk=run_id)
+    if run.is_finished:
+        return run
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    actor = run.started_by or SYSTEM_ACTOR
     try:
-        with transaction.atomic():
-            importer = importer_class(parsed=parsed, mode=mode, actor=actor, result=result)
-            importer.check()
-            if result.errors:
-                raise _Rollback
-            importer.write()
-            audit_record(
+        with sealed_files.original_clear_copy(run.path) as clear:
+            result = table_import(
                 actor=actor,
-                action=AuditLog.Action.IMPORT,
-                object_type=importer.model._meta.label,
-                object_repr=f"{spec.title}导入：{result.filename}"[:200],
-                after={
-                    "file": result.filename,
-                    "source": result.source,
-                    "mode": mode,
-                    "rows": result.rows,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "moved_descendants": result.moved_descendants,
-                },
-                note=result.summary,
+                kind=run.table,
+                file=clear,
+                mode=run.mode,
+                filename=run.filename,
+                progress=progress,
             )
-    except _Rollback:
-        pass
-    except IntegrityError:
-        # Someone stored the same code between our check and our write; nothing of ours was kept.
-        result.errors.add(
-            None, "", "", "写入时与他人同时提交的数据冲突（编码重复），本次未保存任何数据，请重新导入"
-        )
-    if not result.ok:
-        result.created = result.updated = result.unchanged = result.moved_descendants = 0
-    return result
-
-
-# ---------------------------------------------------------------- shared plumbing
-
-
-def _chunks(values: Iterable, size: int = _CHUNK) -> Iterable[list]:
-    values = list(values)
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
-
-
-def _by_code(queryset: models.QuerySet, codes: Iterable[str]) -> dict[str, Any]:
-    """Rows (objects or `values()` dicts) by code, in chunks that stay under SQLite's parameter limit."""
-    found = {}
-    for chunk in _chunks(sorted(codes)):
-        for obj in queryset.filter(code__in=chunk):
-            found[obj["code"] if isinstance(obj, dict) else obj.code] = obj
-    return found
-
-
-def _bulk_update_changed(model: type[models.Model], changes: list[tuple[models.Model, dict | None]]) -> None:
-    """UPDATE only the columns that changed, grouped by which ones, in small batches.
-
-    bulk_update writes one CASE expression per column over the whole batch: every column of every
-    row for a one-column change made a 6,500-village census update take 9–16 seconds.
-    """
-    groups: dict[tuple[str, ...], list[models.Model]] = {}
-    for obj, before in changes:
-        if before is None:
-            continue
-        after = snapshot(obj)
-        fields = tuple(name for name in after if after[name] != before.get(name) and name != "id")
-        groups.setdefault(fields, []).append(obj)
-    for fields, objs in groups.items():
-        model.objects.bulk_update(
-            objs, [model._meta.get_field(f).name for f in fields], batch_size=_UPDATE_BATCH
-        )
-
-
-class _TableImport:
-    spec: TableSpec
-    model: type[models.Model]
-    exists_reason: str
-
-    def __init__(self, *, parsed: ParsedTable, mode: str, actor, result: ImportResult):
-        self.parsed = parsed
-        self.mode = mode
-        self.actor = actor
-        self.result = result
-        # The first row of each code; later duplicates were reported by the reader.
-        self.file_rows: dict[str, Row] = {}
-        for row in parsed.rows:
-            code = row.values.get("code")
-            if code and code not in self.file_rows:
-                self.file_rows[code] = row
-        self.codes = set(self.file_rows)
-        self.existing: dict[str, models.Model] = {}
-        # (row, existing object or None, values with the database's for columns the file leaves out)
-        self.plan: list[tuple[Row, Any, dict[str, Any]]] = []
-        self.merged: dict[str, dict[str, Any]] = {}
-        self.rejected: list[tuple[Row, dict[str, Any]]] = []
-        self.flagged: set[tuple[int, str]] = set()
-
-    def error(self, row: Row, key: str, reason: str) -> None:
-        self.flagged.add((row.number, key))
-        self.parsed.add_error(row, key, reason)
-
-    def unknown_reference(self, row: Row, values: dict[str, Any], key: str, known) -> bool:
-        """A rejected row's reference that is nowhere to be found, unless its cell already has an error."""
-        code = values.get(key)
-        return bool(code) and code not in known and (row.number, key) not in self.flagged
-
-    def current_values(self, obj) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _merge(self) -> None:
-        """Complete each parsed row: absent columns keep the stored value (upsert) or take their default.
-
-        Rows already in error are kept aside (`rejected`) with what could be parsed, so that their
-        references are still checked and the user sees every problem of the file at once.
-        """
-        for code, row in self.file_rows.items():
-            ex = self.existing.get(code)
-            if ex is not None and self.mode == MODE_CREATE:
-                self.error(row, "code", self.exists_reason)
-                self.rejected.append((row, row.values))
-                continue
-            if not row.ok:
-                self.rejected.append((row, row.values))
-                continue
-            if ex is None:
-                values = self.spec.complete(row.values)
-            else:
-                values = self.current_values(ex)
-                values.update(row.values)
-            problems = self.spec.check_row(values)
-            for key, reason in problems:
-                self.error(row, key, reason)
-            if problems:
-                self.rejected.append((row, values))
-            else:
-                self.merged[code] = values
-                self.plan.append((row, ex, values))
-
-    def _referenced(self, key: str) -> set[str]:
-        """Codes in column `key` of every row, planned or rejected."""
-        codes = {v.get(key) for _row, _ex, v in self.plan}
-        codes.update(v.get(key) for _row, v in self.rejected)
-        codes.discard(None)
-        codes.discard("")
-        return codes
-
-    def _note(self) -> str:
-        return f"导入 {self.result.filename}"
-
-
-# ---------------------------------------------------------------- divisions
-
-
-class DivisionImport(_TableImport):
-    spec = DIVISIONS
-    model = Division
-    exists_reason = "区划代码已存在于系统中；如需修改，请选择“新增或更新”方式导入"
-    FIELDS = [
-        "name",
-        "level",
-        "kind",
-        "parent_id",
-        "population",
-        "households",
-        "farm_households",
-        "longitude",
-        "latitude",
+    finally:
+        with contextlib.suppress(OSError):
+            sealed_files.original_delete(run.path)
+    errors = result.errors.sorted()[:ERRORS_KEPT]
+    run.status = ImportRun.Status.DONE if result.ok else ImportRun.Status.FAILED
+    run.summary = (result.summary if result.ok else f"共有 {result.errors.total:,} 处问题，未保存任何数据")[
+        :300
     ]
-
-    def current_values(self, d: Division) -> dict[str, Any]:
-        return {
-            "code": d.code,
-            "name": d.name,
-            "kind": d.kind,
-            "parent_code": d.parent.code if d.parent_id else None,
-            "population": d.population,
-            "households": d.households,
-            "farm_households": d.farm_households,
-            "longitude": d.longitude,
-            "latitude": d.latitude,
-        }
-
-    def check(self) -> None:
-        self.existing = _by_code(Division.objects.select_related("parent"), self.codes)
-        self._merge()
-        self.refs = _by_code(
-            Division.objects.values("id", "code", "level"), self._referenced("parent_code") - self.codes
-        )
-        known = self.codes | set(self.refs)
-        for row, values in self.rejected:
-            if self.unknown_reference(row, values, "parent_code", known):
-                self.error(
-                    row,
-                    "parent_code",
-                    f"上级区划代码 {values['parent_code']} 不存在（系统中和本文件中都没有）",
-                )
-        for row, _ex, values in self.plan:
-            level = LEVEL_OF_KIND[values["kind"]]
-            parent_code = values["parent_code"]
-            if not parent_code:
-                continue
-            parent_level = self._level_of(parent_code)
-            if parent_level is _UNKNOWN:
-                self.error(row, "parent_code", f"上级区划代码 {parent_code} 不存在（系统中和本文件中都没有）")
-            elif parent_level is not None and parent_level != PARENT_LEVEL[level]:
-                self.error(
-                    row,
-                    "parent_code",
-                    f"上级区划 {parent_code} 是{LEVEL_LABELS[parent_level]}级；"
-                    f"{LEVEL_LABELS[level]}的上级应为{LEVEL_LABELS[PARENT_LEVEL[level]]}",
-                )
-        # A stored division changing level would strand its stored children at the wrong level.
-        changed = {
-            ex.pk: row for row, ex, v in self.plan if ex is not None and ex.level != LEVEL_OF_KIND[v["kind"]]
-        }
-        if changed:
-            reported = set()
-            children = Division.objects.filter(parent_id__in=changed).exclude(code__in=self.codes)
-            for parent_id, child in children.values_list("parent_id", "code"):
-                if parent_id not in reported:
-                    reported.add(parent_id)
-                    self.error(
-                        changed[parent_id], "kind", f"该区划下已有下级区划（如 {child}），不能改变层级"
-                    )
-
-    def _level_of(self, code: str):
-        """The parent's level after this import; None if its own row is in error (reported there)."""
-        if code in self.merged:
-            return LEVEL_OF_KIND[self.merged[code]["kind"]]
-        if code in self.existing and self.mode == MODE_CREATE:
-            return self.existing[code].level  # its row is refused, the stored division stays as it is
-        if code in self.file_rows:
-            return None  # its own row is in error and reported there
-        if code in self.refs:
-            return self.refs[code]["level"]
-        return _UNKNOWN
-
-    def write(self) -> None:
-        ids = {code: ref["id"] for code, ref in self.refs.items()}
-        ids.update({code: ex.pk for code, ex in self.existing.items()})
-        order = {Division.Level.COUNTY: 0, Division.Level.TOWN: 1, Division.Level.VILLAGE: 2}
-        changes: list[tuple[Division, dict | None]] = []
-        updated: list[Division] = []
-        # Parents before children: a level's rows are created once the level above has its ids.
-        for rank in range(3):
-            new = []
-            for _row, ex, v in self.plan:
-                level = LEVEL_OF_KIND[v["kind"]]
-                if order[level] != rank:
-                    continue
-                fields = {
-                    "name": v["name"],
-                    "level": level,
-                    "kind": v["kind"],
-                    "parent_id": ids[v["parent_code"]] if v["parent_code"] else None,
-                    "population": v["population"] or 0,
-                    "households": v["households"] or 0,
-                    "farm_households": v["farm_households"] or 0,
-                    "longitude": v["longitude"],
-                    "latitude": v["latitude"],
-                }
-                if ex is None:
-                    new.append(Division(code=v["code"], **fields))
-                    continue
-                before = snapshot(ex)
-                for name, value in fields.items():
-                    setattr(ex, name, value)
-                if snapshot(ex) == before:
-                    self.result.unchanged += 1
-                else:
-                    updated.append(ex)
-                    changes.append((ex, before))
-            Division.objects.bulk_create(new, batch_size=500)
-            for obj in new:
-                ids[obj.code] = obj.pk
-                changes.append((obj, None))
-            self.result.created += len(new)
-        _bulk_update_changed(Division, changes)
-        self.result.updated = len(updated)
-        audit_changed_bulk(actor=self.actor, changes=changes, note=self._note())
-
-
-# ---------------------------------------------------------------- organisations
-
-
-class OrganisationImport(_TableImport):
-    spec = ORGANISATIONS
-    model = Organisation
-    exists_reason = "机构编码已存在于系统中；如需修改，请选择“新增或更新”方式导入"
-    FIELDS = [
-        "name",
-        "short_name",
-        "kind",
-        "level",
-        "parent_id",
-        "uscc",
-        "division_id",
-        "address",
-        "opened_on",
-        "closed_on",
-        "is_county_legal_person",
-        "is_new_rural_institution",
-        "has_sannong_division",
-        "is_leading_group_member",
-        "plan_alias",
-    ]
-    FLAGS = [
-        "is_county_legal_person",
-        "is_new_rural_institution",
-        "has_sannong_division",
-        "is_leading_group_member",
-    ]
-
-    def current_values(self, o: Organisation) -> dict[str, Any]:
-        values = {
-            "code": o.code,
-            "name": o.name,
-            "short_name": o.short_name,
-            "kind": o.kind,
-            "level": o.level,
-            "parent_code": o.parent.code if o.parent_id else None,
-            "uscc": o.uscc,
-            "division_code": o.division.code if o.division_id else None,
-            "address": o.address,
-            "opened_on": o.opened_on,
-            "closed_on": o.closed_on,
-            "plan_alias": o.plan_alias,
-        }
-        values.update({flag: getattr(o, flag) for flag in self.FLAGS})
-        return values
-
-    def check(self) -> None:
-        self.existing = _by_code(Organisation.objects.select_related("parent", "division"), self.codes)
-        self._merge()
-        parent_codes = self._referenced("parent_code") - self.codes
-        self.refs = _by_code(Organisation.objects.values("id", "code", "level", "path"), parent_codes)
-        division_codes = self._referenced("division_code")
-        self.division_ids = {
-            code: d["id"]
-            for code, d in _by_code(Division.objects.values("id", "code"), division_codes).items()
-        }
-        known = self.codes | set(self.refs)
-        for row, values in self.rejected:
-            if self.unknown_reference(row, values, "parent_code", known):
-                self.error(
-                    row,
-                    "parent_code",
-                    f"上级机构编码 {values['parent_code']} 不存在（系统中和本文件中都没有）",
-                )
-            if self.unknown_reference(row, values, "division_code", self.division_ids):
-                self.error(
-                    row,
-                    "division_code",
-                    f"所在区划代码 {values['division_code']} 在系统中不存在，请先导入行政区划",
-                )
-        for row, _ex, v in self.plan:
-            if v["division_code"] and v["division_code"] not in self.division_ids:
-                self.error(
-                    row,
-                    "division_code",
-                    f"所在区划代码 {v['division_code']} 在系统中不存在，请先导入行政区划",
-                )
-            parent_code = v["parent_code"]
-            if not parent_code:
-                continue
-            parent_level = self._level_of(parent_code)
-            if parent_level is _UNKNOWN:
-                self.error(row, "parent_code", f"上级机构编码 {parent_code} 不存在（系统中和本文件中都没有）")
-            elif parent_level == Organisation.Level.OUTLET:
-                self.error(row, "parent_code", f"上级机构 {parent_code} 是网点，网点下不能再设下级机构")
-            elif parent_level is not None and LEVEL_RANK[v["level"]] < LEVEL_RANK[parent_level]:
-                self.error(
-                    row,
-                    "level",
-                    f"层级“{ORG_LEVEL_LABELS[v['level']]}”高于上级机构 {parent_code} 的层级“{ORG_LEVEL_LABELS[parent_level]}”",
-                )
-        self._check_cycles()
-        self._check_stored_children()
-
-    def _level_of(self, code: str):
-        if code in self.merged:
-            return self.merged[code]["level"]
-        if code in self.existing and self.mode == MODE_CREATE:
-            return self.existing[code].level  # its row is refused, the stored organisation stays as it is
-        if code in self.file_rows:
-            return None  # its own row is in error and reported there
-        if code in self.refs:
-            return self.refs[code]["level"]
-        return _UNKNOWN
-
-    def _check_cycles(self) -> None:
-        """A parent chain must end at a root; it may run through stored organisations not in the file."""
-        final_parent = {code: v["parent_code"] for code, v in self.merged.items()}
-        path_pks = {int(pk) for ref in self.refs.values() for pk in ref["path"].strip("/").split("/") if pk}
-        code_of = {
-            pk: code
-            for chunk in _chunks(path_pks)
-            for pk, code in Organisation.objects.filter(pk__in=chunk).values_list("pk", "code")
-        }
-
-        def stored_ancestors(code: str) -> list[str]:
-            pks = [int(pk) for pk in self.refs[code]["path"].strip("/").split("/") if pk][:-1]
-            return [code_of[pk] for pk in reversed(pks) if pk in code_of]
-
-        for code in final_parent:
-            seen = {code}
-            current = final_parent[code]
-            cycle = False
-            while current:
-                if current == code:
-                    cycle = True
-                    break
-                if current in seen:
-                    break  # a loop elsewhere; its own rows report it
-                seen.add(current)
-                if current in final_parent:
-                    current = final_parent[current]
-                elif current in self.codes or current not in self.refs:
-                    break  # a row in error, or an unknown code (already reported)
-                else:
-                    # Stored organisations not in the file keep their parents: jump to the nearest one that moves.
-                    nxt = None
-                    for ancestor in stored_ancestors(current):
-                        if ancestor in final_parent or ancestor in self.codes:
-                            nxt = ancestor
-                            break
-                    if nxt is not None and nxt not in final_parent:
-                        break
-                    current = nxt
-            if cycle:
-                self.error(
-                    self.file_rows[code], "parent_code", f"上级机构关系形成循环：{code} 最终隶属于它自己"
-                )
-
-    def _check_stored_children(self) -> None:
-        """A stored organisation whose level changes must still sit above its stored children."""
-        changed = {
-            ex.pk: (row, v["level"]) for row, ex, v in self.plan if ex is not None and ex.level != v["level"]
-        }
-        if not changed:
-            return
-        reported = set()
-        children = Organisation.objects.filter(parent_id__in=changed).exclude(code__in=self.codes)
-        for parent_id, child, child_level in children.values_list("parent_id", "code", "level"):
-            row, level = changed[parent_id]
-            if parent_id in reported:
-                continue
-            if level == Organisation.Level.OUTLET or LEVEL_RANK[child_level] < LEVEL_RANK[level]:
-                reported.add(parent_id)
-                self.error(
-                    row,
-                    "level",
-                    f"该机构下已有下级机构（如 {child}，{ORG_LEVEL_LABELS[child_level]}），不能改为此层级",
-                )
-
-    def write(self) -> None:
-        ids = {code: ref["id"] for code, ref in self.refs.items()}
-        ids.update({code: ex.pk for code, ex in self.existing.items()})
-        depth: dict[str, int] = {}
-
-        def depth_of(code: str) -> int:
-            if code not in depth:
-                parent = self.merged[code]["parent_code"]
-                depth[code] = depth_of(parent) + 1 if parent in self.merged else 0
-            return depth[code]
-
-        plan = sorted(self.plan, key=lambda p: depth_of(p[0].values["code"]))
-        changes: list[tuple[Organisation, dict | None]] = []
-        updated: list[Organisation] = []
-        created: list[Organisation] = []
-        moved: dict[int, str] = {}  # pk → old path, for organisations whose parent changes
-        for d in sorted(set(depth.values())):
-            new = []
-            for _row, ex, v in plan:
-                if depth[v["code"]] != d:
-                    continue
-                fields = {
-                    "name": v["name"],
-                    "short_name": v["short_name"] or "",
-                    "kind": v["kind"],
-                    "level": v["level"],
-                    "parent_id": ids[v["parent_code"]] if v["parent_code"] else None,
-                    "uscc": v["uscc"] or "",
-                    "division_id": self.division_ids[v["division_code"]] if v["division_code"] else None,
-                    "address": v["address"] or "",
-                    "opened_on": v["opened_on"],
-                    "closed_on": v["closed_on"],
-                    "plan_alias": v["plan_alias"] or "",
-                }
-                fields.update({flag: bool(v[flag]) for flag in self.FLAGS})
-                if ex is None:
-                    new.append(Organisation(code=v["code"], path="", **fields))
-                    continue
-                before = snapshot(ex)
-                if fields["parent_id"] != ex.parent_id:
-                    moved[ex.pk] = ex.path
-                for name, value in fields.items():
-                    setattr(ex, name, value)
-                if snapshot(ex) == before:
-                    self.result.unchanged += 1
-                else:
-                    updated.append(ex)
-                    changes.append((ex, before))
-            Organisation.objects.bulk_create(new, batch_size=500)
-            for obj in new:
-                ids[obj.code] = obj.pk
-                changes.append((obj, None))
-            created.extend(new)
-        _bulk_update_changed(Organisation, changes)
-        self._recompute_paths(created, updated, moved)
-        self.result.created = len(created)
-        self.result.updated = len(updated)
-        audit_changed_bulk(actor=self.actor, changes=changes, note=self._note())
-
-    def _recompute_paths(
-        self, created: list[Organisation], updated: list[Organisation], moved: dict[int, str]
-    ) -> None:
-        """New paths for new organisations and for every moved subtree (the rule of `organisation_update`)."""
-        parent_of: dict[int, int | None] = {}
-        old_path: dict[int, str] = {}
-        if moved:
-            subtree = Q()
-            for path in moved.values():
-                subtree |= Q(path__startswith=path)
-            for pk, parent_id, path in Organisation.objects.filter(subtree).values_list(
-                "pk", "parent_id", "path"
-            ):
-                parent_of[pk] = parent_id
-                old_path[pk] = path
-        in_memory = {obj.pk: obj for obj in (*created, *updated)}
-        for obj in created:
-            parent_of[obj.pk] = obj.parent_id
-        for obj in updated:
-            if obj.pk in parent_of:
-                parent_of[obj.pk] = obj.parent_id
-        outside = {p for p in parent_of.values() if p is not None and p not in parent_of}
-        fixed = {
-            pk: path
-            for chunk in _chunks(outside)
-            for pk, path in Organisation.objects.filter(pk__in=chunk).values_list("pk", "path")
-        }
-        new_path: dict[int, str] = {}
-
-        def path_of(pk: int) -> str:
-            if pk not in new_path:
-                parent = parent_of[pk]
-                prefix = (
-                    "/" if parent is None else (path_of(parent) if parent in parent_of else fixed[parent])
-                )
-                new_path[pk] = f"{prefix}{pk}/"
-            return new_path[pk]
-
-        stored_only = []
-        for pk in parent_of:
-            path = path_of(pk)
-            if pk in in_memory:
-                in_memory[pk].path = path
-            elif old_path.get(pk) != path:
-                stored_only.append(Organisation(pk=pk, path=path))
-        to_save = [obj for obj in in_memory.values() if obj.pk in parent_of]
-        Organisation.objects.bulk_update([*to_save, *stored_only], ["path"], batch_size=_UPDATE_BATCH)
-        self.result.moved_descendants = len(stored_only)
-
-
-IMPORTERS: dict[str, type[_TableImport]] = {
-    DIVISIONS.name: DivisionImport,
-    ORGANISATIONS.name: OrganisationImport,
-}
+    run.error_total = result.errors.total
+    run.errors = [[e.row, e.column, e.value, e.reason] for e in errors]
+    run.finished_at = timezone.now()
+    run.path = ""
+    run.save(update_fields=["status", "summary", "error_total", "errors", "finished_at", "path"])
+    return run

@@ -309,6 +309,3 @@ ORGANISATIONS = TableSpec(
         "所在区划代码须已在系统中：请先导入行政区划，再导入机构。",
     ),
 )
-
-
-SPECS: dict[str, TableSpec] = {spec.name: spec for spec in (DIVISIONS, ORGANISATIONS)}

@@ -5,4 +5,5 @@ from puhui.imports import views
 urlpatterns = [
     path("", views.upload, name="import_upload"),
     path("templates/<str:kind>.<str:fmt>", views.template_download, name="import_template"),
+    path("runs/<id:pk>/", views.run_detail, name="import_run"),
 ]

@@ -1,17 +1,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from puhui.core.exports import CSV, XLSX, download
 from puhui.core.ratelimit import import_limited
 from puhui.core.uploads import refused, too_large_message, upload_limit
-from puhui.imports.access import require_importer
-from puhui.imports.blank_forms import template_csv, template_xlsx
+from puhui.imports.access import access_run_by_id, require_importer
+from puhui.imports.blank_forms import template_csv
 from puhui.imports.forms import ImportForm
-from puhui.imports.services import table_import
-from puhui.imports.specs import SPECS
+from puhui.imports.models import ImportRun
+from puhui.imports.services import import_start
+from puhui.imports.tables import table_for, tables_for
 from puhui.imports.tabular import human_size
 
 ERRORS_SHOWN = 500
@@ -30,7 +31,7 @@ def upload(request):
     result = None
     status = 200
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
+        form = ImportForm(request.user, request.POST, request.FILES)
         if limit := refused(request):
             # Stopped while it arrived (puhui/core/uploads.py): nothing of it was kept.
             form.is_valid()
@@ -38,15 +39,20 @@ def upload(request):
             status = 200 if request.headers.get("HX-Request") == "true" else 413
         elif form.is_valid():
             data = form.cleaned_data
-            result = table_import(actor=request.user, kind=data["kind"], file=data["file"], mode=data["mode"])
+            result = import_start(actor=request.user, kind=data["kind"], file=data["file"], mode=data["mode"])
+            if isinstance(result, ImportRun):  # a large file: checked and stored by a background job
+                if request.headers.get("HX-Request") == "true":
+                    return render(request, "imports/_run.html", {"run": result})
+                return redirect("import_run", pk=result.pk)
     else:
-        form = ImportForm()
+        form = ImportForm(request.user)
     context = {
         "form": form,
         "result": result,
         "errors": result.errors.sorted()[:ERRORS_SHOWN] if result else [],
         "errors_shown": ERRORS_SHOWN,
-        "specs": SPECS.values(),
+        "specs": [t.spec for t in tables_for(request.user).values()],
+        "inline_size": human_size(settings.PUHUI_IMPORT_INLINE_BYTES),
         "max_size": human_size(settings.PUHUI_IMPORT_MAX_BYTES),
     }
     if request.headers.get("HX-Request") == "true":
@@ -57,11 +63,18 @@ def upload(request):
 
 @login_required
 def template_download(request, kind, fmt):
-    require_importer(request.user)
-    spec = SPECS.get(kind)
-    if spec is None or fmt not in {"xlsx", "csv"}:
+    table = table_for(request.user, kind)
+    if fmt not in {"xlsx", "csv"}:
         raise Http404
-    name = f"{spec.title}导入模板.{fmt}"
+    name = f"{table.title}导入模板.{fmt}"
     if fmt == "xlsx":
-        return download(template_xlsx(spec), name, XLSX)
-    return download(template_csv(spec), name, CSV)
+        return download(table.template(), name, XLSX)
+    return download(template_csv(table.spec), name, CSV)
+
+
+@login_required
+def run_detail(request, pk):
+    """A background import: progress while it runs (the fragment polls itself), then the result or every error."""
+    run = access_run_by_id(request.user, pk)
+    template = "imports/_run.html" if request.headers.get("HX-Request") == "true" else "imports/run.html"
+    return render(request, template, {"run": run})

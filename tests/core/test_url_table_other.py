@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from puhui.api.services import token_create
 from puhui.api.urls import urlpatterns as api_urls
+from puhui.imports.models import ImportRun
 from puhui.imports.urls import urlpatterns as import_urls
 from puhui.jobs.services import job_enqueue
 from puhui.jobs.urls import urlpatterns as job_urls
@@ -25,12 +26,16 @@ def scene(county, users):
     office_job = job_enqueue(actor=users["office"], task=count_to, label="办公室的任务", n=1)
     member_job = job_enqueue(actor=users["member"], task=count_to, label="成员单位的任务", n=1)
     abc_token, _raw = token_create(actor=users["abc"], organisation=county["abc"], name="农行系统")
+    office_run = ImportRun.objects.create(
+        table="divisions", title="行政区划", mode="create", filename="区划.xlsx", started_by=users["office"]
+    )
     h = county["households"]
     f = county["firms"]
     return {
         "office_job": office_job.pk,
         "member_job": member_job.pk,
         "abc_token": abc_token.pk,
+        "office_run": office_run.pk,
         "h_lishan1": h[0].pk,  # 历山1村: the agent's village and the public user's own household
         "h_lishan2": h[1].pk,
         "h_lucun1": h[2].pk,
@@ -81,6 +86,8 @@ IMPORTS = [
     ("import_template", const("organisations", "xlsx"), "get", None, OFFICE_ADMIN),
     ("import_template", const("divisions", "csv"), "get", None, OFFICE_ADMIN),
     ("import_template", const("nothing", "csv"), "get", None, NOBODY),
+    # A background import: its submitter's (the office's here) and the administrator's.
+    ("import_run", _("office_run"), "get", None, OFFICE_ADMIN),
 ]
 
 # ---------------------------------------------------------------- API tokens: the organisation's own staff

@@ -1,27 +1,15 @@
 """`puhui import divisions FILE [--mode upsert]`: the same import as the web page, from the command line."""
 
 import unicodedata
-from functools import partial
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
 from puhui.core.models import User
-from puhui.imports.blank_forms import template_csv, template_xlsx
-from puhui.imports.services import MODE_CREATE, MODES, SYSTEM_ACTOR, table_import
-from puhui.imports.specs import SPECS
-
-# Tables whose spec, import service and xlsx template live in their own app: name → dotted paths. The service
-# takes the same keyword arguments as table_import (without kind) and returns an ImportResult.
-APP_TABLES = {
-    "archives": (
-        "puhui.credit.archive_import.SPEC",
-        "puhui.credit.archive_import.archive_import",
-        "puhui.credit.archive_import.template_workbook",
-    ),
-}
+from puhui.imports.blank_forms import template_csv
+from puhui.imports.engine import MODE_CREATE, MODES, SYSTEM_ACTOR
+from puhui.imports.tables import tables
 
 
 def _width(text: str) -> int:
@@ -42,10 +30,11 @@ def error_table(errors, limit: int | None = None) -> str:
 
 
 class Command(BaseCommand):
-    help = "从 CSV 或 Excel 文件导入一张表（行政区划 divisions、机构 organisations、农户信用档案 archives）；有任何错误则全部不保存。"
+    help = "从 CSV 或 Excel 文件导入一张表（行政区划、机构、农户、市场主体……，见 table 的可选值）；有任何错误则全部不保存。"
 
     def add_arguments(self, parser):
-        parser.add_argument("table", choices=sorted([*SPECS, *APP_TABLES]), help="要导入的表")
+        names = ", ".join(f"{name}（{t.title}）" for name, t in tables().items())
+        parser.add_argument("table", choices=sorted(tables()), help=f"要导入的表：{names}")
         parser.add_argument("file", nargs="?", help="CSV 或 .xlsx 文件")
         parser.add_argument(
             "--mode",
@@ -60,17 +49,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, table, file, mode, sheet, actor, template, **options):
-        if table in APP_TABLES:
-            spec, run, xlsx = (import_string(path) for path in APP_TABLES[table])
-        else:
-            spec, run, xlsx = (
-                SPECS[table],
-                partial(table_import, kind=table),
-                partial(template_xlsx, SPECS[table]),
-            )
+        entry = tables()[table]
+        spec, run = entry.spec, entry.run
         if template:
             target = Path(template)
-            target.write_bytes(template_csv(spec) if target.suffix.lower() == ".csv" else xlsx())
+            target.write_bytes(template_csv(spec) if target.suffix.lower() == ".csv" else entry.template())
             self.stdout.write(f"已写出{spec.title}模板：{target}")
             return
         if not file:

@@ -1,0 +1,53 @@
+"""A register file handed to a background job: what was asked, how it ended, the errors to show."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在检查和保存"
+        DONE = "done", "已导入"
+        FAILED = "failed", "有错误，未保存任何数据"
+
+    table = models.CharField("数据表", max_length=40)
+    title = models.CharField("数据表名称", max_length=60)
+    mode = models.CharField("导入方式", max_length=10)
+    filename = models.CharField("文件名", max_length=200)
+    # The upload, sealed at rest (puhui.core.sealed_files), relative to MEDIA_ROOT; deleted once imported.
+    path = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField("文件大小（字节）", default=0)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name="后台任务",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.CharField("结果", max_length=300, blank=True)
+    error_total = models.PositiveIntegerField("问题处数", default=0)
+    # The first errors, as [row, column, value, reason] lists, for the result page.
+    errors = models.JSONField("问题", default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "导入批次"
+
+    def __str__(self) -> str:
+        return f"{self.title}导入：{self.filename}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

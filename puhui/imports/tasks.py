@@ -1,0 +1,12 @@
+"""Background tasks of the import app: thin wrappers around services."""
+
+from django_tasks import TaskContext, task
+
+from puhui.imports import services
+from puhui.jobs.services import job_reporter
+
+
+@task(takes_context=True)
+def import_run_task(context: TaskContext, *, run_id: int) -> dict:
+    run = services.import_run_process(run_id=run_id, progress=job_reporter(context))
+    return {"status": run.get_status_display(), "summary": run.summary, "errors": run.error_total}
