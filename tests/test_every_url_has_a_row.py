@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 TABLE_MODULES = [
     "tests.core.test_url_table_core",
     "tests.core.test_url_table_other",
+    "tests.registry.test_url_table",
     "tests.plan.test_access",
     "tests.data.test_url_table",
     "tests.credit.test_url_table",

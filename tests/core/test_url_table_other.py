@@ -1,4 +1,4 @@
-"""Who reaches what in the jobs, imports, API-token and registry pages: every URL × every role, exact status.
+"""Who reaches what in the jobs, imports and API-token pages: every URL × every role, exact status.
 
 One table per app, each checked by one parametrised test, and one test per app that fails when a URL
 name has no row. A forbidden object answers 404 like a missing one; anonymous visitors go to the login.
@@ -14,7 +14,6 @@ from puhui.imports.models import ImportRun
 from puhui.imports.urls import urlpatterns as import_urls
 from puhui.jobs.services import job_enqueue
 from puhui.jobs.urls import urlpatterns as job_urls
-from puhui.registry.urls import urlpatterns as registry_urls
 from tests.jobs.tasks import count_to
 from tests.url_tables import status_line
 
@@ -29,18 +28,11 @@ def scene(county, users):
     office_run = ImportRun.objects.create(
         table="divisions", title="行政区划", mode="create", filename="区划.xlsx", started_by=users["office"]
     )
-    h = county["households"]
-    f = county["firms"]
     return {
         "office_job": office_job.pk,
         "member_job": member_job.pk,
         "abc_token": abc_token.pk,
         "office_run": office_run.pk,
-        "h_lishan1": h[0].pk,  # 历山1村: the agent's village and the public user's own household
-        "h_lishan2": h[1].pk,
-        "h_lucun1": h[2].pk,
-        "f_lishan": f[0].pk,
-        "f_lucun": f[1].pk,
     }
 
 
@@ -101,32 +93,11 @@ TOKENS = [
     ("token_revoke", _("abc_token"), "get", None, "404 200 404 200 404 404 404 302"),
 ]
 
-# ---------------------------------------------------------------- registry: docs/architecture.md's table
-
-REGISTRY = [
-    ("household_list", None, "get", None, ALL),  # an empty list for roles without households
-    ("household_lookup", None, "post", {"number": "13800000000"}, "302 302 302 302 302 302 302 302"),
-    ("household_lookup", None, "get", None, POST_ONLY),
-    # households: office, admin all; member, institution none; town own town; agent own villages;
-    # public own household
-    ("household_detail", _("h_lishan1"), "get", None, "200 200 404 404 200 200 200 302"),
-    ("household_detail", _("h_lishan2"), "get", None, "200 200 404 404 200 404 404 302"),
-    ("household_detail", _("h_lucun1"), "get", None, OFFICE_ADMIN),
-    # Clear personal data: never the administrator (docs/personal-data.md)
-    ("household_unmask", _("h_lishan1"), "post", {"field": "phone"}, "200 404 404 404 200 200 200 302"),
-    ("household_unmask", _("h_lucun1"), "post", {"field": "phone"}, "200 404 404 404 404 404 404 302"),
-    ("household_unmask", _("h_lishan1"), "get", None, POST_ONLY),
-    ("firm_list", None, "get", None, ALL),  # an empty list for roles without firms
-    # firms: office, admin, member all; town own town; institution, agent, public none
-    ("firm_detail", _("f_lishan"), "get", None, "200 200 200 404 200 404 404 302"),
-    ("firm_detail", _("f_lucun"), "get", None, "200 200 200 404 404 404 404 302"),
-]
-
 
 @pytest.mark.parametrize(
     "urls,table",
-    [(job_urls, JOBS), (import_urls, IMPORTS), (api_urls, TOKENS), (registry_urls, REGISTRY)],
-    ids=["jobs", "imports", "api", "registry"],
+    [(job_urls, JOBS), (import_urls, IMPORTS), (api_urls, TOKENS)],
+    ids=["jobs", "imports", "api"],
 )
 def test_every_url_has_a_row(urls, table):
     assert {p.name for p in urls} == {row[0] for row in table}
@@ -151,14 +122,9 @@ def test_token_pages_access(client, scene, users, name, args, method, data, expe
     check(client, users, scene, name, args, method, data, expected)
 
 
-@pytest.mark.parametrize("name,args,method,data,expected", REGISTRY, ids=_ids(REGISTRY))
-def test_registry_access(client, scene, users, name, args, method, data, expected):
-    check(client, users, scene, name, args, method, data, expected)
-
-
 # Read by tests/test_every_url_has_a_row.py: url name → its rows.
 URL_TABLE = {
     n: [r for r in rows if r[0] == n]
-    for rows in (JOBS, IMPORTS, TOKENS, REGISTRY)
+    for rows in (JOBS, IMPORTS, TOKENS)
     for n in dict.fromkeys(r[0] for r in rows)
 }
