@@ -40,6 +40,19 @@ FEATURES = (
     "pay_longest_gap",
     "pay_months_since_active",
 )
+# The features in words, for pages and reports that name the columns a scorecard reads.
+FEATURE_LABELS = {
+    "pay_months_active": "有资金往来的月数",
+    "pay_regularity": "有资金往来的月份占比",
+    "pay_inflow_months": "有资金流入的月数",
+    "pay_avg_inflow": "月均流入金额（元）",
+    "pay_avg_outflow": "月均流出金额（元）",
+    "pay_inflow_cv": "月流入金额的变异系数",
+    "pay_inflow_share": "流入占收支总额的比例",
+    "pay_txn_per_month": "月均交易笔数",
+    "pay_longest_gap": "最长连续无交易月数",
+    "pay_months_since_active": "距最近一次交易的月数",
+}
 
 
 def _to_float(x) -> float:
