@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine (Python 3.11, make, node):
-#   make demo   set up, build the demo county on SQLite and serve it on http://127.0.0.1:8000
+#   make demo   set up, build the demo county on SQLite and serve it on http://127.0.0.1:8000 with a job worker
 #   make test   set up and run the whole test suite (lint, migrations check, unit, API, browser)
 
 PYTHON ?= python3.11
@@ -39,10 +39,17 @@ $(VENDOR)/.installed: package.json
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
+# The server and a job worker side by side (jobs would wait as 排队中 without one); Ctrl-C stops both, and
+# the worker is stopped whenever the server exits (the EXIT trap), e.g. when the port is taken.
 demo: setup
 	$(BIN)/puhui migrate --noinput -v 0
 	$(BIN)/puhui demo --scale $(SCALE) --if-empty --url http://$(HOST):$(PORT)/
-	PUHUI_DATA_LAST_YEAR=$${PUHUI_DATA_LAST_YEAR:-2021} $(BIN)/puhui runserver $(HOST):$(PORT) --noreload
+	@export PUHUI_DATA_LAST_YEAR=$${PUHUI_DATA_LAST_YEAR:-2021}; \
+	$(BIN)/puhui worker -v 1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "后台任务处理进程已启动（进程号 $$worker）；按 Ctrl-C 同时停止服务器和处理进程。"; \
+	$(BIN)/puhui runserver $(HOST):$(PORT) --noreload
 
 # The job-queue tests use Redis on 127.0.0.1:6379; start Debian's redis-server when none answers.
 redis:

@@ -262,6 +262,12 @@ PUHUI_IMPORT_MAX_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_BYTES", 50 * 1024 
 PUHUI_IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_INFLATED_BYTES", 200 * 1024 * 1024))
 # Register files up to this size are imported while the page waits; larger ones in a background job.
 PUHUI_IMPORT_INLINE_BYTES = int(os.environ.get("PUHUI_IMPORT_INLINE_BYTES", 1024 * 1024))
+# A household roster import that moves a village's household count by more than this share asks to confirm.
+PUHUI_CENSUS_CONFIRM_SHARE = float(os.environ.get("PUHUI_CENSUS_CONFIRM_SHARE") or 0.2)
+# Reconciliation (docs/registers.md, 核对): a register figure differing from the bank's report by at least the
+# minimum and by more than this share of the reported figure is flagged to the office.
+PUHUI_RECONCILE_THRESHOLD = os.environ.get("PUHUI_RECONCILE_THRESHOLD") or "0.1"
+PUHUI_RECONCILE_MIN_DIFFERENCE = int(os.environ.get("PUHUI_RECONCILE_MIN_DIFFERENCE") or 2)
 # The first handler counts an upload's bytes as they arrive and stops it past the view's size limit.
 FILE_UPLOAD_HANDLERS = [
     "puhui.core.uploads.LimitedUploadHandler",

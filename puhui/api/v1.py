@@ -12,10 +12,10 @@ from django.http import Http404
 from django.urls import URLPattern, include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
 from puhui.api.auth import token_auth
+from puhui.api.docs import ChineseSwagger
 from puhui.api.endpoints import router as core_router
 from puhui.api.errors import (
     TOO_DEEP,
@@ -134,7 +134,7 @@ api = PuhuiAPI(
     auth=token_auth,
     renderer=ChineseJSONRenderer(),
     # Swagger UI is served from ninja's own static files; no validator badge calling out to the internet.
-    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs=ChineseSwagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
 install_error_handlers(api)
 api.add_decorator(idempotent, mode="view")

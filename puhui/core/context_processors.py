@@ -32,5 +32,12 @@ def navigation(request):
             active = path == url if link.url_name == "dashboard" else path.startswith(url)
             items.append({"label": link.label, "url": url, "active": active, "badge": link.badge_for(user)})
         if items:
-            menus.append({"label": menu.label, "items": items, "active": any(i["active"] for i in items)})
+            menus.append(
+                {
+                    "label": menu.label,
+                    "items": items,
+                    "active": any(i["active"] for i in items),
+                    "badge": sum(i["badge"] for i in items),  # a closed dropdown still shows its count
+                }
+            )
     return {"nav_menus": menus}

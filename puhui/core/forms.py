@@ -20,6 +20,18 @@ class RowMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+Role = User.Role
+# The fields each role needs (the anchor its access scope hangs on, `User.clean`); the page shows only the
+# chosen role's (static/js/app.js, data-role-field), and `clean` drops what another role would have used.
+ROLE_FIELDS = {
+    "organisation": frozenset({Role.OFFICE, Role.INSTITUTION, Role.MEMBER_UNIT}),
+    "town": frozenset({Role.TOWN}),
+    "villages": frozenset({Role.AGENT}),
+    "household_code": frozenset({Role.PUBLIC}),
+}
+EMPTY = {"organisation": None, "town": None, "villages": [], "household_code": None}
+
+
 class UserForm(forms.ModelForm):
     household_code = forms.CharField(label="本人农户编号", required=False, help_text="公众用户填写")
     password = forms.CharField(
@@ -55,13 +67,18 @@ class UserForm(forms.ModelForm):
             level=Organisation.Level.HEAD_OFFICE
         )
         self.fields["town"].queryset = Division.objects.filter(level=Division.Level.TOWN)
-        self.fields["villages"].queryset = Division.objects.filter(
-            level=Division.Level.VILLAGE
-        ).select_related("parent")
-        self.fields["villages"].label_from_instance = lambda v: f"{v.parent.name} {v.name}"
+        villages = Division.objects.filter(level=Division.Level.VILLAGE).select_related("parent")
+        self.fields["villages"].queryset = villages
+        self.fields["villages"].choices = _villages_by_town(villages)
+        self.fields["villages"].help_text = "可输入村名或镇名筛选；按住 Ctrl（手机上直接点选）可选多个村"
+        self.fields["role"].widget.attrs["data-role-select"] = ""
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def rows(self):
+        """(bound field, the roles it is shown for as "town agent", or "" for every role) for the page."""
+        return [(bf, " ".join(sorted(ROLE_FIELDS.get(bf.name, ())))) for bf in self]
 
     def clean_household_code(self):
         code = self.cleaned_data["household_code"].strip()
@@ -80,11 +97,24 @@ class UserForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        role = data.get("role")
+        for name, roles in ROLE_FIELDS.items():
+            if role and role not in roles:  # a value left in a field hidden when the role changed
+                data[name] = EMPTY[name]
+                self._errors.pop(name, None)
         if data.get("role") == User.Role.AGENT and not data.get("villages"):
             self.add_error("villages", "村级代办员必须指定负责的村。")
         if data.get("role") == User.Role.PUBLIC and not data.get("household_code"):
             self.add_error("household_code", "公众用户必须关联本人农户。")
         return data
+
+
+def _villages_by_town(villages) -> list:
+    """The villages grouped under their town, in code order: 643 villages stay findable."""
+    groups: dict[str, list] = {}
+    for v in villages.order_by("code"):
+        groups.setdefault(v.parent.name, []).append((v.pk, v.name))
+    return list(groups.items())
 
 
 class OwnPasswordChangeForm(PasswordChangeForm):

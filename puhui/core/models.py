@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -139,7 +139,12 @@ class Organisation(models.Model):
 
 
 class ServicePoint(models.Model):
-    """A 助农取款服务点 run by a bank in a village shop; upgraded ones are 普惠金融服务站."""
+    """A 助农取款服务点 run by a bank in a village shop; upgraded ones are 普惠金融服务站.
+
+    Its life is dated: opened, upgraded, suspended (and resumed), closed. The dates of the current state are
+    fields here; every step is also a `ServicePointEvent`, so the register as it stood on any day can be
+    rebuilt (`service_points_as_of` in the registry app's network module).
+    """
 
     class Function(models.TextChoices):
         WITHDRAWAL = "withdrawal", "小额取款"
@@ -153,6 +158,20 @@ class ServicePoint(models.Model):
         ECOMMERCE = "ecommerce", "电商服务"
         CREDIT_INFO = "credit_info", "信用信息采集"
 
+    # The plan (十): a station keeps withdrawal, transfer, remittance and bill payment, pays across banks,
+    # and adds financial education, anti-counterfeiting and dispute coordination. E-commerce ("为有条件的")
+    # and credit information collection are welcome but not required.
+    STATION_FUNCTIONS = (
+        Function.WITHDRAWAL,
+        Function.TRANSFER,
+        Function.REMITTANCE,
+        Function.BILL_PAYMENT,
+        Function.CROSS_BANK,
+        Function.EDUCATION,
+        Function.ANTI_COUNTERFEIT,
+        Function.DISPUTE,
+    )
+
     code = models.CharField("编号", max_length=32, unique=True)
     name = models.CharField("名称", max_length=100)
     bank = models.ForeignKey(
@@ -162,6 +181,8 @@ class ServicePoint(models.Model):
     functions = models.JSONField("功能", default=list)
     is_station = models.BooleanField("已升级为普惠金融服务站", default=False)
     opened_on = models.DateField("设立日期", null=True, blank=True)
+    upgraded_on = models.DateField("升级日期", null=True, blank=True)
+    suspended_on = models.DateField("暂停营业日期", null=True, blank=True, help_text="正在暂停营业时填写")
     closed_on = models.DateField("撤销日期", null=True, blank=True)
 
     class Meta:
@@ -176,9 +197,52 @@ class ServicePoint(models.Model):
         labels = dict(self.Function.choices)
         return [labels.get(f, f) for f in self.functions]
 
+    @property
+    def status_label(self) -> str:
+        if self.closed_on:
+            return "已撤销"
+        if self.suspended_on:
+            return "暂停营业"
+        return "普惠金融服务站" if self.is_station else "助农取款服务点"
+
+
+class ServicePointEvent(models.Model):
+    """One dated step in a service point's life; the functions before and after when they changed."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "设立"
+        UPGRADED = "upgraded", "升级为普惠金融服务站"
+        SUSPENDED = "suspended", "暂停营业"
+        RESUMED = "resumed", "恢复营业"
+        CLOSED = "closed", "撤销"
+        CHANGED = "changed", "功能调整"
+
+    point = models.ForeignKey(
+        ServicePoint, verbose_name="服务点", on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField("事项", max_length=10, choices=Kind.choices)
+    on = models.DateField("日期")
+    functions_before = models.JSONField("调整前功能", null=True, blank=True)
+    functions = models.JSONField("调整后功能", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["point", "on", "id"]
+        verbose_name = verbose_name_plural = "服务点变动"
+        indexes = [models.Index(fields=["point", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.on} {self.get_kind_display()}"
+
+    @property
+    def function_labels(self) -> list[str]:
+        labels = dict(ServicePoint.Function.choices)
+        return [labels.get(f, f) for f in self.functions or ()]
+
 
 class Terminal(models.Model):
-    """A self-service machine or POS of a bank, at an outlet or a service point."""
+    """A self-service machine or POS of a bank, at an outlet or a service point; installed, then retired."""
 
     class Kind(models.TextChoices):
         ATM = "atm", "ATM取款机"
@@ -186,6 +250,17 @@ class Terminal(models.Model):
         KIOSK = "kiosk", "自助服务终端"
         POS = "pos", "POS机"
         RURAL = "rural", "助农终端"
+
+    class BillItem(models.TextChoices):
+        # The plan (十二): 水电费、燃气费、暖气费、交通违章罚款和养老保险等实时缴费业务.
+        WATER = "water", "水费"
+        ELECTRICITY = "electricity", "电费"
+        GAS = "gas", "燃气费"
+        HEATING = "heating", "暖气费"
+        TRAFFIC_FINE = "traffic_fine", "交通违章罚款"
+        PENSION = "pension", "养老保险"
+        MEDICAL = "medical", "医疗保险"
+        PHONE = "phone", "通信费"
 
     code = models.CharField("编号", max_length=32, unique=True)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
@@ -210,7 +285,10 @@ class Terminal(models.Model):
     )
     village = models.ForeignKey(Division, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
     bill_payment = models.BooleanField("开通实时缴费", default=False)
+    bill_payment_since = models.DateField("实时缴费开通日期", null=True, blank=True)
+    bill_items = models.JSONField("缴费项目", default=list, blank=True)
     installed_on = models.DateField("布放日期", null=True, blank=True)
+    retired_on = models.DateField("撤除日期", null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -218,6 +296,11 @@ class Terminal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.code}"
+
+    @property
+    def bill_item_labels(self) -> list[str]:
+        labels = dict(self.BillItem.choices)
+        return [labels.get(i, i) for i in self.bill_items]
 
 
 class User(AbstractUser):
@@ -288,6 +371,40 @@ class User(AbstractUser):
             errors["town"] = "镇（街道）用户必须指定所属镇（街道）。"
         if errors:
             raise ValidationError(errors)
+
+
+# Audit entries about things that are not a model (a demo build, a reminder run, a key check).
+AUDIT_TYPE_LABELS = {
+    "demo": "演示数据",
+    "plan.Reminder": "提醒",
+    "registry.Reconciliation": "名录核对",
+    "core.KeyCheck": "密钥校验",
+}
+
+
+def _audit_model(object_type: str):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model, key: str) -> str:
+    """A recorded field in words; a key that is no field of the model (a summary's) as stored."""
+    try:
+        return str(model._meta.get_field(key).verbose_name) if model is not None else key
+    except FieldDoesNotExist:
+        return key
+
+
+def audit_type_label(object_type: str) -> str:
+    """An audit entry's object type in words: "core.User" → "用户"; an unknown type → "其他对象"."""
+    if object_type in AUDIT_TYPE_LABELS:
+        return AUDIT_TYPE_LABELS[object_type]
+    model = _audit_model(object_type)
+    return str(model._meta.verbose_name) if model is not None else "其他对象"
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -362,6 +479,24 @@ class AuditLog(models.Model):
             audit_append([self], using=kwargs.get("using"))
             return
         super().save(*args, **kwargs)
+
+    @property
+    def object_label(self) -> str:
+        """The object as people read it — 用户 王主任, 报送数据 农行《贷款明细表》2020年第1季度 第1版 — never
+        the stored type and id (core.User #1): the model's Chinese name, then the object as it was named."""
+        return f"{audit_type_label(self.object_type)} {self.object_repr or self.object_id}".strip()
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field in words, before, after) for each field the entry records, for the 变更 column."""
+        before, after = self.before or {}, self.after or {}
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            return []
+        model = _audit_model(self.object_type)
+        out = []
+        for key in dict.fromkeys([*before, *after]):
+            out.append((_field_label(model, key), before.get(key, "—"), after.get(key, "—")))
+        return out
 
 
 class AuditChain(models.Model):

@@ -9,6 +9,7 @@ was its first writer, and its pages (URL `plan_notifications`) still live in the
     access_notification_by_id(user, pk)     one of them, or Http404
     unread_notification_count(user)         for the navigation badge (`NavItem(badge=…)`)
     notification_mark_read(actor=…, notification=…)  one, or all of the actor's
+    notifications_resolve(users=…, key=…)  read for all of them: what it asked for is done
     mail_suppressed()                       no e-mail inside the block (the demo replays two years)
 """
 
@@ -109,3 +110,13 @@ def notification_mark_read(*, actor: User, notification: Notification | None = N
     if notification is not None:
         qs = qs.filter(pk=notification.pk)
     return qs.update(read_at=timezone.now())
+
+
+def notifications_resolve(*, users: Iterable[User], key: str) -> int:
+    """Mark the users' unread notifications with this key as read: what it asked them to do is done (one
+    of the office's staff reviewed the submission each of them was told about). Not audited, like reading."""
+    if not key:
+        return 0
+    return Notification.objects.filter(
+        user_id__in=[u.pk for u in users], key=key, read_at__isnull=True
+    ).update(read_at=timezone.now())

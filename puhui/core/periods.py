@@ -176,3 +176,45 @@ def ordinal(code: str) -> int:
 def date_cn(day: datetime.date) -> str:
     """2021-01-05 → 2021年1月5日, as official documents write dates."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# ---------------------------------------------------------------- which period a page shows
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The period a page shows, and whether it has data. `available` is newest first."""
+
+    code: str | None  # the period shown (None: nothing asked for and nothing has data)
+    available: tuple[str, ...]
+    asked: bool = False  # the user chose it (else it is the default)
+
+    @property
+    def latest(self) -> str | None:
+        return self.available[0] if self.available else None
+
+    @property
+    def has_data(self) -> bool:
+        return self.code is not None and self.code in self.available
+
+    @property
+    def notice(self) -> str:
+        """In Chinese, why the page is empty: the chosen period has no data, or nothing has any."""
+        if self.has_data:
+            return ""
+        if not self.available:
+            return "还没有任何一期的数据。"
+        shown = label(self.code) if self.code else "所选期间"
+        return f"{shown}没有数据，最近有数据的是{label(self.latest)}。"
+
+
+def choose(requested: str | None, available, *, default: str | None = None) -> Choice:
+    """The rule every page with a period selector follows: the period asked for (even one without data:
+    the page then says so), else the latest period that has data, else `default`.
+
+    A malformed `requested` raises ValueError (pages answer 404)."""
+    available = tuple(available)
+    requested = (requested or "").strip()
+    if requested:
+        return Choice(parse_code(requested).code, available, asked=True)
+    return Choice(available[0] if available else default, available)

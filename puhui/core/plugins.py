@@ -68,6 +68,16 @@ class NavItem:
         return counted(self.badge, user) if self.badge else 0
 
 
+# A to-do count stops here: "超过 999" is as actionable as 38,217, and a capped count reads at most this
+# many index entries (a bank's whole verification queue at scale 10 would be tens of thousands).
+TODO_CAP = 999
+
+
+def capped_count(queryset) -> int:
+    """The rows of `queryset`, or TODO_CAP + 1 when there are more than TODO_CAP (shown as "超过 999")."""
+    return queryset[: TODO_CAP + 1].count()
+
+
 def counted(path: str, user) -> int:
     """`fn(user)` at the dotted `path`, computed once per request: the navigation badges and the home
     page's to-do list count the same things, and the user object lives as long as the request."""

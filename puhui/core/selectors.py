@@ -115,7 +115,8 @@ def todo_list(user: User) -> list[dict]:
         rows.append(
             {
                 "label": source.label,
-                "count": count,
+                "count": min(count, plugins.TODO_CAP),
+                "more": count > plugins.TODO_CAP,  # shown as 超过 999
                 "url": f"{url}?{source.query}" if source.query else url,
                 "urgent": source.urgent,
                 "unit": source.unit,

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from puhui.core import views
+from puhui.core import password_sheet_views, views
 from puhui.core.ratelimit import login_limited
 
 urlpatterns = [
@@ -25,4 +25,10 @@ urlpatterns = [
     path("users/<id:pk>/", views.user_edit, name="user_edit"),
     path("users/<id:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
     path("users/<id:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("users/passwords/", password_sheet_views.user_password_sheets, name="user_password_sheets"),
+    path(
+        "users/passwords/<str:token>/",
+        password_sheet_views.user_password_sheet_download,
+        name="user_password_sheet_download",
+    ),
 ]

@@ -2,37 +2,25 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import NoReverseMatch, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from puhui.core import selectors, services
+from puhui.core import list_specs, lists, plugins, selectors, services
 from puhui.core.access import (
     access_organisation_by_id,
     access_user_by_id,
-    audit_logs_for,
     divisions_for,
     organisations_for,
     require_audit_reader,
     require_user_manager,
     service_points_for,
-    users_for,
 )
-from puhui.core.converters import parse_date_or_none
 from puhui.core.forms import OwnPasswordChangeForm, UserForm
-from puhui.core.lockout import locked_usernames
-from puhui.core.models import AuditLog, Division, Organisation, User
-
-PAGE_SIZE = 50
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+from puhui.core.models import Division
 
 
 def healthz(request):
@@ -43,11 +31,20 @@ def healthz(request):
 
 @login_required
 def dashboard(request):
+    """Each role's home: its to-do list (今日待办) above the county's figures; a role an app gives a
+    landing page of its own (a farmer: 我的信用) goes there."""
+    landing = plugins.home_page(request.user)
+    if landing:
+        try:
+            return redirect(landing)
+        except NoReverseMatch:  # that app is not installed here
+            pass
     return render(
         request,
         "core/dashboard.html",
         {
             "county": divisions_for(request.user).filter(level=Division.Level.COUNTY).first(),
+            "todo": selectors.todo_list(request.user),
             "cards": selectors.dashboard_cards(request.user),
             "series": selectors.town_series(request.user),
         },
@@ -61,44 +58,12 @@ def county_map(request):
 
 @login_required
 def division_list(request):
-    towns = divisions_for(request.user).filter(level=Division.Level.TOWN)
-    town = request.GET.get("town", "")
-    villages = divisions_for(request.user).filter(level=Division.Level.VILLAGE).select_related("parent")
-    if town:
-        villages = villages.filter(parent__code=town)
-    if q := request.GET.get("q", "").strip():
-        villages = villages.filter(Q(name__contains=q) | Q(code__startswith=q))
-    towns = towns.annotate(n_villages=Count("children"))
-    return render(
-        request,
-        "core/division_list.html",
-        {"towns": towns, "page": paginate(request, villages), "town": town, "q": q},
-    )
+    return lists.list_response(request, list_specs.DIVISIONS, "core/division_list.html")
 
 
 @login_required
 def organisation_list(request):
-    orgs = organisations_for(request.user).select_related("parent", "division")
-    kind = request.GET.get("kind", "")
-    if kind:
-        orgs = orgs.filter(kind=kind)
-    level = request.GET.get("level", "")
-    if level:
-        orgs = orgs.filter(level=level)
-    if q := request.GET.get("q", "").strip():
-        orgs = orgs.filter(name__contains=q)
-    return render(
-        request,
-        "core/organisation_list.html",
-        {
-            "page": paginate(request, orgs),
-            "kinds": Organisation.Kind.choices,
-            "levels": Organisation.Level.choices,
-            "kind": kind,
-            "level": level,
-            "q": q,
-        },
-    )
+    return lists.list_response(request, list_specs.ORGANISATIONS, "core/organisation_list.html")
 
 
 @login_required
@@ -113,14 +78,7 @@ def organisation_detail(request, pk):
 
 @login_required
 def servicepoint_list(request):
-    points = service_points_for(request.user).select_related("bank", "village", "village__parent")
-    if request.GET.get("station") in {"0", "1"}:
-        points = points.filter(is_station=request.GET["station"] == "1")
-    return render(
-        request,
-        "core/servicepoint_list.html",
-        {"page": paginate(request, points), "station": request.GET.get("station", "")},
-    )
+    return lists.list_response(request, list_specs.SERVICE_POINTS, "core/servicepoint_list.html")
 
 
 AUDIT_VERIFY_LABEL = "核验操作日志校验链"
@@ -151,52 +109,19 @@ def audit_list(request):
     from puhui.core.audit import audit_chain_state
 
     require_audit_reader(request.user)
-    logs = audit_logs_for(request.user)
     if request.method == "POST":
         return _audit_verify_start(request)
-    filters = {
-        k: request.GET.get(k, "").strip() for k in ("action", "object_type", "actor", "date_from", "date_to")
+    context = {
+        "chain": audit_chain_state(),  # the last verification's result; nothing is verified here
+        "verify_job": _audit_verify_job(request.user),
     }
-    if filters["action"]:
-        logs = logs.filter(action=filters["action"])
-    if filters["object_type"]:
-        logs = logs.filter(object_type=filters["object_type"])
-    if filters["actor"]:
-        logs = logs.filter(actor_label__contains=filters["actor"])
-    # A date that is not one (2021-13-45) is ignored like an empty field, not a server error.
-    if date_from := parse_date_or_none(filters["date_from"]):
-        logs = logs.filter(at__date__gte=date_from)
-    if date_to := parse_date_or_none(filters["date_to"]):
-        logs = logs.filter(at__date__lte=date_to)
-    return render(
-        request,
-        "core/audit_list.html",
-        {
-            "page": paginate(request, logs),
-            "filters": filters,
-            "actions": AuditLog.Action.choices,
-            "chain": audit_chain_state(),  # the last verification's result; nothing is verified here
-            "verify_job": _audit_verify_job(request.user),
-        },
-    )
+    return lists.list_response(request, list_specs.AUDIT_LOG, "core/audit_list.html", context)
 
 
 @login_required
 def user_list(request):
     require_user_manager(request.user)
-    users = users_for(request.user).select_related("organisation", "town").order_by("role", "username")
-    role = request.GET.get("role", "")
-    if role:
-        users = users.filter(role=role)
-    if q := request.GET.get("q", "").strip():
-        users = users.filter(Q(username__contains=q) | Q(display_name__contains=q))
-    page = paginate(request, users)
-    locked = locked_usernames(u.username for u in page)
-    return render(
-        request,
-        "core/user_list.html",
-        {"page": page, "roles": User.Role.choices, "role": role, "q": q, "locked": locked},
-    )
+    return lists.list_response(request, list_specs.USERS, "core/user_list.html")
 
 
 def _save_user(request, form, user=None):
@@ -245,7 +170,11 @@ def user_edit(request, pk):
             return _save_user(request, form, user=access_user_by_id(request.user, pk))
         except ValidationError as exc:
             form.add_error(None, exc)
-    return render(request, "core/user_form.html", {"form": form, "creating": False, "target": user})
+    # The account's change history (page, import: who, when, from which file, before and after).
+    history = selectors.record_history(user)
+    return render(
+        request, "core/user_form.html", {"form": form, "creating": False, "target": user, "history": history}
+    )
 
 
 @login_required

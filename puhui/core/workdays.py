@@ -2,10 +2,14 @@
 days swapped to working days). Years the library does not cover yet fall back to Monday–Friday."""
 
 import datetime
+import functools
 
 import chinese_calendar
 
 
+# Cached: the calendar is the library's fixed data, and its own check scans every holiday on each call
+# (reporting deadlines are computed for every cell of 我的报表 and of the to-do counts).
+@functools.lru_cache(maxsize=8192)
 def is_working_day(day: datetime.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)

@@ -2,10 +2,72 @@ from django import forms
 
 from puhui.core.crypto import mask_id_number
 from puhui.credit.models import ArchiveMember, Consent, HouseholdArchive
-from puhui.credit.services import EDITABLE_FIELDS
+from puhui.credit.services import EDITABLE_FIELDS, REQUIRED_FIELDS
 from puhui.imports.engine import MODE_CREATE, MODE_UPSERT
 
 YES_NO = [("", "未填写"), ("true", "是"), ("false", "否")]
+
+
+class YesNoSelect(forms.Select):
+    """是/否/未填写 for a nullable boolean. A plain Select renders a stored True/False as "True"/"False",
+    matching no option: the form showed 未填写 and saving it again erased every yes/no answer."""
+
+    def format_value(self, value):
+        return super().format_value({True: "true", False: "false"}.get(value, value))
+
+
+# The archive form in steps a village agent can finish on a phone, in the order the talk with the household
+# goes. Every editable field is in one step (tests/credit/test_archive_form_steps.py); the members come last.
+ARCHIVE_STEPS = (
+    ("家庭基本情况", ("head_education", "labour_count", "residence_years", "housing")),
+    (
+        "土地与经营",
+        (
+            "land_contracted_mu",
+            "land_transferred_in_mu",
+            "main_activities",
+            "operating_years",
+            "new_agri_entity",
+        ),
+    ),
+    (
+        "资产、收入与保险",
+        (
+            "total_assets",
+            "total_liabilities",
+            "annual_net_income",
+            "operating_income",
+            "has_agri_insurance",
+            "insurance",
+            "accounts",
+        ),
+    ),
+    (
+        "借贷与信用记录",
+        (
+            "existing_loans",
+            "lender_count",
+            "overdue_count_3y",
+            "repaid_loans_count",
+            "current_overdue",
+            "current_npl",
+            "npl_since",
+            "guarantee_outstanding",
+        ),
+    ),
+    (
+        "公共记录与村委会评议",
+        (
+            "utility_arrears",
+            "litigation_pending",
+            "enforcement_pending",
+            "enforcement_closed",
+            "debt_evasion_record",
+            "village_assessment",
+        ),
+    ),
+)
+MEMBERS_STEP = "家庭成员"
 
 
 class ArchiveForm(forms.ModelForm):
@@ -16,15 +78,68 @@ class ArchiveForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.NullBooleanField):
-                field.widget = forms.Select(choices=YES_NO)
+                field.widget = YesNoSelect(choices=YES_NO)
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if isinstance(field.widget, forms.DateInput):
                 field.widget.input_type = "date"
             field.widget.attrs.setdefault("class", css)
             if isinstance(field, (forms.IntegerField, forms.DecimalField)):
                 field.widget.attrs.setdefault("inputmode", "decimal")
+            if (
+                name in REQUIRED_FIELDS
+            ):  # counted by the page's completeness figure as the agent types (app.js)
+                field.widget.attrs["data-required-field"] = ""
+
+    def steps(self) -> list[dict]:
+        """The fields by step, for the template: [{"title", "fields": [BoundField], "required": n}]; a
+        field with an error is marked for the eye (is-invalid) and for screen readers (aria-invalid)."""
+        if self.is_bound:
+            for name in self.errors:
+                if name in self.fields:
+                    attrs = self.fields[name].widget.attrs
+                    attrs.update({"aria-invalid": "true", "class": attrs.get("class", "") + " is-invalid"})
+        placed = {name for _, names in ARCHIVE_STEPS for name in names}
+        steps = [
+            {"title": title, "fields": [self[n] for n in names if n in self.fields]}
+            for title, names in ARCHIVE_STEPS
+        ]
+        # A field added to the model later shows up in the last step rather than nowhere.
+        steps[-1]["fields"] += [self[n] for n in self.fields if n not in placed]
+        for step in steps:
+            step["required"] = sum(1 for f in step["fields"] if f.name in REQUIRED_FIELDS)
+        return steps
+
+    def filled(self) -> tuple[int, int]:
+        """(required fields filled, required fields) in what the page shows: the posted values after an
+        error, the stored archive otherwise — the figure the agent sees is the one the save will count."""
+        names = [n for n in REQUIRED_FIELDS if n in self.fields]
+        count = 0
+        for name in names:
+            value = self[name].value()
+            count += value not in (None, "", "unknown") and str(value).strip() != ""
+        return count, len(names)
+
+
+def error_summary(form, formset) -> list[dict]:
+    """Every error of the archive form and its member rows, in page order, for the summary at the top:
+    [{"label", "message", "anchor"}] — the anchor is the field's id, so the link takes the agent there."""
+    out = [{"label": "", "message": str(e), "anchor": ""} for e in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name in form.fields:
+            out += [
+                {"label": form.fields[name].label, "message": e, "anchor": form[name].id_for_label}
+                for e in errors
+            ]
+    out += [{"label": "家庭成员", "message": str(e), "anchor": ""} for e in formset.non_form_errors()]
+    for i, member in enumerate(formset):
+        for name, errors in member.errors.items():
+            field = member.fields.get(name)
+            label = f"第{i + 1}位家庭成员 {field.label if field else ''}".strip()
+            anchor = member[name].id_for_label if field else ""
+            out += [{"label": label, "message": e, "anchor": anchor} for e in errors]
+    return out
 
 
 class MemberForm(forms.ModelForm):
@@ -71,7 +186,8 @@ class MemberForm(forms.ModelForm):
         return data
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=0, can_delete=True)
+# One blank row adds a member without script; 添加家庭成员 adds more (app.js, data-formset-add).
+MemberFormSet = forms.formset_factory(MemberForm, extra=1, can_delete=True)
 
 
 class ConsentForm(forms.Form):
@@ -142,8 +258,8 @@ class ScorecardUploadForm(forms.Form):
     columns the archives supply; a statistical model needs its validation report, which the office
     reviews before promoting."""
 
-    model_file = forms.FileField(label="模型文件（MODEL.json）")
-    report_file = forms.FileField(label="验证报告（MODEL.report.json）", required=False)
+    model_file = forms.FileField(label="模型文件（建模命令生成的 JSON 文件）")
+    report_file = forms.FileField(label="验证报告（建模命令同时生成的 JSON 文件）", required=False)
 
     def clean_model_file(self):
         from puhui.engines.scoring import Scorecard, ScoringError

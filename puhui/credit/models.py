@@ -194,7 +194,8 @@ class ScorecardVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.card_id}@{self.version}"
+        # People read the name; the card's id@version stays on the scorecard pages, as code.
+        return f"{self.name}（{self.version}版）"
 
 
 class Rating(models.Model):
@@ -322,6 +323,8 @@ class PreCreditLine(models.Model):
             models.Index(fields=["town", "id"], name="credit_line_town_id"),
             models.Index(fields=["bank", "id"], name="credit_line_bank_id"),
             models.Index(fields=["bank", "household"], name="credit_line_bank_customer"),
+            # The list's default order, newest offer first, for every scope (puhui/credit/lists.py).
+            models.Index(fields=["offered_at", "id"], name="credit_line_offered"),
         ]
 
     def __str__(self) -> str:
@@ -387,18 +390,34 @@ class Designation(models.Model):
 
 
 class PaymentMonth(models.Model):
-    """Monthly payment aggregates per household (bank cards and mobile payments); used only under consent."""
+    """Monthly payment aggregates per household (bank cards and mobile payments), one row per reporting
+    institution; used only under a payment-data consent (`scoring.add_payment_signals` adds up the
+    institutions' rows of a month). Loaded by `puhui import payments` (credit/payment_import.py)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="+")
     month = models.CharField("月份", max_length=7)  # YYYY-MM
-    inflow_count = models.PositiveIntegerField(default=0)
-    inflow_amount = models.DecimalField(**MONEY, default=0)
-    outflow_count = models.PositiveIntegerField(default=0)
-    outflow_amount = models.DecimalField(**MONEY, default=0)
+    # The institution that reported the row; empty for rows made before aggregates were imported.
+    bank = models.ForeignKey(
+        Organisation,
+        verbose_name="报送机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    inflow_count = models.PositiveIntegerField("入账笔数", default=0)
+    inflow_amount = models.DecimalField("入账金额（元）", **MONEY, default=0)
+    outflow_count = models.PositiveIntegerField("出账笔数", default=0)
+    outflow_amount = models.DecimalField("出账金额（元）", **MONEY, default=0)
+    bill_pay_count = models.PositiveIntegerField("缴费笔数", default=0)
+    bill_pay_amount = models.DecimalField("缴费金额（元）", **MONEY, default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "支付月度数据"
         indexes = [models.Index(fields=["household", "month"])]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "month", "bank"], name="paymentmonth_one_per_bank")
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.month}"

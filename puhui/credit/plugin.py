@@ -6,7 +6,7 @@ from puhui.core.plugins import STAFF, ApiRouter, HomePage, ImportTable, Menu, Na
 Role = User.Role
 CREDIT = Menu("信用体系", 40)
 
-_S = f"{__package__}.selectors"
+_T = f"{__package__}.todo"
 
 NAVIGATION = [
     NavItem(
@@ -15,7 +15,7 @@ NAVIGATION = [
         "信用档案",
         "credit_worklist",
         frozenset({Role.AGENT, Role.TOWN, Role.OFFICE, Role.ADMIN, Role.INSTITUTION}),
-        badge=f"{_S}.todo_worklist_badge",
+        badge=f"{_T}.todo_worklist_badge",
     ),
     NavItem(
         CREDIT,
@@ -30,7 +30,7 @@ NAVIGATION = [
         "异议处理",
         "credit_objections",
         frozenset({Role.OFFICE, Role.TOWN}),
-        badge=f"{_S}.todo_objections",
+        badge=f"{_T}.todo_objections",
     ),
     # A town official's entry opens their own town's page (views.towns redirects).
     NavItem(CREDIT, 40, "镇村信用建设", "credit_towns", STAFF | {Role.TOWN}),
@@ -40,50 +40,55 @@ NAVIGATION = [
 
 API_ROUTERS = [ApiRouter("/credit", "puhui.credit.api.router")]
 
-# The home page's to-do lines (counters in selectors.py, each through access.py). Banks do not answer
+# The home page's to-do lines (counters in todo.py, each through access.py). Banks do not answer
 # objections (access.may_answer_objection): the office and the household's town do.
 TODO = [
     TodoSource(
         "待核实的农户信用档案",
         frozenset({Role.INSTITUTION, Role.TOWN}),
-        f"{_S}.todo_verify",
+        f"{_T}.todo_verify",
         "credit_worklist",
         20,
-        items=f"{_S}.todo_verify_items",
+        items=f"{_T}.todo_verify_items",
+        unit="份",
     ),
     TodoSource(
         "待答复的异议",
         frozenset({Role.OFFICE, Role.TOWN}),
-        f"{_S}.todo_objections",
+        f"{_T}.todo_objections",
         "credit_objections",
         60,
-        items=f"{_S}.todo_objection_items",
+        items=f"{_T}.todo_objection_items",
+        unit="条",
     ),
     TodoSource(
         "超过答复期限的异议",
         frozenset({Role.OFFICE, Role.TOWN}),
-        f"{_S}.todo_objections_overdue",
+        f"{_T}.todo_objections_overdue",
         "credit_objections",
         61,
         urgent=True,
+        unit="条",
     ),
     TodoSource(
         "采集中的档案（未填完）",
         frozenset({Role.AGENT}),
-        f"{_S}.todo_drafts",
+        f"{_T}.todo_drafts",
         "credit_worklist",
         10,
         query="status=draft",
-        items=f"{_S}.todo_draft_items",
+        items=f"{_T}.todo_draft_items",
+        unit="份",
     ),
     TodoSource(
         "尚未建档的农户",
         frozenset({Role.AGENT}),
-        f"{_S}.todo_unarchived",
+        f"{_T}.todo_unarchived",
         "credit_worklist",
         20,
         query="status=none",
-        items=f"{_S}.todo_unarchived_items",
+        items=f"{_T}.todo_unarchived_items",
+        unit="户",
     ),
 ]
 
@@ -99,5 +104,13 @@ IMPORT_TABLES = [
         template="puhui.credit.archive_columns.template_workbook",
         roles=frozenset({Role.OFFICE, Role.ADMIN}),
         order=60,
+    ),
+    # Monthly payment aggregates under consent (payment_import.py): a bank its own customers' and its own data.
+    ImportTable(
+        "payments",
+        spec="puhui.credit.payment_import.SPEC",
+        run="puhui.credit.payment_import.payment_import",
+        roles=frozenset({Role.OFFICE, Role.ADMIN, Role.INSTITUTION}),
+        order=70,
     ),
 ]

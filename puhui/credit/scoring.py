@@ -48,6 +48,8 @@ BOOLEAN = [
     "debt_evasion_record",
 ]
 PAYMENT_COLUMNS = ["pay_months_active", "pay_inflow_cv"]
+# The aggregates the characteristics are computed from (engines/scoring/payments.py VALUE_COLUMNS).
+PAYMENT_VALUES = ["inflow_count", "inflow_amount", "outflow_count", "outflow_amount"]
 
 
 def archive_frame(archives: QuerySet[HouseholdArchive]) -> pd.DataFrame:
@@ -96,10 +98,7 @@ def add_payment_signals(df: pd.DataFrame, *, as_of: datetime.date) -> np.ndarray
     ids &= set(df.index)
     if not ids:
         return used
-    months = PaymentMonth.objects.filter(household_id__in=list(ids)).values(
-        "household_id", "month", "inflow_count", "inflow_amount", "outflow_count", "outflow_amount"
-    )
-    monthly = pd.DataFrame.from_records(list(months))
+    monthly = payment_months(ids, as_of=as_of)
     if monthly.empty:
         return used
     feats = payment_features(monthly, as_of=as_of.strftime("%Y-%m"), households=sorted(ids))
@@ -107,6 +106,28 @@ def add_payment_signals(df: pd.DataFrame, *, as_of: datetime.date) -> np.ndarray
         df.loc[feats.index, c] = feats[c].to_numpy(dtype=float)
     used = df.index.isin(list(ids))
     return used
+
+
+PAYMENT_WINDOW = 12  # months ending at the rating date: the window `payment_features` reads
+_ID_CHUNK = 5000
+
+
+def payment_months(household_ids, *, as_of: datetime.date) -> pd.DataFrame:
+    """The imported monthly aggregates (`PaymentMonth`, credit/payment_import.py) of these households in the
+    window ending at `as_of`, one row per household, month and reporting institution (`payment_features`
+    adds a month's institutions up). Read in chunks of ids, on the (household, month) index."""
+    last = as_of.year * 12 + as_of.month - 1
+    first = last - PAYMENT_WINDOW + 1
+    start, end = f"{first // 12}-{first % 12 + 1:02d}", f"{as_of:%Y-%m}"
+    ids = sorted(household_ids)
+    records = []
+    for i in range(0, len(ids), _ID_CHUNK):
+        records.extend(
+            PaymentMonth.objects.filter(
+                household_id__in=ids[i : i + _ID_CHUNK], month__gte=start, month__lte=end
+            ).values("household_id", "month", *PAYMENT_VALUES)
+        )
+    return pd.DataFrame.from_records(records)
 
 
 def rate_frame(card: Scorecard, df: pd.DataFrame) -> pd.DataFrame:

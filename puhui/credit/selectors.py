@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from puhui.core.models import Division
@@ -119,12 +120,6 @@ def precredit_rates(level: str, *, on: datetime.date | None = None) -> dict:
     return _rates(level, qs, Count("household_id", distinct=True), "with_line")
 
 
-def _one_village(village: Division, qs, count_expr, label: str) -> dict:
-    n = qs.filter(village_id=village.pk).aggregate(n=count_expr)["n"] or 0
-    d = village.farm_households
-    return {"farm_households": d, label: n, "rate": n / d if d else None}
-
-
 def village_credit_figures(*, year: int, village_ids=None) -> dict:
     """Each designation condition's figure per village, town and county (shares as fractions).
 
@@ -191,6 +186,9 @@ def village_page(village: Division, *, year: int) -> dict:
     from puhui.credit.services import _check, designation_rule
 
     fig = village_credit_figures(year=year, village_ids=[village.pk])["village"].get(village.pk, {})
+    archived_by_v, lines_by_v = village_counts([village.pk], year=year)
+    archived, lines = archived_by_v.get(village.pk, 0), lines_by_v.get(village.pk, 0)
+    farm = village.farm_households
     rule = designation_rule("village")
     items = []
     for c in rule.spec["conditions"]:
@@ -206,13 +204,10 @@ def village_page(village: Division, *, year: int) -> dict:
         "conditions": items,
         "passed": all(i["met"] for i in items),
         "history": Designation.objects.filter(division=village).order_by("-year"),
-        "archive": _one_village(village, archived_households(), Count("pk"), "archived"),
-        "precredit": _one_village(
-            village,
-            live_lines(),
-            Count("household_id", distinct=True),
-            "with_line",
-        ),
+        # The same counts as the village's row on the town page (`village_counts`), so both agree.
+        "archive": {"farm_households": farm, "archived": archived, "rate": archived / farm if farm else None},
+        "precredit": {"farm_households": farm, "with_line": lines, "rate": lines / farm if farm else None},
+        "precredit_on": precredit_on(year),
     }
 
 
@@ -229,8 +224,51 @@ MAP_METRICS = [
 
 
 def precredit_on(year: int) -> datetime.date:
-    """The day a year's 预授信率 is read on: the year's last day, or today within the current year."""
+    """The day a year's 建档率 and 预授信率 are read on: the year's last day, or today within the
+    current year — the day the data capability's derived indicators count the year's last period at."""
     return min(timezone.localdate(), datetime.date(year, 12, 31))
+
+
+def village_counts(village_ids, *, year: int) -> tuple[dict[int, int], dict[int, int]]:
+    """建档 households and households with a live 预授信 line per village, on `precredit_on(year)`.
+    The one count behind the village page, the town page's rows and sums, and the county overview."""
+    day = precredit_on(year)
+    # Within the current year `day` is today and every verification is on or before it: the plain rule
+    # counts from the index alone.
+    as_of = day if day < timezone.localdate() else None
+    archived = _count_by_village(archived_households(as_of=as_of), Count("pk"), village_ids)
+    lines = _count_by_village(live_lines(day), Count("household_id", distinct=True), village_ids)
+    return archived, lines
+
+
+# ---------------------------------------------------------------- the years a credit page offers
+
+YEARS_CACHE_ABOVE = 20_000  # archives; a smaller county (and every test) counts its years on each request
+YEARS_CACHE_SECONDS = 600
+
+
+def credit_years() -> list[int]:
+    """The years with credit work in them, newest first: from the first to the last year in which an
+    archive was verified, a pre-credit line offered or a designation made, never after this year.
+
+    Two full-table aggregates: a large county keeps the answer for ten minutes (a new year shows up
+    at most that late)."""
+    last_pk = HouseholdArchive.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if last_pk <= YEARS_CACHE_ABOVE:
+        return _credit_years()
+    return cache.get_or_set("puhui.credit.years", _credit_years, YEARS_CACHE_SECONDS)
+
+
+def _credit_years() -> list[int]:
+    verified = archived_households().aggregate(first=Min(ARCHIVED_SINCE), last=Max(ARCHIVED_SINCE))
+    offered = PreCreditLine.objects.aggregate(first=Min("valid_from"), last=Max("valid_from"))
+    designated = Designation.objects.aggregate(first=Min("year"), last=Max("year"))
+    years = [timezone.localtime(v).year for v in verified.values() if v]
+    years += [v.year for v in offered.values() if v] + [v for v in designated.values() if v]
+    if not years:
+        return []
+    last = min(max(years), timezone.localdate().year)
+    return list(range(last, min(years) - 1, -1))
 
 
 def _count_by_village(qs, count_expr, village_ids) -> dict[int, int]:
@@ -255,8 +293,7 @@ def village_rows(villages, *, year: int) -> list[dict]:
     if not ids:
         return []
     figures = village_credit_figures(year=year, village_ids=ids)["village"]
-    archived = _count_by_village(archived_households(), Count("pk"), ids)
-    lines = _count_by_village(live_lines(precredit_on(year)), Count("household_id", distinct=True), ids)
+    archived, lines = village_counts(ids, year=year)
     stored = dict(
         Designation.objects.filter(year=year, division_id__in=ids).values_list("division_id", "passed")
     )
@@ -351,6 +388,19 @@ def towns_overview(towns, *, year: int) -> list[dict]:
     ]
 
 
+def towns_total(rows: list[dict]) -> dict:
+    """The sums of the overview's town rows and their rates (the county, for those who see every town)."""
+    keys = ("villages", "farm_households", "archived", "with_line", "credit_households")
+    s = {k: sum(r.get(k) or 0 for r in rows) for k in keys}
+    farm = s["farm_households"]
+    return {
+        **s,
+        "archive_rate": s["archived"] / farm if farm else None,
+        "precredit_rate": s["with_line"] / farm if farm else None,
+        "credit_household_share": s["credit_households"] / farm if farm else None,
+    }
+
+
 def _feature(name: str, geometry: dict) -> dict:
     return {"type": "Feature", "properties": {"name": name}, "geometry": geometry}
 
@@ -423,8 +473,26 @@ def scorecard_points(spec: dict) -> dict:
         "has_groups": any(c["group"] for c in characteristics),
         "min_score": card.min_score,
         "max_score": card.max_score,
-        "required_columns": card.required_columns(),
+        "required_columns": [_column_label(c, characteristics) for c in card.required_columns()],
     }
+
+
+def _column_label(column: str, characteristics: list[dict]) -> str:
+    """A data column in words: the archive's field name, else the label of the one characteristic
+    reading it, else the payment signal's name, else the column itself."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    for model in (HouseholdArchive, Household):
+        try:
+            return str(model._meta.get_field(column).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    from puhui.engines.scoring.payments import FEATURE_LABELS
+
+    for c in characteristics:
+        if list(c["fields"]) == [column]:
+            return c["label"]
+    return FEATURE_LABELS.get(column, column)
 
 
 def model_report(report: dict) -> dict:
@@ -591,3 +659,11 @@ def village_regions(town: Division) -> list[dict]:
 
 def the_county() -> Division | None:
     return Division.objects.filter(level=Division.Level.COUNTY).first()
+
+
+def next_household_to_collect(households: QuerySet[Household], after: Household) -> Household | None:
+    """The archive form's 保存并下一户: in `households` (the user's scope), the first household after `after`
+    by code — so the same village first — whose archive is missing or incomplete; from the start of the
+    list when none is left after it; None when every one is complete."""
+    todo = households.exclude(archive__is_complete=True).exclude(pk=after.pk).order_by("code")
+    return todo.filter(code__gt=after.code).first() or todo.first()

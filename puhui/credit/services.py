@@ -78,6 +78,7 @@ EDITABLE_FIELDS = [
         "verified_town",
         "verified_at",
         "updated_at",
+        "grade",  # the current rating's, written by the ratings (scoring.insert_ratings), never typed in
     }
 ]
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,22 +10,26 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from puhui.core import lists, periods
 from puhui.core.crypto import mask_id_number
 from puhui.core.models import Division, User
 from puhui.credit import access, selectors, services
+from puhui.credit import lists as credit_lists
 from puhui.credit.forms import (
+    MEMBERS_STEP,
     ArchiveForm,
     ConsentForm,
     MemberFormSet,
     MoveForm,
     OfferForm,
     ScorecardUploadForm,
+    error_summary,
 )
 from puhui.credit.models import HouseholdArchive, Objection, PreCreditLine
 from puhui.credit.tasks import households_rate_task
 from puhui.jobs.services import job_enqueue
 from puhui.registry.access import may_unmask
-from puhui.registry.selectors import CappedPaginator, MaskedHousehold
+from puhui.registry.selectors import MaskedHousehold
 
 Role = User.Role
 # Member fields the archive form's offline draft never keeps in the browser (offline-draft.js reads them
@@ -44,17 +47,6 @@ def _errors(request, exc: ValidationError):
 def worklist(request):
     """Agents: their villages' households with archive status. Others: the archives in their scope."""
     user = request.user
-    households = (
-        access.credit_households_for(user)
-        .select_related("village", "archive")
-        .order_by("code")  # the code leads with the village's code: village order off the unique index
-    )
-    status = request.GET.get("status", "")
-    if status == "none":
-        households = households.filter(archive__isnull=True)
-    elif status in HouseholdArchive.Status.values:
-        households = households.filter(archive__status=status)
-    page = CappedPaginator(households, 50).get_page(request.GET.get("page"))
     pending = None
     if access.may_verify(user):
         pending = (
@@ -62,17 +54,8 @@ def worklist(request):
             .select_related("household", "village")
             .order_by("updated_at")[:50]
         )
-    return render(
-        request,
-        "credit/worklist.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": HouseholdArchive.Status.choices,
-            "pending": pending,
-            "may_edit": access.may_edit_archive(user),
-        },
-    )
+    context = {"pending": pending, "may_edit": access.may_edit_archive(user)}
+    return lists.list_response(request, credit_lists.WORKLIST, "credit/worklist.html", context)
 
 
 def _members_initial(household, archive, known: dict[str, tuple[str, str]]) -> list[dict]:
@@ -126,10 +109,9 @@ def archive_edit(request, pk):
                     members=members,
                 )
             except ValidationError as exc:
-                _errors(request, exc)
+                _archive_save_refused(request, form, exc)
             else:
-                messages.success(request, f"已保存。档案完整度 {saved.completeness}%。")
-                return redirect("credit_household", pk=household.pk)
+                return _after_archive_save(request, household, saved)
     else:
         form = ArchiveForm(instance=archive)
         formset = MemberFormSet(
@@ -137,6 +119,7 @@ def archive_edit(request, pk):
         )
     if archive is not None:
         services.archive_view_log(actor=request.user, household=household)
+    filled, required = form.filled()
     return render(
         request,
         "credit/archive_form.html",
@@ -145,11 +128,39 @@ def archive_edit(request, pk):
             "pk": household.pk,
             "form": form,
             "formset": formset,
+            "steps": form.steps(),
+            "members_step": MEMBERS_STEP,
+            "errors": error_summary(form, formset) if form.is_bound else [],
+            "filled": filled,
+            "required": required,
             "archive": archive,
             "may_unmask": may_unmask(request.user),
             "draft_exclude": " ".join(DRAFT_EXCLUDED_FIELDS),
         },
     )
+
+
+def _archive_save_refused(request, form, exc: ValidationError) -> None:
+    """A model check the form could not make: into the form (and so the summary) where it names a field."""
+    try:
+        form.add_error(None, exc)
+    except ValueError:  # names a field the form does not have
+        _errors(request, exc)
+
+
+def _after_archive_save(request, household, saved):
+    """保存 goes to the household's page; 保存并下一户 to the next household still to collect (by code, so
+    the same village first), or back to the work list when every household in scope is done."""
+    done = f"已保存 {household.head_name} 家的档案，完整度 {saved.completeness}%。"
+    if request.POST.get("then") != "next":
+        messages.success(request, done)
+        return redirect("credit_household", pk=household.pk)
+    following = selectors.next_household_to_collect(access.credit_households_for(request.user), household)
+    if following is None:
+        messages.success(request, done + "范围内的农户档案都已填写完整。")
+        return redirect("credit_worklist")
+    messages.success(request, done + f"下一户：{following.head_name}（{following.code}）。")
+    return redirect("credit_archive_edit", pk=following.pk)
 
 
 @never_cache
@@ -334,9 +345,7 @@ def line_offer(request, pk):
 @login_required
 def line_list(request):
     """The bank's pre-credit list (its own lines only); other roles: lines in their scope."""
-    qs = access.lines_list_for(request.user).select_related("household", "village", "bank").order_by("-pk")
-    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "credit/lines.html", {"page": page})
+    return lists.list_response(request, credit_lists.LINES, "credit/lines.html")
 
 
 @login_required
@@ -369,11 +378,23 @@ def line_move(request, pk):
     return redirect("credit_household", pk=line.household_id)
 
 
-def _year(request) -> int:
-    year = _parse_year(request.GET.get("year"))
-    if year is None:
+def _year(request) -> dict:
+    """The year a credit page shows (`core.periods.choose`): the one asked for, else the latest year
+    with credit data (this year when there is none). The context adds the years to offer and, for a
+    year without data, a notice saying so. A malformed year is a 404."""
+    asked = (request.GET.get("year") or "").strip()
+    if asked and _parse_year(asked) is None:
         raise Http404
-    return year
+    years = [str(y) for y in selectors.credit_years()]
+    choice = periods.choose(asked, years, default=str(timezone.localdate().year))
+    offered = years if choice.code in years else [choice.code, *years]
+    return {
+        "year": int(choice.code),
+        "years": [(y, periods.label(y)) for y in offered],
+        "year_notice": choice.notice,
+        "latest_href": f"?year={choice.latest}" if choice.latest and not choice.has_data else "",
+        "latest_label": periods.label(choice.latest) if choice.latest else "",
+    }
 
 
 def _parse_year(value) -> int | None:
@@ -401,8 +422,9 @@ def _town_map(t: Division, rows: list[dict], *, highlight: int | None = None) ->
 def village(request, pk):
     user = request.user
     v = access.access_credit_village_by_id(user, pk)
-    year = _year(request)
-    context = {"village": v, "year": year, **selectors.village_page(v, year=year)}
+    picked = _year(request)
+    year = picked["year"]
+    context = {"village": v, **picked, **selectors.village_page(v, year=year)}
     town = v.parent
     context["may_see_town"] = access.may_see_town(user, town)
     villages = access.credit_map_villages_for(user, town)  # an agent: only their own villages
@@ -416,14 +438,14 @@ def village(request, pk):
 def town(request, pk):
     """A town's 建档率, 预授信率, credit households and villages, designation, its villages and a map."""
     t = access.access_credit_town_by_id(request.user, pk)
-    year = _year(request)
-    page = selectors.town_page(t, year=year)
+    picked = _year(request)
+    page = selectors.town_page(t, year=picked["year"])
     return render(
         request,
         "credit/town.html",
         {
             "town": t,
-            "year": year,
+            **picked,
             **page,
             "area_map": _town_map(t, page["rows"]),
             "metrics": selectors.MAP_METRICS,
@@ -433,9 +455,14 @@ def town(request, pk):
 
 @login_required
 def towns(request):
-    """The county overview: every town the user may see, with a town map coloured by a figure."""
+    """The county overview: every town the user may see, with a town map coloured by a figure. A town
+    official sees one town: the entry opens its page (with the same query, e.g. the year)."""
     visible = access.credit_towns_overview_for(request.user)
-    year = _year(request)
+    if request.user.role == Role.TOWN:
+        url = reverse("credit_town", args=[visible.get().pk])
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+    picked = _year(request)
+    year = picked["year"]
     rows = selectors.towns_overview(visible, year=year)
     for r in rows:
         r["url"] = reverse("credit_town", args=[r["pk"]])
@@ -445,8 +472,9 @@ def towns(request):
         "credit/towns.html",
         {
             "county": county,
-            "year": year,
+            **picked,
             "rows": rows,
+            "total": selectors.towns_total(rows),
             "precredit_on": selectors.precredit_on(year),
             "area_map": selectors.area_map(items=rows, regions=rows),
             "metrics": selectors.MAP_METRICS,
@@ -462,7 +490,8 @@ def scorecards(request):
         "credit/scorecards.html",
         {
             "versions": versions.select_related("promoted_by").order_by("-created_at"),
-            "year": timezone.localdate().year,
+            # The designation form proposes the latest year with credit data (any year may be typed).
+            "year": (selectors.credit_years() or [timezone.localdate().year])[0],
             "upload_form": ScorecardUploadForm(),
         },
     )
@@ -553,11 +582,7 @@ def designations_evaluate(request):
 @login_required
 def access_log(request):
     """Every opening of a credit archive, for the office."""
-    qs = access.archive_access_log_for(request.user).order_by("-at")
-    if request.GET.get("household"):
-        qs = qs.filter(object_id=request.GET["household"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "credit/access_log.html", {"page": page})
+    return lists.list_response(request, credit_lists.ACCESS_LOG, "credit/access_log.html")
 
 
 def objection_overdue(objection: Objection) -> bool:

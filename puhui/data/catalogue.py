@@ -158,6 +158,21 @@ class LoanSource:
         parts += [f"{f}_{'_'.join(v)}" for f, v in self.choices]
         return "__".join(parts)
 
+    def describe(self) -> str:
+        """In words, for the pages: 期末余额（涉农贷款，借款人：农户、个体工商户）."""
+        from puhui.data.models import LoanRecord
+
+        names = {
+            "borrower_type": ("借款人", dict(LoanRecord.BorrowerType.choices)),
+            "status": ("贷款状态", dict(LoanRecord.Status.choices)),
+        }
+        parts = [LOAN_FLAGS[f] for f in self.flags]
+        for field_name, values in self.choices:
+            label, choices = names[field_name]
+            parts.append(f"{label}：{'、'.join(str(choices.get(v, v)) for v in values)}")
+        measure = LOAN_MEASURES[self.measure][1]
+        return f"{measure}（{'，'.join(parts)}）" if parts else measure
+
     def row_filter(self) -> dict:
         """Django lookups selecting the loans this source adds up (the issued-in-period part is the caller's)."""
         out = {flag: True for flag in self.flags}

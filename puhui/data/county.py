@@ -1,41 +1,25 @@
 """What a submission is checked against: this county's division codes and the area codes of its residents.
 
 A resident ID number begins with the code of the county where it was issued. A county that was renamed
-or moved between prefectures has older codes too (沂源县 is 370323 since 1989 and was 372828 before),
-so the codes are all those that python-stdnum's table gives the county's name in its province. A USCC
-carries the registering authority's code in positions 3–8. A deployment may add codes with the setting
-PUHUI_DATA_EXTRA_AREA_CODES (e.g. the prefecture's own, for firms registered by the city).
+or moved between prefectures has older codes too (沂源县 is 370323 since 1989 and was 372828 before), and
+a person keeps the code of the card's issue for life, so every one of them counts whatever the birth date:
+`core.validators.area_codes_of` gives the current code and all those python-stdnum's table gives the
+county's name in its province. A USCC carries the registering authority's code in positions 3–8. A
+deployment may add codes with the setting PUHUI_DATA_EXTRA_AREA_CODES (e.g. the prefecture's own, for firms
+registered by the city).
 """
 
-import re
 from dataclasses import dataclass
-from functools import cache
 
 from django.conf import settings
-from stdnum import numdb
 
 from puhui.core.models import Division
-
-_YEARS = re.compile(r"^\[[^\]]*\]")
-
-
-@cache
-def _stdnum_codes_named(province: str, name: str) -> frozenset[str]:
-    db = numdb.get("cn/loc")
-    found = set()
-    for _len, low, _high, _props, prefectures in db.prefixes:
-        if low != province:
-            continue
-        for _l2, county, _h2, props, _children in prefectures:
-            if _YEARS.sub("", props.get("county", "")) == name:
-                found.add(province + county)
-    return frozenset(found)
+from puhui.core.validators import area_codes_of
 
 
 def area_codes_for(county: Division) -> frozenset[str]:
-    code = county.code[:6]
     extra = getattr(settings, "PUHUI_DATA_EXTRA_AREA_CODES", ())
-    return frozenset({code, *_stdnum_codes_named(code[:2], county.name), *extra})
+    return frozenset({*area_codes_of(county.code, county.name), *extra})
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 
-from puhui.core.models import Division, Organisation, ServicePoint, Terminal
+from puhui.core.models import Division, Organisation
 from puhui.core.periods import KIND_QUARTER, KIND_YEAR, parse_code, quarters_of
 from puhui.data import catalogue, formula, storage
 from puhui.data.catalogue import DISTINCT, STOCK, LoanSource
@@ -39,7 +39,7 @@ from puhui.data.models import (
     ReportingPeriod,
     Submission,
 )
-from puhui.registry.models import Firm
+from puhui.registry.network import NetworkHistory, firms_as_of
 
 LEVELS = ("institution", "village", "town", "county")
 MONEY_LOAN_MEASURES = {"balance", "issued", "rate_issued"}
@@ -273,12 +273,13 @@ def _distinct_borrowers(sub_ids: list[int], sources: dict[str, LoanSource], peri
 
 @dataclass
 class PlatformCache:
-    """The platform tables read once per computation; as-of filtering by date happens in pandas."""
+    """The platform tables read once per computation. The registers as they stood at each period's end come
+    from the registry's own rules (`puhui.registry.network`: dated opening, upgrade, closing, installation,
+    retirement and bill-pay start), never from today's flags."""
 
     villages: pd.DataFrame  # village, town, population, households, farm_households
-    firms: pd.DataFrame  # village, town, registered_on (small, micro, individual only)
-    points: pd.DataFrame  # org, village, town, opened_on, closed_on, upgraded
-    terminals: pd.DataFrame  # org, village, town, installed_on, bill
+    network: NetworkHistory  # service points (with their events) and terminals, rebuilt for any day
+    branch: dict[int, int]  # organisation → the county-level unit that reports for it
 
 
 def _branch_of() -> dict[int, int]:
@@ -307,47 +308,7 @@ def load_platform() -> PlatformCache:
         ),
         columns=["village", "town", "population", "households", "farm_households"],
     )
-    firms = pd.DataFrame.from_records(
-        list(
-            Firm.objects.filter(kind__in=["small", "micro", "individual"])
-            .values("village_id", "town_id", "registered_on")
-            .annotate(n=Count("pk"))
-        ),
-        columns=["village_id", "town_id", "registered_on", "n"],
-    ).rename(columns={"village_id": "village", "town_id": "town"})
-    branch = _branch_of()
-    point_rows = list(
-        ServicePoint.objects.values_list(
-            "bank_id", "village_id", "village__parent_id", "opened_on", "closed_on", "is_station", "functions"
-        )
-    )
-    points = pd.DataFrame.from_records(
-        [
-            (branch.get(b, b), v, t, o, c, bool(st and "cross_bank" in (fn or [])))
-            for b, v, t, o, c, st, fn in point_rows
-        ],
-        columns=["org", "village", "town", "opened_on", "closed_on", "upgraded"],
-    )
-    term_rows = list(
-        Terminal.objects.exclude(kind=Terminal.Kind.POS)
-        .values("bank_id", "village_id", "village__parent_id", "installed_on", "bill_payment")
-        .annotate(n=Count("pk"))
-    )
-    terminals = pd.DataFrame.from_records(
-        [
-            (
-                branch.get(r["bank_id"], r["bank_id"]),
-                r["village_id"],
-                r["village__parent_id"],
-                r["installed_on"],
-                r["bill_payment"],
-                r["n"],
-            )
-            for r in term_rows
-        ],
-        columns=["org", "village", "town", "installed_on", "bill", "n"],
-    )
-    return PlatformCache(villages, firms, points, terminals)
+    return PlatformCache(villages, NetworkHistory(), _branch_of())
 
 
 def _platform_values(cache: PlatformCache, wanted: set[str], period: ReportingPeriod, out: Base) -> None:
@@ -357,33 +318,50 @@ def _platform_values(cache: PlatformCache, wanted: set[str], period: ReportingPe
         frame = cache.villages.assign(org=np.nan)
         frame[cols] = frame[cols].astype("float64")
         _roll_up(frame, cols, "platform:", out, levels=("village", "town", "county"))
-    if "small_firms" in wanted and not cache.firms.empty:
-        f = cache.firms[cache.firms["registered_on"] <= end]
-        frame = f.groupby(["village", "town"], as_index=False)["n"].sum().rename(columns={"n": "small_firms"})
-        frame["org"] = np.nan
-        frame["small_firms"] = frame["small_firms"].astype("float64")
-        _roll_up(frame, ["small_firms"], "platform:", out, levels=("village", "town", "county"))
-    if wanted & {"service_points", "stations"} and not cache.points.empty:
-        p = cache.points
-        alive = (p["opened_on"].isna() | (p["opened_on"] <= end)) & (
-            p["closed_on"].isna() | (p["closed_on"] > end)
+    if "small_firms" in wanted:
+        rows = list(
+            firms_as_of(end)
+            .filter(kind__in=["small", "micro", "individual"])
+            .values("village_id", "town_id")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        frame = p[alive].assign(service_points=1.0, stations=lambda d: d["upgraded"].astype("float64"))
-        frame = frame.groupby(["org", "village", "town"], as_index=False)[
-            ["service_points", "stations"]
-        ].sum()
-        _roll_up(frame, [c for c in ("service_points", "stations") if c in wanted], "platform:", out)
-    if wanted & {"terminals", "terminals_bill"} and not cache.terminals.empty:
-        t = cache.terminals
-        alive = t["installed_on"].isna() | (t["installed_on"] <= end)
-        frame = t[alive].assign(
-            terminals=lambda d: d["n"].astype("float64"),
-            terminals_bill=lambda d: d["n"] * d["bill"].astype("float64"),
-        )
-        frame = frame.groupby(["org", "village", "town"], as_index=False)[
-            ["terminals", "terminals_bill"]
-        ].sum()
-        _roll_up(frame, [c for c in ("terminals", "terminals_bill") if c in wanted], "platform:", out)
+        if rows:
+            frame = pd.DataFrame.from_records(rows).rename(
+                columns={"village_id": "village", "town_id": "town", "n": "small_firms"}
+            )
+            frame["org"] = np.nan
+            frame["small_firms"] = frame["small_firms"].astype("float64")
+            _roll_up(frame, ["small_firms"], "platform:", out, levels=("village", "town", "county"))
+    branch = cache.branch
+    if wanted & {"service_points", "stations"}:
+        points = cache.network.points_on(end)
+        if points:
+            frame = pd.DataFrame.from_records(
+                [
+                    (branch.get(p.bank_id, p.bank_id), p.village_id, p.town_id, 1.0, float(p.upgraded))
+                    for p in points
+                ],
+                columns=["org", "village", "town", "service_points", "stations"],
+            )
+            frame = frame.groupby(["org", "village", "town"], as_index=False)[
+                ["service_points", "stations"]
+            ].sum()
+            _roll_up(frame, [c for c in ("service_points", "stations") if c in wanted], "platform:", out)
+    if wanted & {"terminals", "terminals_bill"}:
+        terminals = cache.network.terminals_on(end)
+        if terminals:
+            frame = pd.DataFrame.from_records(
+                [
+                    (branch.get(t.bank_id, t.bank_id), t.village_id, t.town_id, 1.0, float(t.bill_payment))
+                    for t in terminals
+                ],
+                columns=["org", "village", "town", "terminals", "terminals_bill"],
+            )
+            frame = frame.groupby(["org", "village", "town"], as_index=False)[
+                ["terminals", "terminals_bill"]
+            ].sum()
+            _roll_up(frame, [c for c in ("terminals", "terminals_bill") if c in wanted], "platform:", out)
 
 
 def _credit_values(wanted: set[str], period: ReportingPeriod, out: Base) -> None:

@@ -26,7 +26,7 @@ class UploadForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        help_text="数据与上年同期相比变动较大时，请在此说明原因",
+        help_text="整份报表的说明；贷款明细的余额合计比上年同期变动较大时须写明原因（其他报表的行说明写在文件的“说明”列）",
     )
 
 
@@ -39,7 +39,9 @@ class ReviewForm(forms.Form):
 
 class IndicatorForm(BootstrapMixin, forms.ModelForm):
     code = forms.CharField(
-        label="指标编码", max_length=60, help_text="小写字母、数字和下划线，如 sme_first_loans"
+        label="指标编码",
+        max_length=60,
+        help_text="小写字母、数字和下划线组成，公式、接口和导出文件用它指代本指标，保存后不能修改",
     )
     levels = forms.MultipleChoiceField(
         label="统计层级", choices=IndicatorValue.Level.choices, widget=forms.CheckboxSelectMultiple

@@ -31,10 +31,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from puhui.core import crypto
 from puhui.core.models import Organisation
 from puhui.core.periods import previous_year_code
-from puhui.data import storage
+from puhui.data import columnar, columnar_store, storage, streaming
 from puhui.data.catalogue import FormDef
 from puhui.data.county import CountyContext, county_context
 from puhui.data.models import AggregateValue, ReportingPeriod, Submission
@@ -55,7 +54,6 @@ META_SHEET = "模板信息"
 COMMENT_COLUMN = "报送说明"
 PROGRESS_EVERY = 20_000
 ERROR_LIMIT = 10_000
-NULL = "\\N"  # COPY text format
 Progress = Callable[[int, int, str], None]
 
 
@@ -135,11 +133,13 @@ def template_meta(path: str) -> dict[str, str]:
 
 
 class _LoanSink:
-    """Turns parsed loan rows into spool lines; keeps only hashes, row numbers and totals in memory."""
+    """Turns checked blocks of loan rows into spool lines; keeps only hashes, row numbers and totals in memory."""
 
-    def __init__(self, spool, keys):
-        self.spool = spool  # COPY text lines of good rows
-        self.keys = keys  # "row\tloan_no" of every row with a readable loan id, for the duplicate pass
+    def __init__(self, spool, keys, *, errors: ErrorList, stream: streaming.LoanStream | None = None):
+        self.spool = spool  # COPY text lines of good rows (unless they go to `stream`)
+        self.errors = errors
+        self.stream = stream
+        self.keys = keys  # the readable loan ids, a line each (their rows: `numbers`), for the duplicate pass
         self.hashes = array("q")
         self.numbers = array("q")
         self.count = 0
@@ -147,34 +147,42 @@ class _LoanSink:
         self.balance = 0
         self.by_type: dict[str, int] = {}
         self.by_town: dict[int, int] = {}
-        self.encrypt = lambda value: crypto.encrypt(value, context=storage.BORROWER_ID_CONTEXT)
-        self.lookup = crypto.lookup_hash
+        self.lines = columnar_store.LoanLines(storage.BORROWER_ID_CONTEXT, stream.prefix if stream else "")
 
-    def add(self, row: Row) -> None:
-        v = row.values
-        loan_no = v.get("loan_no")
-        if loan_no:
-            self.hashes.append(hash(loan_no))
-            self.numbers.append(row.number)
-            self.keys.write(f"{row.number}\t{loan_no}\n")
-        if not row.ok:
+    def add_block(self, checked: columnar.Checked) -> None:
+        parsed, numbers = checked.parsed, checked.numbers
+        loan = parsed["loan_no"]
+        has_loan = ~loan.bad
+        if has_loan.any():
+            loan_nos = loan.array(str, name="str")[has_loan].tolist()
+            rows = numbers[has_loan].tolist()
+            self.hashes.extend(map(hash, loan_nos))
+            self.numbers.extend(rows)
+            self.keys.write("\n".join(loan_nos) + "\n")
+        good = np.flatnonzero(checked.ok)
+        if not len(good):
             return
-        kind, number = v["borrower_id"]
-        town_id, village_id = v[PLACE_KEY]
-        amount, balance = fen(v["amount"]), fen(v["balance"])
-        self.spool.write(
-            f"{row.number}\t{loan_no}\t{kind}\t{self.encrypt(number)}\t{self.lookup(number)}\t{v['borrower_type']}\t"
-            f"{town_id}\t{NULL if village_id is None else village_id}\t{amount}\t{balance}\t{v['rate']}\t"
-            f"{v['issued_on'].isoformat()}\t{v['due_on'].isoformat()}\t{v['guarantee']}\t"
-            f"{'t' if v['is_credit'] else 'f'}\t{'t' if v['is_first'] else 'f'}\t{'t' if v['is_agri'] else 'f'}\t"
-            f"{v['status']}\n"
-        )
-        self.count += 1
-        self.amount += amount
-        self.balance += balance
-        bt = v["borrower_type"]
-        self.by_type[bt] = self.by_type.get(bt, 0) + balance
-        self.by_town[town_id] = self.by_town.get(town_id, 0) + balance
+        self._add_totals(parsed, good)
+        if self.errors:  # nothing of this file will be stored: no lines
+            if self.stream:
+                self.stream.stop()
+        elif self.stream:
+            self.stream.put(self.lines(checked, good), len(good))
+        else:
+            self.spool.write(self.lines(checked, good))
+
+    def _add_totals(self, parsed, good) -> None:
+        amount = parsed["amount"].fen[good]
+        balance = parsed["balance"].fen[good]
+        self.count += len(good)
+        self.amount += columnar_store.exact_sum(amount)
+        self.balance += columnar_store.exact_sum(balance)
+        types = parsed["borrower_type"].array(str, name="str")[good]
+        for bt, total in columnar_store.sums_by(types, balance):
+            self.by_type[bt] = self.by_type.get(bt, 0) + total
+        towns = parsed[PLACE_KEY].array(lambda v: v[0], np.int64, 0, name="town_id")[good]
+        for town, total in columnar_store.sums_by(towns, balance):
+            self.by_town[town] = self.by_town.get(town, 0) + total
 
     def duplicates(self, keys_path: str) -> list[tuple[int, str, int]]:
         """(row, loan id, first row) for every repeat of a loan id, found without a set of a million strings."""
@@ -192,12 +200,12 @@ class _LoanSink:
         candidates = set(np.frombuffer(self.numbers, dtype=np.int64)[order[flagged]].tolist())
         first_seen: dict[str, int] = {}
         out = []
+        numbers = np.frombuffer(self.numbers, dtype=np.int64).tolist()
         with open(keys_path, encoding="utf-8") as f:
-            for line in f:
-                number_text, _, loan_no = line.rstrip("\n").partition("\t")
-                number = int(number_text)
+            for number, line in zip(numbers, f, strict=True):
                 if number not in candidates:
                     continue
+                loan_no = line.rstrip("\n")
                 first = first_seen.setdefault(loan_no, number)
                 if first != number:
                     out.append((number, loan_no, first))
@@ -360,9 +368,26 @@ def _check_meta(
 
 
 def _read(
-    *, spec: TableSpec, source: Source, errors: ErrorList, sink, progress: Progress | None, expected_rows: int
+    *,
+    spec: TableSpec,
+    source: Source,
+    errors: ErrorList,
+    sink,
+    progress: Progress | None,
+    expected_rows: int,
+    path: str | None = None,
 ) -> TableReader:
     reader = TableReader(spec, source, errors)
+    if isinstance(sink, _LoanSink):  # in columns, a block of rows at a time (puhui.data.columnar)
+        checker = columnar.BlockChecker(reader)
+        done = 0
+        for block in columnar.read_blocks(reader, source, path, size=PROGRESS_EVERY):
+            sink.add_block(checker.check(block))
+            if progress and reader.rows_read // PROGRESS_EVERY > done // PROGRESS_EVERY:
+                progress(reader.rows_read, expected_rows, f"已检查 {reader.rows_read:,} 行")
+            done = reader.rows_read
+        checker.finish()
+        return reader
     for n, row in enumerate(reader, start=1):
         sink.add(row)
         if progress and n % PROGRESS_EVERY == 0:
@@ -396,13 +421,33 @@ def receive(
     outcome = Outcome(errors=errors)
     ctx = county_context()
     spec = spec_for(form, ctx=ctx, period=period)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    fields = dict(
+        institution=institution,
+        form=form.code,
+        period=period,
+        channel=channel,
+        filename=filename[:200],
+        file=keep_file,
+        sha256=_sha256(path),
+        comment=comment,
+        submitted_by=user,
+        submitted_label=actor_label[:150],
+    )
+    stream = None
     try:
         with _spool_files() as (spool_path, keys_path):
             with (
-                open(spool_path, "w", encoding="utf-8", newline="\n") as spool,
+                open(spool_path, "wb") as spool,  # UTF-8 COPY lines
                 open(keys_path, "w", encoding="utf-8", newline="\n") as keys,
             ):
-                sink = _LoanSink(spool, keys) if form.is_loans else _AggregateSink(form)
+                if form.is_loans and streaming.possible(path):
+                    stream = streaming.LoanStream(dict(fields, row_count=0, totals={}))
+                sink = (
+                    _LoanSink(spool, keys, errors=errors, stream=stream)
+                    if form.is_loans
+                    else _AggregateSink(form)
+                )
                 reader = _read_rows(
                     spec=spec,
                     sink=sink,
@@ -434,24 +479,18 @@ def receive(
                 progress(0, outcome.rows, "检查通过，正在保存……")
             outcome.submission = _store(
                 actor=actor,
-                actor_label=actor_label,
-                institution=institution,
+                fields=dict(fields, row_count=outcome.rows, totals=outcome.totals),
                 form=form,
                 period=period,
-                channel=channel,
-                filename=filename,
-                comment=comment,
                 sink=sink,
                 spool_path=spool_path,
-                totals=outcome.totals,
-                rows=outcome.rows,
-                keep_file=keep_file,
                 progress=progress,
-                path=path,
                 errors=errors,
             )
             return outcome
     finally:
+        if stream is not None and outcome.submission is None:
+            stream.abandon()  # refused, or failed: the rows written so far go, with their hidden submission
         outcome.seconds = time.perf_counter() - started
 
 
@@ -573,6 +612,7 @@ def _read_file(
             sink=sink,
             progress=progress,
             expected_rows=_estimate_rows(path, size),
+            path=path,
         )
         if errors.fatal and source.format == "excel" and source.sheet != spec.data_sheet:
             errors.add(
@@ -633,27 +673,8 @@ def _sha256(path: str | None) -> str:
     return digest.hexdigest()
 
 
-def _store(
-    *,
-    actor,
-    actor_label,
-    institution,
-    form,
-    period,
-    channel,
-    filename,
-    comment,
-    sink,
-    spool_path,
-    totals,
-    rows,
-    keep_file,
-    progress,
-    path,
-    errors,
-) -> Submission | None:
-    checksum = _sha256(path)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+def _store(*, actor, fields: dict, form, period, sink, spool_path, progress, errors) -> Submission | None:
+    institution, rows = fields["institution"], fields["row_count"]
 
     def write(submission: Submission) -> None:
         # Short transactions of their own while the submission is hidden (storage.submission_store).
@@ -685,28 +706,20 @@ def _store(
                 batch_size=2000,
             )
 
+    def note(s: Submission) -> str:
+        name = institution.short_name or institution.name
+        return f"报送 {name}《{form.title}》{period.label} 第{s.version}版，{rows:,} 行"
+
     try:
-        return storage.submission_store(
-            actor=actor,
-            fields=dict(
-                institution=institution,
-                form=form.code,
-                period=period,
-                channel=channel,
-                filename=filename[:200],
-                file=keep_file,
-                sha256=checksum,
-                row_count=rows,
-                totals=totals,
-                comment=comment,
-                submitted_by=user,
-                submitted_label=actor_label[:150],
-            ),
-            write=write,
-            note=lambda s: (
-                f"报送 {institution.short_name or institution.name}《{form.title}》{period.label} 第{s.version}版，{rows:,} 行"
-            ),
-        )
+        stream = getattr(sink, "stream", None)
+        if stream is not None:  # its rows are written already (puhui.data.streaming)
+            return storage.submission_finish(
+                stream.submission,
+                actor=actor,
+                write=lambda s: stream.finish(rows=sink.count, totals=fields["totals"]),
+                note=note,
+            )
+        return storage.submission_store(actor=actor, fields=fields, write=write, note=note)
     except IntegrityError:
         errors.add(None, "", "", "与同时提交的另一份报送冲突，本次未保存任何数据，请重新提交")
         return None

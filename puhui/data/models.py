@@ -106,7 +106,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.code} v{self.version}）"
+        return f"{self.name}（第{self.version}版）"
 
 
 class Target(models.Model):
@@ -275,7 +275,7 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["period", "form", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.institution} · {self.form} · {self.period_id} · 第{self.version}版"
+        return f"{self.institution}《{self.form_title}》{self.period.label} 第{self.version}版"
 
     @property
     def is_late(self) -> bool:
@@ -361,8 +361,8 @@ class LoanRecord(models.Model):
 
     Amounts are whole fen (分) in integer columns: sums over a million rows are exact on SQLite as on
     PostgreSQL (SQLite keeps DecimalField as floating point). Python sees Decimal yuan through the properties.
-    Division columns are validated against the county before writing; no database constraint, so that
-    COPY does not fire a foreign-key trigger per row.
+    Division columns are validated against the county before writing; no database constraint on them or on
+    the submission, so that COPY does not fire a foreign-key trigger per row.
     """
 
     class BorrowerType(models.TextChoices):
@@ -387,12 +387,19 @@ class LoanRecord(models.Model):
         OVERDUE = "overdue", "逾期"
         NPL = "npl", "不良"
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="loans", db_index=False)
+    # No database constraint, as for the divisions: COPY would fire a foreign-key trigger per row (a third of
+    # the database's work storing a million rows); rows are written and deleted only under their submission
+    # (storage.write_loans, storage.submission_discard).
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="loans", db_index=False, db_constraint=False
+    )
     row = models.PositiveIntegerField("行号")
     loan_no = models.CharField("借据号", max_length=40)
     id_kind = models.CharField("证件类型", max_length=4, choices=IdKind.choices)
     borrower_id = EncryptedField("借款人证件号码")
-    borrower_hash = models.CharField(max_length=64, db_index=True)
+    # Indexed in Meta: db_index=True would add a second, LIKE-pattern index on PostgreSQL that no query uses
+    # and that doubled the cost of storing a submission (random keys: data/migrations/0004).
+    borrower_hash = models.CharField(max_length=64)
     borrower_type = models.CharField("借款人类型", max_length=10, choices=BorrowerType.choices)
     town = models.ForeignKey(
         Division, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+"
@@ -423,6 +430,7 @@ class LoanRecord(models.Model):
         indexes = [
             models.Index(fields=["submission", "row"], name="data_loan_sub_row"),
             models.Index(fields=["submission", "town"], name="data_loan_sub_town"),
+            models.Index(fields=["borrower_hash"], name="data_loan_borrower_hash"),
         ]
 
     def __str__(self) -> str:

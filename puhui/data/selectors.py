@@ -223,6 +223,18 @@ def periods_with_values(kind: str | None = None) -> list[ReportingPeriod]:
     return list(qs.order_by("-end", "kind"))
 
 
+def indicator_periods(user: User, *, code: str, level: str, periods: list[ReportingPeriod]) -> list[str]:
+    """The codes of `periods` (newest first) in which this user can read `code` at `level`: what the
+    explorer offers and opens on. One index range (`data_value_series`)."""
+    have = set(
+        access.indicator_values_for(user)
+        .filter(indicator_code=code, level=level, period_id__in=[p.pk for p in periods])
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    return [p.code for p in periods if p.pk in have]
+
+
 def unit_name(value: IndicatorValue) -> str:
     if value.level == IndicatorValue.Level.INSTITUTION:
         org = value.organisation
@@ -444,3 +456,117 @@ def stored_original_paths() -> set[str]:
     """Every uploaded original still on disk (submissions' files and uploads being checked)."""
     paths = set(Submission.objects.exclude(file="").values_list("file", flat=True))
     return paths | set(Upload.objects.exclude(path="").values_list("path", flat=True))
+
+
+# ---------------------------------------------------------------- a submission beside its predecessors
+
+
+def compared_with(user: User, submission: Submission) -> dict:
+    """What the review page compares a submission with: its previous version (上一版) and the same
+    period a year before (上年同期: the approved version the validator also compares with)."""
+    mine = access.submissions_for(user).filter(institution_id=submission.institution_id, form=submission.form)
+    previous = (
+        mine.filter(period_id=submission.period_id, version__lt=submission.version)
+        .exclude(status=Submission.Status.STORING)
+        .order_by("-version")
+        .first()
+    )
+    last_year = (
+        mine.filter(
+            period__code=previous_year_code(submission.period.code), status=Submission.Status.APPROVED
+        )
+        .select_related("period")
+        .order_by("-version")
+        .first()
+    )
+    return {"previous": previous, "last_year": last_year}
+
+
+def _change(now, before) -> float | None:
+    if now is None or before is None or not before:
+        return None
+    return (float(now) - float(before)) / abs(float(before)) * 100
+
+
+def aggregate_rows_compared(
+    user: User, submission: Submission, *, town: int | None = None, item: str = ""
+) -> dict:
+    """`aggregate_rows` with each figure beside the previous version's and last year's, and the change
+    flagged where the validator's year-on-year rule would ask for a 说明 (intake: threshold and floor)."""
+    from puhui.data.intake import MIN_CHANGE, _jump
+
+    form = catalogue.form(submission.form)
+    others = compared_with(user, submission)
+    values = {
+        key: dict(
+            ((t, i), v)
+            for t, i, v in AggregateValue.objects.filter(submission=sub).values_list(
+                "town_id", "item", "value"
+            )
+        )
+        if sub
+        else {}
+        for key, sub in others.items()
+    }
+    rows = aggregate_rows(submission, town=town, item=item)
+    items = [i for i in form.items if not item or i.code == item] if form else []
+    for row in rows:
+        town_id = row["town"].pk if row["town"] else None
+        row["cells"] = []
+        for it in items:
+            now = row["values"].get(it.code)
+            prev = values["previous"].get((town_id, it.code))
+            year = values["last_year"].get((town_id, it.code))
+            floor = MIN_CHANGE.get(it.type, 0)
+            row["cells"].append(
+                {
+                    "value": now,
+                    "previous": prev,
+                    "previous_change": _change(now, prev) if prev is not None and prev != now else None,
+                    "last_year": year,
+                    "yoy": _change(now, year),
+                    "flag": now is not None
+                    and year is not None
+                    and _jump(now, year, form.yoy_threshold, floor) is not None,
+                }
+            )
+    return {**others, "rows": rows, "items": items, "threshold": form.yoy_threshold if form else None}
+
+
+def loan_totals_compared(user: User, submission: Submission) -> list[dict]:
+    """A loan return's totals (余额, 笔数, 发放额) beside the previous version's and last year's."""
+    from puhui.data.intake import _jump
+
+    form = catalogue.form(submission.form)
+    others = compared_with(user, submission)
+    figures = [
+        ("贷款余额合计", "balance_fen", "元", True),
+        ("贷款金额合计", "amount_fen", "元", False),
+        ("贷款笔数", "loans", "笔", False),
+    ]
+    out = []
+    for label, key, unit, ruled in figures:
+
+        def get(sub, key=key):
+            if sub is None or sub.totals.get(key) is None:
+                return None
+            value = int(sub.totals[key])
+            return value / 100 if key.endswith("_fen") else value
+
+        now, prev, year = get(submission), get(others["previous"]), get(others["last_year"])
+        out.append(
+            {
+                "label": label,
+                "unit": unit,
+                "value": now,
+                "previous": prev,
+                "previous_change": _change(now, prev) if prev is not None and prev != now else None,
+                "last_year": year,
+                "yoy": _change(now, year),
+                "flag": ruled
+                and now is not None
+                and year is not None
+                and _jump(now, year, form.yoy_threshold) is not None,
+            }
+        )
+    return out

@@ -14,13 +14,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from puhui.api.access import TokenActor, acting_user
 from puhui.core import sealed_files
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.crypto import mask_id_number
-from puhui.core.models import AuditLog, Organisation
+from puhui.core.models import AuditLog, Organisation, User
+from puhui.core.notifications import notifications_resolve, notifications_send
 from puhui.core.periods import parse_code
 from puhui.data import access, catalogue, intake, selectors, storage
 from puhui.data.catalogue import FormDef
@@ -463,6 +465,29 @@ def _check(upload: Upload, *, form: FormDef, actor, rows, progress: Progress | N
             os.remove(absolute)  # a refused file is not kept; its errors are
         upload.path = ""
     upload.save()
+    if outcome.ok and outcome.submission is not None:
+        _office_notify(outcome.submission)
+
+
+def _office_users() -> list[User]:
+    return list(User.objects.filter(role=User.Role.OFFICE, is_active=True))
+
+
+def _review_key(submission: Submission) -> str:
+    return f"data-review:{submission.pk}"
+
+
+def _office_notify(submission: Submission) -> None:
+    """Tell the office a submission waits for its review (the review clears it: `submission_review`)."""
+    org = submission.institution
+    notifications_send(
+        users=_office_users(),
+        kind="data_submitted",
+        title=f"报送待审核：{org.short_name or org.name} {submission.form_title}（{submission.period.label}）",
+        body=f"第{submission.version}版，共 {submission.row_count:,} 行。",
+        url=reverse("data_submission", args=[submission.pk]),
+        key=_review_key(submission),
+    )
 
 
 # ---------------------------------------------------------------- original files (encrypted, kept for a period)
@@ -638,6 +663,7 @@ def submission_review(
         before=before,
         note="审核通过" if approve else f"退回：{comment.strip()[:200]}",
     )
+    notifications_resolve(users=_office_users(), key=_review_key(submission))
     if approve and recompute:
         transaction.on_commit(lambda: derived_schedule(actor=actor))
     return submission

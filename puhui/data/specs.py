@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from puhui.core.validators import check_id_number, validate_uscc
+from puhui.core.validators import check_id_or_uscc, id_area_code
 from puhui.data.catalogue import FormDef
 from puhui.data.county import CountyContext
 from puhui.data.models import LoanRecord
@@ -87,9 +87,10 @@ class _ParseBase(Parser):
 
 
 class BorrowerId(_Memo, _ParseBase):
-    """An 18-character resident ID number or USCC, checked by python-stdnum, issued in this county.
+    """An 18-character resident ID number or USCC issued in this county: (id kind, compact number).
 
-    Returns (id kind, compact number). Resident IDs are checked by `core.validators.check_id_number`.
+    Which of the two it is, and whether it is valid, is the one rule's (`core.validators.check_id_or_uscc`);
+    the county's area codes, current and historical, come from `data.county`.
     """
 
     label = "证件号码"
@@ -99,12 +100,6 @@ class BorrowerId(_Memo, _ParseBase):
         self.area_codes = area_codes
         self.county_name = county_name
 
-    def _resident(self, text: str) -> str:
-        try:
-            return check_id_number(text)  # the one resident-ID rule (core.validators)
-        except ValidationError as e:
-            raise CellError(e.messages[0]) from None
-
     def __call__(self, value: Any) -> tuple[str, str]:
         if isinstance(value, float):
             raise CellError(
@@ -113,18 +108,11 @@ class BorrowerId(_Memo, _ParseBase):
         return super().__call__(value)
 
     def _parse(self, value: Any) -> tuple[str, str]:
-        text = _nfkc(str(value)).upper().replace(" ", "")
-        if not text.isascii() or len(text) != 18:
-            raise CellError(f"应为18位居民身份证号码或统一社会信用代码（现为 {len(text)} 位）")
-        if text[:17].isdigit():
-            number = self._resident(text)
-            kind, area = LoanRecord.IdKind.RESIDENT, number[:6]
-        else:
-            try:
-                number = validate_uscc(text)
-            except ValidationError as e:
-                raise CellError(e.messages[0]) from None
-            kind, area = LoanRecord.IdKind.USCC, number[2:8]
+        try:
+            kind, number = check_id_or_uscc(_nfkc(str(value)).upper().replace(" ", ""))
+        except ValidationError as e:
+            raise CellError(e.messages[0]) from None
+        area = id_area_code(kind, number)
         if area not in self.area_codes:
             raise CellError(
                 f"借款人不属于{self.county_name}（证件中的地区代码为 {area}），本表只报送本县借款人"
@@ -187,6 +175,14 @@ STATUS_ALIASES = {"逾期贷款": "overdue", "不良贷款": "npl", "次级": "n
 
 
 def loan_spec(*, ctx: CountyContext, period_start: datetime.date, period_end: datetime.date) -> TableSpec:
+    """The 贷款明细表. Each row check has a vectorised twin, `check.suspects(column)`, for the column reader
+    (`puhui.data.columnar`): given a column by key (amounts as int64 fen, dates as int64 ordinals, booleans
+    as bool, the borrower's ID as its kind, choices as their codes), it marks every row the check could
+    object to; only those rows are checked by the check itself. Change a check, change its twin:
+    tests/data/test_intake_columnar.py compares the two readers on files full of bad cells."""
+    start, end = period_start.toordinal(), period_end.toordinal()
+    G, S, BT, K = LoanRecord.Guarantee, LoanRecord.Status, LoanRecord.BorrowerType, LoanRecord.IdKind
+
     def amounts(v):
         amount, balance = v.get("amount"), v.get("balance")
         if amount is not None and amount <= 0:
@@ -208,9 +204,9 @@ def loan_spec(*, ctx: CountyContext, period_start: datetime.date, period_end: da
 
     def flags(v):
         guarantee, credit = v.get("guarantee"), v.get("is_credit")
-        if guarantee and credit is not None and (guarantee == LoanRecord.Guarantee.CREDIT) != credit:
+        if guarantee and credit is not None and (guarantee == G.CREDIT) != credit:
             yield "is_credit", "担保方式为“信用”的贷款“信用贷款”应填“是”，其他担保方式应填“否”"
-        if v.get("status") in {LoanRecord.Status.OVERDUE, LoanRecord.Status.NPL} and v.get("balance") == 0:
+        if v.get("status") in {S.OVERDUE, S.NPL} and v.get("balance") == 0:
             yield "status", "已结清（余额为0）的贷款状态应为“正常”"
 
     def borrower(v):
@@ -218,10 +214,25 @@ def loan_spec(*, ctx: CountyContext, period_start: datetime.date, period_end: da
         if not kind_number or not btype:
             return
         kind = kind_number[0]
-        if btype == LoanRecord.BorrowerType.FARM and kind != LoanRecord.IdKind.RESIDENT:
+        if btype == BT.FARM and kind != K.RESIDENT:
             yield "borrower_id", "借款人类型为农户时，应填写户主（借款人）的18位居民身份证号码"
-        if btype == LoanRecord.BorrowerType.SMALL and kind != LoanRecord.IdKind.USCC:
+        if btype == BT.SMALL and kind != K.USCC:
             yield "borrower_id", "借款人类型为小微企业时，应填写企业的统一社会信用代码"
+
+    amounts.suspects = lambda c: (c("amount") <= 0) | (c("balance") > c("amount"))
+    dates.suspects = lambda c: (
+        (c("due_on") < c("issued_on"))
+        | (c("issued_on") > end)
+        | ((c("balance") == 0) & (c("issued_on") < start))
+    )
+    flags.suspects = lambda c: (
+        ((c("guarantee") == G.CREDIT.value) != c("is_credit"))
+        | (((c("status") == S.OVERDUE.value) | (c("status") == S.NPL.value)) & (c("balance") == 0))
+    )
+    borrower.suspects = lambda c: (
+        ((c("borrower_type") == BT.FARM.value) & (c("borrower_id") != K.RESIDENT.value))
+        | ((c("borrower_type") == BT.SMALL.value) & (c("borrower_id") != K.USCC.value))
+    )
 
     bt = LoanRecord.BorrowerType
     return TableSpec(

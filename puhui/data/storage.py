@@ -209,22 +209,40 @@ def submission_store(
     `write` or the final transaction raised (IntegrityError: another store took the version number), after
     deleting everything stored so far.
     """
-    submission = Submission.all_objects.create(
+    return submission_finish(submission_begin(fields), actor=actor, write=write, note=note)
+
+
+def submission_begin(fields: dict) -> Submission:
+    """The hidden STORING row a submission's rows are written under (`submission_store`'s first step; the
+    loan stream creates it before the file is checked, `puhui.data.streaming`)."""
+    return Submission.all_objects.create(
         **fields,
         version=0,
         is_current=False,
         status=Submission.Status.STORING,
         submitted_at=timezone.now(),
     )
+
+
+def submission_finish(
+    submission: Submission, *, actor, write: Callable[[Submission], object], note: Callable[[Submission], str]
+) -> Submission:
+    """`write(submission)`, then publish it; on any failure delete it with its rows, and raise."""
     try:
         write(submission)
         return _publish(submission, actor=actor, note=note)
     except BaseException:
-        try:
-            submission_discard(submission.pk)
-        except Exception:  # the database is gone too: the leftover is hidden; the cleanup deletes it later
-            logger.exception("could not delete the unfinished submission %s", submission.pk)
+        submission_discard_quietly(submission.pk)
         raise
+
+
+def submission_discard_quietly(submission_id: int) -> None:
+    """`submission_discard`, logging instead of raising: when the database is gone too, the leftover stays
+    hidden and the daily cleanup deletes it."""
+    try:
+        submission_discard(submission_id)
+    except Exception:
+        logger.exception("could not delete the unfinished submission %s", submission_id)
 
 
 def _publish(submission: Submission, *, actor, note: Callable[[Submission], str]) -> Submission:

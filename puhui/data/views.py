@@ -11,16 +11,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from puhui.core import lists
 from puhui.core.crypto import mask_id_number
 from puhui.core.exports import BOM, XLSX, csv_line, download, streaming_download
-from puhui.core.periods import parse_code
+from puhui.core.periods import choose, parse_code
+from puhui.core.periods import label as label_of
 from puhui.core.ratelimit import import_limited
 from puhui.core.uploads import refused as upload_refused
 from puhui.core.uploads import too_large_message, upload_limit
 from puhui.data import access, catalogue, selectors, services, targets
+from puhui.data import lists as data_lists
 from puhui.data.county import county_context
 from puhui.data.forms import IndicatorForm, ReviewForm, TargetForm, UploadForm
-from puhui.data.intake import max_bytes
+from puhui.data.intake import MIN_CHANGE, max_bytes
 from puhui.data.models import Indicator, IndicatorValue, LoanRecord, ReportingPeriod, Submission, Target
 from puhui.data.specs import spec_for
 from puhui.data.workbooks import table_xlsx, template_csv, template_xlsx
@@ -88,6 +91,18 @@ def inbox(request):
     )
 
 
+@login_required
+def submission_list(request):
+    """报送记录: every return (the office) or the unit's own, searchable, filtered and exported."""
+    return lists.list_response(request, data_lists.SUBMISSIONS, "data/submission_list.html")
+
+
+@login_required
+def upload_list(request):
+    """上传记录: every upload attempt, refused ones with their error count."""
+    return lists.list_response(request, data_lists.UPLOADS, "data/upload_list.html")
+
+
 def _own_org(request):
     return access.require_submitting_organisation(request.user)
 
@@ -143,8 +158,27 @@ def form_page(request, form_code, period_code):
             "upload_form": UploadForm(),
             "max_size": human_size(max_bytes()),
             "latest_upload": uploads[0] if uploads else None,
+            "min_changes": _min_changes(form),
         },
     )
+
+
+def _min_changes(form) -> list[tuple[str, str]]:
+    """The validator's floor under the year-on-year rule (intake.MIN_CHANGE), for the kinds this form has."""
+    words = {
+        "integer": ("计数", lambda n: f"{n:,}"),
+        "number": ("面积等数值", lambda n: f"{n:,}"),
+        "money": ("金额", lambda n: f"{n / 10_000:g}万元"),
+    }
+    kinds = dict.fromkeys(i.type for i in form.items)
+    return [(words[k][0], words[k][1](MIN_CHANGE[k])) for k in kinds if k in MIN_CHANGE and k in words]
+
+
+def _finished(response, up):
+    """An htmx answer about an upload that has finished tells the page to refresh its history."""
+    if up is not None and up.is_finished:
+        response["HX-Trigger"] = "upload-finished"
+    return response
 
 
 @login_required
@@ -156,7 +190,7 @@ def template_download(request, form_code, period_code, fmt):
     period = selectors.reporting_period(spec.code)
     ctx = county_context()
     table = spec_for(form, ctx=ctx, period=period)
-    name = f"{form.title}_{org.short_name or org.name}_{period.code}.{fmt}"
+    name = f"{form.title}_{org.short_name or org.name}_{period.label}.{fmt}"
     if fmt == "xlsx":
         return download(
             template_xlsx(spec=table, form=form, ctx=ctx, institution=org, period=period), name, XLSX
@@ -210,7 +244,7 @@ def upload(request, form_code, period_code):
         messages.error(request, text)
         return redirect("data_form", form_code, period_code)
     if _is_htmx(request):
-        return render(request, "data/_upload_status.html", _upload_context(up))
+        return _finished(render(request, "data/_upload_status.html", _upload_context(up)), up)
     return redirect("data_upload", up.pk)
 
 
@@ -221,8 +255,9 @@ def _upload_context(up) -> dict:
 @login_required
 def upload_detail(request, pk):
     up = access.access_upload_by_id(request.user, pk)
-    template = "data/_upload_status.html" if _is_htmx(request) else "data/upload_detail.html"
-    return render(request, template, _upload_context(up))
+    if _is_htmx(request):
+        return _finished(render(request, "data/_upload_status.html", _upload_context(up)), up)
+    return render(request, "data/upload_detail.html", _upload_context(up))
 
 
 @login_required
@@ -246,20 +281,34 @@ def submission_detail(request, pk):
         "source": source,
         "item": item,
         "filter_town": county_context().towns.get(town, ("", ""))[1] if town else "",
+        "filter_source": _source_words(source),
+        "filter_item": form.item(item).header if form and form.item(item) else item,
     }
     if form and form.is_loans:
         try:
             rows = selectors.loan_rows(sub, town=town, village=village, source=source)
         except ValueError:
             raise Http404 from None
+        loan_no = request.GET.get("q", "").strip()[:40]
+        if loan_no:  # a loan number, exactly (ID numbers never travel in an address)
+            rows = rows.filter(loan_no=loan_no)
+        context["q"] = loan_no
         page = Paginator(rows.select_related("town", "village"), PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
         context["row_count"] = page.paginator.count
-    else:
-        items = [i for i in form.items if not item or i.code == item] if form else []
-        context["items"] = items
-        context["agg_rows"] = selectors.aggregate_rows(sub, town=town, item=item)
+        context["compare"] = selectors.compared_with(request.user, sub)
+        context["loan_totals"] = selectors.loan_totals_compared(request.user, sub)
+    elif form:
+        compared = selectors.aggregate_rows_compared(request.user, sub, town=town, item=item)
+        context.update(items=compared["items"], agg_rows=compared["rows"], compare=compared)
     return render(request, "data/submission_detail.html", context)
+
+
+def _source_words(source: str) -> str:
+    try:
+        return catalogue.parse_loan_source(source).describe() if source else ""
+    except ValueError:
+        return source
 
 
 def _int(value):
@@ -298,7 +347,7 @@ def submission_export(request, pk):
     """The submission's rows as CSV, streamed (a loan file can have a million rows); ids stay masked."""
     sub = access.access_submission_by_id(request.user, pk)
     form = catalogue.form(sub.form)
-    name = f"{form.title if form else sub.form}_{sub.institution.short_name or sub.institution.name}_{sub.period.code}_v{sub.version}.csv"
+    name = f"{sub.form_title}_{sub.institution.short_name or sub.institution.name}_{sub.period.label}_第{sub.version}版.csv"
 
     def loans():
         yield BOM
@@ -516,10 +565,17 @@ def explorer(request):
         raise Http404
     kind = request.GET.get("kind") or (ind.frequency if ind else "quarter")
     periods = selectors.periods_with_values(kind if kind in {"quarter", "year"} else "quarter")
-    code_p = request.GET.get("period") or (periods[0].code if periods else "")
-    period = next((p for p in periods if p.code == code_p), None)
+    # Offered and chosen by default: the periods with this indicator's figures at this level (the
+    # latest first); one computed without them shows a notice saying so (`core.periods.choose`).
+    filled = selectors.indicator_periods(request.user, code=code, level=level, periods=periods)
+    try:
+        choice = choose(request.GET.get("period"), filled, default=periods[0].code if periods else None)
+    except ValueError:
+        raise Http404 from None
+    period = next((p for p in periods if p.code == choice.code), None)
     if periods and period is None:
         raise Http404
+    offered = [p for p in periods if p.code in filled or p == period]
     points = bool(ind and ind.unit == "%")
     rows = (
         selectors.indicator_table(request.user, code=code, level=level, period=period, points=points)
@@ -547,14 +603,26 @@ def explorer(request):
             "ind": ind,
             "levels": [(lv, dict(IndicatorValue.Level.choices)[lv]) for lv in levels],
             "level": level,
-            "periods": periods,
+            "periods": offered,
             "period": period,
+            "period_notice": choice.notice if ind and period else "",
+            "latest_href": _with_query(request, period=choice.latest) if choice.latest else "",
+            "latest_label": label_of(choice.latest) if choice.latest else "",
             "kind": kind,
             "rows": rows,
             "chart": chart,
             "points": points,
         },
     )
+
+
+def _with_query(request, **changes) -> str:
+    """This page's query string with some parameters changed (a link to another period)."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    query.pop("export", None)
+    return f"?{query.urlencode()}"
 
 
 def _explorer_xlsx(ind, period, level: str, rows: list[dict], points: bool):
@@ -584,7 +652,7 @@ def _explorer_xlsx(ind, period, level: str, rows: list[dict], points: bool):
         ),
         notes=[f"{period.label} · {level_label} · 定义：{ind.definition}"],
     )
-    return download(content, f"{ind.name}_{period.code}_{level_label}.xlsx", XLSX)
+    return download(content, f"{ind.name}_{period.label}_{level_label}.xlsx", XLSX)
 
 
 @login_required

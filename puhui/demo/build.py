@@ -178,6 +178,7 @@ def _network(ctx: DemoContext):
                 functions=p["functions"],
                 is_station=p["is_station"],
                 opened_on=p["opened_on"],
+                upgraded_on=p["upgraded_on"],
             )
             for p in spec["service_points"]
         ],
@@ -194,6 +195,7 @@ def _network(ctx: DemoContext):
                 service_point_id=point_ids[t["service_point"]] if t["service_point"] else None,
                 village_id=ctx.village_ids[t["village"]],
                 bill_payment=t["bill_payment"],
+                bill_payment_since=t["bill_payment_since"],
                 installed_on=t["installed_on"],
             )
             for t in spec["terminals"]
@@ -367,20 +369,24 @@ def _users(ctx: DemoContext) -> list[logins_mod.Login]:
 def _extensions(ctx: DemoContext, clock: _Clock):
     """Each project app may add its own demo data: a `build(ctx)` function in its `demo` module
     (e.g. `puhui/plan/demo.py`), called in INSTALLED_APPS order inside the same transaction. It may
-    return a dict of row counts for the summary."""
+    return a dict of row counts for the summary, named in Chinese by the module's `COUNT_LABELS`."""
     for config in apps.get_app_configs():
         if not config.name.startswith(EXTENSION_PACKAGES) or config.name == "puhui.demo":
             continue
         module_name = f"{config.name}.demo"
         if importlib.util.find_spec(module_name) is None:
             continue
-        build = getattr(importlib.import_module(module_name), "build", None)
+        module = importlib.import_module(module_name)
+        build = getattr(module, "build", None)
         if build is None:
             continue
         clock.say(f"生成“{config.verbose_name}”演示数据……")
         counts = build(ctx)
         if isinstance(counts, dict):
             ctx.counts.update({f"{config.label}.{k}": v for k, v in counts.items()})
+            # The summary in the audit log names them in Chinese: the module's COUNT_LABELS.
+            labels = getattr(module, "COUNT_LABELS", {})
+            _LABELS.update({f"{config.label}.{k}": labels[k] for k in counts if k in labels})
 
 
 @contextmanager

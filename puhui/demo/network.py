@@ -7,6 +7,7 @@ Specs are plain dicts keyed by a stable `key`; `build.py` turns them into rows.
 
 import csv
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,6 +76,15 @@ def _place(v: Village) -> str:
     if v.is_seat:
         return v.name.removesuffix("社区")
     return v.name.removesuffix("社区").removesuffix("村")
+
+
+def _hashed_day(key: str, first: datetime.date, mode: int, span: int) -> datetime.date:
+    """A day in [first, first + span] (triangular, peak at `mode` days) drawn from `key` alone: the register's
+    upgrade and bill-pay dates consume no random stream, so the rest of the demo county is unchanged."""
+    u = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") / 2**64
+    c = mode / span
+    x = (u * c) ** 0.5 if u < c else 1 - ((1 - u) * (1 - c)) ** 0.5
+    return first + datetime.timedelta(days=int(x * span))
 
 
 def _date(rng: np.random.Generator, first_year: int, last_year: int) -> datetime.date:
@@ -275,15 +285,19 @@ def _service_points(plan: CountyPlan, rng: np.random.Generator) -> list[dict]:
             functions += ["dispute", "ecommerce", "credit_info"]
         k = per_village[v.code]
         suffix = "普惠金融服务站" if station else "助农取款服务点"
+        code, opened = f"SP{v.code}{k:02d}", _date(rng, 2009, 2021)
+        # Upgrades ran through 2019–2021, most of them in 2020 as the plan asked.
+        upgraded = max(opened, _hashed_day(code, datetime.date(2019, 3, 1), 620, 1000)) if station else None
         points.append(
             dict(
-                code=f"SP{v.code}{k:02d}",
+                code=code,
                 name=f"{v.name}{SERVICE_POINT_SHORT[bank]}{suffix}" + (f"（{k}）" if k > 1 else ""),
                 bank=bank,
                 village=v.code,
                 functions=functions,
                 is_station=station,
-                opened_on=_date(rng, 2009, 2021),
+                opened_on=opened,
+                upgraded_on=upgraded,
             )
         )
     return points
@@ -299,16 +313,21 @@ def _terminals(
 
     def terminal(bank: str, kind: str, village: str, bill: bool, outlet=None, point=None, since=None):
         serial[bank] = serial.get(bank, 0) + 1
+        code = f"{bank}-T{serial[bank]:05d}"
+        installed = max(since or datetime.date(2008, 1, 1), _date(rng, 2008, 2021))
+        # Real-time bill pay was switched on from mid-2018 (the plan's 十二 asks for 95% by the end of 2021).
+        billing = max(installed, _hashed_day(code, datetime.date(2018, 6, 1), 640, 1280)) if bill else None
         terminals.append(
             dict(
-                code=f"{bank}-T{serial[bank]:05d}",
+                code=code,
                 kind=kind,
                 bank=bank,
                 outlet=outlet,
                 service_point=point,
                 village=village,
                 bill_payment=bill,
-                installed_on=max(since or datetime.date(2008, 1, 1), _date(rng, 2008, 2021)),
+                installed_on=installed,
+                bill_payment_since=billing,
             )
         )
 

@@ -17,7 +17,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from puhui.core.validators import parse_money, validate_division_code, validate_uscc
+from puhui.core.validators import (
+    check_id_number,
+    check_id_or_uscc,
+    check_in_county,
+    parse_money,
+    validate_division_code,
+    validate_uscc,
+)
 
 # Excel keeps 15 significant digits; a longer number typed into a General cell has already lost digits.
 EXCEL_PRECISION = 10**15
@@ -227,21 +234,90 @@ class DivisionCode(Text):
         return "12位统计用区划代码，如 370323102000"
 
 
-class Uscc(Text):
-    label = "统一社会信用代码"
+class _Identifier(Text):
+    """An ID number or USCC cell: the one rule is `core.validators`; these only normalise the cell (full-width
+    characters, spaces, lower-case x) and report in the engine's terms.
+
+    With `county_codes` (`core.validators.county_area_codes`, current and historical) the number must also
+    have been issued in the county: a table of the county's own residents or firms passes them, a table where
+    people from elsewhere belong does not.
+    """
+
     number_format = "@"
+    noun = "证件号码"
+
+    def __init__(self, county_codes=None, county_name: str = "本县"):
+        super().__init__()
+        self.county_codes = None if county_codes is None else frozenset(county_codes)
+        self.county_name = county_name
+
+    def _compact(self, value: Any) -> str:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise CellError(
+                f"{self.noun}被 Excel 存成了数字（末尾数字已丢失）；请把该列设置为“文本”格式后重新填写"
+            )
+        return "".join(_nfkc(self._text(value)).split()).upper()
+
+    def _in_county(self, number: str, kind: str) -> str:
+        if self.county_codes is None:
+            return number
+        try:
+            return check_in_county(number, self.county_codes, county_name=self.county_name, kind=kind)
+        except ValidationError as e:
+            raise CellError(e.messages[0]) from None
+
+    def _describe_county(self) -> str:
+        return f"，须为{self.county_name}的" if self.county_codes is not None else ""
+
+
+class Uscc(_Identifier):
+    label = noun = "统一社会信用代码"
 
     def __call__(self, value: Any) -> str:
         text = _nfkc(self._text(value)).upper()
         if not text.isascii():
             raise CellError("统一社会信用代码格式错误（应为18位数字或大写字母）")
         try:
-            return validate_uscc(text)
+            number = validate_uscc(text)
         except ValidationError as e:
             raise CellError(e.messages[0]) from None
+        return self._in_county(number, "uscc")
 
     def describe(self) -> str:
-        return "18位统一社会信用代码（校验位须正确）"
+        return f"18位统一社会信用代码（校验位须正确{self._describe_county()}）"
+
+
+class IdNumber(_Identifier):
+    """A resident ID number (`core.validators.check_id_number`)."""
+
+    label = noun = "身份证号码"
+
+    def __call__(self, value: Any) -> str:
+        try:
+            number = check_id_number(self._compact(value))
+        except ValidationError as e:
+            raise CellError(e.messages[0]) from None
+        return self._in_county(number, "ric")
+
+    def describe(self) -> str:
+        return f"18位居民身份证号码（校验位须正确{self._describe_county()}）"
+
+
+class IdOrUscc(_Identifier):
+    """A resident ID number or a USCC, told apart by `core.validators.check_id_or_uscc`: (kind, number),
+    kind "ric" or "uscc"."""
+
+    label = "证件号码"
+
+    def __call__(self, value: Any) -> tuple[str, str]:
+        try:
+            kind, number = check_id_or_uscc(self._compact(value))
+        except ValidationError as e:
+            raise CellError(e.messages[0]) from None
+        return kind, self._in_county(number, kind)
+
+    def describe(self) -> str:
+        return f"18位居民身份证号码或统一社会信用代码（校验位须正确{self._describe_county()}）"
 
 
 class Integer(Parser):

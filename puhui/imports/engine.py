@@ -8,7 +8,7 @@ checked is what is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -47,10 +47,23 @@ class ImportResult:
     unchanged: int = 0
     # Organisations not in the file whose materialised path moved with a re-parented ancestor.
     moved_descendants: int = 0
+    # Changes the user must confirm (`TableImport.confirmations`): stored only when the import was confirmed.
+    warnings: list[str] = field(default_factory=list)
+    needs_confirmation: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        """Stored: no error, and nothing left to confirm."""
+        return not self.errors and not self.needs_confirmation
+
+    def counts(self) -> dict[str, int]:
+        """What the import's audit row records; a register's result may add its own counts."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "moved_descendants": self.moved_descendants,
+        }
 
     @property
     def mode_label(self) -> str:
@@ -77,15 +90,19 @@ def run_import(
     filename: str = "",
     sheet: str | None = None,
     progress: Progress | None = None,
+    confirm: bool = False,
 ) -> ImportResult:
     """Import one table with `importer_class` from CSV/Excel bytes, a path or an uploaded file.
 
-    Returns the counts, or every error found; on any error nothing is stored.
+    Returns the counts, or every error found; on any error nothing is stored. An import whose checks pass
+    but which makes a change the register asks to confirm (`TableImport.confirmations`) stores nothing
+    either unless `confirm` is set: the result then lists the warnings (`needs_confirmation`).
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     progress = progress or _no_progress
     spec = importer_class.spec
+    gather = importer_class.gatherer(progress)
     parsed = tabular.parse(
         file,
         spec,
@@ -93,44 +110,35 @@ def run_import(
         max_bytes=settings.PUHUI_IMPORT_MAX_BYTES,
         sheet=sheet,
         row_checks=False,
+        on_row=gather,
     )
-    result = ImportResult(
+    result = importer_class.result_class(
         kind=spec.name,
         title=spec.title,
         mode=mode,
         filename=parsed.filename,
         errors=parsed.errors,
         source=parsed.source,
-        rows=len(parsed.rows),
+        rows=parsed.reader.rows_read if parsed.reader else 0,
     )
     if parsed.errors.fatal:
         return result
     progress(0, 2, f"已读取 {result.rows:,} 行，正在与系统中的数据核对")
     try:
         with transaction.atomic():
-            importer = importer_class(parsed=parsed, mode=mode, actor=actor, result=result)
+            importer = importer_class(
+                parsed=parsed, mode=mode, actor=actor, result=result, gathered=gather, progress=progress
+            )
             importer.check()
             if result.errors:
                 raise _Rollback
+            result.warnings = importer.confirmations()
+            if result.warnings and not confirm:
+                result.needs_confirmation = True
+                raise _Rollback
             progress(1, 2, "核对无误，正在保存")
             importer.write()
-            audit_record(
-                actor=actor,
-                action=AuditLog.Action.IMPORT,
-                object_type=importer.model._meta.label,
-                object_repr=f"{spec.title}导入：{result.filename}"[:200],
-                after={
-                    "file": result.filename,
-                    "source": result.source,
-                    "mode": mode,
-                    "rows": result.rows,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "moved_descendants": result.moved_descendants,
-                },
-                note=result.summary,
-            )
+            _audit(importer, result)
     except _Rollback:
         pass
     except IntegrityError:
@@ -140,8 +148,32 @@ def run_import(
         )
     if not result.ok:
         result.created = result.updated = result.unchanged = result.moved_descendants = 0
-    progress(2, 2, result.summary if result.ok else f"有 {result.errors.total:,} 处问题，未保存任何数据")
+    if result.ok:
+        progress(2, 2, result.summary)
+    elif result.needs_confirmation:
+        progress(2, 2, f"有 {len(result.warnings):,} 处变化需要确认，未保存任何数据")
+    else:
+        progress(2, 2, f"有 {result.errors.total:,} 处问题，未保存任何数据")
     return result
+
+
+def _audit(importer: TableImport, result: ImportResult) -> None:
+    """The import's one summary row (the file, the mode, the counts, the changes confirmed)."""
+    audit_record(
+        actor=importer.actor,
+        action=AuditLog.Action.IMPORT,
+        object_type=importer.model._meta.label,
+        object_repr=f"{result.title}导入：{result.filename}"[:200],
+        after={
+            "file": result.filename,
+            "source": result.source,
+            "mode": result.mode,
+            "rows": result.rows,
+            **result.counts(),
+            **({"confirmed": result.warnings} if result.warnings else {}),
+        },
+        note=result.summary,
+    )
 
 
 def _no_progress(done: int, total: int, message: str = "") -> None:
@@ -192,12 +224,24 @@ class TableImport:
     spec: TableSpec
     model: type[models.Model]
     exists_reason: str
+    result_class: type[ImportResult] = ImportResult
 
-    def __init__(self, *, parsed: ParsedTable, mode: str, actor, result: ImportResult):
+    def __init__(
+        self,
+        *,
+        parsed: ParsedTable,
+        mode: str,
+        actor,
+        result: ImportResult,
+        gathered: Any = None,
+        progress: Progress | None = None,
+    ):
         self.parsed = parsed
         self.mode = mode
         self.actor = actor
         self.result = result
+        self.gathered = gathered
+        self.progress = progress or _no_progress
         # The first row of each code; later duplicates were reported by the reader.
         self.file_rows: dict[str, Row] = {}
         for row in parsed.rows:
@@ -211,6 +255,20 @@ class TableImport:
         self.merged: dict[str, dict[str, Any]] = {}
         self.rejected: list[tuple[Row, dict[str, Any]]] = []
         self.flagged: set[tuple[int, str]] = set()
+
+    @classmethod
+    def gatherer(cls, progress: Progress) -> Callable[[Row], None] | None:
+        """For a register whose files run to hundreds of thousands of rows (the household roster, one row
+        per member): a callable given each parsed row as it is read, keeping only what the checks need, so
+        the parsed rows are never all in memory. The importer finds it as `self.gathered`. None (the
+        default): the rows are kept in `parsed.rows`."""
+        return None
+
+    def confirmations(self) -> list[str]:
+        """Changes the user must confirm before they are stored (e.g. a village's household count moving by
+        more than a set share), each a Chinese sentence; called after `check()` found no error. A non-empty
+        list stores nothing unless the import was run with `confirm=True`."""
+        return []
 
     def error(self, row: Row, key: str, reason: str) -> None:
         self.flagged.add((row.number, key))

@@ -32,6 +32,7 @@ from puhui.imports.reading import file_name
 from puhui.imports.tables import tables
 
 ERRORS_KEPT = 500
+CONFIRM_SUMMARY = "有较大变化需要确认，未保存任何数据；核对无误后请勾选“确认”重新上传"
 
 
 def table_import(
@@ -43,14 +44,21 @@ def table_import(
     filename: str = "",
     sheet: str | None = None,
     progress: Progress | None = None,
+    confirm: bool = False,
 ) -> ImportResult:
-    """Import one register (`kind` is its IMPORT_TABLES name) now; every error, or the counts."""
+    """Import one register (`kind` is its IMPORT_TABLES name) now; every error, or the counts.
+
+    `confirm`: the user confirmed the changes a first run listed (`ImportResult.needs_confirmation`); passed
+    only when set, so a register's import service that asks for no confirmation need not take it.
+    """
     table = tables().get(kind)
     if table is None:
         raise ValueError(f"unknown table {kind!r}")
     kwargs = {"actor": actor, "file": file, "mode": mode, "filename": filename, "sheet": sheet}
     if progress is not None:
         kwargs["progress"] = progress
+    if confirm:
+        kwargs["confirm"] = True
     return table.run(**kwargs)
 
 
@@ -67,11 +75,11 @@ def _size(file) -> int:
 
 
 def import_start(
-    *, actor, kind: str, file, mode: str = MODE_CREATE, filename: str = ""
+    *, actor, kind: str, file, mode: str = MODE_CREATE, filename: str = "", confirm: bool = False
 ) -> ImportResult | ImportRun:
     """Import now when the file is small (the result), else queue it (the `ImportRun` the page follows)."""
     if _size(file) <= inline_limit():
-        return table_import(actor=actor, kind=kind, file=file, mode=mode, filename=filename)
+        return table_import(actor=actor, kind=kind, file=file, mode=mode, filename=filename, confirm=confirm)
     table = tables()[kind]
     filename = filename or file_name(file)
     relative = f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
@@ -98,13 +106,14 @@ def import_start(
             task=import_run_task,
             label=f"导入{table.title}：{run.filename}",
             run_id=run.pk,
+            **({"confirm": True} if confirm else {}),
         )
         run.save(update_fields=["job"])
         audit_changed(actor=actor, obj=run, before=None, note=f"提交后台导入 {run.filename}")
     return run
 
 
-def import_run_process(*, run_id: int, progress: Progress | None = None) -> ImportRun:
+def import_run_process(*, run_id: int, progress: Progress | None = None, confirm: bool = False) -> ImportRun:
     """Run a queued import (from the worker) as the user who submitted it; the sealed file is then deleted."""
     run = ImportRun.objects.select_related("started_by").get(pk=run_id)
     if run.is_finished:
@@ -120,17 +129,24 @@ def import_run_process(*, run_id: int, progress: Progress | None = None) -> Impo
                 mode=run.mode,
                 filename=run.filename,
                 progress=progress,
+                confirm=confirm,
             )
     finally:
         with contextlib.suppress(OSError):
             sealed_files.original_delete(run.path)
-    errors = result.errors.sorted()[:ERRORS_KEPT]
+    errors = [[e.row, e.column, e.value, e.reason] for e in result.errors.sorted()[:ERRORS_KEPT]]
     run.status = ImportRun.Status.DONE if result.ok else ImportRun.Status.FAILED
-    run.summary = (result.summary if result.ok else f"共有 {result.errors.total:,} 处问题，未保存任何数据")[
-        :300
-    ]
-    run.error_total = result.errors.total
-    run.errors = [[e.row, e.column, e.value, e.reason] for e in errors]
+    if result.ok:
+        run.summary = result.summary
+    elif result.needs_confirmation:
+        # The warnings take the errors' place on the run's page; the user uploads again with 确认 ticked.
+        run.summary = f"{CONFIRM_SUMMARY}（{len(result.warnings):,} 处）"
+        errors = [[None, "", "", w] for w in result.warnings[:ERRORS_KEPT]]
+    else:
+        run.summary = f"共有 {result.errors.total:,} 处问题，未保存任何数据"
+    run.summary = run.summary[:300]
+    run.error_total = result.errors.total or len(errors)
+    run.errors = errors
     run.finished_at = timezone.now()
     run.path = ""
     run.save(update_fields=["status", "summary", "error_total", "errors", "finished_at", "path"])

@@ -334,8 +334,12 @@ def parse(
     sheet: str | None = None,
     row_checks: bool = True,
     max_errors: int = 10_000,
+    on_row: Callable[[Row], None] | None = None,
 ) -> ParsedTable:
-    """Read a whole (small) table into memory: every row parsed, every error collected."""
+    """Read a whole (small) table into memory: every row parsed, every error collected.
+
+    With `on_row`, each row is handed to it as it is read instead of kept (`rows` stays empty).
+    """
     filename = filename or file_name(file)
     errors = ErrorList(max_errors)
     parsed = ParsedTable(spec=spec, filename=filename, errors=errors)
@@ -345,7 +349,11 @@ def parse(
         ) as source:
             parsed.source = source.description
             parsed.reader = TableReader(spec, source, errors, row_checks=row_checks)
-            parsed.rows = list(parsed.reader)
+            if on_row is None:
+                parsed.rows = list(parsed.reader)
+            else:
+                for row in parsed.reader:
+                    on_row(row)
     except FileError as e:
         errors.add_fatal(None, "", "", e.reason)
     return parsed

@@ -39,7 +39,13 @@ def upload(request):
             status = 200 if request.headers.get("HX-Request") == "true" else 413
         elif form.is_valid():
             data = form.cleaned_data
-            result = import_start(actor=request.user, kind=data["kind"], file=data["file"], mode=data["mode"])
+            result = import_start(
+                actor=request.user,
+                kind=data["kind"],
+                file=data["file"],
+                mode=data["mode"],
+                confirm=data["confirm"],
+            )
             if isinstance(result, ImportRun):  # a large file: checked and stored by a background job
                 if request.headers.get("HX-Request") == "true":
                     return render(request, "imports/_run.html", {"run": result})

@@ -5,6 +5,7 @@ from puhui.index import services
 DEMO_LAST_YEAR = 2021
 # Fewer Monte-Carlo runs than a real build keep `puhui demo` quick; the intervals are still stable.
 DEMO_UNCERTAINTY_RUNS = 200
+COUNT_LABELS = {"runs": "指数计算结果"}  # the demo summary's words (puhui/demo/build.py)
 
 
 def build(ctx) -> dict:

@@ -1,7 +1,5 @@
 """Excel export of a run: scores, rank intervals, balance, weights and goalposts (openpyxl)."""
 
-import io
-
 from openpyxl import Workbook
 
 from puhui.core.exports import xlsx_bytes
@@ -62,48 +60,49 @@ def run_workbook(run: IndexRun) -> bytes:
 
 
 def methodology_docx(ctx: dict) -> bytes:
-    """The methodology as a Word document (python-docx), from the same content as the page."""
-    from docx import Document
+    """The methodology as a Word document on A4 in the 公文 layout of the plan's 通报 (`core.documents`),
+    from the same content as the page."""
+    from puhui.core import documents as gongwen
 
     fw = ctx["framework"]
-    doc = Document()
-    doc.add_heading(f"{fw.name} 编制方法（第{fw.version}版）", level=0)
-    doc.add_heading("一、编制目的", level=1)
-    doc.add_paragraph(
-        "按照示范区建设方案“建立普惠金融指数统计体系”的要求，以镇（街道）为单元，从可得性、使用情况、质量、安全四个维度"
-        "综合反映全县普惠金融发展水平和各镇（街道）之间的均衡程度，并保持各年度之间可比。"
+    doc = gongwen.new_document()
+    gongwen.title(doc, f"{fw.name}编制方法")
+    gongwen.para(doc, f"（第{fw.version}版）", align="center", space_after=12)
+    gongwen.heading(doc, "一、编制目的")
+    gongwen.body(
+        doc,
+        [
+            "按照示范区建设方案“建立普惠金融指数统计体系”的要求，以镇（街道）为单元，从可得性、使用情况、质量、安全四个维度"
+            "综合反映全县普惠金融发展水平和各镇（街道）之间的均衡程度，并保持各年度之间可比。"
+        ],
     )
-    doc.add_heading("二、指标体系与权重", level=1)
+    gongwen.heading(doc, "二、指标体系与权重")
     for n, p in enumerate(ctx["pillars"], start=1):
         off = "" if p["effective_weight"] else "，本期未计入"
-        doc.add_heading(f"{n}. {p['name']}（维度权重 {p['effective_weight']:.3f}{off}）", level=2)
-        table = doc.add_table(rows=1, cols=7)
-        table.style = "Table Grid"
-        for cell, text in zip(
-            table.rows[0].cells,
+        gongwen.heading(
+            doc,
+            f"（{gongwen.chinese_number(n)}）{p['name']}（维度权重 {p['effective_weight']:.3f}{off}）",
+            level=2,
+        )
+        gongwen.table(
+            doc,
             ["指标", "单位", "方向", "维度内权重", "指数中的权重", "基期最差值", "基期最好值"],
-            strict=True,
-        ):
-            cell.text = text
-        for i in p["indicators"]:
-            row = table.add_row().cells
-            values = [
-                i["name"] + ("" if i["on"] else "（暂未接入，本期不计入）"),
-                i.get("unit", ""),
-                i["direction_label"],
-                _fmt(i["weight_in_pillar"], i["on"]),
-                _fmt(i["weight_in_index"], i["on"]),
-                _fmt(i["worst"], i["on"], 2),
-                _fmt(i["best"], i["on"], 2),
-            ]
-            for cell, text in zip(row, values, strict=True):
-                cell.text = text
-    doc.add_heading("三、计算方法", level=1)
-    for n, (head, text) in enumerate(ctx["method_items"], start=1):
-        doc.add_paragraph(f"{n}. {head}。{text}")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+            [
+                [
+                    i["name"] + ("" if i["on"] else "（暂未接入，本期不计入）"),
+                    i.get("unit", ""),
+                    i["direction_label"],
+                    _fmt(i["weight_in_pillar"], i["on"]),
+                    _fmt(i["weight_in_index"], i["on"]),
+                    _fmt(i["worst"], i["on"], 2),
+                    _fmt(i["best"], i["on"], 2),
+                ]
+                for i in p["indicators"]
+            ],
+        )
+    gongwen.heading(doc, "三、计算方法")
+    gongwen.body(doc, [f"{n}. {head}。{text}" for n, (head, text) in enumerate(ctx["method_items"], start=1)])
+    return gongwen.to_bytes(doc)
 
 
 def _fmt(v, on: bool, digits: int = 3) -> str:

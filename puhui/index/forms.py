@@ -24,6 +24,7 @@ class IndexQuery:
     freq: str  # as asked for (the run's own frequency may differ when `run` is given)
     run: IndexRun | None
     period: str | None  # one of the run's periods; None when there is no run
+    notice: str = ""  # a period asked for that the run does not have: said in Chinese, the latest shown
 
 
 class IndexQueryForm(forms.Form):
@@ -53,11 +54,23 @@ class IndexQueryForm(forms.Form):
             raise Http404
         data = self.cleaned_data
         run = data.get("run")
+        period = (data.get("period") or run.periods[-1]) if run else None
         return IndexQuery(
             freq=data.get("freq") or DEFAULT_FREQUENCY,
             run=run,
-            period=(data.get("period") or run.periods[-1]) if run else None,
+            period=period,
+            notice=self._missing_period_notice(period),
         )
+
+    def _missing_period_notice(self, shown: str | None) -> str:
+        asked = str(self.data.get("period") or "").strip()
+        if not asked or asked == shown:
+            return ""
+        try:
+            asked = title(asked)
+        except ValueError:
+            asked = "所选期间"
+        return f"{asked}没有指数数据，已显示{title(shown)}。" if shown else f"{asked}没有指数数据。"
 
 
 class MethodologyQueryForm(IndexQueryForm):

@@ -38,6 +38,7 @@ def overview(request):
         "run": run,
         "can_manage": access.can_manage(request.user),
         "can_towns": access.can_view_towns(request.user),
+        "period_notice": q.notice,
     }
     if run:
         period = q.period
@@ -82,6 +83,7 @@ def town(request, code):
         "run": run,
         "freq": freq,
         "period": period,
+        "period_notice": q.notice,
         "period_title": title(period),
         "periods": _periods(run),
         **selectors.town_detail(run, town, period),
@@ -100,6 +102,7 @@ def indicator(request, code):
         "run": run,
         "freq": freq,
         "period": period,
+        "period_notice": q.notice,
         "period_title": title(period),
         "periods": _periods(run),
         **selectors.indicator_detail(run, code, period),
@@ -123,7 +126,11 @@ def methodology(request):
 
         return download(methodology_docx(ctx), f"{framework.name}编制方法_第{framework.version}版.docx", DOCX)
     if wanted == "html":
-        body = render_to_string("index/methodology_doc.html", ctx, request=request)
+        from puhui.core.documents import print_css
+
+        body = render_to_string(
+            "index/methodology_doc.html", {**ctx, "print_css": print_css()}, request=request
+        )
         return download(
             body, f"{framework.name}编制方法_第{framework.version}版.html", "text/html; charset=utf-8"
         )
@@ -136,7 +143,10 @@ def export(request, pk):
     run = access.access_run_by_id(request.user, pk)
     from puhui.index.export import run_workbook
 
-    return download(run_workbook(run), f"普惠金融指数_第{run.pk}次计算.xlsx", XLSX)
+    span = f"{title(run.periods[0])}至{title(run.periods[-1])}" if run.periods else ""
+    state = "" if run.status == run.Status.PUBLISHED else "（待发布）"
+    name = f"普惠金融指数_{run.get_frequency_display()}_{span}_第{run.framework.version}版{state}.xlsx"
+    return download(run_workbook(run), name, XLSX)
 
 
 @login_required

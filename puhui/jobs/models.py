@@ -25,6 +25,10 @@ class Job(models.Model):
     attempt = models.PositiveSmallIntegerField("第几次尝试", default=1)
     max_attempts = models.PositiveSmallIntegerField("最多尝试次数", default=1)
     error = models.CharField("上次失败原因", max_length=500, blank=True)
+    # What a successful job produced, in a sentence, and where to see it (a path on this site). The task
+    # returns them (`job_result`); the jobs app records them and names no app.
+    result_summary = models.CharField("结果说明", max_length=300, blank=True)
+    result_url = models.CharField("结果链接", max_length=300, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -37,6 +41,26 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class WorkerHeartbeat(models.Model):
+    """A `puhui worker` process that is running: it writes `seen_at` every few seconds while idle and
+    marks itself busy around each task, so a page can tell a queue with no worker from a busy one."""
+
+    worker_id = models.CharField("处理进程编号", max_length=64, unique=True)
+    host = models.CharField("主机", max_length=100, blank=True)
+    pid = models.PositiveIntegerField("进程号", default=0)
+    queues = models.CharField("队列", max_length=200, blank=True)
+    started_at = models.DateTimeField("启动时间")
+    seen_at = models.DateTimeField("最近心跳", db_index=True)
+    busy_since = models.DateTimeField("开始处理当前任务", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = verbose_name_plural = "后台任务处理进程"
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"
 
 
 class ScheduledRun(models.Model):

@@ -41,7 +41,16 @@ def error_message(task_result) -> str:
 
 
 def on_task_finished(sender, task_result, **kwargs) -> None:
-    """Connected to `task_finished`. Never raises: an error here would stop the worker."""
+    """Connected to `task_finished`: a success records what the job produced, a failure is retried or
+    recorded. Never raises: an error here would stop the worker."""
+    if task_result.status == TaskResultStatus.SUCCESSFUL:
+        from puhui.jobs.services import job_record_result
+
+        try:
+            job_record_result(task_result_id=str(task_result.id), value=task_result.return_value)
+        except Exception:
+            logger.exception("Could not record the result of task %s", task_result.id)
+        return
     if task_result.status != TaskResultStatus.FAILED:
         return
     try:

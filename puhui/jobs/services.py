@@ -4,8 +4,11 @@ django-tasks keeps each task's status, return value and traceback (`DBTaskResult
 row adds what users see: who started it, a label, and how far it got.
 """
 
+import os
+import socket
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +17,7 @@ from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 
 from puhui.core.audit import audit_changed
-from puhui.jobs.models import Job
+from puhui.jobs.models import Job, WorkerHeartbeat
 
 
 def uses_database(task: Task) -> bool:
@@ -68,3 +71,64 @@ def job_reporter(context: TaskContext) -> Callable[[int, int, str], None]:
         job_progress(task_result_id=task_result_id, done=done, total=total, message=message)
 
     return report
+
+
+# ---------------------------------------------------------------- what a job produced
+
+SUMMARY_KEY, URL_KEY = "summary", "url"
+
+
+def job_result(summary: str, url: str = "", **data) -> dict:
+    """A task's return value: a sentence in Chinese on what it produced, the page to see it (a path on
+    this site, e.g. `reverse("data_targets")`), and any figures for the detail page. Capability apps
+    build it in their tasks; the jobs app records it without knowing the app."""
+    return {SUMMARY_KEY: summary, URL_KEY: url, **data}
+
+
+def safe_result_url(url) -> str:
+    """Only a path on this site ("/index/?run=3"): never another host or a script URL."""
+    url = str(url or "").strip()
+    return url[:300] if url.startswith("/") and not url.startswith("//") and "\\" not in url else ""
+
+
+def job_record_result(*, task_result_id: str, value) -> None:
+    """Keep a successful job's summary and link on its row (the list shows them without loading the
+    return value). Not audited: the task's own service audited what it wrote."""
+    if not isinstance(value, dict):
+        return
+    Job.objects.filter(task_result_id=str(task_result_id)).update(
+        result_summary=str(value.get(SUMMARY_KEY) or "")[:300],
+        result_url=safe_result_url(value.get(URL_KEY)),
+        updated_at=timezone.now(),
+    )
+
+
+# ---------------------------------------------------------------- worker heartbeats
+
+# A worker beats at most every HEARTBEAT_EVERY seconds while idle; one not seen for WORKER_STALE seconds
+# is gone (killed, or stopped without cleaning up), unless it is busy with a task (then the task's own
+# time limit, PUHUI_JOB_MAX_RUNTIME, bounds it, as `retries.reap_lost` does).
+HEARTBEAT_EVERY = 5.0
+WORKER_STALE = 30.0
+
+
+def worker_beat(*, worker_id: str, queues: str = "", busy: bool | None = None) -> None:
+    """Record that this worker is alive; `busy` True/False marks the start/end of a task."""
+    now = timezone.now()
+    fields = {"seen_at": now, "host": socket.gethostname()[:100], "pid": os.getpid(), "queues": queues[:200]}
+    if busy is not None:
+        fields["busy_since"] = now if busy else None
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(**fields)
+    if not updated:
+        WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={**fields, "started_at": now})
+
+
+def worker_gone(*, worker_id: str) -> None:
+    """A worker that stops cleanly removes its row."""
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def workers_purge(now=None) -> int:
+    """Drop rows of workers not seen for a day (killed workers leave theirs)."""
+    now = now or timezone.now()
+    return WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()[0]

@@ -1,28 +1,30 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from puhui.core import lists
+from puhui.jobs import lists as jobs_lists
 from puhui.jobs import selectors
-from puhui.jobs.access import access_job_by_id, access_launcher_by_name, jobs_for
+from puhui.jobs.access import access_job_by_id, access_launcher_by_name
 from puhui.jobs.launchers import launchers_for
 from puhui.jobs.services import job_enqueue
-
-PAGE_SIZE = 50
 
 
 @login_required
 def job_list(request):
-    page = Paginator(jobs_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_state(page.object_list)
+    if request.GET.get("export") == "xlsx":
+        return lists.export_response(request, jobs_lists.JOBS)
+    page = lists.list_result(request, jobs_lists.JOBS)  # its `object_list`: the page's jobs with their state
     return render(
         request,
         "jobs/job_list.html",
         {
             "page": page,
+            "listing": page,
             "launchers": launchers_for(request.user),
             "polling": any(not job.state.is_finished for job in page.object_list),
+            "no_worker": selectors.waiting_without_worker(page.object_list),
             "show_errors": selectors.may_see_errors(request.user),
         },
     )
@@ -39,10 +41,14 @@ def job_start(request, name):
 
 def _status_context(request, pk) -> dict:
     job = selectors.job_with_state(access_job_by_id(request.user, pk))
+    summary, url = selectors.result_summary(job) if job.state.is_successful else ("", "")
     return {
         "job": job,
         "show_errors": selectors.may_see_errors(request.user),
         "result": selectors.result_rows(job),
+        "result_summary": summary,
+        "result_url": url,
+        "queue_notice": selectors.queue_notice(job),
     }
 
 

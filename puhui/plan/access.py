@@ -21,6 +21,7 @@ from puhui.plan.models import (
     Bulletin,
     DelayRequest,
     Evidence,
+    LeadingGroupMember,
     Milestone,
     Plan,
     PlanUnit,
@@ -272,3 +273,27 @@ def access_bulletin_for_edit(user: User, pk) -> Bulletin:
 def access_bulletin_for_publish(user: User, pk) -> Bulletin:
     require_office(user)
     return access_bulletin_by_id(user, pk)
+
+
+# ---------------------------------------------------------------- the leading group (附件1)
+# Its composition is the plan's own annex: the office and administrators keep it (by import), the member
+# units read it; banks, towns, agents and the public do not reach it.
+LEADING_GROUP_READERS = frozenset({Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT})
+
+
+def may_see_leading_group(user: User) -> bool:
+    return user.is_authenticated and user.role in LEADING_GROUP_READERS
+
+
+def may_edit_leading_group(user: User) -> bool:
+    return is_office(user)
+
+
+def leading_group_for(user: User) -> QuerySet[LeadingGroupMember]:
+    if not may_see_leading_group(user):
+        return LeadingGroupMember.objects.none()
+    return LeadingGroupMember.objects.select_related("unit")
+
+
+def access_leading_group_member_by_id(user: User, pk) -> LeadingGroupMember:
+    return get_or_404(leading_group_for(user), pk=pk)

@@ -18,10 +18,22 @@ from puhui.core.notifications import mail_suppressed
 from puhui.core.workdays import add_working_days, is_working_day
 from puhui.plan import selectors, services
 from puhui.plan.documents import DATA_DIR
+from puhui.plan.leading_group_demo import leading_group_demo
 from puhui.plan.models import DelayRequest, Milestone, Plan, ProgressReport, SupervisionNotice
 from puhui.plan.workdays import plan_periods
 
 PLAN_FILE = DATA_DIR / "yiyuan-2020.yaml"
+# The demo summary's words for the counts `build` returns (puhui/demo/build.py).
+COUNT_LABELS = {
+    "reports": "进度报告",
+    "returned": "退回的报告",
+    "notices": "督办",
+    "delays": "延期申请",
+    "bulletins": "通报",
+    "open_notices": "未办结督办",
+    "approved_delays": "批准的延期",
+    "leading_group": "领导小组成员",
+}
 
 OPENINGS = [
     "本期围绕“{title}”，{unit}",
@@ -384,4 +396,6 @@ def _assessments(w: _Replay, end: datetime.date) -> list:
 
 def build(ctx) -> dict:
     """Hook called by `puhui demo` once the county, its units and users exist."""
-    return plan_demo(rng=ctx.random(6), actor=ctx.users["office"])
+    counts = plan_demo(rng=ctx.random(6), actor=ctx.users["office"])
+    counts["leading_group"] = leading_group_demo(ctx, ctx.rng(61))
+    return counts

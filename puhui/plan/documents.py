@@ -1,9 +1,10 @@
-"""Documents the office hands out: the 通报 (Word, from a docxtpl template) and Excel workbooks.
+"""Documents the office hands out: the 通报 (Word, from a docxtpl template), the 督办单 and the assessment
+results (Word), and Excel workbooks.
 
-The 通报 template (`data/bulletin-template.docx`) follows the layout of official documents (GB/T 9704):
-red issuer line, document number, red rule, title, body in 仿宋, signature and date, and the ranking
-as an attached table. A county may replace the file with its own letterhead; `build_bulletin_template`
-regenerates the default.
+Every Word document has the layout of official documents (GB/T 9704) from `puhui.core.documents`: red
+issuer line, document number, red rule, title, body in 仿宋, signature and date. The 通报 template
+(`data/bulletin-template.docx`) carries the ranking as an attached table; a county may replace the file
+with its own letterhead, and `build_bulletin_template` regenerates the default.
 """
 
 from io import BytesIO
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from puhui.core import documents as gongwen
 from puhui.core.exports import xlsx_bytes
 from puhui.core.periods import date_cn
 from puhui.plan.loader import PLAN_FIELDS, SHEETS
@@ -24,91 +26,39 @@ OFFICE_NAME_SUFFIX = "建设工作领导小组办公室"
 
 
 def build_bulletin_template(path: Path = BULLETIN_TEMPLATE) -> Path:
-    """Write the default 通报 template with python-docx; docxtpl fills its Jinja tags."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
-
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-
-    def para(
-        text="",
-        *,
-        font="仿宋_GB2312",
-        size=16,
-        bold=False,
-        color=None,
-        align=None,
-        indent=False,
-        space_after=0,
-    ):
-        p = doc.add_paragraph()
-        fmt = p.paragraph_format
-        fmt.space_after = Pt(space_after)
-        fmt.line_spacing = Pt(28)
-        if align is not None:
-            p.alignment = align
-        if indent:
-            fmt.first_line_indent = Pt(size * 2)
-        if text:
-            run = p.add_run(text)
-            run.font.size = Pt(size)
-            run.font.bold = bold
-            run.font.name = font
-            run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
-            if color:
-                run.font.color.rgb = RGBColor.from_string(color)
-        return p
-
-    para(
-        "{{ issuer }}",
-        font="方正小标宋简体",
-        size=26,
-        color="C00000",
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        space_after=12,
+    """Write the default 通报 template in the 公文 layout (`puhui.core.documents`); docxtpl fills its
+    Jinja tags."""
+    doc = gongwen.new_document()
+    gongwen.red_header(doc, "{{ issuer }}", "{{ number }}")
+    gongwen.title(doc, "{{ title }}")
+    gongwen.para(doc, "{%p for paragraph in paragraphs %}")
+    gongwen.para(doc, "{{ paragraph }}", indent=True)
+    gongwen.para(doc, "{%p endfor %}")
+    gongwen.para(doc)
+    gongwen.para(doc, "附表：{{ ranking_title }}", font=gongwen.FONT_HEADING)
+    gongwen.table(
+        doc,
+        ["名次", "单位", "得分", "备注"],
+        [
+            ["{%tr for r in ranking %}", "", "", ""],
+            ["{{ r.rank }}", "{{ r.name }}", "{{ r.total }}", "{{ r.note }}"],
+            ["{%tr endfor %}", "", "", ""],
+        ],
     )
-    number = para("{{ number }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    # The red rule under the document number.
-    p_pr = number._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in {"w:val": "single", "w:sz": "18", "w:space": "6", "w:color": "C00000"}.items():
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    p_pr.append(borders)
-    para()
-    para("{{ title }}", font="方正小标宋简体", size=22, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    para("{%p for paragraph in paragraphs %}")
-    para("{{ paragraph }}", indent=True)
-    para("{%p endfor %}")
-    para()
-    para("附表：{{ ranking_title }}", font="黑体")
-    table = doc.add_table(rows=4, cols=4)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header = ["名次", "单位", "得分", "备注"]
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    table.rows[1].cells[0].text = "{%tr for r in ranking %}"
-    for cell, text in zip(
-        table.rows[2].cells, ["{{ r.rank }}", "{{ r.name }}", "{{ r.total }}", "{{ r.note }}"], strict=True
-    ):
-        cell.text = text
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    para()
-    para("{{ issuer }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para("{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    gongwen.para(doc)
+    gongwen.para(doc, "{{ issuer }}", align="right")
+    gongwen.para(doc, "{{ date }}", align="right")
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     return path
+
+
+def office_issuer(plan) -> str:
+    """The issuing office as the 通报, 督办单 and assessment results name it."""
+    county = plan.county.name
+    if county.endswith("县"):
+        return f"{county}县域普惠金融综合示范区试点县{OFFICE_NAME_SUFFIX}"
+    return f"{county}普惠金融领导小组办公室"
 
 
 def bulletin_docx(bulletin, ranking: list) -> bytes:
@@ -117,13 +67,7 @@ def bulletin_docx(bulletin, ranking: list) -> bytes:
 
     template = BULLETIN_TEMPLATE if BULLETIN_TEMPLATE.exists() else build_bulletin_template()
     doc = DocxTemplate(str(template))
-    plan = bulletin.plan
-    county = plan.county.name
-    issuer = (
-        f"{county}县域普惠金融综合示范区试点县{OFFICE_NAME_SUFFIX}"
-        if county.endswith("县")
-        else f"{county}普惠金融领导小组办公室"
-    )
+    issuer = office_issuer(bulletin.plan)
     notes = {}
     for notice in bulletin.overdue_notices.all():
         notes[notice.unit_id] = "有逾期督办事项"
@@ -150,6 +94,129 @@ def bulletin_docx(bulletin, ranking: list) -> bytes:
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def notice_docx(notice) -> bytes:
+    """The 督办单 the unit files: addressed to it, the task, reason, requirements and deadline, then its
+    response and the office's closing comment once given, with the record of the notice as a table."""
+    plan, task = notice.plan, notice.task
+    issuer = office_issuer(plan)
+    doc = gongwen.new_document()
+    gongwen.red_header(doc, issuer, notice.number)
+    gongwen.title(doc, "督办通知单")
+    gongwen.addressee(doc, notice.unit.name)
+    gongwen.body(
+        doc,
+        [
+            f"根据《{plan.title}》（{plan.doc_number}）关于建立定期督办机制的要求，"
+            f"现就“{task.number}. {task.title}”有关事项督办如下。"
+        ],
+    )
+    sections = [
+        ("督办事由", notice.reason.splitlines()),
+        ("办理要求", notice.required_action.splitlines()),
+        (
+            "办理时限",
+            [
+                f"请于{date_cn(notice.deadline)}前（{notice.working_days}个工作日内）办结，"
+                "并通过平台将办理情况反馈领导小组办公室。"
+            ],
+        ),
+    ]
+    if notice.responded_at:
+        late = "" if notice.responded_on_time else "，已超过办理期限"
+        when = f"（{date_cn(notice.responded_on)}回复{late}）"
+        sections.append(("办理情况", [*notice.response.splitlines(), when]))
+    if notice.closed_at:
+        sections.append(
+            (
+                "办结意见",
+                [
+                    notice.close_comment or "同意办结。",
+                    f"（{date_cn(timezone.localtime(notice.closed_at))}办结）",
+                ],
+            )
+        )
+    for n, (head, paragraphs) in enumerate(sections, start=1):
+        gongwen.heading(doc, f"{gongwen.chinese_number(n)}、{head}")
+        gongwen.body(doc, paragraphs)
+    gongwen.para(doc)
+    gongwen.para(doc, "督办记录", font=gongwen.FONT_HEADING)
+    reminded = f"{notice.reminder_count} 次" + (
+        f"（最近{date_cn(notice.last_reminded_on)}）" if notice.last_reminded_on else ""
+    )
+    gongwen.table(
+        doc,
+        ["督办编号", "督办日期", "办理期限", "办理状态", "催办"],
+        [
+            [
+                notice.number,
+                date_cn(notice.issued_on),
+                date_cn(notice.deadline),
+                notice.get_status_display(),
+                reminded,
+            ]
+        ],
+    )
+    gongwen.signature(doc, issuer, notice.issued_on)
+    return gongwen.to_bytes(doc)
+
+
+def assessment_docx(scheme, table: dict) -> bytes:
+    """An assessment round's results: the period, the criteria with their points and standards, and the
+    units × criteria table ordered by rank (`selectors.scheme_table`)."""
+    issuer = office_issuer(scheme.plan)
+    criteria = table["criteria"]
+    doc = gongwen.new_document()
+    gongwen.red_header(doc, issuer)
+    gongwen.title(doc, f"{scheme.name}考核结果")
+    period = f"{date_cn(scheme.period_start)}至{date_cn(scheme.period_end)}"
+    total = _points(sum(c.max_points for c in criteria))
+    computed = (
+        f"得分和排名按{date_cn(timezone.localtime(scheme.computed_at))}计算结果列出。"
+        if scheme.computed_at
+        else "尚未计算得分和排名，下表为已录入的得分。"
+    )
+    gongwen.body(
+        doc,
+        [
+            f"考核期为{period}，共考核 {len(table['rows'])} 个责任单位，考核项目 {len(criteria)} 项，"
+            f"满分 {total} 分。{computed}"
+        ],
+    )
+    gongwen.heading(doc, "一、考核项目和评分标准")
+    for n, c in enumerate(criteria, start=1):
+        standard = f"{c.description.strip()}" if c.description.strip() else c.get_kind_display()
+        gongwen.body(
+            doc, [f"（{gongwen.chinese_number(n)}）{c.name}（{_points(c.max_points)}分）。{standard}"]
+        )
+    gongwen.heading(doc, "二、得分和排名")
+    rows = [
+        [
+            r["rank"] or "—",
+            r["name"],
+            *[f"{s.points:.2f}" if s is not None else "—" for s in r["scores"]],
+            f"{r['total']:.2f}" if r["total"] is not None else "—",
+        ]
+        for r in table["rows"]
+    ]
+    gongwen.table(doc, ["名次", "单位", *[c.name for c in criteria], "总分"], rows)
+    day = timezone.localdate(scheme.computed_at) if scheme.computed_at else timezone.localdate()
+    gongwen.signature(doc, issuer, day)
+    return gongwen.to_bytes(doc)
+
+
+def _points(value) -> str:
+    """30.00 → 30, 19.50 → 19.5: points as the text of a document writes them."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def document_filename(*parts: str, ext: str) -> str:
+    """A download's Chinese name from its parts (what, whose, which period), e.g.
+    督办单_普惠办督〔2021〕3号_县财政局_2021年3月1日.docx; path separators never reach the browser."""
+    stem = "_".join(str(p).strip() for p in parts if str(p).strip())
+    return f"{stem.replace('/', '／').replace(chr(92), '＼')}.{ext}"
 
 
 # -------------------------------------------------------------------------------------------- Excel
@@ -332,7 +399,3 @@ def task_table_workbook(plan, rows: list[dict], board: dict) -> bytes:
                 matrix.cell(matrix.max_row, col).fill = PatternFill("solid", fgColor=colours[cell["css"]])
     matrix.column_dimensions["A"].width = 40
     return xlsx_bytes(wb)
-
-
-def export_filename(stem: str, ext: str) -> str:
-    return f"{stem}-{timezone.localdate():%Y%m%d}.{ext}"

@@ -44,22 +44,32 @@ class ReportForm(Bootstrap, forms.Form):
     status = forms.ChoiceField(label="进展状态", choices=ProgressReport.Status.choices)
     completion = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
     narrative = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 6}))
-    indicator_codes = forms.CharField(
-        label="关联指标代码", required=False, help_text="有数量目标的任务可填写指标代码，逗号分隔"
+    indicator_codes = forms.MultipleChoiceField(
+        label="关联指标",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="本任务的量化指标中，本期进展涉及的指标",
     )
     milestones = forms.MultipleChoiceField(
         label="本期完成的里程碑", required=False, widget=forms.CheckboxSelectMultiple
     )
     keep_evidence = forms.BooleanField(label="保留上一版的佐证材料", required=False, initial=True)
 
-    def __init__(self, *args, periods=(), milestones=(), resubmission=False, **kwargs):
+    def __init__(self, *args, periods=(), milestones=(), resubmission=False, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(p.code, f"{p.label}（期限 {p.due_on:%m月%d日}）") for p in periods]
+        # The task's indicators by name (plan.selectors.task_indicators); none: nothing to ask.
+        self.fields["indicator_codes"].choices = list(indicators)
+        if not indicators:
+            del self.fields["indicator_codes"]
         self.fields["milestones"].choices = [(str(m.pk), f"{m.text}（{m.due_on}）") for m in milestones]
         if not milestones:
             del self.fields["milestones"]
         if not resubmission:
             del self.fields["keep_evidence"]
+
+    def clean_indicator_codes(self) -> str:
+        return ",".join(self.cleaned_data.get("indicator_codes") or [])
 
 
 class ReviewForm(Bootstrap, forms.Form):

@@ -525,3 +525,44 @@ class AssessmentResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.unit_name} {self.total}"
+
+
+class LeadingGroupMember(models.Model):
+    """One term on the county's leading group (附件1 of the plan): who held which post, for which unit, from
+    when to when. A post changing hands closes the previous holder's term (`to_date`) and opens a new row,
+    so the group as it stood on any date is the rows whose term covers it."""
+
+    class Post(models.TextChoices):
+        LEADER = "leader", "组长"
+        DEPUTY = "deputy", "副组长"
+        MEMBER = "member", "成员"
+        OFFICE_DIRECTOR = "office_director", "办公室主任"
+        OFFICE_DEPUTY = "office_deputy", "办公室副主任"
+
+    # Held by one person at a time; the other posts by one person per unit.
+    SINGLE_POSTS = frozenset({Post.LEADER, Post.OFFICE_DIRECTOR})
+
+    person_name = models.CharField("姓名", max_length=40)
+    post = models.CharField("小组职务", max_length=20, choices=Post.choices, db_index=True)
+    unit = models.ForeignKey(Organisation, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("本职职务", max_length=100, blank=True)
+    from_date = models.DateField("任职日期")
+    to_date = models.DateField("离任日期", null=True, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["from_date", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True) | Q(to_date__gte=models.F("from_date")),
+                name="leadinggroup_term_in_order",
+            )
+        ]
+        indexes = [models.Index(fields=["post", "unit", "from_date"])]
+        verbose_name = verbose_name_plural = "领导小组成员"
+
+    def __str__(self) -> str:
+        return f"{self.get_post_display()} {self.person_name}"
+
+    def holds_on(self, day) -> bool:
+        return self.from_date <= day and (self.to_date is None or day <= self.to_date)

@@ -613,3 +613,27 @@ def _api_report_rows(qs):
     return qs.select_related("task", "unit").prefetch_related(
         Prefetch("milestones_done", queryset=Milestone.objects.only("id")), "evidence"
     )
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 14 → 十四, 20 → 二十, 22 → 二十二 (the plan's clause numbers)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else _DIGITS[tens] + "十"
+    return head + (_DIGITS[ones] if ones else "") if n else _DIGITS[0]
+
+
+def task_indicators(task) -> list[tuple[str, str]]:
+    """(code, name) of the catalogue's indicators for this task's clause of the plan (the data capability's
+    indicator catalogue, when it is installed): what a progress report may link to, chosen by name."""
+    from django.apps import apps
+
+    if not apps.is_installed("puhui.data"):
+        return []
+    indicator = apps.get_model("data", "Indicator")
+    clause = chinese_number(task.number)
+    rows = indicator.objects.filter(is_current=True, clause__contains=clause).order_by("code")
+    # "十" is contained in "十四": keep only the indicators whose clause names this one exactly.
+    return [(i.code, i.name) for i in rows if clause in i.clause.replace("，", "、").split("、")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from puhui.plan import views
+from puhui.plan import document_views, leading_group_views, views
 
 urlpatterns = [
     path("", views.board, name="plan_board"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("tasks/<id:pk>/report/", views.report_new, name="plan_report_new"),
     path("tasks/<id:pk>/notice/", views.notice_new, name="plan_notice_new"),
     path("tasks/<id:pk>/delay/", views.delay_new, name="plan_delay_new"),
+    path("reports/", views.report_list, name="plan_report_list"),
     path("reports/<id:pk>/", views.report_detail, name="plan_report_detail"),
     path("reports/<id:pk>/review/", views.report_review, name="plan_report_review"),
     path("evidence/<id:pk>/", views.evidence_download, name="plan_evidence_download"),
@@ -20,12 +21,14 @@ urlpatterns = [
     path("notices/<id:pk>/respond/", views.notice_respond, name="plan_notice_respond"),
     path("notices/<id:pk>/remind/", views.notice_remind, name="plan_notice_remind"),
     path("notices/<id:pk>/close/", views.notice_close, name="plan_notice_close"),
+    path("notices/<id:pk>/docx/", document_views.notice_docx, name="plan_notice_docx"),
     path("delays/", views.delay_list, name="plan_delay_list"),
     path("delays/<id:pk>/decide/", views.delay_decide, name="plan_delay_decide"),
     path("assessments/", views.assessment_list, name="plan_assessment_list"),
     path("assessments/<id:pk>/", views.assessment_detail, name="plan_assessment_detail"),
     path("assessments/<id:pk>/compute/", views.assessment_compute, name="plan_assessment_compute"),
     path("assessments/<id:pk>/score/", views.score_manual, name="plan_score_manual"),
+    path("assessments/<id:pk>/docx/", document_views.assessment_docx, name="plan_assessment_docx"),
     path("bulletins/", views.bulletin_list, name="plan_bulletin_list"),
     path("bulletins/new/", views.bulletin_new, name="plan_bulletin_new"),
     path("bulletins/<id:pk>/", views.bulletin_detail, name="plan_bulletin_detail"),
@@ -37,4 +40,10 @@ urlpatterns = [
     path("notifications/<id:pk>/read/", views.notification_read, name="plan_notification_read"),
     path("setup/", views.setup, name="plan_setup"),
     path("setup/template.xlsx", views.template_download, name="plan_template_download"),
+    path("leading-group/", leading_group_views.leading_group, name="plan_leading_group"),
+    path(
+        "leading-group/<id:pk>/",
+        leading_group_views.leading_group_member,
+        name="plan_leading_group_member",
+    ),
 ]

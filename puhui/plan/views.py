@@ -5,28 +5,25 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from puhui.core import lists
 from puhui.core import notifications as core_notifications
 from puhui.core.exports import DOCX, XLSX, download
 from puhui.core.periods import date_cn
 from puhui.plan import access, documents, forms, selectors, services
+from puhui.plan import lists as plan_lists
 from puhui.plan.loader import PlanFileError
-from puhui.plan.models import Criterion, DelayRequest, ProgressReport, SupervisionNotice
+from puhui.plan.models import Criterion, ProgressReport, SupervisionNotice
 from puhui.plan.workdays import period_by_code, plan_periods
 
 
 def _no_plan(request):
     return render(request, "plan/no_plan.html", {"is_office": access.is_office(request.user)})
-
-
-def _paginate(request, qs, size=50):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
 # ---------------------------------------------------------------------------------------- overview
@@ -133,7 +130,7 @@ def task_export(request):
     data = selectors.board(plan, request.user, period)
     rows = selectors.task_table(plan, request.user, period, data)
     content = documents.task_table_workbook(plan, rows, data)
-    return download(content, documents.export_filename("任务分解表", "xlsx"), XLSX)
+    return download(content, documents.document_filename("任务分解表", period.label, ext="xlsx"), XLSX)
 
 
 # ------------------------------------------------------------------------------------------ reports
@@ -162,7 +159,7 @@ def report_new(request, pk):
             status=previous.status,
             completion=previous.completion,
             narrative=previous.narrative,
-            indicator_codes=previous.indicator_codes or "",
+            indicator_codes=[c for c in (previous.indicator_codes or "").split(",") if c],
             keep_evidence=True,
         )
     form = forms.ReportForm(
@@ -171,6 +168,7 @@ def report_new(request, pk):
         periods=open_periods,
         milestones=milestones,
         resubmission=previous is not None,
+        indicators=selectors.task_indicators(task),
     )
     if request.method == "POST" and form.is_valid():
         chosen_ms = [m for m in milestones if str(m.pk) in form.cleaned_data.get("milestones", [])]
@@ -183,7 +181,7 @@ def report_new(request, pk):
                 status=form.cleaned_data["status"],
                 completion=form.cleaned_data["completion"],
                 narrative=form.cleaned_data["narrative"],
-                indicator_codes=form.cleaned_data["indicator_codes"],
+                indicator_codes=form.cleaned_data.get("indicator_codes", ""),
                 milestones=chosen_ms,
                 files=request.FILES.getlist("files"),
                 keep_evidence=form.cleaned_data.get("keep_evidence", False),
@@ -214,6 +212,10 @@ def report_detail(request, pk):
         .prefetch_related("evidence", "milestones_done")
         .order_by("-version")
     )
+    names = dict(selectors.task_indicators(report.task))
+    versions = list(versions)
+    for v in versions:  # linked indicators by name (a code no longer in the catalogue as it is)
+        v.indicator_words = [names.get(c, c) for c in (v.indicator_codes or "").split(",") if c]
     return render(
         request,
         "plan/report_detail.html",
@@ -275,21 +277,10 @@ def notice_list(request):
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
         return _no_plan(request)
-    notices = access.notices_for(request.user).filter(plan=plan).select_related("task", "unit")
-    status = request.GET.get("status", "")
-    if status in SupervisionNotice.Status.values:
-        notices = notices.filter(status=status)
-    return render(
-        request,
-        "plan/notice_list.html",
-        {
-            "plan": plan,
-            "page": _paginate(request, notices),
-            "status": status,
-            "statuses": SupervisionNotice.Status.choices,
-            "today": timezone.localdate(),
-            "is_office": access.is_office(request.user),
-        },
+    notices = plan_lists.NOTICES.queryset(request.user).filter(plan=plan)
+    context = {"plan": plan, "today": timezone.localdate(), "is_office": access.is_office(request.user)}
+    return lists.list_response(
+        request, plan_lists.NOTICES, "plan/notice_list.html", context, queryset=notices
     )
 
 
@@ -427,28 +418,21 @@ def delay_list(request):
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
         return _no_plan(request)
-    qs = (
-        access.delay_requests_for(request.user)
-        .filter(task__plan=plan)
-        .select_related("task", "unit", "milestone")
-    )
-    status = request.GET.get("status", "")
-    if status in DelayRequest.Status.values:
-        qs = qs.filter(status=status)
-    page = _paginate(request, qs)
-    counts = selectors.delay_counts_by_task(plan) if access.is_office(request.user) else {}
-    for d in page:
-        d.task_counts = counts.get(d.task_id)
-    return render(
-        request,
-        "plan/delay_list.html",
-        {
-            "plan": plan,
-            "page": page,
-            "status": status,
-            "statuses": DelayRequest.Status.choices,
-            "is_office": access.is_office(request.user),
-        },
+    delays = plan_lists.DELAYS.queryset(request.user).filter(task__plan=plan)
+    context = {"plan": plan, "is_office": access.is_office(request.user)}
+    return lists.list_response(request, plan_lists.DELAYS, "plan/delay_list.html", context, queryset=delays)
+
+
+@login_required
+def report_list(request):
+    """进展报告: every unit's reports (the office) or the unit's own, with their review state."""
+    plan = selectors.current_plan(request.user, request.GET.get("plan"))
+    if plan is None:
+        return _no_plan(request)
+    reports = plan_lists.REPORTS.queryset(request.user).filter(task__plan=plan)
+    context = {"plan": plan, "is_office": access.is_office(request.user)}
+    return lists.list_response(
+        request, plan_lists.REPORTS, "plan/report_list.html", context, queryset=reports
     )
 
 
@@ -663,7 +647,7 @@ def bulletin_docx(request, pk):
     bulletin = access.access_bulletin_by_id(request.user, pk)
     ranking = selectors.ranking(bulletin.scheme) if bulletin.scheme_id else []
     content = documents.bulletin_docx(bulletin, ranking)
-    return download(content, f"{bulletin.number}.docx", DOCX)
+    return download(content, documents.document_filename(bulletin.title, bulletin.number, ext="docx"), DOCX)
 
 
 # -------------------------------------------------------------------------------------- notifications
@@ -672,17 +656,9 @@ def bulletin_docx(request, pk):
 
 @login_required
 def notifications(request):
-    qs = core_notifications.notifications_for(request.user)
-    if request.GET.get("unread") == "1":
-        qs = qs.filter(read_at__isnull=True)
-    return render(
-        request,
-        "plan/notifications.html",
-        {
-            "page": _paginate(request, qs),
-            "unread": qs.filter(read_at__isnull=True).count(),
-            "only_unread": request.GET.get("unread") == "1",
-        },
+    unread = core_notifications.notifications_for(request.user).filter(read_at__isnull=True).count()
+    return lists.list_response(
+        request, plan_lists.NOTIFICATIONS, "plan/notifications.html", {"unread": unread}
     )
 
 

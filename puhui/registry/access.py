@@ -3,8 +3,8 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from puhui.core.access import get_or_404
-from puhui.core.models import User
+from puhui.core.access import get_or_404, service_points_for, terminals_for
+from puhui.core.models import Organisation, ServicePoint, Terminal, User
 from puhui.registry.models import Firm, Household
 
 Role = User.Role
@@ -64,3 +64,101 @@ def access_household_for_unmask(user: User, pk) -> Household:
     if not may_unmask(user):
         raise Http404
     return access_household_by_id(user, pk)
+
+
+# Who keeps the household roster: the office and administrators import the whole county, a town official
+# its own town's villages (each row is scope-checked). Splits, merges, moves and dissolutions are the
+# office's and the town's (their business, not the system administrator's).
+HOUSEHOLD_IMPORTERS = frozenset({Role.OFFICE, Role.ADMIN, Role.TOWN})
+HOUSEHOLD_EDITORS = frozenset({Role.OFFICE, Role.TOWN})
+
+
+def may_import_households(user: User) -> bool:
+    if not user.is_authenticated or user.role not in HOUSEHOLD_IMPORTERS:
+        return False
+    return user.role != Role.TOWN or bool(user.town_id)
+
+
+def may_change_households(user: User) -> bool:
+    if not user.is_authenticated or user.role not in HOUSEHOLD_EDITORS:
+        return False
+    return user.role != Role.TOWN or bool(user.town_id)
+
+
+def access_household_for_change(user: User, pk) -> Household:
+    """An active household this user may split, merge into, move or dissolve; 404 otherwise."""
+    if not may_change_households(user):
+        raise Http404
+    return get_or_404(
+        households_for(user).filter(status=Household.Status.ACTIVE).select_related("village", "town"), pk=pk
+    )
+
+
+# ---------------------------------------------------------------- the service network (service points,
+# terminals, outlets): who reads is `core.access.service_points_for` / `terminals_for`; who changes them is
+# here. The office keeps every bank's register; a bank's staff (and its API token) its own subtree's. Agents
+# and towns read only.
+
+NETWORK_EDITORS = frozenset({Role.OFFICE, Role.INSTITUTION})
+BANK_KINDS = frozenset(
+    {
+        Organisation.Kind.POLICY_BANK,
+        Organisation.Kind.COMMERCIAL_BANK,
+        Organisation.Kind.RURAL_BANK,
+        Organisation.Kind.VILLAGE_BANK,
+    }
+)
+
+
+def may_edit_network(user: User) -> bool:
+    return bool(getattr(user, "role", None) in NETWORK_EDITORS) and (
+        user.role == Role.OFFICE or bool(user.organisation_id)
+    )
+
+
+def network_banks_for(user: User) -> QuerySet[Organisation]:
+    """The banks (any level) whose service points, terminals and outlets this user may change."""
+    if not may_edit_network(user):
+        return Organisation.objects.none()
+    qs = Organisation.objects.filter(kind__in=BANK_KINDS)
+    if user.role == Role.OFFICE:
+        return qs
+    return qs.filter(path__startswith=user.organisation.path)
+
+
+def access_service_point_by_id(user: User, pk) -> ServicePoint:
+    return get_or_404(service_points_for(user).select_related("bank", "village", "village__parent"), pk=pk)
+
+
+def access_service_point_for_edit(user: User, pk) -> ServicePoint:
+    if not may_edit_network(user):
+        raise Http404
+    return get_or_404(
+        service_points_for(user)
+        .filter(bank__in=network_banks_for(user))
+        .select_related("bank", "village", "village__parent"),
+        pk=pk,
+    )
+
+
+def access_terminal_by_id(user: User, pk) -> Terminal:
+    return get_or_404(
+        terminals_for(user).select_related("bank", "village", "village__parent", "outlet", "service_point"),
+        pk=pk,
+    )
+
+
+def access_terminal_for_edit(user: User, pk) -> Terminal:
+    if not may_edit_network(user):
+        raise Http404
+    return get_or_404(terminals_for(user).filter(bank__in=network_banks_for(user)), pk=pk)
+
+
+def may_edit_firms(user: User) -> bool:
+    """The firm register is the office's to keep (from the 市场监管局's files); others read it."""
+    return user.is_authenticated and user.role == Role.OFFICE
+
+
+def may_see_census(user: User) -> bool:
+    """The roster's counts per village on any date: those who keep or read the roster (their own scope)."""
+    return user.is_authenticated and user.role in {Role.OFFICE, Role.ADMIN, Role.TOWN, Role.AGENT}

@@ -1,78 +1,52 @@
-from urllib.parse import urlencode
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import HttpResponseBadRequest, QueryDict
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from puhui.registry import selectors, services
+from puhui.core import lists
+from puhui.registry import lists as registry_lists
+from puhui.registry import network_views, selectors, services
 from puhui.registry.access import (
     access_firm_by_id,
     access_household_by_id,
     access_household_for_unmask,
+    may_change_households,
+    may_see_census,
     may_see_unmask_log,
     may_unmask,
 )
-from puhui.registry.forms import FirmFilterForm, HouseholdFilterForm, HouseholdLookupForm
+from puhui.registry.forms import HouseholdLookupForm
 from puhui.registry.models import Household
 
 UNMASK_LOG_ROWS = 50
 
 
-def _list_url(params) -> str:
-    """The household list filtered by these search fields, with an ID number or phone typed into the
-    search box replaced by its keyed hash: the clear number never goes into a URL (nor the server log)."""
-    query = {
-        k: params.get(k, "").strip() for k in HouseholdFilterForm.URL_FIELDS if params.get(k, "").strip()
-    }
-    if key := selectors.personal_lookup_key(query.get("q", "")):
-        del query["q"]
-        query["key"] = key
-    return f"{reverse('household_list')}?{urlencode(query)}" if query else reverse("household_list")
-
-
 @login_required
-def household_list(request, lookup_form=None):
-    if request.method == "GET" and selectors.personal_lookup_key(request.GET.get("q", "")):
-        # A number in the address (a hand-made link, an old bookmark): answered by a redirect to its hash,
-        # never echoed back in the page, its links or the next request line.
-        return redirect(_list_url(request.GET))
-    form = HouseholdFilterForm(request.user, request.GET)
-    filters = form.filters()
-    households = selectors.household_search(request.user, **filters)
-    page = selectors.masked_page(selectors.paginate(households, request.GET.get("page")))
-    return render(
-        request,
-        "registry/household_list.html",
-        {
-            "form": form,
-            "filters": filters,
-            "towns": form.fields["town"].queryset,
-            "villages": form.village_options(filters["town"]),
-            "activities": selectors.main_activities(),
-            "lookup_form": lookup_form or HouseholdLookupForm(),
-            "page": page,
-        },
+def household_list(request, error=""):
+    # The links beside the list: the clear export (household_views.household_export_clear) and the counts by date.
+    links = {"may_export_clear": may_unmask(request.user), "may_see_census": may_see_census(request.user)}
+    return lists.list_response(
+        request, registry_lists.HOUSEHOLDS, "registry/household_list.html", links, error=error
     )
 
 
 @login_required
 @require_POST
 def household_lookup(request):
-    """The list's two search forms post here, so no ID number or phone is ever sent in a URL.
+    """The list's search form posts here, so no ID number or phone is ever sent in a URL: the list is
+    reached by a redirect carrying the number's keyed hash (`?key=`); names and codes stay readable.
 
-    精确查找 (`number`): an ID number or phone, or the form again with its error. The filter form (town,
-    village, farm, activity, `q`): redirect to the list with those filters, a number in `q` replaced by
-    its keyed hash (`?key=`); names and household codes stay readable in the URL.
+    An older form posts `number` alone (精确查找): it must be a complete ID number or phone.
     """
     if "number" not in request.POST:
-        return redirect(_list_url(request.POST))
+        return lists.search_redirect(request, registry_lists.HOUSEHOLDS)
     form = HouseholdLookupForm(request.POST)
-    if not form.is_valid():
-        return household_list(request, lookup_form=form)
-    return redirect(f"{reverse('household_list')}?key={form.cleaned_data['number']}")
+    if not form.is_valid():  # the list again, the error under its search box
+        return household_list(request, error=form.errors["number"][0])
+    number = QueryDict(mutable=True)
+    number["q"] = request.POST["number"]
+    return lists.search_redirect(request, registry_lists.HOUSEHOLDS, number)
 
 
 def _detail_context(request, household: Household, revealed: dict | None = None) -> dict:
@@ -96,6 +70,12 @@ def _detail_context(request, household: Household, revealed: dict | None = None)
         "viewers": selectors.household_unmask_log(user, household)[:UNMASK_LOG_ROWS]
         if may_see_unmask_log(user)
         else None,
+        # Members, dated changes and the change history (household_views.py has the change pages).
+        "members": selectors.household_members(household),
+        "events": selectors.household_events(household),
+        "versions": selectors.household_versions(household),
+        "history": selectors.household_history(household),
+        "may_change": may_change_households(user) and household.status == Household.Status.ACTIVE,
     }
 
 
@@ -124,22 +104,10 @@ def household_unmask(request, pk):
 
 @login_required
 def firm_list(request):
-    form = FirmFilterForm(request.user, request.GET)
-    filters = form.filters()
-    page = selectors.paginate(selectors.firm_search(request.user, **filters), request.GET.get("page"))
-    return render(
-        request,
-        "registry/firm_list.html",
-        {
-            "filters": filters,
-            "towns": form.fields["town"].queryset,
-            "kinds": form.fields["kind"].choices[1:],
-            "industries": selectors.firm_industries(),
-            "page": page,
-        },
-    )
+    return lists.list_response(request, registry_lists.FIRMS, "registry/firm_list.html")
 
 
 @login_required
 def firm_detail(request, pk):
-    return render(request, "registry/firm_detail.html", {"firm": access_firm_by_id(request.user, pk)})
+    firm = access_firm_by_id(request.user, pk)
+    return render(request, "registry/firm_detail.html", network_views.firm_context(request, firm))

@@ -5,11 +5,15 @@ def test_login_required(client, county):
     assert client.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("who", ["office", "admin", "member", "abc", "town_lishan", "agent", "public"])
+@pytest.mark.parametrize("who", ["office", "admin", "member", "abc", "town_lishan", "agent"])
 def test_dashboard_renders_for_every_role(login, users, who):
     r = login(users[who]).get("/")
     assert r.status_code == 200
-    assert "概览" in r.content.decode()
+    assert "概览" in r.content.decode() and "今日待办" in r.content.decode()
+
+
+def test_a_farmer_lands_on_their_own_credit_page(login, users):
+    assert login(users["public"]).get("/").url == "/credit/mine/"
 
 
 def test_town_official_sees_own_town_figures_only(login, users):

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from puhui.core import crypto, keycheck, rotation, sealed_files
+from puhui.core import crypto, keycheck, lists, rotation, sealed_files
 from puhui.core.models import AuditLog, KeyCheck, User
 from puhui.data.models import LoanRecord, Submission
-from puhui.registry import selectors
+from puhui.registry.lists import HOUSEHOLDS
 from puhui.registry.models import Household
 from tests.data.conftest import catalogue, loan_row, loans_csv, upload  # noqa: F401 (catalogue: a fixture)
 
@@ -69,7 +69,7 @@ def under(kid: str) -> int:
 def found_by_id_number(user, number) -> bool:
     return bool(
         Household.objects.filter(head_id_hash__in=crypto.lookup_hashes(number)).exists()
-        and selectors.household_search(user, q=number).exists()
+        and lists.filtered(HOUSEHOLDS, user, lists.State(q=number)).exists()
     )
 
 

@@ -16,6 +16,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from puhui.core import password_sheets
+from puhui.core.models import User
 from puhui.core.urls import urlpatterns
 from tests.api import conftest as api_fixtures
 from tests.url_tables import COLUMNS, RECORD, check_row
@@ -61,7 +63,7 @@ NOBODY = "404 404 404 404 404 404 404 login"
 POST_ONLY = "405 405 405 405 405 405 405 login"  # login first, then the method: GET is refused for all
 
 CASES = [
-    row("dashboard", None, "get", EVERYONE),
+    row("dashboard", None, "get", "200 200 200 200 200 200 302 login"),  # a farmer lands on 我的信用
     # Signed-in users are sent on to the dashboard; the visitor gets the form.
     row("login", None, "get", "302 302 302 302 302 302 302 200"),
     row("logout", None, "post", "302 302 302 302 302 302 302 login"),  # everyone to the login page
@@ -94,7 +96,23 @@ CASES = [
     row("user_reset_password", _("farmer"), "get", POST_ONLY),
     row("user_unlock", _("farmer"), "post", ADMIN_POST),
     row("user_unlock", _("farmer"), "get", POST_ONLY),
+    # The initial passwords of an administrator's user import: their own sheets, each downloaded once.
+    row("user_password_sheets", None, "get", ADMIN_GET),
+    row(
+        "user_password_sheet_download",
+        lambda s: [_admin_sheet()],
+        "post",
+        "404 200 404 404 404 404 404 login",
+    ),
+    row("user_password_sheet_download", lambda s: [f"20250101000000-1-{'0' * 32}"], "post", NOBODY),
+    row("user_password_sheet_download", lambda s: ["x"], "get", POST_ONLY),
 ]
+
+
+def _admin_sheet() -> str:
+    """A sheet sealed for the administrator; the first 200 deletes it, so later columns see none."""
+    admin = User.objects.get(username="admin")
+    return password_sheets.seal(owner=admin, rows=[("u1", "甲", "村级代办员", "x")], filename="表.csv")
 
 
 def test_every_url_name_has_a_row():

@@ -69,15 +69,21 @@ JOBS = [
     ("job_status", _("member_job"), "get", None, "200 200 200 404 404 404 404 302"),
 ]
 
-# ---------------------------------------------------------------- imports: the office and admin only
+# ---------------------------------------------------------------- imports: whoever some register names
+# The office and admin import most registers; a bank its customers' payment aggregates (payments), a town
+# official its town's households; users are the administrator's.
+IMPORTERS = "200 200 404 200 200 404 404 302"
 
 IMPORTS = [
-    ("import_upload", None, "get", None, OFFICE_ADMIN),
-    ("import_upload", None, "post", None, OFFICE_ADMIN),  # no file: the form again, nothing imported
+    ("import_upload", None, "get", None, IMPORTERS),
+    ("import_upload", None, "post", None, IMPORTERS),  # no file: the form again, nothing imported
     ("import_upload", None, "put", None, "405 405 405 405 405 405 405 302"),
     ("import_template", const("organisations", "xlsx"), "get", None, OFFICE_ADMIN),
     ("import_template", const("divisions", "csv"), "get", None, OFFICE_ADMIN),
     ("import_template", const("nothing", "csv"), "get", None, NOBODY),
+    ("import_template", const("payments", "xlsx"), "get", None, "200 200 404 200 404 404 404 302"),
+    ("import_template", const("users", "csv"), "get", None, "404 200 404 404 404 404 404 302"),
+    ("import_template", const("leading_group", "xlsx"), "get", None, OFFICE_ADMIN),
     # A background import: its submitter's (the office's here) and the administrator's.
     ("import_run", _("office_run"), "get", None, OFFICE_ADMIN),
 ]

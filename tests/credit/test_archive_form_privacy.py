@@ -247,7 +247,8 @@ def test_draft_excludes_every_id_number_field(county, users, login, with_members
     excluded = page.form["data-draft-exclude"].split()
     assert set(excluded) == set(DRAFT_EXCLUDED_FIELDS) >= {"id_number", "id_ref"}
     id_fields = [n for n in page.fields if "id_number" in n or "id_ref" in n]
-    assert len(id_fields) == 4 and all(_excluded(n, excluded) for n in id_fields)
+    # Two members, the blank row for a third and the 添加家庭成员 row template: every one left out.
+    assert len(id_fields) == 8 and all(_excluded(n, excluded) for n in id_fields)
     kept = [n for n in page.fields if not _excluded(n, excluded)]
     assert "m-0-name" in kept and "labour_count" in kept  # the rest of the draft still works
     assert page.form["data-logout-url"] == "/logout/"

@@ -46,6 +46,17 @@ SELECT = {
 }
 
 
+def to_field(page, selector):
+    """The archive form shows one step at a time: open the step holding this field."""
+    step = page.evaluate(
+        "sel => { const fs = document.querySelector(sel).closest('fieldset[data-step]'); return fs && fs.dataset.step; }",
+        selector,
+    )
+    if step:
+        page.click(f"[data-step-go='{step}']")
+    return selector
+
+
 @pytest.fixture
 def as_user(browser, live_server):
     contexts = []
@@ -82,9 +93,9 @@ def test_the_credit_walk(transactional_db, as_user, county, users):
     agent.click("[data-testid=worklist] a.btn:text-is('建档')")
     agent.wait_for_url(f"**/credit/households/{hh.pk}/archive/")
     for name, value in TEXT.items():
-        agent.fill(f"#id_{name}", value)
+        agent.fill(to_field(agent, f"#id_{name}"), value)
     for name, value in SELECT.items():
-        agent.select_option(f"#id_{name}", value)
+        agent.select_option(to_field(agent, f"#id_{name}"), value)
     agent.context.set_offline(True)
     agent.click("#archive-form button:text-is('保存档案')")
     agent.wait_for_selector("#draft-status:has-text('草稿已保存在本机')")
@@ -97,7 +108,7 @@ def test_the_credit_walk(transactional_db, as_user, county, users):
     # The bank verifies; the household is rated at once.
     bank = as_user("abc")
     bank.goto("/credit/")
-    bank.click(f"[data-testid=pending] >> text={hh.code}")
+    bank.click(f"[data-testid=pending] a:has-text('{hh.head_name}')")
     bank.click("text=核实档案")
     bank.wait_for_selector("[data-testid=grade]")
     grade = bank.inner_text("[data-testid=grade]")
@@ -146,15 +157,15 @@ def test_archive_form_id_masked_draft_without_ids_cleared_at_logout(transactiona
     assert agent.input_value("#id_m-0-id_number") == "370323********1234"
     assert agent.evaluate(DRAFT_KEYS) == []
 
-    agent.click("[data-testid=unmask-m-0]")
+    agent.click(to_field(agent, "[data-testid=unmask-m-0]"))
     assert agent.inner_text("#clear-m-0 [data-testid=clear-value]") == ID_NUMBERS[0]
     assert (
         AuditLog.objects.filter(action="unmask", note="查看明文：户主身份证号", actor=users["agent"]).count()
         == 1
     )
 
-    agent.fill("#id_labour_count", "2")
-    agent.fill("#id_m-0-id_number", ID_NUMBERS[3])
+    agent.fill(to_field(agent, "#id_labour_count"), "2")
+    agent.fill(to_field(agent, "#id_m-0-id_number"), ID_NUMBERS[3])
     agent.fill("#id_m-0-name", "户主零")
     draft = json.loads(agent.evaluate(f"localStorage.getItem('puhui-draft:credit-archive-{hh.pk}')"))
     assert draft["labour_count"] == "2" and draft["m-0-name"] == "户主零"

@@ -75,7 +75,7 @@ CASES = [
     row("credit_objections", None, "get", "200 404 404 404 200 404 404 login"),
     row("credit_lines", None, "get", "200 200 404 200 200 200 404 login"),
     row("credit_village", lambda s: [s["village"].pk], "get", "200 200 200 200 200 200 404 login"),
-    row("credit_towns", None, "get", "200 200 200 200 200 404 404 login"),
+    row("credit_towns", None, "get", "200 200 200 200 302 404 404 login"),  # a town: its own town
     row("credit_town", lambda s: [s["town"].pk], "get", "200 200 200 200 200 404 404 login"),
     row("credit_scorecards", None, "get", "200 200 404 404 404 404 404 login"),
     row("credit_scorecard_report", lambda s: [s["scorecard"].pk], "get", "200 200 404 404 404 404 404 login"),

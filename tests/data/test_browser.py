@@ -69,6 +69,9 @@ def test_submit_fix_approve_and_see_the_target(page, live_data, tmp_path):
     page.set_input_files("#id_file", str(path))
     page.click("[data-testid=upload-button]")
     page.wait_for_selector("[data-testid=upload-ok]")
+    # The page's own lists follow without a reload: the new version and both attempts.
+    page.wait_for_selector("[data-testid=versions] >> text=第1版")
+    assert page.locator("[data-testid=uploads] tbody tr").count() == 2
     page.click("[data-testid=upload-ok] a")
     assert "待审核" in page.inner_text("[data-testid=status]")
     page.click("text=退出")

@@ -85,6 +85,9 @@ PAGES = [
     # No file: the bank is sent back to its form page; nothing is stored.
     ("data_upload_new", const("loans", "2020Q1"), "post", "404 404 404 302 404 404 404 302"),
     ("data_upload_new", const("loans", "2020Q1"), "get", POST_ONLY),
+    # The lists of returns: the office and the administrator all, each submitting unit its own.
+    ("data_submission_list", None, "get", "200 200 200 200 404 404 404 302"),
+    ("data_upload_list", None, "get", "200 200 200 200 404 404 404 302"),
     ("data_upload", _("upload"), "get", SEES_SUB),
     ("data_submission", _("sub"), "get", SEES_SUB),
     # No decision: the office is sent back to the submission; nothing changes.

@@ -29,3 +29,22 @@ def flaky(*, token: str, failures: int) -> dict:
     if CALLS[token] <= failures:
         raise ConnectionError(f"第 {CALLS[token]} 次连接失败")
     return {"attempts": CALLS[token]}
+
+
+@task()
+def produce(*, url: str) -> dict:
+    from puhui.jobs.services import job_result
+
+    return job_result("已生成 3 份报表。", url, rows=3)
+
+
+SEEN_BUSY: list = []
+
+
+@task()
+def look_at_heartbeat() -> dict:
+    """Records what the worker's heartbeat says while this task runs."""
+    from puhui.jobs.models import WorkerHeartbeat
+
+    SEEN_BUSY.extend(WorkerHeartbeat.objects.values_list("busy_since", flat=True))
+    return {}

@@ -132,6 +132,8 @@ def test_idle_worker_checks_the_schedule_at_most_once_a_minute(monkeypatch):
     calls = []
     monkeypatch.setattr("puhui.jobs.management.commands.worker.enqueue_due", lambda: calls.append(1))
     monkeypatch.setattr("puhui.jobs.management.commands.worker.reap_lost", lambda: None)
+    monkeypatch.setattr("puhui.jobs.management.commands.worker.workers_purge", lambda: None)
+    monkeypatch.setattr("puhui.jobs.management.commands.worker.worker_beat", lambda **kw: None)
     clock = [1000.0]
     monkeypatch.setattr("puhui.jobs.management.commands.worker.time.monotonic", lambda: clock[0])
     worker = SchedulingWorker(

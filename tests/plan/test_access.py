@@ -146,6 +146,7 @@ def test_lists_do_not_leak(client, scene, users, more_users):
     for name in [
         "plan_notice_list",
         "plan_delay_list",
+        "plan_report_list",
         "plan_overdue",
         "plan_my_tasks",
         "plan_timeline",
@@ -206,6 +207,8 @@ CASES = [
         ["office", "czj"],
         ["member", "tjj", "abc", "public"],
     ),
+    # Lists: the office sees every unit's rows, a unit its own (test_lists_do_not_leak).
+    ("plan_report_list", None, "get", ["office", "czj", "member", "abc"], []),
     ("plan_notice_list", None, "get", ["office", "czj", "member"], []),
     (
         "plan_notice_detail",
@@ -215,6 +218,14 @@ CASES = [
         ["member", "tjj", "abc", "public"],
     ),
     ("plan_notice_respond", lambda s: [s["n_czj"].pk], "post", ["czj"], ["member", "tjj", "abc"]),
+    # The 督办单 as Word: whoever may open the notice (the office and the unit it is addressed to).
+    (
+        "plan_notice_docx",
+        lambda s: [s["n_czj"].pk],
+        "get",
+        ["office", "czj"],
+        ["member", "tjj", "abc", "public"],
+    ),
     ("plan_notice_remind", lambda s: [s["n_czj"].pk], "post", ["office"], ["czj", "member"]),
     ("plan_notice_close", lambda s: [s["n_czj"].pk], "post", ["office"], ["czj", "member"]),
     ("plan_delay_list", None, "get", ["office", "czj", "member"], []),
@@ -223,6 +234,7 @@ CASES = [
     ("plan_assessment_detail", lambda s: [s["scheme"].pk], "get", *OFFICE_ONLY),
     ("plan_assessment_compute", lambda s: [s["scheme"].pk], "post", *OFFICE_ONLY),
     ("plan_score_manual", lambda s: [s["scheme"].pk], "post", *OFFICE_ONLY),
+    ("plan_assessment_docx", lambda s: [s["scheme"].pk], "get", *OFFICE_ONLY),
     ("plan_bulletin_list", None, "get", ["office", "member", "abc"], []),
     ("plan_bulletin_new", None, "get", *OFFICE_ONLY),
     ("plan_bulletin_detail", lambda s: [s["draft"].pk], "get", *OFFICE_ONLY),
@@ -248,7 +260,34 @@ CASES = [
     ("plan_notification_read", lambda s: [s["note_member"].pk], "post", ["member"], ["office", "czj", "abc"]),
     ("plan_setup", None, "get", *OFFICE_ONLY),
     ("plan_template_download", None, "get", *OFFICE_ONLY),
+    # The leading group (附件1): the office and administrators keep it, member units read it.
+    (
+        "plan_leading_group",
+        None,
+        "get",
+        ["office", "admin", "member", "czj"],
+        ["abc", "town_lishan", "agent", "public"],
+    ),
+    (
+        "plan_leading_group_member",
+        lambda s: [_leading_group_term().pk],
+        "get",
+        ["office", "admin", "member"],
+        ["abc", "rcb", "town_lishan", "agent", "public"],
+    ),
 ]
+
+
+def _leading_group_term():
+    from puhui.core.models import Organisation
+    from puhui.plan.models import LeadingGroupMember
+
+    return LeadingGroupMember.objects.create(
+        person_name="甲一",
+        post=LeadingGroupMember.Post.LEADER,
+        unit=Organisation.objects.get(code="PBOC"),
+        from_date=datetime.date(2020, 7, 28),
+    )
 
 
 def test_every_endpoint_has_a_row():

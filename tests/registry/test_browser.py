@@ -1,4 +1,4 @@
-"""The roster pages in headless Chromium: htmx filters and the 显示明文 button."""
+"""The roster pages in headless Chromium: filters, the number search and the 显示明文 button."""
 
 import pytest
 
@@ -22,11 +22,11 @@ def test_town_official_filters_and_unmasks(page, live_county, users):
     page.wait_for_url("**/")
     page.click("nav >> text=名录")
     page.click("nav >> text=农户名录")
-    table = page.locator("[data-testid=household-table]")
+    table = page.locator("[data-testid=list-households] table")
     assert "H0" in table.inner_text() and "H1" in table.inner_text()
     assert "H2" not in table.inner_text()
 
-    # Changing a select re-renders the roster through htmx and pushes the filter into the URL.
+    # Changing a select posts the search form; the list comes back with the filter in its URL.
     page.select_option("select[name=farm]", "0")
     page.wait_for_url("**farm=0**")
     assert "H0" not in table.inner_text() and "H1" in table.inner_text()
@@ -47,9 +47,9 @@ def test_lookup_by_id_number(page, live_county, users):
     log_in(page, "office", PASSWORD)
     page.wait_for_url("**/")
     page.goto("/registry/households/")
-    page.fill("input[name=number]", ID_NUMBERS[3])
-    page.click("text=精确查找")
+    page.fill("input[name=q]", ID_NUMBERS[3])
+    page.click("text=查询")
     page.wait_for_url("**key=**")
     assert ID_NUMBERS[3] not in page.url
-    rows = page.locator("[data-testid=household-table] tbody tr")
+    rows = page.locator("[data-testid=list-households] tbody tr")
     assert rows.count() == 1 and "H3" in rows.inner_text()

@@ -60,3 +60,12 @@ def mask_id(value):
     from puhui.core.crypto import mask_id_number
 
     return mask_id_number(value or "")
+
+
+@register.filter
+def level_names(levels):
+    """An indicator's levels in words: ["town", "county"] → "镇（街道）、全县"."""
+    from puhui.data.models import IndicatorValue
+
+    names = dict(IndicatorValue.Level.choices)
+    return "、".join(str(names.get(code, code)) for code in levels or [])

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import Organisation, User
-from puhui.core.notifications import notifications_send
+from puhui.core.notifications import notifications_resolve, notifications_send
 from puhui.plan.evidence import check_evidence
 from puhui.plan.models import Evidence, ProgressReport, Task
 from puhui.plan.services.common import at_or_now, require_office, require_reporting_unit
-from puhui.plan.services.notifications import unit_users
+from puhui.plan.services.notifications import office_users, unit_users
 from puhui.plan.workdays import period_by_code
 
 
@@ -144,7 +144,18 @@ def report_submit(
     audit_changed(
         actor=actor, obj=report, before=None, note=f"报送进度 {task.number} {p.label} 第{report.version}版"
     )
+    notifications_send(  # the office reviews it; the review clears this for every office user
+        users=office_users(),
+        kind="report_submitted",
+        title=f"进度报告待审核：{unit.short_name or unit.name} {task.number}.{task.title}（{p.label}）",
+        url=reverse("plan_report_detail", args=[report.pk]),
+        key=_review_key(report),
+    )
     return report
+
+
+def _review_key(report: ProgressReport) -> str:
+    return f"report-review:{report.pk}"
 
 
 @transaction.atomic
@@ -173,6 +184,7 @@ def report_review(
             m.save(update_fields=["completed_on", "completed_report"])
             audit_changed(actor=actor, obj=m, before=m_before, note="里程碑完成（报告审核通过）")
     audit_changed(actor=actor, obj=report, before=before, note="审核通过" if accept else "退回修改")
+    notifications_resolve(users=office_users(), key=_review_key(report))
     url = reverse("plan_report_detail", args=[report.pk])
     label = f"{report.task.number}.{report.task.title}（{report.period}）"
     if accept:

@@ -1,10 +1,12 @@
 // Credit maps of the county (towns as areas) and of a town (villages as areas when the county has
 // loaded village boundaries, otherwise points at the village seats on the town's outline), coloured
 // by the figure chosen in #area-metric. Data: the json_script #area-map-data (credit.selectors.area_map).
+// The colour scale is fitted to the chosen figure's range (puhuiFigures.fit, app.js).
 (function () {
   const el = document.getElementById("area-map");
   const source = document.getElementById("area-map-data");
-  if (!el || !source || !window.echarts) return;
+  if (!el || !source || !window.echarts || !window.puhuiFigures) return;
+  const F = window.puhuiFigures;
   const data = JSON.parse(source.textContent);
   const esc = echarts.format.encodeHTML; // the tooltip is HTML and village names come from users
   if (data.mode === "none" || !data.items.length) return;
@@ -15,14 +17,18 @@
 
   const metricOf = (key) => data.metrics.find((m) => m.key === key) || data.metrics[0];
   const fmt = (m, v) =>
-    v === null || v === undefined ? "—" : m.share ? (100 * v).toFixed(1) + "%" : Number(v).toLocaleString("zh-CN");
+    v === null || v === undefined ? "—" : m.share ? F.format(v, "share") : F.number(v) + (m.unit || "");
 
   function option(key) {
     const m = metricOf(key);
     const values = data.items.map((i) => i.values[m.key]).filter((v) => v !== null && v !== undefined);
+    // Fitted to the values (towns from 77% to 96% are not all one colour); the bounds are on the element.
+    const [min, max] = F.fit(values, { share: m.share });
+    el.dataset.min = String(min);
+    el.dataset.max = String(max);
     const visualMap = {
-      min: m.share ? 0 : Math.min(0, ...values),
-      max: m.share ? 1 : Math.max(1, ...values),
+      min,
+      max,
       calculable: true,
       left: "left",
       bottom: 10,

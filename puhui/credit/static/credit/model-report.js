@@ -22,7 +22,7 @@
     grid: { top: 55, left: 40, right: 10, bottom: 25 },
     xAxis: { type: "category", data: c.discrimination.samples },
     yAxis: { type: "value", min: 0, max: 1 },
-    series: ["auc", "gini", "ks"].map((k) => ({ type: "bar", name: k.toUpperCase(), data: c.discrimination[k] })),
+    series: [["auc", "AUC"], ["gini", "Gini"], ["ks", "KS"]].map(([k, name]) => ({ type: "bar", name, data: c.discrimination[k] })),
   });
 
   draw("chart-iv", {

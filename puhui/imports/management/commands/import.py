@@ -45,10 +45,15 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", help="Excel 工作表名称（默认：与表同名的工作表，否则第一个）")
         parser.add_argument("--actor", help="记入操作日志的用户名（默认：系统）")
         parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="确认上次导入提示的较大变化（如某村户数变化超过规定比例）后保存",
+        )
+        parser.add_argument(
             "--template", metavar="PATH", help="不导入，改为把空白模板写到 PATH（.xlsx 或 .csv）"
         )
 
-    def handle(self, *args, table, file, mode, sheet, actor, template, **options):
+    def handle(self, *args, table, file, mode, sheet, actor, template, confirm=False, **options):
         entry = tables()[table]
         spec, run = entry.spec, entry.run
         if template:
@@ -66,14 +71,26 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"没有用户名为 {actor} 的有效用户")
         try:
-            result = run(actor=user, file=file, mode=mode, sheet=sheet)
+            result = run(
+                actor=user, file=file, mode=mode, sheet=sheet, **({"confirm": True} if confirm else {})
+            )
         except PermissionDenied:
             raise CommandError(f"用户 {actor} 无权导入{spec.title}") from None
         if result.ok:
             self.stdout.write(
                 self.style.SUCCESS(f"导入成功：{result.summary}。（{result.source}，{result.mode_label}）")
             )
+            # What a register hands out once on the command line (the users import: initial passwords).
+            for line in getattr(result, "cli_report", list)():
+                self.stdout.write(line)
             return
+        if result.needs_confirmation:
+            for warning in result.warnings:
+                self.stdout.write(f"  {warning}")
+            raise CommandError(
+                f"未导入：文件 {result.filename} 有 {len(result.warnings)} 处较大变化需要确认，未保存任何数据；"
+                "核对无误后加 --confirm 重新运行。"
+            )
         errors = result.errors.sorted()
         self.stdout.write(error_table(errors))
         if result.errors.truncated:

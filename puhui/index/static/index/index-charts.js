@@ -2,6 +2,7 @@
 (function () {
   if (!window.echarts) return;
   const data = (id) => { const el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; };
+  const num = (v, d) => (window.puhuiFigures ? window.puhuiFigures.number(v, d) : v);
   const ready = (el, chart) => { el.dataset.ready = "1"; window.addEventListener("resize", () => chart.resize()); };
 
   const trendEl = document.getElementById("trend-chart");
@@ -9,9 +10,10 @@
   if (trendEl && trend) {
     const c = echarts.init(trendEl);
     c.setOption({
-      tooltip: { trigger: "axis" }, legend: { data: ["全县指数", "变异系数", "泰尔指数"] },
+      tooltip: { trigger: "axis", valueFormatter: (v) => num(v, 3) }, legend: { data: ["全县指数", "变异系数", "泰尔指数"] },
+      grid: { left: 10, right: 10, containLabel: true },
       xAxis: { type: "category", data: trend.periods },
-      yAxis: [{ type: "value", name: "指数" }, { type: "value", name: "均衡度" }],
+      yAxis: [{ type: "value", name: "指数（分）", scale: true }, { type: "value", name: "均衡度", scale: true }],
       series: [
         { name: "全县指数", type: "line", data: trend.county.map((v) => v == null ? null : +v.toFixed(2)) },
         { name: "变异系数", type: "line", yAxisIndex: 1, data: trend.cv.map((v) => v == null ? null : +v.toFixed(3)) },
@@ -42,8 +44,9 @@
   if (ttEl && tt) {
     const c = echarts.init(ttEl);
     c.setOption({
-      tooltip: { trigger: "axis" }, legend: { type: "scroll", bottom: 0 },
-      xAxis: { type: "category", data: tt.periods }, yAxis: { type: "value" },
+      tooltip: { trigger: "axis", valueFormatter: (v) => num(v, 2) }, legend: { type: "scroll", bottom: 0 },
+      grid: { left: 10, right: 10, bottom: 40, containLabel: true },
+      xAxis: { type: "category", data: tt.periods }, yAxis: { type: "value", name: "指数（分）", scale: true },
       series: tt.series.map((s) => ({ name: s.name, type: "line", data: s.data.map((v) => v == null ? null : +v.toFixed(2)) })),
     });
     ready(ttEl, c);

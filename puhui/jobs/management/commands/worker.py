@@ -4,6 +4,10 @@ Every option of `db_worker` passes through (`--batch`, `--max-tasks`, `--queue-n
 `--worker-id`, `--reload`); only the defaults differ: all queues, no autoreload (a worker restarted
 mid-task by a code change leaves the task marked as running), no start-up delay in batch mode.
 
+Every worker writes a heartbeat (`WorkerHeartbeat`: at start, at most every few seconds while idle,
+and around each task) and removes it when it stops, so the job pages can say when a queued job has no
+worker to run it.
+
 The worker also starts the scheduled jobs (`puhui.jobs.schedule`) and fails the tasks of workers that
 died (`puhui.jobs.retries.reap_lost`): it checks when it starts, then at most once a minute — after a
 task and before an idle sleep, in the worker's own thread, never inside a task. `--no-schedule` turns
@@ -23,6 +27,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from puhui.jobs.retries import reap_lost
 from puhui.jobs.schedule import enqueue_due
+from puhui.jobs.services import HEARTBEAT_EVERY, worker_beat, worker_gone, workers_purge
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +45,26 @@ class SchedulingWorker(Worker):
     def __init__(self, *, schedule: bool, **kwargs):
         self.schedule = schedule
         self._next_check = 0.0
+        self._next_beat = 0.0
         super().__init__(**kwargs)
 
     @property
     def interval(self) -> float:
+        self.beat()
         self.check_schedule()
         return self._interval
+
+    def beat(self, *, busy: bool | None = None) -> None:
+        """The heartbeat: every call marking a task's start or end, else at most every HEARTBEAT_EVERY s."""
+        now = time.monotonic()
+        if busy is None and now < self._next_beat:
+            return
+        self._next_beat = now + HEARTBEAT_EVERY
+        try:
+            worker_beat(worker_id=self.worker_id, queues=",".join(self.queue_names), busy=busy)
+        except Exception:
+            # A locked database must not stop the worker; the next beat tries again.
+            logger.warning("Could not record the worker's heartbeat", exc_info=True)
 
     @interval.setter
     def interval(self, value: float) -> None:
@@ -61,17 +80,29 @@ class SchedulingWorker(Worker):
         try:
             reap_lost()
             enqueue_due()
+            workers_purge()
         except Exception:
             # A broken schedule entry or a locked database must not stop the worker; try again later.
             logger.exception("Checking the schedule failed")
 
     def run_task(self, db_task_result) -> None:
-        super().run_task(db_task_result)
+        self.beat(busy=True)
+        try:
+            super().run_task(db_task_result)
+        finally:
+            self.beat(busy=False)
         self.check_schedule()
 
     def run(self) -> None:
+        self.beat(busy=False)
         self.check_schedule(force=True)
         super().run()
+
+    def stopped(self) -> None:
+        try:
+            worker_gone(worker_id=self.worker_id)
+        except Exception:
+            logger.warning("Could not remove the worker's heartbeat", exc_info=True)
 
 
 class Command(DbWorkerCommand):
@@ -135,5 +166,6 @@ class Command(DbWorkerCommand):
                 worker.configure_signals()
                 worker.run()
         finally:
+            worker.stopped()
             for s, handler in saved.items():
                 signal.signal(s, handler)
