@@ -9,7 +9,6 @@ PUHUI = Path(__file__).resolve().parents[1] / "puhui"
 LONG_ALLOWED = {
     ("engines/index/synthetic.py", "example"): "a literal example data set",
     ("engines/scoring/synthetic.py", "households"): "a generator of one table of synthetic columns",
-    ("plan/documents.py", "build_bulletin_template"): "the 通报 Word template, paragraph by paragraph",
     ("plan/documents.py", "plan_workbook"): "the plan's Excel form, sheet by sheet",
     ("plan/loader.py", "read_excel"): "reads the plan's Excel form, sheet by sheet",
     ("data/specs.py", "loan_spec"): "the loan form's column table",

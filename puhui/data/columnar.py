@@ -9,15 +9,19 @@ the same values for the rows that pass — while doing the work per column of a 
   split at the delimiter. Every other file (quoted CSV, Excel, JSON rows) comes through the engine's own
   `Source`, transposed a block at a time. Blank rows are skipped and rows numbered as the engine does.
 - Parsing. Cells repeat: a million loans have a few hundred dates, sixty places, some hundred thousand
-  borrowers. Each distinct cell is parsed once, by the column's own parser, and the result spread back by
-  index (`pandas.factorize`). Two kinds of column rarely repeat and have a numpy fast path for the shape
-  almost every cell has — loan numbers (`Code`: code characters only) and amounts (`Money`: plain decimals
-  with at most two places) — which is exact for that shape; every other cell goes to the parser.
+  borrowers. Each distinct cell is parsed once per submission, by the column's own parser, into the
+  column's `Table`, and every cell becomes a code into it (`_factorize`); what the rest of the intake
+  needs of a value (an ordinal, a COPY field, a ciphertext) is also made once per distinct cell
+  (`Table.projection`). Two kinds of column rarely repeat and have a numpy fast path for the shape almost
+  every cell has — loan numbers (`Code`: code characters only) and amounts (`Money`: plain decimals with at
+  most two places) — which is exact for that shape; every other cell goes to the parser.
 - Row checks. A row check may carry a vectorised twin, `check.suspects(columns) -> bool array`, that marks
   a superset of the rows it could object to (`puhui.data.specs` gives the loan checks theirs); only those
   rows go through the row check itself. A check without a twin runs on every row.
 
-tests/data/test_intake_columnar.py runs files full of bad cells through both readers and compares.
+tests/data/test_intake_columnar.py runs files full of bad cells through both readers and compares. The
+checker reads the header through `TableReader` and uses its bookkeeping (columns, unnamed columns, the
+loose cells reported), so that both report a file's shape the same way.
 """
 
 from __future__ import annotations

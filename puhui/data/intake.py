@@ -2,13 +2,17 @@
 
 Two passes, so that a million-row file neither fills memory nor holds a write lock while it is read:
 
-1. Read (no transaction). The import engine's `TableReader` streams and parses the rows; each good loan
-   is written, already encrypted and hashed, as one COPY-format line to a spool file on disk. Loan ids go
+1. Read (no transaction). Loan rows are checked in columns, 20,000 rows a block (`puhui.data.columnar`:
+   the same errors as the import engine's `TableReader`, which reads the aggregate forms row by row); each
+   good loan becomes, already encrypted and hashed, a COPY-format line in a spool file on disk. Loan ids go
    into an array of 64-bit hashes; duplicates are found at the end with numpy, and only their rows are
    looked at again. Totals for the cross-period check are summed as we go.
 2. Store (only if pass 1 found no error; `storage.submission_store`): the Submission row, hidden while it
    is STORING; the spool file through COPY (PostgreSQL) or executemany (SQLite), 20,000 rows a short
    transaction; then one short transaction gives it its version number and writes the audit record.
+
+On PostgreSQL a large loan file skips the spool: its blocks are written while the next ones are checked,
+under the hidden submission, and deleted again if any error turns up (`puhui.data.streaming`).
 """
 
 from __future__ import annotations
@@ -421,18 +425,8 @@ def receive(
     outcome = Outcome(errors=errors)
     ctx = county_context()
     spec = spec_for(form, ctx=ctx, period=period)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    fields = dict(
-        institution=institution,
-        form=form.code,
-        period=period,
-        channel=channel,
-        filename=filename[:200],
-        file=keep_file,
-        sha256=_sha256(path),
-        comment=comment,
-        submitted_by=user,
-        submitted_label=actor_label[:150],
+    fields = _fields(
+        actor, actor_label, institution, form, period, channel, filename, comment, keep_file, path
     )
     stream = None
     try:
@@ -441,13 +435,8 @@ def receive(
                 open(spool_path, "wb") as spool,  # UTF-8 COPY lines
                 open(keys_path, "w", encoding="utf-8", newline="\n") as keys,
             ):
-                if form.is_loans and streaming.possible(path):
-                    stream = streaming.LoanStream(dict(fields, row_count=0, totals={}))
-                sink = (
-                    _LoanSink(spool, keys, errors=errors, stream=stream)
-                    if form.is_loans
-                    else _AggregateSink(form)
-                )
+                sink = _sink(form, fields, spool=spool, keys=keys, errors=errors, path=path)
+                stream = getattr(sink, "stream", None)
                 reader = _read_rows(
                     spec=spec,
                     sink=sink,
@@ -492,6 +481,33 @@ def receive(
         if stream is not None and outcome.submission is None:
             stream.abandon()  # refused, or failed: the rows written so far go, with their hidden submission
         outcome.seconds = time.perf_counter() - started
+
+
+def _sink(form: FormDef, fields: dict, *, spool, keys, errors: ErrorList, path: str | None):
+    """The aggregate rows kept in memory, or the loan rows spooled — or, on PostgreSQL, stored as they are
+    checked (`puhui.data.streaming`), under a hidden submission made now."""
+    if not form.is_loans:
+        return _AggregateSink(form)
+    stream = streaming.LoanStream(dict(fields, row_count=0, totals={})) if streaming.possible(path) else None
+    return _LoanSink(spool, keys, errors=errors, stream=stream)
+
+
+def _fields(
+    actor, actor_label, institution, form, period, channel, filename, comment, keep_file, path
+) -> dict:
+    """The Submission's own fields, but for its row count and totals."""
+    return dict(
+        institution=institution,
+        form=form.code,
+        period=period,
+        channel=channel,
+        filename=filename[:200],
+        file=keep_file,
+        sha256=_sha256(path),
+        comment=comment,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submitted_label=actor_label[:150],
+    )
 
 
 @contextlib.contextmanager

@@ -138,3 +138,30 @@ class Stream:
 
     def close(self) -> None:
         self.cursor.close()
+
+
+def update_rows(model: type[models.Model], fields: Sequence[str], objs: Sequence[models.Model]) -> int:
+    """UPDATE the given fields of `objs` from their attributes: one COPY into a temporary table and one
+    UPDATE … FROM it on PostgreSQL, one executemany on SQLite (bulk_update's CASE per column over every row of
+    a batch was most of an upsert's writing). Values go through each field's `get_db_prep_save` (encrypted
+    fields encrypt); a look-up hash must already be set on the object (its pre_save does not run)."""
+    if not objs:
+        return 0
+    table = model._meta.db_table
+    concrete = [model._meta.get_field(name) for name in fields]
+    rows = (
+        (*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete), obj.pk) for obj in objs
+    )
+    if connection.vendor != "postgresql":
+        sets = ", ".join(f'"{f.column}" = %s' for f in concrete)
+        with connection.cursor() as cursor:
+            cursor.executemany(f'UPDATE "{table}" SET {sets} WHERE "id" = %s', list(rows))
+        return len(objs)
+    temp = f"update_{table}"[:60]
+    columns = [(f.column, f.db_type(connection)) for f in concrete]
+    temp_table(temp, [*columns, ("pk", "bigint")], rows)
+    sets = ", ".join(f'"{f.column}" = v."{f.column}"' for f in concrete)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE "{table}" t SET {sets} FROM "{temp}" v WHERE t."id" = v."pk"')
+    drop_temp_table(temp)
+    return len(objs)

@@ -1,13 +1,18 @@
 """The household roster import (`households` in IMPORT_TABLES): one row per member, all or nothing.
 
-Reading keeps the file in columns (`household_columns.Roster`); the checks run over those columns (numpy for
-the duplicates) and against the database in chunks of households (their stored rows, the stored members
-whose ID hashes match), so a 200,000-household roster needs no per-row query and never holds every parsed
-row. The plan that the checks leave is written with bulk inserts and updates: only changed households and
-members are written in an upsert. Every created or changed household gets its audit row (before and after,
-the members by name and relation, never their ID numbers) naming the file; the villages touched are
-recounted (`services.census_recount`), and an import that would move a village's household count by more
-than PUHUI_CENSUS_CONFIRM_SHARE asks for confirmation first (`confirmations`).
+Reading keeps the file in columns (`household_columns.Roster`, the engine's `gatherer` hook); the checks run
+over those columns (numpy for the duplicates) and against the database in a few set-based queries: the file's
+codes and ID hashes go into temporary tables, the stored households and members of those codes stream back in
+file order, read chunk by chunk, and the people stored in another household come back at once (few). So a
+200,000-household roster needs no per-row query and never holds every parsed row.
+
+The checks leave a plan (`household_write.RosterWriter`), written in bulk: new households, members and history
+versions by COPY (PostgreSQL), changes by one UPDATE per set of changed columns; an upsert writes only the
+households and members that changed. A changed household gets its audit row (before and after, the members by
+name and relation, never their ID numbers) naming the file; the households an import creates share one audit
+row, which each of them points at (`Household.created_log`). The villages touched are recounted
+(`services.census_recount`), and an import that would move a village's household count by more than
+PUHUI_CENSUS_CONFIRM_SHARE asks for confirmation first (`confirmations`).
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from puhui.registry.household_write import EXISTING, RosterWriter
 from puhui.registry.models import Household, HouseholdMember
 
 Role = User.Role
-CHUNK = 600  # households per round of database checks: ~2,000 members, under SQLite's parameter limit
+CHUNK = 600  # households per round of checks: what is held of the stored roster at a time, and progress
 K = {key: i for i, key in enumerate(HOUSEHOLD_KEYS)}
 E = {name: i for i, name in enumerate(EXISTING)}
 HOUSEHOLDS = Household._meta.db_table
@@ -169,7 +174,7 @@ class HouseholdImport(TableImport):
         self._check_villages()
         self._check_database()
 
-    def members_of(self, hh: int) -> list[int]:
+    def members_of(self, hh: int) -> array:
         return self.m_order[self.m_start[hh] : self.m_start[hh + 1]]
 
     def digest(self, i: int) -> str:
@@ -314,6 +319,7 @@ class HouseholdImport(TableImport):
         household and are read in step with the chunks (never all in memory); the people stored in another
         household than the file's are few and read at once."""
         r, n = self.r, len(self.r.codes)
+        self.rotating = bool(crypto.old_masters())  # a key rotation: stored hashes may be under an old key
         temp_table(TEMP_HOUSEHOLDS, [("hh", "integer"), ("code", "varchar(20)")], enumerate(r.codes))
         temp_table(
             TEMP_PEOPLE, [("i", "integer"), ("hash", "varchar(64)"), ("code", "varchar(20)")], self._people()
@@ -339,14 +345,14 @@ class HouseholdImport(TableImport):
     def _people(self):
         """(member index, look-up hash, household code) of every ID number in the file, as the temporary table
         takes them (one row per active key during a key rotation); each hash is kept (`digests`) for the write."""
-        r = self.r
-        rotating = bool(crypto.old_masters())
+        r, rotating = self.r, self.rotating
         for i, key in enumerate(r.m_id):
             if key:
-                found = crypto.lookup_hashes(id_text(key))
+                text = id_text(key)
+                found = crypto.lookup_hashes(text) if rotating else [crypto.lookup_hash(text)]
                 self.digests[32 * i : 32 * i + 32] = bytes.fromhex(found[0])
                 code = r.codes[r.m_hh[i]]
-                for digest in found if rotating else found[:1]:
+                for digest in found:
                     yield i, digest, code
 
     def _check_chunk(self, hhs: range, existing: dict, stored: dict, hits: dict[int, tuple]) -> None:
@@ -372,8 +378,9 @@ class HouseholdImport(TableImport):
         for i in self.members_of(hh):
             if self.r.m_id[i]:
                 index[self.digest(i)] = i
-                for digest in crypto.lookup_hashes(id_text(self.r.m_id[i]))[1:]:
-                    index[digest] = i
+                if self.rotating:
+                    for digest in crypto.lookup_hashes(id_text(self.r.m_id[i]))[1:]:
+                        index[digest] = i
         return index
 
     def _hits(self) -> dict[int, tuple]:

@@ -20,7 +20,7 @@ from puhui.core import crypto
 from puhui.core.audit import audit_record, snapshot
 from puhui.core.models import AuditLog
 from puhui.imports.engine import chunks
-from puhui.registry.bulk import allocate_ids, encrypted, insert_rows
+from puhui.registry.bulk import allocate_ids, encrypted, insert_rows, update_rows
 from puhui.registry.household_columns import (
     HOUSEHOLD_KEYS,
     RELATIONS,
@@ -118,7 +118,10 @@ class RosterWriter:
         new = household_values(imp, hh, old)
         change = Change(hh=hh, pk=old.id)
         change.fields = {f for f in COMPARED if new[f] != getattr(old, f)}
-        if old.head_id_hash not in crypto.lookup_hashes(new["head_id_number"]):
+        head = imp.head_member[hh]
+        if old.head_id_hash != imp.digest(head) and (
+            not imp.rotating or old.head_id_hash not in crypto.lookup_hashes(new["head_id_number"])
+        ):
             change.fields.add("head_id_number")
         if (
             "phone" in imp.present
@@ -256,8 +259,8 @@ class RosterWriter:
             ]
             entries.append((obj, before, members_before, members_after))
         for fields, objs in updates.items():
-            Household.objects.bulk_update(objs, list(fields), batch_size=200)
-        HouseholdMember.objects.bulk_update(renamed, ["name", "relation"], batch_size=200)
+            update_rows(Household, fields, objs)
+        update_rows(HouseholdMember, ["name", "relation"], renamed)
         HouseholdMember.objects.bulk_create(added, batch_size=BATCH)
         imp.result.versions += history.write()
         imp.audit(entries)

@@ -8,7 +8,7 @@ from puhui.core import lists
 from puhui.core.models import User
 from puhui.registry import selectors
 from puhui.registry.access import firms_for, households_for
-from puhui.registry.models import Firm
+from puhui.registry.models import Firm, Household
 
 Role = User.Role
 
@@ -65,6 +65,8 @@ HOUSEHOLDS = lists.ListSpec(
             choices=lambda user, values: [(a, a) for a in selectors.main_activities()],
             all_label="全部经营类型",
         ),
+        # Dissolved households stay on the roster (their history counts on past dates).
+        lists.Choice("status", "状态", choices=Household.Status.choices, all_label="现存与已注销"),
     ),
     search=lists.Search(
         names=("head_name",),

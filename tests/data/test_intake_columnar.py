@@ -249,3 +249,21 @@ def test_a_line_longer_than_the_csv_field_limit_leaves_the_line_reader(tmp_path)
     path = tmp_path / "x.csv"
     path.write_bytes(("借据号,首贷\n" + "a" * (csv.field_size_limit() + 1) + ",是\n").encode())
     assert not columnar.plain_csv(str(path))
+
+
+def test_a_full_table_starts_a_new_one_and_nothing_changes(county, tmp_path, monkeypatch):
+    """More distinct cells than a column keeps (MEMO_LIMIT): later blocks get a fresh table."""
+    import random
+
+    monkeypatch.setattr(columnar, "MEMO_LIMIT", 5)
+    rng = random.Random(7)
+
+    def cell(h, n):
+        options = [v for v in VARIANTS[h] if "," not in v]
+        return (rng.choice(options) if rng.random() < 0.1 else options[0]).format(n=n, d=n // 3)
+
+    rows = [[cell(h, n) for h in LOAN_HEADER] for n in range(1, 400)]
+    path = tmp_path / "loans.csv"
+    path.write_bytes(_csv(LOAN_HEADER, rows, newline="\n"))
+    errors, values, count = _both(_spec(), str(path), 13)
+    assert count == len(rows) and errors and values

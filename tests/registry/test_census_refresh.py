@@ -42,7 +42,11 @@ def test_refresh_counts_villages_towns_and_county(users, county):
     assert steps[-1][2] == "完成：4 个村户数有变化；全县 5 户，其中农户 4 户"
     log = AuditLog.objects.get(object_type="core.Division", action="update")
     assert log.actor == users["office"]
-    assert log.before["villages"]["370323001201"] == {"households": 300, "farm_households": 250, "population": 1000}
+    assert log.before["villages"]["370323001201"] == {
+        "households": 300,
+        "farm_households": 250,
+        "population": 1000,
+    }
     assert log.after["villages"]["370323001201"] == {"households": 2, "farm_households": 2, "population": 5}
     assert Division.objects.get(level="county").population == 14
 

@@ -49,7 +49,8 @@ API_CASES = [
     api_row("get", "/households/columns", "200 200 200 200 401"),
     # Only the office (the PBoC) keeps the roster: the others' tokens are refused with the reason.
     api_row("post", "/households/rows", "201 403 403 403 401", body={"rows": rows_json(), "confirm": True}),
-    api_row("post", "/households/import", "422 422 422 422 401"),  # a JSON body without a file: refused as such
+    # A JSON body without a file: refused as such, whoever sends it.
+    api_row("post", "/households/import", "422 422 422 422 401"),
     api_row("get", "/households/imports/{run_id}", "404 404 404 404 401"),  # no such run
 ]
 
