@@ -150,7 +150,9 @@ def _oracle(text: str) -> bool:
         ric.get_birth_date(text)
     except Exception:
         return False
-    return any(part == text[2:6] and props.get("county") for part, props in numdb.get("cn/loc").info(text[:6]))
+    return any(
+        part == text[2:6] and props.get("county") for part, props in numdb.get("cn/loc").info(text[:6])
+    )
 
 
 @settings(deadline=None)  # the first example imports the importers' modules

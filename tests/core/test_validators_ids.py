@@ -32,8 +32,11 @@ def _resident(area: str, born: datetime.date, seq: int) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
+AREAS = st.sampled_from(["370323", "372828"])
+
+
 @st.composite
-def yiyuan_ids(draw, area=st.sampled_from(["370323", "372828"])):
+def yiyuan_ids(draw, area=AREAS):
     born = draw(st.dates(min_value=datetime.date(1930, 1, 1), max_value=datetime.date(2010, 12, 31)))
     return _resident(draw(area), born, draw(st.integers(min_value=0, max_value=999)))
 
@@ -170,7 +173,10 @@ def test_import_cells_flag_another_county_only_where_the_table_asks():
         strict(other)
     with pytest.raises(CellError, match="存成了数字"):
         strict(float(mine[:17]))
-    assert IdOrUscc(county_codes=YIYUAN)("９１３７０３２３１６３０３４５６３Ｑ") == ("uscc", "91370323163034563Q")
+    assert IdOrUscc(county_codes=YIYUAN)("９１３７０３２３１６３０３４５６３Ｑ") == (
+        "uscc",
+        "91370323163034563Q",
+    )
     assert IdOrUscc(county_codes=YIYUAN)(mine) == ("ric", mine)
     with pytest.raises(CellError, match="370302"):
         Uscc(county_codes=YIYUAN)("91370302163034563" + uscc.calc_check_digit("91370302163034563"))
