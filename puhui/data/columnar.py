@@ -65,9 +65,8 @@ class Block:
     columns: list  # column index → that column's cells (None where a row is shorter), header width at least
     text: bool  # every cell is a str or None (CSV)
     complete: bool = True  # no row shorter than the header (no None filled in)
-    long_rows: dict[int, list] = field(
-        default_factory=dict
-    )  # position → cells of a row wider than the header
+    # position → all the cells of a row wider than the header
+    long_rows: dict[int, list] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -160,22 +159,91 @@ def _bytes_block(data: bytes, first: int, n: int, delimiter: str, width: int, en
     blank = [
         i for i in maybe if not data[starts[i] : ends[i]].decode(encoding).replace(delimiter, "").strip()
     ]
-    text = data.decode(encoding)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
     keep = np.ones(n, dtype=bool)
     keep[blank] = False
     if not (counts == width - 1).all():
+        text = data.decode(encoding).replace("\r\n", "\n").removesuffix("\n")
         rows = [line.split(delimiter) for line in text.split("\n")]
         return _rows_block(
             numbers[keep], [r for r, k in zip(rows, keep.tolist(), strict=True) if k], width, text=True
         )
-    cells = np.array(text.replace("\n", delimiter).split(delimiter), dtype=object).reshape(n, width)
+    # Every line has its `width` fields: each cell is the bytes between two separators, no str made yet.
+    seps = np.flatnonzero((buf == ord(delimiter)) | (buf == 10))
+    if len(seps) < n * width:
+        seps = np.append(seps, len(buf))  # the file's last line, without a line end
+    cell_ends = seps.reshape(n, width)
+    cell_starts = np.empty_like(cell_ends)
+    cell_starts[:, 0] = starts
+    cell_starts[:, 1:] = cell_ends[:, :-1] + 1
+    last = cell_ends[:, -1]
+    cell_ends[:, -1] = np.where(
+        (last > cell_starts[:, -1]) & (buf[np.maximum(last - 1, 0)] == 13), last - 1, last
+    )
     if blank:
-        cells, numbers = cells[keep], numbers[keep]
-    return Block(numbers, [cells[:, j] for j in range(width)], text=True)
+        cell_starts, cell_ends, numbers = cell_starts[keep], cell_ends[keep], numbers[keep]
+    windows = _windows(buf)
+    columns = [ByteColumn(data, windows, cell_starts[:, j], cell_ends[:, j], encoding) for j in range(width)]
+    return Block(numbers, columns, text=True)
+
+
+class ByteColumn:
+    """A column of a plain CSV block: each cell a range of the block's bytes. The str of a cell is made when
+    asked for (`[pos]`, `tolist()`); `factorize` and `matrix` work on the bytes. Exactly the cells the line
+    splitter would make: the file has no quotes, and its separators are ASCII bytes no character holds."""
+
+    def __init__(self, data: bytes, windows: np.ndarray, starts: np.ndarray, ends: np.ndarray, encoding: str):
+        self.data, self.windows, self.starts, self.ends, self.encoding = data, windows, starts, ends, encoding
+        self.lengths = ends - starts
+        self._list: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, pos: int) -> str:
+        if self._list is not None:
+            return self._list[pos]
+        return self.data[self.starts[pos] : self.ends[pos]].decode(self.encoding)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tolist())
+
+    def matrix(self, width: int) -> np.ndarray:
+        """(n, width) bytes of the cells, NUL-padded; longer cells cut (see `lengths`); width ≤ WINDOW."""
+        rows = self.windows[self.starts, :width]  # a copy: each row the bytes from the cell's start on
+        rows[np.arange(width) >= self.lengths[:, None]] = 0
+        return rows
+
+    def tolist(self) -> list[str]:
+        if self._list is None:
+            width = int(self.lengths.max(initial=0))
+            if 0 < width <= WINDOW and (bytes_ := self.matrix(width)).max() < 128:  # ASCII: numpy decodes it
+                self._list = bytes_.view(f"S{width}").ravel().astype(f"U{width}").tolist()
+            else:
+                data, enc = self.data, self.encoding
+                bounds = zip(self.starts.tolist(), self.ends.tolist(), strict=True)
+                self._list = [data[a:b].decode(enc) for a, b in bounds]
+        return self._list
+
+    def factorize(self) -> tuple[np.ndarray, list[str]]:
+        """(code of each cell, the distinct cells), as `_factorize`; cells of up to 16 bytes are told apart
+        by their bytes, two 64-bit words each (no cell holds a NUL, so the padding is unambiguous)."""
+        if not len(self) or self.lengths.max() > 16:
+            return _factorize(np.array(self.tolist(), dtype=object))
+        words = np.ascontiguousarray(self.matrix(16)).view(np.uint64)
+        low, _ = pd.factorize(words[:, 0])
+        high, found = pd.factorize(words[:, 1])
+        codes, _ = pd.factorize(low * len(found) + high)
+        first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)  # codes count up from 0
+        return codes, [self[i] for i in first.tolist()]
+
+
+WINDOW = 64  # the widest cell ByteColumn.matrix gives
+
+
+def _windows(buf: np.ndarray) -> np.ndarray:
+    """Every WINDOW bytes of `buf` from each offset on (a view; zeros past the end)."""
+    padded = np.concatenate((buf, np.zeros(WINDOW, dtype=np.uint8)))
+    return np.lib.stride_tricks.sliding_window_view(padded, WINDOW)
 
 
 def _source_blocks(rows: Iterable[tuple[int, list]], width: int, size: int, *, text: bool) -> Iterator[Block]:
@@ -411,7 +479,10 @@ class ColumnReader:
         if len(self.table.outcomes) > MEMO_LIMIT:
             self.table = Table()  # earlier blocks keep theirs
         table = self.table
-        local, uniques = _factorize(np.asarray(cells, dtype=object))  # None (a short row) → -1
+        if isinstance(cells, ByteColumn):
+            local, uniques = cells.factorize()
+        else:
+            local, uniques = _factorize(np.asarray(cells, dtype=object))  # None (a short row) → -1
 
         get = table.index.get
         codes = np.fromiter((*map(get, uniques, repeat(-1)), -1), dtype=np.int64, count=len(uniques) + 1)
@@ -452,12 +523,12 @@ class ColumnReader:
     def _code(self, cells) -> ListParsed:
         """Code cells of code characters only, 1 to max_length long, are their own value."""
         n = len(cells)
-        width = min(self.parser.max_length or 64, 64)
+        width = min(self.parser.max_length or WINDOW, WINDOW)
         matrix, lengths, fits = _chars(cells, width)
         inside = np.arange(width) < lengths[:, None]
         allowed = _CODE_CHARS[np.minimum(matrix, 127)] & (matrix < 128)
         fast = fits & (allowed | ~inside).all(axis=1)
-        values = list(cells)
+        values = list(cells.tolist() if isinstance(cells, ByteColumn) else cells)
         bad = np.zeros(n, dtype=bool)
         for pos in np.flatnonzero(~fast).tolist():
             values[pos] = value = self._remembered(cells[pos])
@@ -507,7 +578,13 @@ def _lengths(cells) -> np.ndarray:
 
 def _chars(cells, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(n, width) code points of str cells (0 past the end), their lengths (at most `width`), and which
-    cells fit whole: not longer than `width`, not empty, no NUL (numpy drops trailing NULs)."""
+    cells fit whole: not longer than `width`, not empty, no NUL (numpy drops trailing NULs). A ByteColumn
+    gives bytes and byte lengths instead: the same for the ASCII cells the fast paths take, and a byte
+    ≥ 128 (anything else) is no code character or digit either."""
+    if isinstance(cells, ByteColumn):
+        lengths = cells.lengths
+        fits = (lengths >= 1) & (lengths <= width)
+        return cells.matrix(width), np.minimum(lengths, width), fits
     lengths = _lengths(cells)
     array = np.asarray(cells, dtype=f"U{width}")  # longer cells are cut; `fits` leaves them out
     fits = (lengths >= 1) & (lengths <= width) & (np.strings.str_len(array) == lengths)
