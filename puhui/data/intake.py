@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from puhui.core.models import Organisation
 from puhui.core.periods import previous_year_code
-from puhui.data import columnar, columnar_store, storage, streaming
+from puhui.data import blocks, columnar, columnar_store, storage, streaming
 from puhui.data.catalogue import FormDef
 from puhui.data.county import CountyContext, county_context
 from puhui.data.models import AggregateValue, ReportingPeriod, Submission
@@ -385,7 +385,7 @@ def _read(
     if isinstance(sink, _LoanSink):  # in columns, a block of rows at a time (puhui.data.columnar)
         checker = columnar.BlockChecker(reader)
         done = 0
-        for block in columnar.read_blocks(reader, source, path, size=PROGRESS_EVERY):
+        for block in blocks.read_blocks(reader, source, path, size=PROGRESS_EVERY):
             sink.add_block(checker.check(block))
             if progress and reader.rows_read // PROGRESS_EVERY > done // PROGRESS_EVERY:
                 progress(reader.rows_read, expected_rows, f"已检查 {reader.rows_read:,} 行")

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from puhui.data import columnar
+from puhui.data import blocks, columnar
 from puhui.data.county import county_context
 from puhui.data.intake import json_source
 from puhui.data.specs import loan_spec
@@ -119,7 +119,7 @@ def _by_columns(spec, source, path, block):
     reader = TableReader(spec, source, errors)
     checker = columnar.BlockChecker(reader)
     values = {}
-    for b in columnar.read_blocks(reader, source, path, size=block):
+    for b in blocks.read_blocks(reader, source, path, size=block):
         checked = checker.check(b)
         for pos in np.flatnonzero(checked.ok).tolist():
             number = int(checked.numbers[pos])
@@ -164,7 +164,7 @@ def test_a_csv_without_quotes_is_read_by_lines_and_checked_as_the_row_reader_doe
 ):
     path = tmp_path / "loans.csv"
     path.write_bytes(_csv(*file, newline=nl))
-    assert columnar.plain_csv(str(path))
+    assert blocks.plain_csv(str(path))
     _both(_spec(), str(path), block)
 
 
@@ -242,13 +242,13 @@ def test_fast_paths_agree_with_the_parsers_on_every_shape(county):
 def test_quotes_bare_carriage_returns_and_nuls_leave_the_line_reader(tmp_path, text):
     path = tmp_path / "x.csv"
     path.write_bytes(("借据号,首贷\n" + text).encode())
-    assert not columnar.plain_csv(str(path))
+    assert not blocks.plain_csv(str(path))
 
 
 def test_a_line_longer_than_the_csv_field_limit_leaves_the_line_reader(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(("借据号,首贷\n" + "a" * (csv.field_size_limit() + 1) + ",是\n").encode())
-    assert not columnar.plain_csv(str(path))
+    assert not blocks.plain_csv(str(path))
 
 
 def test_a_full_table_starts_a_new_one_and_nothing_changes(county, tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from puhui.core import crypto
-from puhui.data import columnar, intake, services, storage, streaming
+from puhui.data import blocks, intake, services, storage, streaming
 from puhui.data.catalogue import form as form_def
 from puhui.data.county import county_context
 from puhui.data.models import LoanRecord, Submission
@@ -97,7 +97,7 @@ def test_stored_rows_are_the_row_readers(users, county, catalogue, tmp_path, quo
             .replace("¥1,000".encode(), "¥1000".encode())
         )
     path.write_bytes(content)
-    assert columnar.plain_csv(str(path)) is not quoted
+    assert blocks.plain_csv(str(path)) is not quoted
     outcome = _receive(path, users, county)
     assert outcome.ok, list(outcome.errors)
     expected = _expected(path)
