@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from puhui.core.models import AuditLog
 from puhui.credit import scoring, selectors, services
@@ -115,7 +116,7 @@ def test_payment_signals_only_with_consent(county, users, archived, next_year):
 def test_objection_deadline_and_answer(county, users, archived):
     hh = archived(0)
     o = services.objection_raise(actor=users["public"], household=hh, text="收入填少了")
-    assert (o.due_on - o.raised_at.date()).days == 20 and o.rating is not None
+    assert (o.due_on - timezone.localdate(o.raised_at)).days == 20 and o.rating is not None
     services.objection_answer(actor=users["office"], objection=o, answer="已复核，更正收入。")
     o.refresh_from_db()
     assert o.answered_at and o.answer

@@ -81,7 +81,7 @@ def test_every_role_can_log_in_with_the_printed_password(in_demo, client):
         username = next(n for n, u in users.items() if u.role == role)
         r = client.post("/login/", {"username": username, "password": logins[username]})
         assert r.status_code == 302, (role, r.status_code)
-        assert client.get("/").status_code == 200
+        assert client.get("/", follow=True).status_code == 200
         client.post("/logout/")
 
 

@@ -26,6 +26,14 @@ def check_schedule(settings):
     ]
 
 
+@pytest.fixture
+def due_now_schedule(settings):
+    # Tests that run the real clock: an entry at 00:00 is due at any hour of the day.
+    settings.PUHUI_SCHEDULE = [
+        {"name": "test.check", "at": "00:00", "command": "check", "label": "系统检查", "attempts": 2},
+    ]
+
+
 def test_default_schedule_names_the_daily_commands(settings):
     if hasattr(settings, "PUHUI_SCHEDULE"):
         del settings.PUHUI_SCHEDULE
@@ -98,7 +106,7 @@ def test_a_late_insert_loses_quietly(db, check_schedule, monkeypatch):
 
 
 @worker_db
-def test_worker_runs_the_schedule(check_schedule, capsys):
+def test_worker_runs_the_schedule(due_now_schedule, capsys):
     call_command("worker", batch=True, schedule=True, verbosity=0)
     job = Job.objects.get()
     state = job_with_state(job).state
@@ -109,7 +117,7 @@ def test_worker_runs_the_schedule(check_schedule, capsys):
 
 
 @worker_db
-def test_batch_worker_leaves_the_schedule_alone_by_default(check_schedule):
+def test_batch_worker_leaves_the_schedule_alone_by_default(due_now_schedule):
     call_command("worker", batch=True, verbosity=0)
     assert not Job.objects.exists()
 
@@ -159,9 +167,9 @@ def test_idle_worker_checks_the_schedule_at_most_once_a_minute(monkeypatch):
     assert len(calls) == 2
 
 
-def test_schedule_command_lists_entries(db, check_schedule, capsys):
+def test_schedule_command_lists_entries(db, due_now_schedule, capsys):
     call_command("schedule")
     out = capsys.readouterr().out
-    assert "07:00" in out and "test.check" in out and "puhui check" in out and "上次：—" in out
+    assert "00:00" in out and "test.check" in out and "puhui check" in out and "上次：—" in out
     call_command("schedule", "--run-due")
     assert "已提交：系统检查" in capsys.readouterr().out
