@@ -31,6 +31,8 @@ def test_the_result_sentence_and_link_are_recorded_and_shown(login, users):
     assert 'href="/data/targets/" data-testid="job-result-link">查看结果<' in page
     assert "读取行数" in page  # the figures keep their Chinese labels; the summary and url are not rows
     assert ">summary<" not in page and ">url<" not in page
+    listed = login(users["office"]).get("/jobs/").content.decode()
+    assert '<span data-testid="job-list-result"><a href="/data/targets/">已生成 3 份报表。</a>' in listed
 
 
 @worker_db
