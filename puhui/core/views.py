@@ -20,7 +20,7 @@ from puhui.core.access import (
     service_points_for,
 )
 from puhui.core.forms import OwnPasswordChangeForm, UserForm
-from puhui.core.models import Division
+from puhui.core.models import Division, Organisation, User
 
 
 def healthz(request):
@@ -70,10 +70,24 @@ def organisation_list(request):
 def organisation_detail(request, pk):
     org = access_organisation_by_id(request.user, pk)
     children = organisations_for(request.user).filter(parent=org).select_related("division")
-    points = service_points_for(request.user).filter(bank=org).select_related("village")[:200]
+    points = service_points_for(request.user).filter(bank__path__startswith=org.path)
+    shown = list(points.select_related("village").order_by("code")[: POINTS_SHOWN + 1])
+    # The list's bank filter offers branches; the rest of the points are a click away there.
+    by_bank = request.user.role != User.Role.INSTITUTION and org.level == Organisation.Level.BRANCH
     return render(
-        request, "core/organisation_detail.html", {"org": org, "children": children, "points": points}
+        request,
+        "core/organisation_detail.html",
+        {
+            "org": org,
+            "children": children,
+            "points": shown[:POINTS_SHOWN],
+            "point_count": points.count() if len(shown) > POINTS_SHOWN else len(shown),
+            "points_query": f"?bank={org.pk}" if by_bank else "",
+        },
     )
+
+
+POINTS_SHOWN = 20
 
 
 @login_required

@@ -399,3 +399,36 @@ def task_table_workbook(plan, rows: list[dict], board: dict) -> bytes:
                 matrix.cell(matrix.max_row, col).fill = PatternFill("solid", fgColor=colours[cell["css"]])
     matrix.column_dimensions["A"].width = 40
     return xlsx_bytes(wb)
+
+
+def overdue_workbook(data: dict) -> bytes:
+    """Every overdue item of the page, one sheet a kind, for the office to send on."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "逾期未报的进度报告"
+    ws.append(["任务", "单位", "报送期", "报送期限", "逾期天数"])
+    for r in data["reports"]:
+        ws.append(
+            [
+                f"{r['task'].number}. {r['task'].title}",
+                r["unit_name"],
+                r["period"].label,
+                r["due_on"],
+                r["days"],
+            ]
+        )
+    _style_header(ws, [40, 24, 16, 14, 10])
+    ws = wb.create_sheet("逾期未办结的督办单")
+    ws.append(["编号", "督办对象", "任务", "办理期限", "催办次数"])
+    for n in data["notices"]:
+        unit = n.unit.short_name or n.unit.name
+        ws.append([n.number, unit, f"{n.task.number}. {n.task.title}", n.deadline, n.reminder_count])
+    _style_header(ws, [24, 24, 40, 14, 10])
+    ws = wb.create_sheet("逾期未完成的里程碑")
+    ws.append(["任务", "里程碑", "责任单位", "完成日期"])
+    for m in data["milestones"]:
+        ws.append([f"{m.task.number}. {m.task.title}", m.text, m.unit.name if m.unit_id else "", m.due_on])
+    _style_header(ws, [40, 40, 24, 14])
+    return xlsx_bytes(wb)

@@ -283,11 +283,26 @@ def overdue(plan: Plan, user: User, *, as_of: datetime.date) -> dict:
     milestones = Milestone.objects.filter(task__plan=plan, completed_on__isnull=True, due_on__lt=as_of)
     if org_id is not None:
         milestones = milestones.filter(unit__organisation_id=org_id)
+    reports = sorted(reports, key=lambda r: (r["due_on"], r["task"].number))
     return {
-        "reports": sorted(reports, key=lambda r: (r["due_on"], r["task"].number)),
+        "reports": reports,
+        "report_units": _overdue_by_unit(reports),
         "notices": notices.select_related("task", "unit").order_by("deadline"),
         "milestones": milestones.select_related("task", "unit").order_by("due_on"),
     }
+
+
+def _overdue_by_unit(reports: list[dict]) -> list[dict]:
+    """One row a unit (there are at most as many as the plan's units, so the page stays a page):
+    how many reports it owes, the oldest deadline and the longest delay; its items under it."""
+    units: dict = {}
+    for r in reports:
+        units.setdefault(r["unit_id"], {"name": r["unit_name"], "items": []})["items"].append(r)
+    rows = [
+        {**u, "count": len(u["items"]), "oldest": u["items"][0]["due_on"], "days": u["items"][0]["days"]}
+        for u in units.values()
+    ]
+    return sorted(rows, key=lambda u: (-u["count"], u["oldest"]))
 
 
 # ------------------------------------------------------------------------------------------ my tasks
@@ -637,3 +652,19 @@ def task_indicators(task) -> list[tuple[str, str]]:
     rows = indicator.objects.filter(is_current=True, clause__contains=clause).order_by("code")
     # "十" is contained in "十四": keep only the indicators whose clause names this one exactly.
     return [(i.code, i.name) for i in rows if clause in i.clause.replace("，", "、").split("、")]
+
+
+# ---------------------------------------------------------------- the leading group (附件1) for the API
+
+
+def leading_group_terms(user: User, *, on=None, post: str | None = None, unit_id: int | None = None):
+    """The terms this user may read (`access.leading_group_for`): those standing on `on`, or the whole history,
+    in the annex's order within each start date."""
+    qs = access.leading_group_for(user)
+    if on is not None:
+        qs = qs.filter(from_date__lte=on).filter(Q(to_date__isnull=True) | Q(to_date__gte=on))
+    if post:
+        qs = qs.filter(post=post)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.order_by("from_date", "post", "order", "pk")

@@ -70,12 +70,26 @@ def overdue(request):
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
         return _no_plan(request)
-    data = selectors.overdue(plan, request.user, as_of=timezone.localdate())
+    today = timezone.localdate()
+    data = selectors.overdue(plan, request.user, as_of=today)
+    if request.GET.get("export") == "xlsx":
+        name = documents.document_filename("逾期事项", date_cn(today), ext="xlsx")
+        return download(documents.overdue_workbook(data), name, XLSX)
+    notices = list(data["notices"][: OVERDUE_SHOWN + 1])
     return render(
         request,
         "plan/overdue.html",
-        {"plan": plan, "data": data, "is_office": access.is_office(request.user)},
+        {
+            "plan": plan,
+            "data": data,
+            "notices": notices[:OVERDUE_SHOWN],
+            "notice_count": data["notices"].count() if len(notices) > OVERDUE_SHOWN else len(notices),
+            "is_office": access.is_office(request.user),
+        },
     )
+
+
+OVERDUE_SHOWN = 20  # the rest are a click away on the 督办单 list, filtered to the overdue ones
 
 
 @login_required

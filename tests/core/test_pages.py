@@ -64,3 +64,21 @@ def test_audit_log_filters(login, users, client):
 
 def test_map_geojson_requires_login(client, county):
     assert client.get("/map/county.json").status_code == 302
+
+
+def test_an_organisation_shows_its_first_points_and_leads_to_all_of_them(login, users, county):
+    from puhui.core.models import ServicePoint
+
+    abc, village = county["abc"], county["villages"][2]
+    ServicePoint.objects.bulk_create(
+        ServicePoint(
+            code=f"SPX{i:03}", name=f"服务点{i}", bank=abc, village=village, functions=["withdrawal"]
+        )
+        for i in range(30)
+    )
+    client = login(users["office"])
+    html = client.get(f"/organisations/{abc.pk}/").content.decode()
+    assert "签约服务点（31 个）" in html and html.count("<tr><td>SP") == 20
+    assert f'href="/service-points/?bank={abc.pk}"' in html
+    listed = client.get(f"/service-points/?bank={abc.pk}").content.decode()
+    assert "31 条" in listed
