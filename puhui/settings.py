@@ -262,6 +262,14 @@ PUHUI_IMPORT_MAX_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_BYTES", 50 * 1024 
 PUHUI_IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("PUHUI_IMPORT_MAX_INFLATED_BYTES", 200 * 1024 * 1024))
 # Register files up to this size are imported while the page waits; larger ones in a background job.
 PUHUI_IMPORT_INLINE_BYTES = int(os.environ.get("PUHUI_IMPORT_INLINE_BYTES", 1024 * 1024))
+# Area codes (6 digits, comma-separated) the county's own residents may carry besides its current and historical
+# ones: people who moved in from another county keep their ID number (docs/registers.md, 农户). Empty: refused.
+PUHUI_EXTRA_AREA_CODES = [
+    c.strip() for c in os.environ.get("PUHUI_EXTRA_AREA_CODES", "").replace("，", ",").split(",") if c.strip()
+]
+for _area in PUHUI_EXTRA_AREA_CODES:
+    if not (len(_area) == 6 and _area.isdigit()):
+        raise ImproperlyConfigured(f"PUHUI_EXTRA_AREA_CODES 中的“{_area}”不是6位地区代码")
 # A household roster import that moves a village's household count by more than this share asks to confirm.
 PUHUI_CENSUS_CONFIRM_SHARE = float(os.environ.get("PUHUI_CENSUS_CONFIRM_SHARE") or 0.2)
 # Reconciliation (docs/registers.md, 核对): a register figure differing from the bank's report by at least the

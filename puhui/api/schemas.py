@@ -103,4 +103,4 @@ class ServicePointIn(Schema):
     )
     functions: list[ServicePoint.Function] = Field(..., min_length=1, title="服务功能")
     is_station: bool = Field(False, title="已升级为普惠金融服务站")
-    opened_on: datetime.date | None = Field(None, title="设立日期")
+    opened_on: datetime.date = Field(..., title="设立日期")

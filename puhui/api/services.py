@@ -1,7 +1,7 @@
 """Writes of the API app: tokens, idempotency housekeeping, and the first API write (service points).
 
-`service_point_create` is a core capability; it lives here until core grows a services module for
-the service network, and can move there unchanged.
+`service_point_create` reads the API's fields and registers the point through the registry's lifecycle
+service (`plugins.service("service_point_register")`), the one rule that pages, files and batches use too.
 """
 
 import datetime
@@ -15,20 +15,13 @@ from django.utils import timezone
 
 from puhui.api.access import TokenActor, acting_user, can_manage_tokens
 from puhui.api.models import ApiToken, IdempotencyRecord
+from puhui.core import plugins
 from puhui.core.access import divisions_for, organisations_for
-from puhui.core.audit import audit_changed, audit_record, snapshot
-from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, User
+from puhui.core.audit import audit_record, snapshot
+from puhui.core.models import AuditLog, Organisation, ServicePoint, User
 from puhui.core.ratelimit import resubmission_since
 
 TOKEN_PREFIX = "ph_"
-BANK_KINDS = frozenset(
-    {
-        Organisation.Kind.POLICY_BANK,
-        Organisation.Kind.COMMERCIAL_BANK,
-        Organisation.Kind.RURAL_BANK,
-        Organisation.Kind.VILLAGE_BANK,
-    }
-)
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -160,7 +153,10 @@ def idempotency_records_purge(*, actor, before: datetime.datetime) -> int:
     return deleted
 
 
-@transaction.atomic
+# The registry's field names in the API's words (the service reports `bank`, the API takes `bank_id`).
+API_FIELDS = {"bank": "bank_id", "village": "village_code", "upgraded_on": "opened_on"}
+
+
 def service_point_create(
     *,
     actor,
@@ -174,52 +170,54 @@ def service_point_create(
 ) -> ServicePoint:
     """An institution registers a service point run by itself or one of its outlets.
 
-    Every field is checked before anything is written; all problems are reported together.
+    The API only reads its fields here (ids and codes into rows, the code's format, a function given twice);
+    the rules are the service-point lifecycle's, in one place — the registry's `service_point_register`,
+    reached through the plug-in hook (`plugins.service`): a station offers the whole checklist, dates are
+    checked, the bank is the caller's own. Every problem is reported together, named by the API's field;
+    nothing is written on any.
     """
     user = acting_user(actor)
     if user.role != User.Role.INSTITUTION:
         raise PermissionDenied("只有金融机构可以登记本机构的助农取款服务点")
-    errors: dict[str, list[str]] = {}
-    code = _checked_code(code, errors)
-    name = _checked_name(name, errors)
-    bank = _checked_bank(user, bank_id, errors)
-    village = _checked_village(user, village_code, errors)
-    functions = _checked_functions(functions, errors)
-    if opened_on is not None and opened_on > timezone.localdate():
-        errors.setdefault("opened_on", []).append("设立日期不能晚于今天")
-    if errors:
-        raise ValidationError(errors)
-
-    point = ServicePoint(
-        code=code,
-        name=name,
-        bank=bank,
-        village=village,
-        functions=functions,
-        is_station=bool(is_station),
-        opened_on=opened_on,
-    )
+    problems: dict[str, list[str]] = {}
+    code = _checked_code(code, problems)
+    name = _checked_name(name, problems)
+    # Another institution's bank and a bank that does not exist get the same answer.
+    bank = organisations_for(user).filter(pk=bank_id).first() if bank_id is not None else None
+    if bank is None:
+        problems.setdefault("bank", []).append(f"签约银行（编号 {bank_id}）不存在")
+    village = divisions_for(user).filter(code=(village_code or "").strip()).first()
+    if village is None:
+        problems.setdefault("village", []).append(f"区划代码 {village_code} 不存在")
+    functions = _checked_functions(functions, problems)
     try:
-        with transaction.atomic():
-            point.save()
-    except IntegrityError:  # another request took the code between the check and the insert
-        raise ValidationError({"code": [f"服务点编号 {code} 已被使用"]}) from None
-    audit_changed(
-        actor=actor, obj=point, before=None, note="通过接口登记" if isinstance(actor, TokenActor) else ""
-    )
-    return point
+        return plugins.service("service_point_register")(
+            actor=actor,
+            code=code,
+            name=name,
+            bank=bank,
+            village=village,
+            functions=functions,
+            opened_on=opened_on,
+            is_station=bool(is_station),
+            note="通过接口登记" if isinstance(actor, TokenActor) else "",
+            problems=problems,
+        )
+    except ValidationError as exc:
+        raise ValidationError(_in_api_words(exc.message_dict)) from None
+
+
+def _in_api_words(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for field, messages in errors.items():
+        out.setdefault(API_FIELDS.get(field, field), []).extend(messages)
+    return out
 
 
 def _checked_code(code, errors: dict) -> str:
     code = (code or "").strip()
-    if not code:
-        errors.setdefault("code", []).append("服务点编号不能为空")
-    elif len(code) > 32:
-        errors.setdefault("code", []).append("服务点编号不能超过32个字符")
-    elif not CODE_RE.match(code):
+    if code and not CODE_RE.match(code):
         errors.setdefault("code", []).append("服务点编号只能包含字母、数字、连字符和下划线")
-    elif ServicePoint.objects.filter(code=code).exists():
-        errors.setdefault("code", []).append(f"服务点编号 {code} 已被使用")
     return code
 
 
@@ -227,39 +225,12 @@ def _checked_name(name, errors: dict) -> str:
     name = (name or "").strip()
     if not name:
         errors.setdefault("name", []).append("服务点名称不能为空")
-    elif len(name) > 100:
-        errors.setdefault("name", []).append("服务点名称不能超过100个字")
     return name
 
 
-def _checked_bank(user, bank_id, errors: dict):
-    # Another institution's bank and a bank that does not exist get the same answer.
-    bank = organisations_for(user).filter(pk=bank_id).first() if bank_id is not None else None
-    if bank is None:
-        errors.setdefault("bank_id", []).append(f"签约银行（编号 {bank_id}）不存在")
-    elif bank.kind not in BANK_KINDS:
-        errors.setdefault("bank_id", []).append(f"{bank.name} 不是银行，不能签约助农取款服务点")
-    elif bank.closed_on is not None:
-        errors.setdefault("bank_id", []).append(f"{bank.name} 已于 {bank.closed_on} 撤销")
-    return bank
-
-
-def _checked_village(user, village_code, errors: dict):
-    village = divisions_for(user).filter(code=(village_code or "").strip()).first()
-    if village is None:
-        errors.setdefault("village_code", []).append(f"区划代码 {village_code} 不存在")
-    elif village.level != Division.Level.VILLAGE:
-        errors.setdefault("village_code", []).append(f"区划代码 {village_code}（{village.name}）不是村或社区")
-    return village
-
-
 def _checked_functions(functions, errors: dict) -> list[str]:
-    known = set(ServicePoint.Function.values)
+    """A function given twice is the API's own finding (the lifecycle keeps each once, silently)."""
     functions = [str(f) for f in (functions or [])]
-    if not functions:
-        errors.setdefault("functions", []).append("至少选择一项服务功能")
-    for f in sorted({f for f in functions if f not in known}):
-        errors.setdefault("functions", []).append(f"未知的服务功能：{f}")
     for f in sorted({f for f in functions if functions.count(f) > 1}):
         errors.setdefault("functions", []).append(f"服务功能重复：{f}")
     return functions

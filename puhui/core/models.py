@@ -115,6 +115,8 @@ class Organisation(models.Model):
     )
     address = models.CharField("地址", max_length=200, blank=True)
     opened_on = models.DateField("开业日期", null=True, blank=True)
+    # An outlet's suspension (暂停营业) while it lasts; every suspension and resumption is an `OutletEvent`.
+    suspended_on = models.DateField("暂停营业日期", null=True, blank=True, help_text="网点正在暂停营业时填写")
     closed_on = models.DateField("撤销日期", null=True, blank=True)
     is_county_legal_person = models.BooleanField("县域法人机构", default=False)
     is_new_rural_institution = models.BooleanField("新型农村金融机构", default=False)
@@ -239,6 +241,32 @@ class ServicePointEvent(models.Model):
     def function_labels(self) -> list[str]:
         labels = dict(ServicePoint.Function.choices)
         return [labels.get(f, f) for f in self.functions or ()]
+
+
+class OutletEvent(models.Model):
+    """One dated suspension or resumption of a bank outlet (网点), so the register of any day knows whether it
+    was open (`outlets_as_of` / `outlet_on` in the registry app's network module); opening and closing are the
+    outlet's own dates."""
+
+    class Kind(models.TextChoices):
+        SUSPENDED = "suspended", "暂停营业"
+        RESUMED = "resumed", "恢复营业"
+
+    outlet = models.ForeignKey(
+        Organisation, verbose_name="网点", on_delete=models.CASCADE, related_name="outlet_events"
+    )
+    kind = models.CharField("事项", max_length=10, choices=Kind.choices)
+    on = models.DateField("日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["outlet", "on", "id"]
+        verbose_name = verbose_name_plural = "网点变动"
+        indexes = [models.Index(fields=["outlet", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.outlet_id} {self.on} {self.get_kind_display()}"
 
 
 class Terminal(models.Model):

@@ -119,6 +119,15 @@ def discard(token: str) -> None:
             path.unlink()
 
 
+def stored_paths() -> list[str]:
+    """Every sheet on disk, relative to MEDIA_ROOT: key rotation re-encrypts them (core's `KEY_ROTATION`), so a
+    sheet sealed before `puhui rotate_key` still opens once the old key is removed."""
+    root = sealed_files.original_path(FOLDER)
+    if not root.is_dir():
+        return []
+    return [f"{FOLDER}/{path.parent.name}/{path.name}" for path in sorted(root.glob("*/*.xlsx"))]
+
+
 def discard_path(relative: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         sealed_files.original_path(relative).unlink()

@@ -26,6 +26,15 @@ IMPORT_TABLES = [
     )
 ]
 
+# Key rotation (puhui/core/rotation.py): the initial-password sheets of user imports are sealed under the field
+# key until their one download (puhui/core/password_sheets.py).
+KEY_ROTATION = [
+    {
+        "files": "puhui.core.password_sheets.stored_paths",
+        "rotate_file": "puhui.core.sealed_files.original_rotate",
+    }
+]
+
 # Daily jobs the worker runs (puhui/jobs/schedule.py): a broken audit chain fails the job, which the jobs
 # page shows with its error.
 SCHEDULE = [

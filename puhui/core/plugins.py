@@ -9,6 +9,7 @@ module-level lists — data, not calls, as NetBox's plugins declare `menu_items`
     JOB_LAUNCHERS = [JobLauncher(...)]                                     # jobs started from the job page
     TODO = [TodoSource("待审核的报送", roles, count=..., url_name=..., order=...)]  # the home page's 今日待办
     HOME_PAGES = [HomePage(frozenset({Role.PUBLIC}), "credit_mine")]       # a role's landing page
+    SERVICES = [Service("service_point_register", f"{__package__}.network.service_point_register")]  # writes
     IMPORT_TABLES = [ImportTable("households", spec=..., run=..., roles=...)]  # registers loaded from files
 
 The modules are found like Django's `autodiscover_modules("plugin")` finds them (`module_has_submodule`,
@@ -165,6 +166,24 @@ class HomePage:
     url_name: str
 
 
+@dataclass(frozen=True)
+class Service:
+    """A write service an app offers the platform under a name; `path`: its dotted path. Core and the API
+    call it through `service(name)` so that a rule kept in an app (the registry's service-point lifecycle)
+    has one place, without naming the app."""
+
+    name: str
+    path: str
+
+
+def service(name: str):
+    """The callable an installed app offers as `name` (its plugin.py `SERVICES`); LookupError if none."""
+    for entry in contributions("SERVICES"):
+        if entry.name == name:
+            return import_string(entry.path)
+    raise LookupError(f"no installed app offers the service {name!r}")
+
+
 # The core's own menus; entries of other apps may join them (a household roster under 名录).
 HOME = Menu("首页", 0)
 DIRECTORY = Menu("名录", 60)
@@ -241,6 +260,7 @@ def check_plugins(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         ("JOB_LAUNCHERS", lambda j: j.name),
         ("IMPORT_TABLES", lambda t: t.name),
         ("TODO", lambda t: f"{t.count}?{t.query}"),
+        ("SERVICES", lambda s: s.name),
     ):
         seen = set()
         for entry in contributions(hook):

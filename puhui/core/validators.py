@@ -142,17 +142,26 @@ def area_codes_of(code: str, name: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def extra_area_codes() -> frozenset[str]:
+    """Area codes a deployment accepts for the county's own residents besides the county's
+    (PUHUI_EXTRA_AREA_CODES: people who moved in from another county keep their ID number). Empty by default,
+    so an ID number from outside the county is refused."""
+    from django.conf import settings
+
+    return frozenset(getattr(settings, "PUHUI_EXTRA_AREA_CODES", ()) or ())
+
+
 def county_area_codes(county=None) -> frozenset[str]:
     """The area codes of the county (a `core.Division` of level county; default: the platform's county,
-    the first by code), current and historical, from the Division table and GB/T 2260 (`area_codes_of`).
-    Empty when there is no county yet."""
+    the first by code), current and historical, from the Division table and GB/T 2260 (`area_codes_of`),
+    with the deployment's `extra_area_codes`. Empty when there is no county yet."""
     if county is None:
         from puhui.core.models import Division  # core.models imports this module
 
         county = Division.objects.filter(level=Division.Level.COUNTY).order_by("code").first()
         if county is None:
             return frozenset()
-    return area_codes_of(county.code, county.name)
+    return area_codes_of(county.code, county.name) | extra_area_codes()
 
 
 def id_kind(number: str) -> str:

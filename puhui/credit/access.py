@@ -16,7 +16,14 @@ from django.utils import timezone
 from puhui.core.access import get_or_404
 from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, User
 from puhui.credit import selectors
-from puhui.credit.models import Consent, HouseholdArchive, Objection, PreCreditLine, ScorecardVersion
+from puhui.credit.models import (
+    Consent,
+    HouseholdArchive,
+    Objection,
+    PaymentMonth,
+    PreCreditLine,
+    ScorecardVersion,
+)
 from puhui.registry.access import households_for, may_unmask
 from puhui.registry.models import Household
 
@@ -87,9 +94,15 @@ def bank_customer_filter(user: User) -> Q:
     verified = HouseholdArchive.objects.filter(verified_bank_id__in=ids)
     if _is_small_bank(user, ids):
         return Q(pk__in=offered.values("household_id").union(verified.values("household_id")))
-    return Q(Exists(verified.filter(household_id=OuterRef("pk")))) | Q(
-        Exists(offered.filter(household_id=OuterRef("pk")))
-    )
+    return _customer_probe(ids, "pk")
+
+
+def _customer_probe(ids: list[int], household_ref: str) -> Q:
+    """The customer rule (an archive verified or a line offered by one of `ids`) as EXISTS probes on the
+    household named by `household_ref` of the outer query."""
+    offered = PreCreditLine.objects.filter(bank_id__in=ids, household_id=OuterRef(household_ref))
+    verified = HouseholdArchive.objects.filter(verified_bank_id__in=ids, household_id=OuterRef(household_ref))
+    return Q(Exists(verified)) | Q(Exists(offered))
 
 
 def is_bank_customer(user: User, household_id) -> bool:
@@ -350,8 +363,17 @@ def access_household_for_offer(user: User, pk) -> Household:
 
 
 def objections_for(user: User) -> QuerySet[Objection]:
+    """Objections in the user's scope. A bank's are those of its customers (`credit_households_for`: a
+    line it offered or an archive it verified) — the households whose rating and line it stands behind;
+    never another bank's customers'."""
     if user.is_authenticated and user.role == Role.INSTITUTION:
-        return Objection.objects.none()
+        # probed from the few objections, as for a town below
+        ids = bank_ids(user)
+        return (
+            Objection.objects.filter(_customer_probe(ids, "household_id"))
+            if ids
+            else Objection.objects.none()
+        )
     if user.is_authenticated and user.role in {Role.OFFICE, Role.ADMIN}:
         return Objection.objects.all()  # no IN over every household of the county
     if user.is_authenticated and user.role == Role.TOWN and user.town_id:
@@ -363,7 +385,11 @@ def objections_for(user: User) -> QuerySet[Objection]:
 
 
 def may_answer_objection(user: User) -> bool:
-    return user.is_authenticated and user.role in {Role.OFFICE, Role.TOWN}
+    """Who answers objections in writing: the office, the household's town and — for its own customers
+    (`objections_for`) — the bank (issue 12: a bank sees the objections it has to answer)."""
+    if not user.is_authenticated:
+        return False
+    return user.role in {Role.OFFICE, Role.TOWN} or _bank_path(user) is not None
 
 
 def access_objection_for_answer(user: User, pk) -> Objection:
@@ -478,3 +504,23 @@ def access_credit_village_by_id(user: User, pk) -> Division:
 
 def access_credit_town_by_id(user: User, pk) -> Division:
     return get_or_404(credit_towns_for(user).select_related("parent"), pk=pk)
+
+
+# ---------------------------------------------------------------- monthly payment aggregates
+# The rows an institution reported are its own: a bank reads its own (and its outlets') rows, never another
+# bank's figures for a shared customer; the office and administrators read all. Nobody else reads them.
+PAYMENT_READERS = frozenset({Role.OFFICE, Role.ADMIN, Role.INSTITUTION})
+
+
+def may_read_payment_months(user: User) -> bool:
+    return user.is_authenticated and user.role in PAYMENT_READERS
+
+
+def payment_months_for(user: User) -> QuerySet[PaymentMonth]:
+    qs = PaymentMonth.objects.all()
+    if not may_read_payment_months(user):
+        return qs.none()
+    if user.role == Role.INSTITUTION:
+        ids = bank_ids(user)
+        return qs.filter(bank_id__in=ids) if ids else qs.none()
+    return qs

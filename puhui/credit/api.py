@@ -13,7 +13,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from puhui.api.auth import token_auth
+from puhui.api.errors import ApiError
 from puhui.api.pagination import LimitOffsetTotal
+from puhui.core.converters import MAX_ID
 from puhui.credit import access, selectors
 
 router = Router(tags=["农村信用体系"], auth=token_auth)
@@ -70,3 +72,42 @@ def lines(request):
 def line(request, line_id: int):
     """不在本机构范围内的预授信返回 404。"""
     return get_object_or_404(access.lines_for(request.auth.user).select_related("household"), pk=line_id)
+
+
+class PaymentMonthOut(Schema):
+    id: int
+    household_code: str = Field(..., alias="household.code", title="户编号")
+    month: str = Field(..., title="月份（YYYY-MM）")
+    bank_id: int | None = Field(None, title="报送机构ID")
+    bank_code: str | None = Field(None, title="报送机构编码")
+    inflow_count: int = Field(..., title="入账笔数")
+    inflow_amount: Decimal = Field(..., title="入账金额（元）")
+    outflow_count: int = Field(..., title="出账笔数")
+    outflow_amount: Decimal = Field(..., title="出账金额（元）")
+    bill_pay_count: int = Field(..., title="缴费笔数")
+    bill_pay_amount: Decimal = Field(..., title="缴费金额（元）")
+
+    @staticmethod
+    def resolve_bank_code(obj) -> str | None:
+        return obj.bank.code if obj.bank_id else None
+
+
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+class PaymentMonthFilters(Schema):
+    household: str | None = Field(None, max_length=20, title="户编号")
+    month_from: str | None = Field(None, pattern=MONTH, title="起始月份（含），如 2021-01")
+    month_to: str | None = Field(None, pattern=MONTH, title="截止月份（含），如 2021-06")
+    bank_id: int | None = Field(None, ge=1, le=MAX_ID, title="报送机构ID")
+
+
+@router.get("/payment-months", response=list[PaymentMonthOut], summary="支付月度汇总")
+@paginate(LimitOffsetTotal)
+def payment_months(request, filters: Query[PaymentMonthFilters]):
+    """每户每月在一家机构的银行卡、移动支付汇总（按授权导入）。金融机构只见本机构（含下属网点）报送的，人民银行见
+    全部；其他机构为 403。按月份倒序。"""
+    user = request.auth.user
+    if not access.may_read_payment_months(user):
+        raise ApiError(403, "forbidden", "本机构无权查看支付月度汇总（人民银行和报送数据的金融机构可以查看）")
+    return selectors.payment_months_list(access.payment_months_for(user), **filters.model_dump())

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from puhui.api.access import acting_user
 from puhui.core.audit import audit_changed_bulk, snapshot
 from puhui.core.models import Organisation, User
 from puhui.credit import access
@@ -152,8 +153,10 @@ class PaymentImport(TableImport):
 
     def check(self) -> None:
         rows = list(self.parsed.rows)
-        bank_user = isinstance(self.actor, User) and self.actor.role == Role.INSTITUTION
-        self.own_banks = set(access.bank_ids(self.actor)) if bank_user else None
+        # An API token acts as its organisation's staff: a bank's token in the bank's scope.
+        user = acting_user(self.actor)
+        bank_user = isinstance(user, User) and user.role == Role.INSTITUTION
+        self.own_banks = set(access.bank_ids(user)) if bank_user else None
         codes = {r.values.get("household_code") for r in rows} - {None}
         households = by_code(Household.objects.values("id", "code"), codes)
         if bank_user:
@@ -161,9 +164,7 @@ class PaymentImport(TableImport):
             customers = {
                 pk
                 for chunk in chunks(ids)
-                for pk in access.credit_households_for(self.actor)
-                .filter(pk__in=chunk)
-                .values_list("pk", flat=True)
+                for pk in access.credit_households_for(user).filter(pk__in=chunk).values_list("pk", flat=True)
             }
             households = {c: h for c, h in households.items() if h["id"] in customers}
         self.households = households
@@ -172,7 +173,7 @@ class PaymentImport(TableImport):
         )
         bank_codes = {r.values.get("bank_code") for r in rows} - {None, ""}
         self.banks = by_code(Organisation.objects.values("id", "code", "name"), bank_codes)
-        default_bank = self.actor.organisation_id if bank_user else None
+        default_bank = user.organisation_id if bank_user else None
         self.planned: list[tuple[Row, int, str, int, dict[str, Any]]] = []
         for row in rows:
             values = self.spec.complete(row.values)
@@ -264,6 +265,7 @@ def may_import_payments(user: User) -> bool:
 def payment_import(*, actor, file, mode: str = MODE_CREATE, **kwargs):
     """Import payment aggregates: the office and administrators (every household), a bank (its own
     customers and institution), or the command line (a label: the whole county)."""
-    if isinstance(actor, User) and not may_import_payments(actor):
+    user = acting_user(actor)
+    if isinstance(user, User) and not may_import_payments(user):
         raise PermissionDenied
     return run_import(PaymentImport, actor=actor, file=file, mode=mode, **kwargs)

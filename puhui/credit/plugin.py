@@ -29,7 +29,7 @@ NAVIGATION = [
         30,
         "异议处理",
         "credit_objections",
-        frozenset({Role.OFFICE, Role.TOWN}),
+        frozenset({Role.OFFICE, Role.TOWN, Role.INSTITUTION}),
         badge=f"{_T}.todo_objections",
     ),
     # A town official's entry opens their own town's page (views.towns redirects).
@@ -40,8 +40,8 @@ NAVIGATION = [
 
 API_ROUTERS = [ApiRouter("/credit", "puhui.credit.api.router")]
 
-# The home page's to-do lines (counters in todo.py, each through access.py). Banks do not answer
-# objections (access.may_answer_objection): the office and the household's town do.
+# The home page's to-do lines (counters in todo.py, each through access.py). Objections are answered by
+# the office, the household's town and a bank for its own customers (access.may_answer_objection).
 TODO = [
     TodoSource(
         "待核实的农户信用档案",
@@ -54,7 +54,7 @@ TODO = [
     ),
     TodoSource(
         "待答复的异议",
-        frozenset({Role.OFFICE, Role.TOWN}),
+        frozenset({Role.OFFICE, Role.TOWN, Role.INSTITUTION}),
         f"{_T}.todo_objections",
         "credit_objections",
         60,
@@ -63,7 +63,7 @@ TODO = [
     ),
     TodoSource(
         "超过答复期限的异议",
-        frozenset({Role.OFFICE, Role.TOWN}),
+        frozenset({Role.OFFICE, Role.TOWN, Role.INSTITUTION}),
         f"{_T}.todo_objections_overdue",
         "credit_objections",
         61,

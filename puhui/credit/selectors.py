@@ -667,3 +667,24 @@ def next_household_to_collect(households: QuerySet[Household], after: Household)
     list when none is left after it; None when every one is complete."""
     todo = households.exclude(archive__is_complete=True).exclude(pk=after.pk).order_by("code")
     return todo.filter(code__gt=after.code).first() or todo.first()
+
+
+def payment_months_list(
+    months: QuerySet,
+    *,
+    household: str | None = None,
+    month_from: str | None = None,
+    month_to: str | None = None,
+    bank_id: int | None = None,
+) -> QuerySet:
+    """Payment aggregates in scope (`access.payment_months_for`) by household code, month range (YYYY-MM) and
+    reporting institution; newest month first, a stable order for paging."""
+    if household:
+        months = months.filter(household__code=household)
+    if month_from:
+        months = months.filter(month__gte=month_from)
+    if month_to:
+        months = months.filter(month__lte=month_to)
+    if bank_id is not None:
+        months = months.filter(bank_id=bank_id)
+    return months.select_related("household", "bank").order_by("-month", "household__code", "bank_id", "pk")

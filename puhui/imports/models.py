@@ -26,6 +26,16 @@ class ImportRun(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Submitted through the API: the token it acted for, so the job runs in the token's scope and only that
+    # token (or the office) follows the run.
+    started_by_token = models.ForeignKey(
+        "api.ApiToken",
+        verbose_name="接口令牌",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     job = models.ForeignKey(

@@ -1,7 +1,7 @@
 """What the import app adds to the shared places (see `puhui/core/plugins.py`)."""
 
 from puhui.core.models import User
-from puhui.core.plugins import SYSTEM, ImportTable, NavItem
+from puhui.core.plugins import SYSTEM, ApiRouter, ImportTable, NavItem
 
 Role = User.Role
 OFFICE_ADMIN = frozenset({Role.OFFICE, Role.ADMIN})
@@ -24,3 +24,6 @@ IMPORT_TABLES = [
         order=20,
     ),
 ]
+
+# The import page's registers through the API (puhui/imports/api.py): the same service, roles and checks.
+API_ROUTERS = [ApiRouter("/imports", "puhui.imports.api.router")]

@@ -14,9 +14,11 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from puhui.api.access import TokenActor
 from puhui.core import sealed_files
 from puhui.core.audit import audit_changed
 from puhui.imports.engine import (  # noqa: F401 (the modes and result are this app's public names)
@@ -54,6 +56,9 @@ def table_import(
     table = tables().get(kind)
     if table is None:
         raise ValueError(f"unknown table {kind!r}")
+    if isinstance(actor, TokenActor) and not table.entry.visible_to(actor.user):
+        # A register's service checks a user's role, not a token's: the token's role is checked here.
+        raise PermissionDenied
     kwargs = {"actor": actor, "file": file, "mode": mode, "filename": filename, "sheet": sheet}
     if progress is not None:
         kwargs["progress"] = progress
@@ -100,6 +105,7 @@ def import_start(
             path=relative,
             size=size,
             started_by=actor if getattr(actor, "is_authenticated", False) else None,
+            started_by_token=actor.token if isinstance(actor, TokenActor) else None,
         )
         run.job = job_enqueue(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -113,13 +119,20 @@ def import_start(
     return run
 
 
+def _run_actor(run: ImportRun):
+    """Whoever submitted the run, in their scope: the user, the API token, or the command line."""
+    if run.started_by_token is not None:
+        return TokenActor(run.started_by_token)
+    return run.started_by or SYSTEM_ACTOR
+
+
 def import_run_process(*, run_id: int, progress: Progress | None = None, confirm: bool = False) -> ImportRun:
     """Run a queued import (from the worker) as the user who submitted it; the sealed file is then deleted."""
-    run = ImportRun.objects.select_related("started_by").get(pk=run_id)
+    run = ImportRun.objects.select_related("started_by", "started_by_token__organisation").get(pk=run_id)
     if run.is_finished:
         return run
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
-    actor = run.started_by or SYSTEM_ACTOR
+    actor = _run_actor(run)
     try:
         with sealed_files.original_clear_copy(run.path) as clear:
             result = table_import(

@@ -8,7 +8,7 @@ Evidence files are not part of the JSON API; they are uploaded with a report on 
 
 import datetime
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -17,10 +17,11 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from puhui.api.errors import ApiError
 from puhui.api.pagination import LimitOffsetTotal
 from puhui.core.converters import MAX_ID
 from puhui.plan import access, selectors, services
-from puhui.plan.models import Assignment, Plan, PlanUnit, ProgressReport, Task
+from puhui.plan.models import Assignment, LeadingGroupMember, Plan, PlanUnit, ProgressReport, Task
 from puhui.plan.workdays import period_by_code
 
 router = Router(tags=["实施方案"])
@@ -285,3 +286,44 @@ def _checked_milestones(user, task: Task, payload: ReportIn) -> list:
     if errors:
         raise ValidationError(errors)
     return [found[pk] for pk in wanted]
+
+
+# ---------------------------------------------------------------- the leading group (附件1)
+
+
+POSTS_TEXT = "、".join(f"{p.value} {p.label}" for p in LeadingGroupMember.Post)
+
+
+class LeadingGroupTermOut(Schema):
+    id: int
+    person_name: str = Field(..., title="姓名")
+    post: str = Field(..., title=f"小组职务：{POSTS_TEXT}")
+    post_label: str = Field(..., title="小组职务（中文）")
+    unit_id: int = Field(..., title="单位ID")
+    unit_code: str = Field(..., alias="unit.code", title="单位编码")
+    unit_name: str = Field(..., alias="unit.name", title="单位名称")
+    title: str = Field(..., title="本职职务")
+    from_date: datetime.date = Field(..., title="任职日期")
+    to_date: datetime.date | None = Field(None, title="离任日期（仍在任为空）")
+    order: int = Field(..., title="排序")
+
+    @staticmethod
+    def resolve_post_label(obj) -> str:
+        return obj.get_post_display()
+
+
+class LeadingGroupFilters(Schema):
+    on: datetime.date | None = Field(None, title="日期：只列该日在任的（不填列出全部任职，含已离任的）")
+    post: Literal[tuple(LeadingGroupMember.Post.values)] | None = Field(None, title=f"小组职务：{POSTS_TEXT}")
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID, title="单位ID")
+
+
+@router.get("/leading-group", response=list[LeadingGroupTermOut], summary="领导小组成员及任职")
+@paginate(LimitOffsetTotal)
+def list_leading_group(request, filters: Query[LeadingGroupFilters]):
+    """实施方案附件1的领导小组：每段任职一条（谁、哪个单位、什么职务、从何时到何时）；`on` 为某日在任的组成人员。
+    与“领导小组”页面同一范围：人民银行和成员单位的令牌可以读取，其他机构为 403。"""
+    user = request.auth.user
+    if not access.may_see_leading_group(user):
+        raise ApiError(403, "forbidden", "本机构无权查看领导小组（人民银行和成员单位可以查看）")
+    return selectors.leading_group_terms(user, **filters.model_dump())

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from puhui.core.access import get_or_404, service_points_for, terminals_for
+from puhui.core.access import get_or_404, organisations_for, service_points_for, terminals_for
 from puhui.core.models import Organisation, ServicePoint, Terminal, User
 from puhui.registry.models import Firm, Household
 
@@ -139,6 +139,23 @@ def access_service_point_for_edit(user: User, pk) -> ServicePoint:
         .select_related("bank", "village", "village__parent"),
         pk=pk,
     )
+
+
+def access_outlet_by_id(user: User, pk) -> Organisation:
+    """An outlet (网点) the user may read (`organisations_for`: the office all, a bank its own, a town those
+    located in it); any other organisation is 404 here (its page is core's `organisation_detail`)."""
+    qs = organisations_for(user).filter(level=Organisation.Level.OUTLET)
+    return get_or_404(qs.select_related("parent", "division"), pk=pk)
+
+
+def access_outlet_for_edit(user: User, pk) -> Organisation:
+    """An outlet whose suspension the user may record: the office's, or the bank's own."""
+    if not may_edit_network(user):
+        raise Http404
+    outlet = access_outlet_by_id(user, pk)
+    if not network_banks_for(user).filter(pk=outlet.pk).exists():
+        raise Http404
+    return outlet
 
 
 def access_terminal_by_id(user: User, pk) -> Terminal:

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from puhui.core import crypto
 from puhui.core.models import Division, User
-from puhui.core.validators import area_codes_of
+from puhui.core.validators import area_codes_of, extra_area_codes
 from puhui.imports.engine import MODE_CREATE, MODE_UPSERT, ImportResult, TableImport, chunks, run_import
 from puhui.registry import selectors, services
 from puhui.registry.access import may_import_households
@@ -296,7 +296,8 @@ class HouseholdImport(TableImport):
 
     def _check_id_areas(self) -> None:
         """Residents of this county only: the ID number's area code is one of the county's current or former
-        codes (`validators.area_codes_of`, the one rule)."""
+        codes (`validators.area_codes_of`, the one rule) or one the deployment added for people who moved in
+        (PUHUI_EXTRA_AREA_CODES, `validators.extra_area_codes`)."""
         counties = _counties()
         if not counties:
             return
@@ -304,6 +305,10 @@ class HouseholdImport(TableImport):
         areas = frozenset().union(*(area_codes_of(code, name) for code, name in counties))
         names = "、".join(name for _code, name in counties)
         reason = f"不是本县户籍的身份证号：地区码不是{names}的（{'、'.join(sorted(areas))}）"
+        extra = extra_area_codes() - areas
+        if extra:
+            reason += f"，也不是本县认可的外县地区码（{'、'.join(sorted(extra))}）"
+            areas |= extra
         ids = np.frombuffer(r.m_id, dtype=np.int64) if len(r.m_id) else np.zeros(0, np.int64)
         # The area code is the first six of 17 digits: key // 11 // 10**11.
         area = ids // 11 // 10**11

@@ -1,5 +1,6 @@
 """The service network's register over time: service points (opened, upgraded to 普惠金融服务站, suspended and
-resumed, closed), self-service terminals (installed, retired) and bank outlets (opened, closed).
+resumed, closed), self-service terminals (installed, retired) and bank outlets (opened, suspended and resumed,
+closed).
 
 Writes are services `<noun>_<verb>(*, actor, ...)`: one transaction, audited, every problem reported at once
 in Chinese (a ValidationError naming its field); the actor's scope is checked here, so a page, the API and a
@@ -20,7 +21,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from puhui.core.audit import audit_changed, snapshot
-from puhui.core.models import Division, Organisation, ServicePoint, ServicePointEvent, Terminal, User
+from puhui.core.models import (
+    Division,
+    Organisation,
+    OutletEvent,
+    ServicePoint,
+    ServicePointEvent,
+    Terminal,
+    User,
+)
 from puhui.registry.access import BANK_KINDS, may_edit_network, network_banks_for
 from puhui.registry.models import Firm
 
@@ -214,8 +223,48 @@ def terminals_as_of(
 
 
 def outlets_as_of(day: datetime.date, queryset: QuerySet | None = None) -> QuerySet[Organisation]:
+    """Outlets in the register on `day` (suspended ones included, as for points: `outlets_suspended_on`)."""
     qs = Organisation.objects.all() if queryset is None else queryset
     return qs.filter(alive_q(day, "opened_on", "closed_on"), level=Organisation.Level.OUTLET)
+
+
+def outlets_suspended_on(day: datetime.date, queryset: QuerySet | None = None) -> set[int]:
+    """The outlets of `outlets_as_of(day)` that were suspended that day — the points' rule
+    (`NetworkHistory._suspended`) over the outlets' events."""
+    rows = list(outlets_as_of(day, queryset).values_list("pk", "suspended_on"))
+    events: dict[int, list[tuple]] = defaultdict(list)
+    ids = [pk for pk, _s in rows]
+    for start in range(0, len(ids), 2000):
+        for pk, kind, on in (
+            OutletEvent.objects.filter(outlet_id__in=ids[start : start + 2000])
+            .order_by("on", "id")
+            .values_list("outlet_id", "kind", "on")
+        ):
+            events[pk].append((kind, on, None))
+    return {pk for pk, since in rows if NetworkHistory._suspended(events.get(pk, ()), since, day)}
+
+
+class OutletOnDay(NamedTuple):
+    pk: int
+    suspended: bool
+
+
+def outlet_on(outlet: Organisation, day: datetime.date) -> OutletOnDay | None:
+    """One outlet on one day (its page's "当日状态"); None when it was not in the register then."""
+    qs = Organisation.objects.filter(pk=outlet.pk)
+    if not outlets_as_of(day, qs).exists():
+        return None
+    return OutletOnDay(outlet.pk, outlet.pk in outlets_suspended_on(day, qs))
+
+
+def outlet_timeline(outlet: Organisation) -> list[tuple[datetime.date, str, str]]:
+    """(date, what, note): opened and closed from the outlet's dates, suspensions from its events."""
+    steps = [(e.on, e.get_kind_display(), e.note) for e in outlet.outlet_events.order_by("on", "id")]
+    if outlet.opened_on:
+        steps.insert(0, (outlet.opened_on, "开业", ""))
+    if outlet.closed_on:
+        steps.append((outlet.closed_on, "撤销", ""))
+    return steps
 
 
 def firms_as_of(day: datetime.date, queryset: QuerySet | None = None) -> QuerySet:
@@ -336,6 +385,23 @@ def service_point_open(
     """Register a newly opened 助农取款服务点 (it becomes a station later, by `service_point_upgrade`)."""
     user = _acting(actor)
     errors: dict[str, list[str]] = {}
+    code, name, functions = _open_problems(user, errors, code, name, bank, village, functions, opened_on)
+    _raise(errors)
+    point = ServicePoint(
+        code=code, name=name[:100], bank=bank, village=village, functions=functions, opened_on=opened_on
+    )
+    try:
+        with transaction.atomic():
+            point.save()
+    except IntegrityError:  # another request took the code between the check and the insert
+        raise ValidationError({"code": [f"服务点编号 {code} 已被使用"]}) from None
+    _event(point, Event.OPENED, opened_on, note, after=functions)
+    audit_changed(actor=actor, obj=point, before=None, note=note or "设立服务点")
+    return point
+
+
+def _open_problems(user, errors: dict, code, name, bank, village, functions, opened_on):
+    """The checks of opening a point (into `errors`); returns the cleaned code, name and functions."""
     code, name = (code or "").strip(), (name or "").strip()
     if not code:
         errors.setdefault("code", []).append("请填写服务点编号")
@@ -349,17 +415,62 @@ def service_point_open(
     _check_village(village, errors)
     functions = check_functions(functions, errors)
     check_day(opened_on, errors, "opened_on", "设立日期")
+    return code, name, functions
+
+
+def _check_checklist(functions, errors: dict) -> None:
+    """A station offers the whole checklist (the plan's 十), whichever road it is upgraded by."""
+    missing = station_missing(functions)
+    if missing:
+        errors.setdefault("functions", []).append(
+            f"普惠金融服务站须具备{_labels(ServicePoint.STATION_FUNCTIONS)}等功能，尚缺：{_labels(missing)}"
+        )
+
+
+@transaction.atomic
+def service_point_register(
+    *,
+    actor,
+    code: str,
+    name: str,
+    bank: Organisation | None,
+    village: Division | None,
+    functions: list[str],
+    opened_on: datetime.date | None,
+    is_station: bool = False,
+    upgraded_on: datetime.date | None = None,
+    note: str = "",
+    problems: dict | None = None,
+) -> ServicePoint:
+    """Open a point and, when it is a station already, upgrade it (on `upgraded_on`, else the day it opened)
+    in one step — `service_point_open` then `service_point_upgrade`, their rules unchanged, every problem
+    reported at once. `problems`: the caller's own (an API's unknown ids), reported with these; they replace
+    this service's messages for the same field. Offered to the platform as the `service_point_register`
+    service (plugin.py `SERVICES`): the API's POST /service-points registers through it."""
+    user = _acting(actor)
+    errors: dict[str, list[str]] = {}
+    _code, _name, checked = _open_problems(user, errors, code, name, bank, village, functions, opened_on)
+    if is_station:
+        upgraded_on = upgraded_on or opened_on
+        _check_checklist(checked, errors)
+        check_day(upgraded_on, errors, "upgraded_on", "升级日期", required=False)
+        _not_before(errors, "upgraded_on", upgraded_on, "升级日期", opened_on, "设立日期")
+    elif upgraded_on is not None:
+        errors.setdefault("upgraded_on", []).append("填写了升级日期，应为普惠金融服务站")
+    errors.update({field: list(messages) for field, messages in (problems or {}).items()})
     _raise(errors)
-    point = ServicePoint(
-        code=code, name=name[:100], bank=bank, village=village, functions=functions, opened_on=opened_on
+    point = service_point_open(
+        actor=actor,
+        code=code,
+        name=name,
+        bank=bank,
+        village=village,
+        functions=functions,
+        opened_on=opened_on,
+        note=note,
     )
-    try:
-        with transaction.atomic():
-            point.save()
-    except IntegrityError:  # another request took the code between the check and the insert
-        raise ValidationError({"code": [f"服务点编号 {code} 已被使用"]}) from None
-    _event(point, Event.OPENED, opened_on, note, after=functions)
-    audit_changed(actor=actor, obj=point, before=None, note=note or "设立服务点")
+    if is_station:
+        point = service_point_upgrade(actor=actor, point=point, on=upgraded_on, functions=checked)
     return point
 
 
@@ -389,11 +500,7 @@ def service_point_upgrade(
     _not_before(errors, "on", on, "升级日期", point.opened_on, "设立日期")
     _not_before(errors, "on", on, "升级日期", _last_event_day(point), "上一次变动日期")
     functions = check_functions(functions, errors)
-    missing = station_missing(functions)
-    if missing:
-        errors.setdefault("functions", []).append(
-            f"普惠金融服务站须具备{_labels(ServicePoint.STATION_FUNCTIONS)}等功能，尚缺：{_labels(missing)}"
-        )
+    _check_checklist(functions, errors)
     _raise(errors)
     before = snapshot(point)
     old = list(point.functions)
@@ -484,6 +591,67 @@ def service_point_close(
     _event(point, Event.CLOSED, on, note)
     audit_changed(actor=actor, obj=point, before=before, note=note or "撤销服务点")
     return point
+
+
+# ---------------------------------------------------------------- outlets
+
+
+def _locked_outlet(user: User, outlet: Organisation) -> Organisation:
+    outlet = Organisation.objects.select_for_update().get(pk=outlet.pk)
+    if outlet.level != Organisation.Level.OUTLET or not network_banks_for(user).filter(pk=outlet.pk).exists():
+        raise PermissionDenied("不是本机构的网点")
+    return outlet
+
+
+def _last_outlet_step(outlet: Organisation) -> datetime.date | None:
+    return outlet.outlet_events.order_by("-on").values_list("on", flat=True).first()
+
+
+def _outlet_closed(outlet: Organisation, errors: dict, doing: str) -> None:
+    if outlet.closed_on is not None:
+        errors.setdefault("on", []).append(
+            f"网点“{outlet.name}”已于 {outlet.closed_on:%Y-%m-%d} 撤销，不能{doing}"
+        )
+
+
+@transaction.atomic
+def outlet_suspend(*, actor, outlet: Organisation, on: datetime.date | None, note: str = "") -> Organisation:
+    """暂停营业: the outlet stays in the register, suspended from `on` (`outlets_suspended_on`)."""
+    user = _acting(actor)
+    outlet = _locked_outlet(user, outlet)
+    errors: dict[str, list[str]] = {}
+    _outlet_closed(outlet, errors, "暂停营业")
+    if outlet.suspended_on is not None and not errors:
+        errors.setdefault("on", []).append(f"网点“{outlet.name}”已于 {outlet.suspended_on:%Y-%m-%d} 暂停营业")
+    check_day(on, errors, "on", "暂停日期")
+    _not_before(errors, "on", on, "暂停日期", outlet.opened_on, "开业日期")
+    _not_before(errors, "on", on, "暂停日期", _last_outlet_step(outlet), "上一次变动日期")
+    _raise(errors)
+    before = snapshot(outlet)
+    outlet.suspended_on = on
+    outlet.save(update_fields=["suspended_on"])
+    OutletEvent.objects.create(outlet=outlet, kind=OutletEvent.Kind.SUSPENDED, on=on, note=note[:200])
+    audit_changed(actor=actor, obj=outlet, before=before, note=note or "网点暂停营业")
+    return outlet
+
+
+@transaction.atomic
+def outlet_resume(*, actor, outlet: Organisation, on: datetime.date | None, note: str = "") -> Organisation:
+    user = _acting(actor)
+    outlet = _locked_outlet(user, outlet)
+    errors: dict[str, list[str]] = {}
+    _outlet_closed(outlet, errors, "恢复营业")
+    if outlet.suspended_on is None and not errors:
+        errors.setdefault("on", []).append(f"网点“{outlet.name}”没有暂停营业，无需恢复")
+    check_day(on, errors, "on", "恢复日期")
+    _not_before(errors, "on", on, "恢复日期", outlet.suspended_on, "暂停日期")
+    _raise(errors)
+    before = snapshot(outlet)
+    outlet.suspended_on = None
+    outlet.save(update_fields=["suspended_on"])
+    OutletEvent.objects.create(outlet=outlet, kind=OutletEvent.Kind.RESUMED, on=on, note=note[:200])
+    audit_changed(actor=actor, obj=outlet, before=before, note=note or "网点恢复营业")
+    return outlet
 
 
 # ---------------------------------------------------------------- terminals

@@ -27,7 +27,6 @@ from puhui.core.converters import MAX_ID
 from puhui.core.exports import csv_bytes
 from puhui.core.models import Organisation, ServicePoint, Terminal, User
 from puhui.imports.engine import MODE_UPSERT
-from puhui.imports.specs import ORGANISATIONS
 from puhui.registry import network, network_import
 from puhui.registry.access import firms_for
 from puhui.registry.models import Firm
@@ -98,6 +97,9 @@ class OutletItem(_Item):
     division_code: str | None = Field(None, max_length=12, title="所在区划代码")
     address: str | None = Field(None, max_length=200, title="地址")
     opened_on: datetime.date | None = _date("开业日期")
+    suspended_on: datetime.date | None = Field(
+        None, title="暂停营业日期", description="正在暂停营业时填写；恢复营业时不填（记为当日恢复）"
+    )
     closed_on: datetime.date | None = _date("撤销日期")
 
 
@@ -195,7 +197,7 @@ def outlets_batch(request, payload: OutletBatch):
     """网点的类型随本机构，层级为“网点”；上级机构须是本机构或下属机构。整批检查，全部保存或全部不保存。"""
     kind = request.auth.organisation.kind
     fixed = {"kind": kind, "level": "outlet"}
-    return _run(request, ORGANISATIONS, network_import.outlet_import, _items(payload), fixed)
+    return _run(request, network_import.OUTLETS, network_import.outlet_import, _items(payload), fixed)
 
 
 # ---------------------------------------------------------------- lists

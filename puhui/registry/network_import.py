@@ -9,16 +9,18 @@ written as a `ServicePointEvent`, so the register "as it stood on a day" stays r
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from django.utils import timezone
 
 from puhui.core.audit import audit_changed_bulk, snapshot
-from puhui.core.models import Organisation, ServicePoint, ServicePointEvent, Terminal, User
+from puhui.core.models import Organisation, OutletEvent, ServicePoint, ServicePointEvent, Terminal, User
 from puhui.imports.cells import CellError, Parser
 from puhui.imports.county_tables import OrganisationImport
 from puhui.imports.engine import TableImport, bulk_update_changed, by_code, run_import
+from puhui.imports.specs import ORGANISATIONS
 from puhui.imports.tabular import Boolean, Choice, Code, Column, Date, DivisionCode, TableSpec, Text
 from puhui.registry.access import BANK_KINDS, network_banks_for
 from puhui.registry.firm_import import village_problem, villages_by_code
@@ -548,9 +550,68 @@ def terminal_import(**kwargs):
     return run_import(TerminalImport, **kwargs)
 
 
+def _outlet_suspension(v):
+    yield from _not_before(v, "suspended_on", "暂停营业日期", "opened_on", "开业日期")
+    if v.get("suspended_on") and v.get("closed_on") and v["suspended_on"] >= v["closed_on"]:
+        yield "suspended_on", "暂停营业日期不早于撤销日期：已撤销的网点不再暂停营业，请清空该格"
+
+
+# The organisations' columns and a suspension date: the banks' API keeps its outlets' 暂停营业 current.
+OUTLETS = dataclasses.replace(
+    ORGANISATIONS,
+    name="outlets",
+    title="网点",
+    columns=(
+        *ORGANISATIONS.columns,
+        Column(
+            "suspended_on",
+            "暂停营业日期",
+            Date(),
+            aliases=("暂停日期",),
+            help="正在暂停营业的网点填写；恢复营业后清空",
+            example="",
+        ),
+    ),
+    row_checks=(
+        *ORGANISATIONS.row_checks,
+        _outlet_suspension,
+        _not_future(("suspended_on", "暂停营业日期")),
+    ),
+)
+
+
 class OutletImport(OrganisationImport):
     """A bank's outlets (organisations of level 网点) through the organisation import, with the bank's scope:
-    every row an outlet, under one of the caller's own organisations; a code another bank uses is refused."""
+    every row an outlet, under one of the caller's own organisations; a code another bank uses is refused.
+    A change of 暂停营业日期 is a suspension or a resumption (`OutletEvent`), as on the outlet's page."""
+
+    spec = OUTLETS
+
+    def current_values(self, o: Organisation) -> dict[str, Any]:
+        return {**super().current_values(o), "suspended_on": o.suspended_on}
+
+    def write(self) -> None:
+        was = {ex.code: ex.suspended_on for _r, ex, _v in self.plan if ex is not None}
+        super().write()
+        wanted = {v["code"]: v.get("suspended_on") for _r, _ex, v in self.plan}
+        today, note = timezone.localdate(), self._note()[:200]
+        changes, events = [], []
+        for outlet in Organisation.objects.filter(code__in=list(wanted)):
+            old, new = was.get(outlet.code), wanted[outlet.code]
+            if old == new:
+                continue
+            before = snapshot(outlet)
+            if new is not None:
+                events.append(OutletEvent(outlet=outlet, kind=OutletEvent.Kind.SUSPENDED, on=new, note=note))
+            elif old is not None:
+                on = outlet.closed_on or today
+                events.append(OutletEvent(outlet=outlet, kind=OutletEvent.Kind.RESUMED, on=on, note=note))
+            outlet.suspended_on = new
+            changes.append((outlet, before))
+        Organisation.objects.bulk_update([o for o, _b in changes], ["suspended_on"])
+        OutletEvent.objects.bulk_create(events)
+        if changes:
+            audit_changed_bulk(actor=self.actor, changes=changes, note=f"{note}（暂停营业日期）")
 
     def check(self) -> None:
         super().check()

@@ -1,5 +1,6 @@
 """Pages of the service network: a service point's page (its state on any day, its timeline and history, and
-the lifecycle steps for the office and the bank's own staff), terminals, and a firm's deregistration.
+the lifecycle steps for the office and the bank's own staff), an outlet's (暂停营业 / 恢复营业), terminals, and
+a firm's deregistration.
 
 Views only load through access.py, call a service and put its errors back under the form's fields.
 """
@@ -21,6 +22,8 @@ from puhui.core.selectors import record_history
 from puhui.registry import network, network_lists, reconciliation
 from puhui.registry.access import (
     access_firm_by_id,
+    access_outlet_by_id,
+    access_outlet_for_edit,
     access_service_point_by_id,
     access_service_point_for_edit,
     access_terminal_by_id,
@@ -153,6 +156,68 @@ def service_point_close(request, pk):
 
 
 # ---------------------------------------------------------------- terminals
+
+
+OUTLET_STEPS = {
+    "suspend": (network.outlet_suspend, "暂停日期", "已登记网点暂停营业"),
+    "resume": (network.outlet_resume, "恢复日期", "已登记网点恢复营业"),
+}
+
+
+def _outlet_page(request, outlet, form=None, status=200):
+    user = request.user
+    on = _day_param(request)
+    editable = may_edit_network(user) and not outlet.closed_on
+    if editable:
+        try:
+            access_outlet_for_edit(user, outlet.pk)
+        except Http404:
+            editable = False
+    action = "resume" if outlet.suspended_on else "suspend"
+    _service, label, _done = OUTLET_STEPS[action]
+    context = {
+        "outlet": outlet,
+        "on": on,
+        "state": network.outlet_on(outlet, on),
+        "timeline": network.outlet_timeline(outlet),
+        "history": record_history(outlet),
+        "editable": editable,
+        "action": action,
+        "step_form": form or DatedStepForm(label=label, prefix=action),
+    }
+    return render(request, "registry/outlet_detail.html", context, status=status)
+
+
+@login_required
+def outlet_detail(request, pk):
+    return _outlet_page(request, access_outlet_by_id(request.user, pk))
+
+
+def _outlet_step(request, pk, action):
+    outlet = access_outlet_for_edit(request.user, pk)
+    service, label, done = OUTLET_STEPS[action]
+    form = DatedStepForm(request.POST, label=label, prefix=action)
+    if form.is_valid():
+        try:
+            service(actor=request.user, outlet=outlet, **form.cleaned_data)
+        except ValidationError as e:
+            put_errors(form, e)
+        else:
+            messages.success(request, done)
+            return redirect("outlet_detail", outlet.pk)
+    return _outlet_page(request, outlet, form)
+
+
+@login_required
+@require_POST
+def outlet_suspend(request, pk):
+    return _outlet_step(request, pk, "suspend")
+
+
+@login_required
+@require_POST
+def outlet_resume(request, pk):
+    return _outlet_step(request, pk, "resume")
 
 
 @login_required

@@ -1,7 +1,7 @@
 """What the registry adds to the shared places (see `puhui/core/plugins.py`)."""
 
 from puhui.core.models import User
-from puhui.core.plugins import DIRECTORY, STAFF, ApiRouter, ImportTable, JobLauncher, NavItem
+from puhui.core.plugins import DIRECTORY, STAFF, ApiRouter, ImportTable, JobLauncher, NavItem, Service
 
 Role = User.Role
 
@@ -87,3 +87,7 @@ API_ROUTERS = [
     ApiRouter("/registers", "puhui.registry.network_api.router"),
     ApiRouter("/households", "puhui.registry.api.router"),
 ]
+
+# The service-point lifecycle's one rule, offered to the platform: the API's POST /service-points
+# (puhui/api/services.py) registers a point through it (checklist, dates, the bank's scope).
+SERVICES = [Service("service_point_register", f"{__package__}.network.service_point_register")]

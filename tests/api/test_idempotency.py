@@ -20,6 +20,7 @@ def new_point(county):
         "bank_id": county["abc"].pk,
         "village_code": county["villages"][1].code,
         "functions": ["withdrawal"],
+        "opened_on": "2020-06-01",  # the lifecycle's rule: a point opens on a date
     }
 
 

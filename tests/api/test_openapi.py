@@ -115,6 +115,7 @@ def test_over_a_real_socket(live_server, county, users):
             "bank_id": county["abc"].pk,
             "village_code": county["villages"][3].code,
             "functions": ["withdrawal", "transfer"],
+            "opened_on": "2020-06-01",  # the lifecycle's rule: a point opens on a date
         }
     ).encode()
     write_headers = {"Content-Type": "application/json", "Idempotency-Key": "live-1"}

@@ -1,4 +1,5 @@
-"""POST /api/v1/service-points: an institution registers its own service point; all-or-nothing, audited."""
+"""POST /api/v1/service-points: an institution registers its own service point; all-or-nothing, audited,
+through the registry's lifecycle rules (the station checklist, dates, the bank's scope) like every other road."""
 
 import datetime
 
@@ -6,7 +7,7 @@ from django.utils import timezone
 
 from puhui.api.models import ApiToken
 from puhui.api.services import hash_token
-from puhui.core.models import AuditLog, ServicePoint
+from puhui.core.models import AuditLog, ServicePoint, ServicePointEvent
 from tests.api.conftest import error_of
 
 
@@ -17,7 +18,7 @@ def body(county, **changes):
         "bank_id": county["abc_outlet"].pk,
         "village_code": county["villages"][3].code,
         "functions": ["withdrawal", "bill_payment"],
-        "is_station": True,
+        "is_station": False,
         "opened_on": "2020-06-01",
     }
     data.update(changes)
@@ -142,3 +143,33 @@ def test_the_bank_must_be_a_bank(api, county, users):
     )
     got = fields(api("abc").post("/service-points", body(county, bank_id=insurer.pk), key="ins-1"))
     assert "不是银行" in got["bank_id"]
+
+
+STATION = [f.value for f in ServicePoint.STATION_FUNCTIONS]
+
+
+def test_a_station_needs_the_whole_checklist_here_too(api, county):
+    """The old endpoint took is_station=true with two functions; the lifecycle's checklist now applies."""
+    got = fields(api("abc").post("/service-points", body(county, is_station=True), key="st-1"))
+    assert set(got) == {"functions"}
+    assert "尚缺：转账、汇款、跨行支付、金融知识宣传、反假货币、纠纷协调" in got["functions"]
+    assert not ServicePoint.objects.filter(code="SP-ABC-9").exists()
+
+
+def test_a_station_with_the_checklist_is_opened_and_upgraded_with_its_history(api, county):
+    r = api("abc").post("/service-points", body(county, is_station=True, functions=STATION), key="st-2")
+    assert r.status_code == 201, r.content
+    point = ServicePoint.objects.get(code="SP-ABC-9")
+    assert point.is_station and point.upgraded_on == datetime.date(2020, 6, 1)
+    kinds = list(point.events.order_by("id").values_list("kind", flat=True))
+    assert kinds == [ServicePointEvent.Kind.OPENED, ServicePointEvent.Kind.UPGRADED]
+
+
+def test_the_lifecycles_dates_and_scope_apply(api, county):
+    got = fields(api("abc").post("/service-points", body(county, opened_on=None), key="d-1"))
+    assert got == {"opened_on": "“设立日期”（opened_on）应为 YYYY-MM-DD 格式的日期"}  # the schema requires it
+    county["abc_outlet"].closed_on = datetime.date(2021, 1, 1)
+    county["abc_outlet"].save()
+    got = fields(api("abc").post("/service-points", body(county), key="d-2"))
+    assert got == {"bank_id": f"{county['abc_outlet'].name} 已于 2021-01-01 撤销"}
+    assert not ServicePoint.objects.filter(code="SP-ABC-9").exists()

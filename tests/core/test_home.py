@@ -145,7 +145,9 @@ def test_objections_to_answer_for_the_office_and_the_town(login, users, county):
         assert lines["待答复的异议"]["count"] == 1, who
         assert "超过答复期限的异议" not in lines
     assert "待答复的异议" not in todo(login(users["town_lucun"]))
-    assert "待答复的异议" not in todo(login(users["abc"]))  # banks answer no objections
+    assert "待答复的异议" not in todo(
+        login(users["abc"])
+    )  # not ABC's customer (tests/credit/test_bank_objections.py)
 
 
 def test_a_towns_villages_below_the_plans_targets(login, users, county, catalogue):  # noqa: F811

@@ -131,6 +131,7 @@ def test_the_navigation_keeps_its_menus_and_order():
     assert [(r.prefix, r.router) for r in plugins.api_routers()] == [
         ("/registers", "puhui.registry.network_api.router"),
         ("/households", "puhui.registry.api.router"),
+        ("/imports", "puhui.imports.api.router"),
         ("/plan", "puhui.plan.api.router"),
         ("/credit", "puhui.credit.api.router"),
         ("/data", "puhui.data.api.router"),

@@ -14,6 +14,7 @@ from puhui.imports.models import ImportRun
 from puhui.imports.urls import urlpatterns as import_urls
 from puhui.jobs.services import job_enqueue
 from puhui.jobs.urls import urlpatterns as job_urls
+from tests.imports.test_api import API_CASES as IMPORT_API_CASES
 from tests.jobs.tasks import count_to
 from tests.url_tables import status_line
 
@@ -133,4 +134,10 @@ URL_TABLE = {
     n: [r for r in rows if r[0] == n]
     for rows in (JOBS, IMPORTS, TOKENS)
     for n in dict.fromkeys(r[0] for r in rows)
+}
+
+# The import page's registers by API (rows in tests/imports/test_api.py): (METHOD, schema path) → its rows.
+API_TABLE = {
+    (m.upper(), f"/api/v1{p}"): [c for c in IMPORT_API_CASES if c[:2] == (m, p)]
+    for m, p in dict.fromkeys(c[:2] for c in IMPORT_API_CASES)
 }

@@ -151,6 +151,21 @@ def test_county_codes_come_from_the_division_table():
     assert county_area_codes(county) == YIYUAN
 
 
+@pytest.mark.django_db
+def test_a_county_may_accept_extra_area_codes_for_people_who_moved_in():
+    """PUHUI_EXTRA_AREA_CODES: empty by default (another county's ID number is refused), else added."""
+    from django.test import override_settings
+
+    from puhui.core.models import Division
+
+    Division.objects.create(code="370323000000", name="沂源县", level="county", kind="county")
+    other = _resident("370302", datetime.date(1980, 1, 1), 11)
+    assert county_area_codes() == YIYUAN and not id_number_in_county(other, county_area_codes())
+    with override_settings(PUHUI_EXTRA_AREA_CODES=["370302"]):
+        assert county_area_codes() == YIYUAN | {"370302"}
+        assert id_number_in_county(other, county_area_codes())
+
+
 def test_outside_the_county_is_a_separate_check():
     other = _resident("370302", datetime.date(1980, 1, 1), 11)  # valid, from 淄川区
     assert check_id_number(other) == other

@@ -72,7 +72,7 @@ CASES = [
     row("credit_household", HH, "get", "200 200 404 200 200 200 200 login"),
     row("credit_household", WAITING, "get", "200 200 404 200 200 404 404 login"),
     row("credit_archive_edit", HH, "get", "200 404 404 404 200 200 404 login"),
-    row("credit_objections", None, "get", "200 404 404 404 200 404 404 login"),
+    row("credit_objections", None, "get", "200 404 404 200 200 404 404 login"),  # ABC: its customers
     row("credit_lines", None, "get", "200 200 404 200 200 200 404 login"),
     row("credit_village", lambda s: [s["village"].pk], "get", "200 200 200 200 200 200 404 login"),
     row("credit_towns", None, "get", "200 200 200 200 302 404 404 login"),  # a town: its own town
@@ -95,7 +95,7 @@ CASES = [
         "credit_objection_answer",
         lambda s: [s["objection"].pk],
         "post",
-        "302 404 404 404 302 404 404 login",
+        "302 404 404 302 302 404 404 login",  # ABC offered H0 its line: ABC answers too
         {"answer": "已复核"},
     ),
     row("credit_line_offer", HH, "post", "404 404 404 302 404 404 404 login"),
@@ -138,6 +138,8 @@ API_CASES = [
     api_row("get", "/credit/rates", "200 200 200 200 401", params={"kind": "archive", "level": "town"}),
     api_row("get", "/credit/lines", "200 200 200 200 401"),
     api_row("get", "/credit/lines/{line_id}", "200 404 200 404 401"),
+    # Monthly payment aggregates: a bank its own rows, the PBoC all; a member unit 403.
+    api_row("get", "/credit/payment-months", "200 403 200 200 401"),
 ]
 
 

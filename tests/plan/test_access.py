@@ -377,6 +377,8 @@ API_CASES = [
     api_row("get", "/plan/reports/{report_id}", "200 200 404 404 404 401", {"report": "r_member"}),
     api_row("post", "/plan/reports", "404 201 201 404 404 401", report_body(20)),
     api_row("post", "/plan/reports", "201 201 404 201 201 401", report_body(9)),
+    # The leading group: read as on its page (the office and member units); banks 403.
+    api_row("get", "/plan/leading-group", "200 200 200 403 403 401"),
 ]
 
 

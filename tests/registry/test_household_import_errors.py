@@ -177,3 +177,20 @@ def test_the_village_column_is_required_and_filled_on_the_head_row(county):
     assert run(to_csv(without, [h for h in HEADER if h != "村（社区）代码"])) == [
         (1, "村（社区）代码", "", "缺少必需的列“村（社区）代码”")
     ]
+
+
+def test_an_in_mover_is_refused_unless_the_county_accepts_the_area(county, settings):
+    """A member who moved in from another county keeps an ID number of that county: refused by default
+    (the issue's bad input), accepted once the deployment lists the code in PUHUI_EXTRA_AREA_CODES."""
+    rows = roster(1)
+    rows[2][4] = make_id(2, area="370322")  # 淄博市高青县: valid, not 沂源县's
+    settings.PUHUI_EXTRA_AREA_CODES = []
+    [found] = run(to_csv(rows))
+    assert found[0] == 4 and found[3].startswith("不是本县户籍的身份证号")
+    settings.PUHUI_EXTRA_AREA_CODES = ["110101"]  # another code: still refused, and the reason names both
+    [found] = run(to_csv(rows))
+    assert "本县认可的外县地区码（110101）" in found[3]
+    settings.PUHUI_EXTRA_AREA_CODES = ["370322"]
+    result = table_import(actor=SYSTEM_ACTOR, kind="households", file=to_csv(rows), confirm=True)
+    assert result.ok, list(result.errors)
+    assert HouseholdMember.objects.filter(household__code="R000000").count() == 3

@@ -36,6 +36,9 @@ def scene(county, users):
         "sp_rcb": county["service_points"][1].pk,
         "t_abc": Terminal.objects.get(code="T1").pk,
         "t_rcb": Terminal.objects.get(code="T2").pk,
+        "o_abc": county["abc_outlet"].pk,  # in 鲁村镇
+        "o_rcb": county["rcb_outlet"].pk,  # in 历山街道, the town official's
+        "abc": county["abc"].pk,  # a county branch, not an outlet
     }
 
 
@@ -98,6 +101,15 @@ REGISTRY = [
     ("service_point_close", _("sp_abc"), "post", None, EDITORS),
     ("service_point_close", _("sp_rcb"), "post", None, OFFICE_ONLY),
     ("service_point_close", _("sp_abc"), "get", None, POST_ONLY),
+    # outlets: read as core.access.organisations_for; suspended and resumed by the office and the bank's own
+    ("outlet_detail", _("o_abc"), "get", None, "200 200 200 200 404 404 404 302"),
+    ("outlet_detail", _("o_rcb"), "get", None, "200 200 200 404 200 404 404 302"),
+    ("outlet_detail", _("abc"), "get", None, NOBODY),
+    ("outlet_suspend", _("o_abc"), "post", None, EDITORS),
+    ("outlet_suspend", _("o_rcb"), "post", None, OFFICE_ONLY),
+    ("outlet_suspend", _("o_abc"), "get", None, POST_ONLY),
+    ("outlet_resume", _("o_abc"), "post", None, EDITORS),
+    ("outlet_resume", _("o_abc"), "get", None, POST_ONLY),
     # terminals: T1 is ABC's in 鲁村1村, T2 RCB's in 历山1村 (the agent's village)
     ("terminal_list", None, "get", None, ALL),  # an empty list for the public
     ("terminal_detail", _("t_abc"), "get", None, "200 200 200 200 404 404 404 302"),
