@@ -27,3 +27,11 @@ IMPORT_TABLES = [
 
 # The import page's registers through the API (puhui/imports/api.py): the same service, roles and checks.
 API_ROUTERS = [ApiRouter("/imports", "puhui.imports.api.router")]
+
+# Key rotation (puhui/core/rotation.py): a large upload waits sealed under the field key for its job.
+KEY_ROTATION = [
+    {
+        "files": "puhui.imports.selectors.stored_run_paths",
+        "rotate_file": "puhui.core.sealed_files.original_rotate",
+    }
+]

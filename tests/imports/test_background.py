@@ -1,6 +1,8 @@
 """A register file above PUHUI_IMPORT_INLINE_BYTES is sealed on disk and imported by a background job: the
 page follows the run, the result (or every error) arrives once the worker has run, and the file is gone."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -72,3 +74,21 @@ def test_another_user_cannot_follow_the_run(login, users, settings, client):
     run = ImportRun.objects.get()
     assert login(users["office"]).get(f"/imports/runs/{run.pk}/").status_code == 200  # the office sees all
     assert login(users["town_lishan"]).get(f"/imports/runs/{run.pk}/").status_code == 404
+
+
+def test_a_queued_file_survives_key_rotation(login, users, settings):
+    """Sealed under the field key while it waits: `puhui rotate_key` re-encrypts it (the imports app's
+    KEY_ROTATION), so the job still reads it after the old key is removed."""
+    settings.PUHUI_IMPORT_INLINE_BYTES = 100
+    _upload(login(users["office"]), make_csv([DIV_HEADER, *DIV_ROWS]))
+    run = ImportRun.objects.get()
+    old_key = settings.FIELD_ENCRYPTION_KEY
+    settings.FIELD_ENCRYPTION_KEY = "rotated-field-key-Zq8wX3vB7nM2kP5s"
+    settings.FIELD_ENCRYPTION_OLD_KEYS = [old_key]
+    assert not sealed_files.original_is_current(run.path)
+    call_command("rotate_key", stdout=io.StringIO())
+    assert sealed_files.original_is_current(run.path)
+    settings.FIELD_ENCRYPTION_OLD_KEYS = []
+    call_command("worker", batch=True, verbosity=0)
+    run.refresh_from_db()
+    assert run.status == "done", run.errors
