@@ -137,17 +137,11 @@ def _query(url: str) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-def test_count_is_exact_or_says_more_than_never_wrong(orgs, users, monkeypatch):
+def test_count_is_exact_or_says_more_than_never_wrong(orgs, users, request):
     exact = lists.ListResult(_request(users["office"], {"kind": "insurer"}), _spec())
     n = sum(o.kind == "insurer" for o in orgs)
     assert (exact.count.n, exact.count.exact, exact.count.label) == (n, True, f"共 {n:,} 条")
-    # PostgreSQL counts exactly when that is quick (it is here): make the exact count run out of time.
-    budgeted = keyset._budgeted
-    monkeypatch.setattr(
-        keyset,
-        "_budgeted",
-        lambda conn, fn, ms: None if ms == keyset.COUNT_BUDGET_MS else budgeted(conn, fn, ms),
-    )
+    request.getfixturevalue("exact_count_runs_out")
     capped = lists.ListResult(_request(users["office"]), _spec(count_cap=20))
     assert (capped.count.n, capped.count.exact, capped.count.label) == (20, False, "超过 20 条")
     at_cap = lists.ListResult(_request(users["office"]), _spec(count_cap=53))
