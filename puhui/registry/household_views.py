@@ -49,119 +49,76 @@ def _saved(form, call) -> Household | None:
         return None
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def household_move(request, pk):
-    household = access_household_for_change(request.user, pk)
-    form = MoveForm(request.user, household, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _saved(
-            form,
-            lambda: services.household_move(
-                actor=request.user,
-                household=household,
-                village=data["village"],
-                on=data["on"],
-                note=data["note"],
-            ),
-        )
-        if done:
-            return redirect("household_detail", pk=household.pk)
-    return _change_page(
-        request,
-        household,
-        form,
-        title="迁移",
-        action="household_move",
-        intro="该户自变动日期起属于迁入村（社区）。",
-    )
+def _change_view(action: str, make_form, service, args, *, title: str, intro: str):
+    """The page of one household change (`action`, its URL's name): GET its form; POST `service` with the
+    household, the date, the note and `args(data, form)`, then the page of the household it returns (the new
+    one after a split), or the form again with the service's problems under its fields."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk):
+        household = access_household_for_change(request.user, pk)
+        form = make_form(request, household)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            done = _saved(
+                form,
+                lambda: service(
+                    actor=request.user,
+                    household=household,
+                    on=data["on"],
+                    note=data["note"],
+                    **args(data, form),
+                ),
+            )
+            if done:
+                return redirect("household_detail", pk=done.pk)
+        return _change_page(request, household, form, title=title, action=action, intro=intro)
+
+    view.__name__ = view.__qualname__ = action
+    return view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def household_split(request, pk):
-    household = access_household_for_change(request.user, pk)
-    form = SplitForm(household, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        new = _saved(
-            form,
-            lambda: services.household_split(
-                actor=request.user,
-                household=household,
-                code=data["code"],
-                member_ids=data["members"],
-                head_id=data["head"],
-                relations=form.relations(),
-                on=data["on"],
-                note=data["note"],
-            ),
-        )
-        if new:
-            return redirect("household_detail", pk=new.pk)
-    return _change_page(
-        request,
-        household,
-        form,
-        title="分户",
-        action="household_split",
-        intro="选中的成员自变动日期起组成新户（与原户同村）；原户人口相应减少。",
-    )
+household_move = _change_view(
+    "household_move",
+    lambda request, household: MoveForm(request.user, household, request.POST or None),
+    services.household_move,
+    lambda data, _form: {"village": data["village"]},
+    title="迁移",
+    intro="该户自变动日期起属于迁入村（社区）。",
+)
 
+household_split = _change_view(
+    "household_split",
+    lambda request, household: SplitForm(household, request.POST or None),
+    services.household_split,
+    lambda data, form: {
+        "code": data["code"],
+        "member_ids": data["members"],
+        "head_id": data["head"],
+        "relations": form.relations(),
+    },
+    title="分户",
+    intro="选中的成员自变动日期起组成新户（与原户同村）；原户人口相应减少。",
+)
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def household_merge(request, pk):
-    household = access_household_for_change(request.user, pk)
-    form = MergeForm(request.user, household, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _saved(
-            form,
-            lambda: services.household_merge(
-                actor=request.user,
-                household=household,
-                other=data["other_code"],
-                on=data["on"],
-                note=data["note"],
-            ),
-        )
-        if done:
-            return redirect("household_detail", pk=household.pk)
-    return _change_page(
-        request,
-        household,
-        form,
-        title="合户",
-        action="household_merge",
-        intro="另一户的成员并入本户，该户注销。",
-    )
+household_merge = _change_view(
+    "household_merge",
+    lambda request, household: MergeForm(request.user, household, request.POST or None),
+    services.household_merge,
+    lambda data, _form: {"other": data["other_code"]},
+    title="合户",
+    intro="另一户的成员并入本户，该户注销。",
+)
 
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def household_dissolve(request, pk):
-    household = access_household_for_change(request.user, pk)
-    form = DissolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _saved(
-            form,
-            lambda: services.household_dissolve(
-                actor=request.user, household=household, on=data["on"], note=data["note"]
-            ),
-        )
-        if done:
-            return redirect("household_detail", pk=household.pk)
-    return _change_page(
-        request,
-        household,
-        form,
-        title="注销",
-        action="household_dissolve",
-        intro="该户自变动日期起不再计入名录（如全户迁出本县或户内人员均已去世）；其成员从名录中移出。",
-    )
+household_dissolve = _change_view(
+    "household_dissolve",
+    lambda request, _household: DissolveForm(request.POST or None),
+    services.household_dissolve,
+    lambda _data, _form: {},
+    title="注销",
+    intro="该户自变动日期起不再计入名录（如全户迁出本县或户内人员均已去世）；其成员从名录中移出。",
+)
 
 
 @login_required

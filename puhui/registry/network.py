@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -367,6 +368,40 @@ def _locked(model, obj):
     return model.objects.select_for_update().select_related("bank").get(pk=obj.pk)
 
 
+def _check_scope(user: User, obj) -> None:
+    if not network_banks_for(user).filter(pk=obj.bank_id).exists():
+        raise PermissionDenied("不是本机构的服务点或机具")
+
+
+def _begin(actor, model, obj) -> tuple:
+    """A step's start: the actor may edit the network, the row is locked and the bank's own; no problems yet."""
+    user = _acting(actor)
+    obj = _locked(model, obj)
+    _check_scope(user, obj)
+    return obj, {}
+
+
+def _check_on(errors: dict, on, label: str, *after: tuple) -> None:
+    """The step's date `on`: given, not after today, not before any of the (date, label) pairs it follows."""
+    check_day(on, errors, "on", label)
+    for other, other_label in after:
+        _not_before(errors, "on", on, label, other, other_label)
+
+
+def _finish(actor, record, errors: dict, fields: dict, note: str, event=None):
+    """A step's end: every problem reported at once, else its fields written, its event (a callable) recorded
+    and the change audited with `note`."""
+    _raise(errors)
+    before = snapshot(record)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.save(update_fields=list(fields))
+    if event is not None:
+        event()
+    audit_changed(actor=actor, obj=record, before=before, note=note)
+    return record
+
+
 # ---------------------------------------------------------------- service points
 
 
@@ -481,84 +516,64 @@ def _check_open(point: ServicePoint, errors: dict, doing: str) -> None:
         )
 
 
+def _begin_point(actor, point: ServicePoint, doing: str) -> tuple[ServicePoint, dict]:
+    point, errors = _begin(actor, ServicePoint, point)
+    _check_open(point, errors, doing)
+    return point, errors
+
+
 @transaction.atomic
 def service_point_upgrade(
     *, actor, point: ServicePoint, on: datetime.date | None, functions: list[str], note: str = ""
 ) -> ServicePoint:
     """助农取款服务点 → 普惠金融服务站 on `on`, with the functions it offers from that day (the checklist)."""
-    user = _acting(actor)
-    point = _locked(ServicePoint, point)
-    errors: dict[str, list[str]] = {}
-    _check_scope(user, point)
-    _check_open(point, errors, "升级")
+    point, errors = _begin_point(actor, point, "升级")
     if point.is_station and not errors:
         since = f"已于 {point.upgraded_on:%Y-%m-%d} " if point.upgraded_on else "已"
         errors.setdefault("on", []).append(f"服务点“{point.name}”{since}升级为普惠金融服务站")
     if point.suspended_on is not None and not errors:
         errors.setdefault("on", []).append(f"服务点“{point.name}”暂停营业中，请先恢复营业再升级")
-    check_day(on, errors, "on", "升级日期")
-    _not_before(errors, "on", on, "升级日期", point.opened_on, "设立日期")
-    _not_before(errors, "on", on, "升级日期", _last_event_day(point), "上一次变动日期")
+    _check_on(errors, on, "升级日期", *_since_last_step(point))
     functions = check_functions(functions, errors)
     _check_checklist(functions, errors)
-    _raise(errors)
-    before = snapshot(point)
     old = list(point.functions)
-    point.is_station, point.upgraded_on, point.functions = True, on, functions
-    point.save(update_fields=["is_station", "upgraded_on", "functions"])
-    _event(point, Event.UPGRADED, on, note, before=old, after=functions)
-    audit_changed(actor=actor, obj=point, before=before, note=note or "升级为普惠金融服务站")
-    return point
-
-
-def _check_scope(user: User, obj) -> None:
-    if not network_banks_for(user).filter(pk=obj.bank_id).exists():
-        raise PermissionDenied("不是本机构的服务点或机具")
+    return _finish(
+        actor,
+        point,
+        errors,
+        {"is_station": True, "upgraded_on": on, "functions": functions},
+        note or "升级为普惠金融服务站",
+        partial(_event, point, Event.UPGRADED, on, note, before=old, after=functions),
+    )
 
 
 @transaction.atomic
 def service_point_suspend(
     *, actor, point: ServicePoint, on: datetime.date | None, note: str = ""
 ) -> ServicePoint:
-    user = _acting(actor)
-    point = _locked(ServicePoint, point)
-    errors: dict[str, list[str]] = {}
-    _check_scope(user, point)
-    _check_open(point, errors, "暂停营业")
+    point, errors = _begin_point(actor, point, "暂停营业")
     if point.suspended_on is not None and not errors:
         errors.setdefault("on", []).append(f"服务点“{point.name}”已于 {point.suspended_on:%Y-%m-%d} 暂停营业")
-    check_day(on, errors, "on", "暂停日期")
-    _not_before(errors, "on", on, "暂停日期", point.opened_on, "设立日期")
-    _not_before(errors, "on", on, "暂停日期", _last_event_day(point), "上一次变动日期")
-    _raise(errors)
-    before = snapshot(point)
-    point.suspended_on = on
-    point.save(update_fields=["suspended_on"])
-    _event(point, Event.SUSPENDED, on, note)
-    audit_changed(actor=actor, obj=point, before=before, note=note or "暂停营业")
-    return point
+    _check_on(errors, on, "暂停日期", *_since_last_step(point))
+    event = partial(_event, point, Event.SUSPENDED, on, note)
+    return _finish(actor, point, errors, {"suspended_on": on}, note or "暂停营业", event)
 
 
 @transaction.atomic
 def service_point_resume(
     *, actor, point: ServicePoint, on: datetime.date | None, note: str = ""
 ) -> ServicePoint:
-    user = _acting(actor)
-    point = _locked(ServicePoint, point)
-    errors: dict[str, list[str]] = {}
-    _check_scope(user, point)
-    _check_open(point, errors, "恢复营业")
+    point, errors = _begin_point(actor, point, "恢复营业")
     if point.suspended_on is None and not errors:
         errors.setdefault("on", []).append(f"服务点“{point.name}”没有暂停营业，无需恢复")
-    check_day(on, errors, "on", "恢复日期")
-    _not_before(errors, "on", on, "恢复日期", point.suspended_on, "暂停日期")
-    _raise(errors)
-    before = snapshot(point)
-    point.suspended_on = None
-    point.save(update_fields=["suspended_on"])
-    _event(point, Event.RESUMED, on, note)
-    audit_changed(actor=actor, obj=point, before=before, note=note or "恢复营业")
-    return point
+    _check_on(errors, on, "恢复日期", (point.suspended_on, "暂停日期"))
+    event = partial(_event, point, Event.RESUMED, on, note)
+    return _finish(actor, point, errors, {"suspended_on": None}, note or "恢复营业", event)
+
+
+def _since_last_step(point: ServicePoint) -> tuple:
+    """The (date, label) pairs a new step of the point may not precede: its opening and its last step."""
+    return (point.opened_on, "设立日期"), (_last_event_day(point), "上一次变动日期")
 
 
 def _last_event_day(point: ServicePoint) -> datetime.date | None:
@@ -573,24 +588,13 @@ def service_point_close(
     *, actor, point: ServicePoint, on: datetime.date | None, note: str = ""
 ) -> ServicePoint:
     """撤销: the point leaves the register from `on` (it still counts for days before)."""
-    user = _acting(actor)
-    point = _locked(ServicePoint, point)
-    errors: dict[str, list[str]] = {}
-    _check_scope(user, point)
-    _check_open(point, errors, "再次撤销")
-    check_day(on, errors, "on", "撤销日期")
-    _not_before(errors, "on", on, "撤销日期", point.opened_on, "设立日期")
-    _not_before(errors, "on", on, "撤销日期", _last_event_day(point), "上一次变动日期")
+    point, errors = _begin_point(actor, point, "再次撤销")
+    _check_on(errors, on, "撤销日期", *_since_last_step(point))
     if point.terminals.filter(retired_on__isnull=True).exists() and not errors:
         codes = list(point.terminals.filter(retired_on__isnull=True).values_list("code", flat=True)[:5])
         errors.setdefault("on", []).append(f"该服务点还有未撤除的自助机具（{'、'.join(codes)}），请先撤除")
-    _raise(errors)
-    before = snapshot(point)
-    point.closed_on = on
-    point.save(update_fields=["closed_on"])
-    _event(point, Event.CLOSED, on, note)
-    audit_changed(actor=actor, obj=point, before=before, note=note or "撤销服务点")
-    return point
+    event = partial(_event, point, Event.CLOSED, on, note)
+    return _finish(actor, point, errors, {"closed_on": on}, note or "撤销服务点", event)
 
 
 # ---------------------------------------------------------------- outlets
@@ -614,44 +618,38 @@ def _outlet_closed(outlet: Organisation, errors: dict, doing: str) -> None:
         )
 
 
+def _begin_outlet(actor, outlet: Organisation, doing: str) -> tuple[Organisation, dict]:
+    outlet = _locked_outlet(_acting(actor), outlet)
+    errors: dict[str, list[str]] = {}
+    _outlet_closed(outlet, errors, doing)
+    return outlet, errors
+
+
+def _outlet_event(outlet: Organisation, kind, on, note: str) -> partial:
+    return partial(OutletEvent.objects.create, outlet=outlet, kind=kind, on=on, note=note[:200])
+
+
 @transaction.atomic
 def outlet_suspend(*, actor, outlet: Organisation, on: datetime.date | None, note: str = "") -> Organisation:
     """暂停营业: the outlet stays in the register, suspended from `on` (`outlets_suspended_on`)."""
-    user = _acting(actor)
-    outlet = _locked_outlet(user, outlet)
-    errors: dict[str, list[str]] = {}
-    _outlet_closed(outlet, errors, "暂停营业")
+    outlet, errors = _begin_outlet(actor, outlet, "暂停营业")
     if outlet.suspended_on is not None and not errors:
         errors.setdefault("on", []).append(f"网点“{outlet.name}”已于 {outlet.suspended_on:%Y-%m-%d} 暂停营业")
-    check_day(on, errors, "on", "暂停日期")
-    _not_before(errors, "on", on, "暂停日期", outlet.opened_on, "开业日期")
-    _not_before(errors, "on", on, "暂停日期", _last_outlet_step(outlet), "上一次变动日期")
-    _raise(errors)
-    before = snapshot(outlet)
-    outlet.suspended_on = on
-    outlet.save(update_fields=["suspended_on"])
-    OutletEvent.objects.create(outlet=outlet, kind=OutletEvent.Kind.SUSPENDED, on=on, note=note[:200])
-    audit_changed(actor=actor, obj=outlet, before=before, note=note or "网点暂停营业")
-    return outlet
+    _check_on(
+        errors, on, "暂停日期", (outlet.opened_on, "开业日期"), (_last_outlet_step(outlet), "上一次变动日期")
+    )
+    event = _outlet_event(outlet, OutletEvent.Kind.SUSPENDED, on, note)
+    return _finish(actor, outlet, errors, {"suspended_on": on}, note or "网点暂停营业", event)
 
 
 @transaction.atomic
 def outlet_resume(*, actor, outlet: Organisation, on: datetime.date | None, note: str = "") -> Organisation:
-    user = _acting(actor)
-    outlet = _locked_outlet(user, outlet)
-    errors: dict[str, list[str]] = {}
-    _outlet_closed(outlet, errors, "恢复营业")
+    outlet, errors = _begin_outlet(actor, outlet, "恢复营业")
     if outlet.suspended_on is None and not errors:
         errors.setdefault("on", []).append(f"网点“{outlet.name}”没有暂停营业，无需恢复")
-    check_day(on, errors, "on", "恢复日期")
-    _not_before(errors, "on", on, "恢复日期", outlet.suspended_on, "暂停日期")
-    _raise(errors)
-    before = snapshot(outlet)
-    outlet.suspended_on = None
-    outlet.save(update_fields=["suspended_on"])
-    OutletEvent.objects.create(outlet=outlet, kind=OutletEvent.Kind.RESUMED, on=on, note=note[:200])
-    audit_changed(actor=actor, obj=outlet, before=before, note=note or "网点恢复营业")
-    return outlet
+    _check_on(errors, on, "恢复日期", (outlet.suspended_on, "暂停日期"))
+    event = _outlet_event(outlet, OutletEvent.Kind.RESUMED, on, note)
+    return _finish(actor, outlet, errors, {"suspended_on": None}, note or "网点恢复营业", event)
 
 
 # ---------------------------------------------------------------- terminals
@@ -750,21 +748,17 @@ def check_billing(bill_payment, bill_items, since, installed_on, errors: dict):
 @transaction.atomic
 def terminal_retire(*, actor, terminal: Terminal, on: datetime.date | None, note: str = "") -> Terminal:
     """撤除: the terminal leaves the register from `on`."""
-    user = _acting(actor)
-    terminal = _locked(Terminal, terminal)
-    errors: dict[str, list[str]] = {}
-    _check_scope(user, terminal)
+    terminal, errors = _begin(actor, Terminal, terminal)
     if terminal.retired_on is not None:
         errors.setdefault("on", []).append(f"机具 {terminal.code} 已于 {terminal.retired_on:%Y-%m-%d} 撤除")
-    check_day(on, errors, "on", "撤除日期")
-    _not_before(errors, "on", on, "撤除日期", terminal.installed_on, "布放日期")
-    _not_before(errors, "on", on, "撤除日期", terminal.bill_payment_since, "实时缴费开通日期")
-    _raise(errors)
-    before = snapshot(terminal)
-    terminal.retired_on = on
-    terminal.save(update_fields=["retired_on"])
-    audit_changed(actor=actor, obj=terminal, before=before, note=note or "撤除自助机具")
-    return terminal
+    _check_on(
+        errors,
+        on,
+        "撤除日期",
+        (terminal.installed_on, "布放日期"),
+        (terminal.bill_payment_since, "实时缴费开通日期"),
+    )
+    return _finish(actor, terminal, errors, {"retired_on": on}, note or "撤除自助机具")
 
 
 # ---------------------------------------------------------------- firms
@@ -777,11 +771,5 @@ def firm_deregister(*, actor, firm, on: datetime.date | None, note: str = ""):
     errors: dict[str, list[str]] = {}
     if firm.deregistered_on is not None:
         errors.setdefault("on", []).append(f"{firm.name} 已于 {firm.deregistered_on:%Y-%m-%d} 注销")
-    check_day(on, errors, "on", "注销日期")
-    _not_before(errors, "on", on, "注销日期", firm.registered_on, "成立日期")
-    _raise(errors)
-    before = snapshot(firm)
-    firm.deregistered_on = on
-    firm.save(update_fields=["deregistered_on"])
-    audit_changed(actor=actor, obj=firm, before=before, note=note or "注销")
-    return firm
+    _check_on(errors, on, "注销日期", (firm.registered_on, "成立日期"))
+    return _finish(actor, firm, errors, {"deregistered_on": on}, note or "注销")

@@ -120,6 +120,18 @@ def _station_checklist(v):
             )
 
 
+# Where a point or a terminal stands: the same column in both registers (a Column is frozen, shared safely).
+VILLAGE = Column(
+    "village_code",
+    "所在村（社区）代码",
+    DivisionCode(),
+    required=True,
+    aliases=("所在村代码",),
+    help="12位统计用区划代码，须是本县已在系统中的村（社区）",
+    example="370323102201",
+)
+
+
 SERVICE_POINTS = TableSpec(
     name="service_points",
     title="助农取款服务点",
@@ -141,15 +153,7 @@ SERVICE_POINTS = TableSpec(
             required=True,
             aliases=("签约银行编码", "银行机构编码"),
         ),
-        Column(
-            "village_code",
-            "所在村（社区）代码",
-            DivisionCode(),
-            required=True,
-            aliases=("所在村代码",),
-            help="12位统计用区划代码，须是本县已在系统中的村（社区）",
-            example="370323102201",
-        ),
+        VILLAGE,
         Column(
             "functions",
             "服务功能",
@@ -252,15 +256,7 @@ TERMINALS = TableSpec(
             required=True,
             aliases=("银行机构编码",),
         ),
-        Column(
-            "village_code",
-            "所在村（社区）代码",
-            DivisionCode(),
-            required=True,
-            aliases=("所在村代码",),
-            help="12位统计用区划代码，须是本县已在系统中的村（社区）",
-            example="370323102201",
-        ),
+        VILLAGE,
         _code(
             "outlet_code",
             "所在网点编码",
@@ -334,6 +330,26 @@ class _BankImport(TableImport):
                 if ex is not None and ex.bank.code not in self.allowed:
                     self.error(row, "code", "该编号已被其他机构使用，不能修改")
 
+    def current_values(self, obj) -> dict[str, Any]:
+        """The record in the file's columns, in their order: a `<relation>_code` column holds the related
+        record's code (None without one); a list is copied, so a row's values never share the record's."""
+        values = {}
+        for key in (column.key for column in self.spec.columns):
+            if key.endswith("_code"):
+                related = getattr(obj, key.removesuffix("_code"))
+                value = None if related is None else related.code
+            else:
+                value = getattr(obj, key)
+            values[key] = list(value) if isinstance(value, list) else value
+        return values
+
+    def _place_ids(self, v) -> dict[str, int]:
+        """A planned row's bank and village as the record's foreign keys."""
+        return {
+            "bank_id": self.banks[v["bank_code"]]["id"],
+            "village_id": self.villages[v["village_code"]]["id"],
+        }
+
     def _bank_problem(self, code: str) -> str | None:
         bank = self.banks.get(code)
         if bank is None:
@@ -385,20 +401,6 @@ class ServicePointImport(_BankImport):
     model = ServicePoint
     exists_reason = "服务点编号已存在于系统中；如需修改，请选择“新增或更新”方式导入"
 
-    def current_values(self, p: ServicePoint) -> dict[str, Any]:
-        return {
-            "code": p.code,
-            "name": p.name,
-            "bank_code": p.bank.code,
-            "village_code": p.village.code,
-            "functions": list(p.functions),
-            "is_station": p.is_station,
-            "opened_on": p.opened_on,
-            "upgraded_on": p.upgraded_on,
-            "suspended_on": p.suspended_on,
-            "closed_on": p.closed_on,
-        }
-
     def check(self) -> None:
         self.existing = by_code(ServicePoint.objects.select_related("bank", "village"), self.codes)
         self._merge()
@@ -416,8 +418,7 @@ class ServicePointImport(_BankImport):
         def build(v):
             return {
                 "name": v["name"],
-                "bank_id": self.banks[v["bank_code"]]["id"],
-                "village_id": self.villages[v["village_code"]]["id"],
+                **self._place_ids(v),
                 "functions": v["functions"],
                 "is_station": bool(v["is_station"]),
                 "opened_on": v["opened_on"],
@@ -460,21 +461,6 @@ class TerminalImport(_BankImport):
     spec = TERMINALS
     model = Terminal
     exists_reason = "机具编号已存在于系统中；如需修改，请选择“新增或更新”方式导入"
-
-    def current_values(self, t: Terminal) -> dict[str, Any]:
-        return {
-            "code": t.code,
-            "kind": t.kind,
-            "bank_code": t.bank.code,
-            "village_code": t.village.code,
-            "outlet_code": t.outlet.code if t.outlet_id else None,
-            "service_point_code": t.service_point.code if t.service_point_id else None,
-            "bill_payment": t.bill_payment,
-            "bill_items": list(t.bill_items),
-            "bill_payment_since": t.bill_payment_since,
-            "installed_on": t.installed_on,
-            "retired_on": t.retired_on,
-        }
 
     def check(self) -> None:
         self.existing = by_code(
@@ -528,8 +514,7 @@ class TerminalImport(_BankImport):
             outlet, point = v.get("outlet_code"), v.get("service_point_code")
             return {
                 "kind": v["kind"],
-                "bank_id": self.banks[v["bank_code"]]["id"],
-                "village_id": self.villages[v["village_code"]]["id"],
+                **self._place_ids(v),
                 "outlet_id": self.outlets[outlet]["id"] if outlet else None,
                 "service_point_id": self.points[point]["id"] if point else None,
                 "bill_payment": bool(v["bill_payment"]),

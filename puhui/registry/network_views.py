@@ -47,6 +47,41 @@ STEPS = {
 }
 
 
+def _submit(request, form, service, done, page: str, **known):
+    """A valid form's data to `service(actor=the user, **known, **data)`, then `done` (a message, or a function
+    of the record giving one) and the record's page `page`; None when the form or the service found problems
+    (the service's put under the form's fields)."""
+    if not form.is_valid():
+        return None
+    try:
+        record = service(actor=request.user, **known, **form.cleaned_data)
+    except ValidationError as e:
+        put_errors(form, e)
+        return None
+    messages.success(request, done(record) if callable(done) else done)
+    return redirect(page, record.pk)
+
+
+def _post_step(step, action: str, name: str):
+    """The POST view of one lifecycle step: `step(request, pk, action)`, for a signed-in user."""
+
+    def view(request, pk):
+        return step(request, pk, action)
+
+    view.__name__ = view.__qualname__ = name
+    return login_required(require_POST(view))
+
+
+def _new_record(request, form_class, service, done, page: str, title: str):
+    """A new point or terminal (those who may edit the network): the form, then the record's page once saved."""
+    if not may_edit_network(request.user):
+        raise Http404
+    form = form_class(request.POST or None, user=request.user)
+    if request.method == "POST" and (saved := _submit(request, form, service, done, page)):
+        return saved
+    return render(request, "registry/network_form.html", {"form": form, "title": title})
+
+
 def _day_param(request) -> datetime.date:
     try:
         return datetime.date.fromisoformat(request.GET.get("on", ""))
@@ -91,19 +126,14 @@ def service_point_detail(request, pk):
 
 @login_required
 def service_point_new(request):
-    if not may_edit_network(request.user):
-        raise Http404
-    form = ServicePointOpenForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            point = network.service_point_open(actor=request.user, **data)
-        except ValidationError as e:
-            put_errors(form, e)
-        else:
-            messages.success(request, f"已登记服务点“{point.name}”")
-            return redirect("service_point_detail", point.pk)
-    return render(request, "registry/network_form.html", {"form": form, "title": "登记助农取款服务点"})
+    return _new_record(
+        request,
+        ServicePointOpenForm,
+        network.service_point_open,
+        lambda point: f"已登记服务点“{point.name}”",
+        "service_point_detail",
+        "登记助农取款服务点",
+    )
 
 
 @login_required
@@ -111,48 +141,29 @@ def service_point_new(request):
 def service_point_upgrade(request, pk):
     point = access_service_point_for_edit(request.user, pk)
     form = UpgradeForm(request.POST, point=point, prefix="upgrade")
-    if form.is_valid():
-        try:
-            network.service_point_upgrade(actor=request.user, point=point, **form.cleaned_data)
-        except ValidationError as e:
-            put_errors(form, e)
-        else:
-            messages.success(request, "已升级为普惠金融服务站")
-            return redirect("service_point_detail", point.pk)
-    return _point_page(request, point, {"upgrade": form})
+    done = _submit(
+        request,
+        form,
+        network.service_point_upgrade,
+        "已升级为普惠金融服务站",
+        "service_point_detail",
+        point=point,
+    )
+    return done or _point_page(request, point, {"upgrade": form})
 
 
 def _step(request, pk, action):
     point = access_service_point_for_edit(request.user, pk)
     service, label, done = STEPS[action]
     form = DatedStepForm(request.POST, label=label, prefix=action)
-    if form.is_valid():
-        try:
-            service(actor=request.user, point=point, **form.cleaned_data)
-        except ValidationError as e:
-            put_errors(form, e)
-        else:
-            messages.success(request, done)
-            return redirect("service_point_detail", point.pk)
-    return _point_page(request, point, {action: form})
+    return _submit(request, form, service, done, "service_point_detail", point=point) or _point_page(
+        request, point, {action: form}
+    )
 
 
-@login_required
-@require_POST
-def service_point_suspend(request, pk):
-    return _step(request, pk, "suspend")
-
-
-@login_required
-@require_POST
-def service_point_resume(request, pk):
-    return _step(request, pk, "resume")
-
-
-@login_required
-@require_POST
-def service_point_close(request, pk):
-    return _step(request, pk, "close")
+service_point_suspend = _post_step(_step, "suspend", "service_point_suspend")
+service_point_resume = _post_step(_step, "resume", "service_point_resume")
+service_point_close = _post_step(_step, "close", "service_point_close")
 
 
 # ---------------------------------------------------------------- terminals
@@ -197,27 +208,13 @@ def _outlet_step(request, pk, action):
     outlet = access_outlet_for_edit(request.user, pk)
     service, label, done = OUTLET_STEPS[action]
     form = DatedStepForm(request.POST, label=label, prefix=action)
-    if form.is_valid():
-        try:
-            service(actor=request.user, outlet=outlet, **form.cleaned_data)
-        except ValidationError as e:
-            put_errors(form, e)
-        else:
-            messages.success(request, done)
-            return redirect("outlet_detail", outlet.pk)
-    return _outlet_page(request, outlet, form)
+    return _submit(request, form, service, done, "outlet_detail", outlet=outlet) or _outlet_page(
+        request, outlet, form
+    )
 
 
-@login_required
-@require_POST
-def outlet_suspend(request, pk):
-    return _outlet_step(request, pk, "suspend")
-
-
-@login_required
-@require_POST
-def outlet_resume(request, pk):
-    return _outlet_step(request, pk, "resume")
+outlet_suspend = _post_step(_outlet_step, "suspend", "outlet_suspend")
+outlet_resume = _post_step(_outlet_step, "resume", "outlet_resume")
 
 
 @login_required
@@ -257,18 +254,14 @@ def terminal_detail(request, pk):
 
 @login_required
 def terminal_new(request):
-    if not may_edit_network(request.user):
-        raise Http404
-    form = TerminalAddForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            terminal = network.terminal_add(actor=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            put_errors(form, e)
-        else:
-            messages.success(request, f"已登记机具 {terminal.code}")
-            return redirect("terminal_detail", terminal.pk)
-    return render(request, "registry/network_form.html", {"form": form, "title": "登记自助机具"})
+    return _new_record(
+        request,
+        TerminalAddForm,
+        network.terminal_add,
+        lambda terminal: f"已登记机具 {terminal.code}",
+        "terminal_detail",
+        "登记自助机具",
+    )
 
 
 @login_required
@@ -276,15 +269,8 @@ def terminal_new(request):
 def terminal_retire(request, pk):
     terminal = access_terminal_for_edit(request.user, pk)
     form = DatedStepForm(request.POST, label="撤除日期", prefix="retire")
-    if form.is_valid():
-        try:
-            network.terminal_retire(actor=request.user, terminal=terminal, **form.cleaned_data)
-        except ValidationError as e:
-            put_errors(form, e)
-        else:
-            messages.success(request, "已登记撤除")
-            return redirect("terminal_detail", terminal.pk)
-    return _terminal_page(request, access_terminal_by_id(request.user, pk), form)
+    done = _submit(request, form, network.terminal_retire, "已登记撤除", "terminal_detail", terminal=terminal)
+    return done or _terminal_page(request, access_terminal_by_id(request.user, pk), form)
 
 
 # ---------------------------------------------------------------- firms
@@ -297,15 +283,8 @@ def firm_deregister_view(request, pk):
     if not may_edit_firms(request.user):
         raise Http404
     form = DatedStepForm(request.POST, label="注销日期", prefix="deregister")
-    if form.is_valid():
-        try:
-            network.firm_deregister(actor=request.user, firm=firm, **form.cleaned_data)
-        except ValidationError as e:
-            put_errors(form, e)
-        else:
-            messages.success(request, "已登记注销")
-            return redirect("firm_detail", firm.pk)
-    return render(request, "registry/firm_detail.html", firm_context(request, firm, form))
+    done = _submit(request, form, network.firm_deregister, "已登记注销", "firm_detail", firm=firm)
+    return done or render(request, "registry/firm_detail.html", firm_context(request, firm, form))
 
 
 def firm_context(request, firm, form=None) -> dict:
