@@ -9,6 +9,7 @@ from puhui.core.models import Organisation, User
 from puhui.credit import access
 from puhui.credit.models import HouseholdArchive, PreCreditLine
 from puhui.registry import selectors as registry_selectors
+from puhui.registry.lists import agent_villages
 
 Role = User.Role
 # Encrypted columns the lists never show: not decrypted for nothing.
@@ -38,11 +39,8 @@ VILLAGE = lists.Choice("village", "村（社区）", field="village_id", choices
 
 
 def _worklist_rows(user):
-    return (
-        access.credit_households_for(user)
-        .select_related("village", "archive")
-        .defer(*PERSONAL, "village__boundary")
-    )
+    qs = access.credit_households_for(user).select_related("village", "archive")
+    return agent_villages(qs.defer(*PERSONAL, "village__boundary"), user)
 
 
 def _archive_status(h) -> str:
@@ -100,11 +98,8 @@ WORKLIST = lists.ListSpec(
 
 
 def _line_rows(user):
-    return (
-        access.lines_list_for(user)
-        .select_related("household", "village", "bank")
-        .defer(*(f"household__{f}" for f in PERSONAL), "village__boundary")
-    )
+    qs = access.lines_list_for(user).select_related("household", "village", "bank")
+    return agent_villages(qs.defer(*(f"household__{f}" for f in PERSONAL), "village__boundary"), user)
 
 
 def _banks(user, values):
@@ -121,7 +116,10 @@ def _bank_filter(qs, value, user):
     org = Organisation.objects.filter(pk=value).only("path").first()
     if org is None:
         return qs.none()
-    return qs.filter(bank__path__startswith=org.path)
+    # The branch and its offices as literal ids: the planner then knows from its statistics how many lines
+    # each has (a join on the path made it walk every line for a bank with none: 1.7 s at demo scale 10).
+    banks = Organisation.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
+    return qs.filter(bank_id__in=list(banks))
 
 
 LINES = lists.ListSpec(

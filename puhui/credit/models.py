@@ -325,6 +325,9 @@ class PreCreditLine(models.Model):
             models.Index(fields=["bank", "household"], name="credit_line_bank_customer"),
             # The list's default order, newest offer first, for every scope (puhui/credit/lists.py).
             models.Index(fields=["offered_at", "id"], name="credit_line_offered"),
+            # The list's other sorts (limit, valid until): index seeks, not sorts of a million lines.
+            models.Index(fields=["limit", "id"], name="credit_line_limit"),
+            models.Index(fields=["valid_until", "id"], name="credit_line_valid_until"),
         ]
 
     def __str__(self) -> str:

@@ -28,8 +28,17 @@ def _villages(user, values):
     return list(villages.values_list("pk", "name"))
 
 
+def agent_villages(qs, user):
+    """An agent's scope again, as literal village ids: PostgreSQL cannot estimate `IN (subquery)` and walks
+    a whole sort index for the last page (1.4 s at demo scale 10); with the ids it reads the few villages."""
+    if user.role != Role.AGENT:
+        return qs
+    return qs.filter(village_id__in=list(user.villages.values_list("pk", flat=True)))
+
+
 def _households(user):
-    return households_for(user).select_related("village", "town").defer("village__boundary", "town__boundary")
+    qs = households_for(user).select_related("village", "town").defer("village__boundary", "town__boundary")
+    return agent_villages(qs, user)
 
 
 def _masked(households, request):

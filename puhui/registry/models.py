@@ -70,7 +70,11 @@ class Household(models.Model):
         ordering = ["code"]
         verbose_name = verbose_name_plural = "农户"
         # id last: a town official's page (town filter, ordered by village, id) reads straight off the index.
-        indexes = [models.Index(fields=["town", "village", "id"])]
+        indexes = [
+            models.Index(fields=["town", "village", "id"]),
+            # The list's sort by head's name (registry and credit lists): a keyset page is an index seek.
+            models.Index(fields=["head_name", "id"], name="household_head_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.head_name}"
@@ -215,7 +219,14 @@ class Firm(models.Model):
     class Meta:
         ordering = ["uscc"]
         verbose_name = verbose_name_plural = "市场主体"
-        indexes = [models.Index(fields=["town", "kind"])]
+        indexes = [
+            models.Index(fields=["town", "kind"]),
+            # The list's sortable columns (registry/lists.py): a keyset page is an index seek, not a sort.
+            models.Index(fields=["name", "id"], name="firm_name"),
+            models.Index(fields=["registered_on", "id"], name="firm_registered"),
+            models.Index(fields=["deregistered_on", "id"], name="firm_deregistered"),
+            models.Index(fields=["employees", "id"], name="firm_employees"),
+        ]
 
     def __str__(self) -> str:
         return self.name
