@@ -95,10 +95,9 @@ def list_tables(request):
 
 @router.get(
     "/tables/{name}/template",
-    response={200: None},
     summary="下载 Excel 模板",
     url_name="import_template",
-    openapi_extra={"responses": {"200": {"description": "Excel 模板（.xlsx）", "content": {XLSX: {}}}}},
+    openapi_extra={"responses": {200: {"description": "Excel 模板（.xlsx）", "content": {XLSX: {}}}}},
 )
 def template(request, name: str):
     """与页面上的模板相同：含“填写说明”工作表、下拉选项和红色必填列名；文件名为中文（Content-Disposition）。"""

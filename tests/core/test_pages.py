@@ -78,7 +78,7 @@ def test_an_organisation_shows_its_first_points_and_leads_to_all_of_them(login, 
     )
     client = login(users["office"])
     html = client.get(f"/organisations/{abc.pk}/").content.decode()
-    assert "签约服务点（31 个）" in html and html.count("<tr><td>SP") == 20
+    assert "签约服务点（31 个）" in html and html.count("<tr><td><code>SP") == 20
     assert f'href="/service-points/?bank={abc.pk}"' in html
     listed = client.get(f"/service-points/?bank={abc.pk}").content.decode()
     assert "31 条" in listed
