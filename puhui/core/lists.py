@@ -2,10 +2,11 @@
 
 A list is declared once as a `ListSpec` (its scoped queryset — always from an app's access.py — its
 columns, filters, search and default order) and answered by `list_response`. The rules each list used to
-carry on its own live here once: how a term is searched (names by `__contains`, codes exactly, an ID
-number or phone only by its keyed hash and never in a URL), what the count says ("超过 N 条" rather than a
-wrong number), how every row is reached (a cursor on the sort key and pk, not page numbers that stop at
-200) and what the export holds (exactly the filtered rows, masked). See docs/lists.md.
+carry on its own live here once: how a term is searched (names by `__contains`, person names from their
+start, codes exactly, an ID number or phone only by its keyed hash and never in a URL), what the count
+says ("超过 N 条" rather than a wrong number), how every row is reached (a cursor on the sort key and pk,
+not page numbers that stop at 200) and what the export holds (exactly the filtered rows, masked). See
+docs/lists.md.
 """
 
 import datetime
@@ -344,6 +345,9 @@ class Param:
 @dataclass(frozen=True)
 class Search:
     names: tuple[str, ...] = ()
+    # Person names over a million rows (户主): matched from the start by an index (text_pattern_ops);
+    # `names` (firm and organisation names, small tables) keep `__contains`.
+    prefix: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()
     code_pattern: str = r"^[0-9A-Za-z._@-]+$"
@@ -357,8 +361,10 @@ class Search:
         if self.codes and re.match(self.code_pattern, term):
             # A code field matches exactly unless it names its lookup (`code__startswith` for a prefix).
             return _any(Q(**{f: v}) for f in self.codes for v in {term, term.upper()})
-        if self.names:
-            return _any(Q(**{f"{f}__contains": term}) for f in self.names)
+        if self.names or self.prefix:
+            contains = (Q(**{f"{f}__contains": term}) for f in self.names)
+            starts = (Q(**{f"{f}__startswith": term}) for f in self.prefix)
+            return _any([*starts, *contains])
         return Q(pk__in=[])
 
     def keys_q(self, keys: Sequence[str]) -> Q:

@@ -78,10 +78,10 @@ HOUSEHOLDS = lists.ListSpec(
         lists.Choice("status", "状态", choices=Household.Status.choices, all_label="现存与已注销"),
     ),
     search=lists.Search(
-        names=("head_name",),
+        prefix=("head_name",),
         codes=("code",),
         personal=("head_id_hash", "phone_hash"),
-        placeholder="户主姓名、户编号或完整身份证号/手机号",
+        placeholder="户主姓名（从姓开始）、户编号或完整身份证号/手机号",
     ),
     default_sort="town",
     prepare=_masked,

@@ -349,3 +349,25 @@ def test_every_list_takes_hostile_values_without_a_server_error(login, users, co
                 response = client.get(url, {name: value})
                 assert response.status_code < 500, (url, name, value)
         assert client.get(url, {"export": "xlsx", "sort": "-x"}).status_code < 500, url
+
+
+def test_a_count_that_overran_twice_is_skipped_for_a_while(monkeypatch):
+    """PostgreSQL only: the exact count that ran out of its budget twice in a row is not tried again for
+    OVERRUN_SECONDS (the bounded count answers); a count that succeeds forgets its overruns."""
+    from django.db import DatabaseError
+
+    monkeypatch.setattr(keyset, "_overran", {})
+    clock = [1000.0]
+    monkeypatch.setattr(keyset.time, "monotonic", lambda: clock[0])
+
+    def too_slow():
+        raise DatabaseError("canceling statement due to statement timeout")
+
+    for _ in range(2):
+        assert not keyset._overran_lately("k")
+        with pytest.raises(DatabaseError):
+            keyset._noting_overrun(too_slow, "k")()
+    assert keyset._overran_lately("k")
+    clock[0] += keyset.OVERRUN_SECONDS + 1
+    assert not keyset._overran_lately("k")
+    assert keyset._noting_overrun(lambda: 7, "k")() == 7 and "k" not in keyset._overran

@@ -162,3 +162,9 @@ def test_list_pages_read_one_page(county, users, login, archived, next_year, who
         sql = q["sql"]
         if sql.lstrip().upper().startswith("SELECT") and any(t in sql.split(" WHERE ")[0] for t in tables):
             assert " LIMIT " in sql, sql
+
+
+def test_a_bank_is_not_offered_the_no_archive_filter(county, users, login):
+    """A bank's customers all have an archive (its customer rule), so 未建档 could only ever show nothing."""
+    assert 'value="none"' not in login(users["abc"]).get("/credit/").content.decode()
+    assert 'value="none"' in login(users["office"]).get("/credit/").content.decode()

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from puhui.registry import lists as registry_lists
 from puhui.registry.models import Household
@@ -142,6 +143,35 @@ def test_search_box(login, users, county):
     # one is redirected to its hash: tests/registry/test_search_privacy.py).
     assert codes(client.get(URL, {"q": ID_NUMBERS[2]}, follow=True)) == {"H2"}
     assert codes(client.get(URL, {"q": ID_NUMBERS[2][:10]})) == set()
+
+
+@pytest.mark.parametrize("url", [URL, "/credit/", "/credit/lines/"])
+def test_person_names_are_searched_from_their_start(login, users, county, url):
+    # The household-based lists match 户主 from the start (an index serves it over millions of rows);
+    # a fragment from the middle of a name finds nothing.
+    from puhui.credit.models import PreCreditLine
+
+    now = timezone.now()
+    for h in county["households"]:
+        PreCreditLine.objects.create(
+            household=h,
+            village=h.village,
+            town=h.town,
+            bank=county["abc"],
+            limit=10_000,
+            valid_from=now.date(),
+            valid_until=now.date(),
+            offered_at=now,
+        )
+    client = login(users["office"])
+
+    def found(term) -> set[str]:
+        rows = client.get(url, {"q": term}).context["page"]
+        return {getattr(row, "household", row).code for row in rows}
+
+    assert found("户主2") == {"H2"}
+    assert found("户") == {"H0", "H1", "H2", "H3"}
+    assert found("主2") == set() and found("主") == set()
 
 
 def test_lookup_cannot_reach_outside_scope(login, users, county):
