@@ -58,7 +58,8 @@ def _archive_statuses(user, values):
 def _archive_filter(qs, value, user):
     if value == "none":
         return qs.filter(archive__isnull=True)
-    return qs.filter(archive__status=value)
+    few = access.bank_customers_with_archive_status(user, value)
+    return qs.filter(pk__in=few) if few is not None else qs.filter(archive__status=value)
 
 
 def _completeness(h):

@@ -168,3 +168,23 @@ def test_a_bank_is_not_offered_the_no_archive_filter(county, users, login):
     """A bank's customers all have an archive (its customer rule), so 未建档 could only ever show nothing."""
     assert 'value="none"' not in login(users["abc"]).get("/credit/").content.decode()
     assert 'value="none"' in login(users["office"]).get("/credit/").content.decode()
+
+
+@pytest.mark.parametrize("few", [True, False])
+def test_a_bank_filters_its_customers_by_archive_status(
+    county, users, login, archived, next_year, few, monkeypatch
+):
+    """采集中 on a bank's work list: its own customer whose archive went back to draft, never another bank's
+    customer or a non-customer; the same rows whether read from the few archives or by the probes."""
+    if not few:
+        monkeypatch.setattr(access, "FEW_WITH_STATUS", 0)
+    for i in range(3):
+        archived(i, verifier="office")
+    services.line_offer(actor=users["abc"], household=county["households"][0], valid_until=next_year)
+    services.line_offer(actor=users["rcb"], household=county["households"][1], valid_until=next_year)
+    HouseholdArchive.objects.filter(household__in=county["households"][:3]).update(status="draft")
+    for bank, code in [("abc", "H0"), ("rcb", "H1")]:
+        page = login(users[bank]).get("/credit/?status=draft").content.decode()
+        assert f">{code}<" in page and page.count('href="/credit/households/') == 1, bank
+    expected = [county["households"][0].pk] if few else None  # None: too many, the probes read the page
+    assert access.bank_customers_with_archive_status(users["abc"], "draft") == expected
