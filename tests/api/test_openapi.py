@@ -18,7 +18,7 @@ def _no_repeated_keys(pairs):
     return dict(pairs)
 
 
-def test_openapi_schema_lists_every_endpoint(client):
+def test_openapi_schema_lists_every_endpoint(db, client):  # db: the key check on a first request
     r = client.get("/api/v1/openapi.json")
     assert r.status_code == 200
     schema = json.loads(r.content, object_pairs_hook=_no_repeated_keys)
@@ -45,14 +45,14 @@ def test_openapi_schema_lists_every_endpoint(client):
     assert {"level", "parent", "q", "limit", "offset"} <= listed
 
 
-def test_schema_is_stable_across_requests(client):
+def test_schema_is_stable_across_requests(db, client):
     # Post-processing must not pile up parameters on every call.
     first = client.get("/api/v1/openapi.json").json()
     second = client.get("/api/v1/openapi.json").json()
     assert first == second
 
 
-def test_docs_page_loads_only_local_assets(client):
+def test_docs_page_loads_only_local_assets(db, client):
     r = client.get("/api/v1/docs")
     assert r.status_code == 200
     html = r.content.decode()
@@ -71,7 +71,7 @@ def test_docs_page_loads_only_local_assets(client):
     assert settings["validatorUrl"] is None  # no badge fetched from validator.swagger.io
 
 
-def test_swagger_init_script_calls_nowhere(client):
+def test_swagger_init_script_calls_nowhere(db, client):
     with open(finders.find("ninja/swagger-ui-init.js"), encoding="utf-8") as f:
         script = f.read()
     assert not EXTERNAL.search(script)
