@@ -23,7 +23,7 @@ from puhui.core.uploads import upload_limit
 from puhui.imports.access import access_run_by_id
 from puhui.imports.engine import MODE_CREATE, ImportResult
 from puhui.imports.models import ImportRun
-from puhui.imports.services import CONFIRM_SUMMARY, import_start
+from puhui.imports.services import import_start
 from puhui.imports.tables import Table, tables, tables_for
 
 router = Router(tags=["数据导入"], auth=token_auth)
@@ -268,7 +268,7 @@ def _run_out(run: ImportRun) -> dict[str, Any]:
         "status_label": run.get_status_display(),
         "progress": progress,
         "summary": run.summary,
-        "needs_confirmation": run.summary.startswith(CONFIRM_SUMMARY),
+        "needs_confirmation": run.needs_confirmation,
         "error_total": run.error_total,
         "errors": [{"row": e[0], "column": e[1], "value": e[2], "reason": e[3]} for e in run.errors],
         "created_at": run.created_at,

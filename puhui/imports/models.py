@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.db import models
 
+# A run that stopped for confirmation says so in its summary, which the page and the API read.
+CONFIRM_SUMMARY = "有较大变化需要确认，未保存任何数据；核对无误后请勾选“确认”重新上传"
+
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
@@ -57,6 +60,10 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}导入：{self.filename}"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.summary.startswith(CONFIRM_SUMMARY)
 
     @property
     def is_finished(self) -> bool:

@@ -29,12 +29,11 @@ from puhui.imports.engine import (  # noqa: F401 (the modes and result are this 
     ImportResult,
     Progress,
 )
-from puhui.imports.models import ImportRun
+from puhui.imports.models import CONFIRM_SUMMARY, ImportRun
 from puhui.imports.reading import file_name
 from puhui.imports.tables import tables
 
 ERRORS_KEPT = 500
-CONFIRM_SUMMARY = "有较大变化需要确认，未保存任何数据；核对无误后请勾选“确认”重新上传"
 
 
 def table_import(

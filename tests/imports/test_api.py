@@ -16,6 +16,7 @@ from puhui.api.models import ApiToken
 from puhui.core.models import AuditLog, Division
 from puhui.credit.models import PaymentMonth
 from puhui.imports.models import ImportRun
+from puhui.registry.models import Household
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import error_of
 
@@ -240,6 +241,22 @@ def test_a_large_file_becomes_a_run_its_token_follows(county, api, settings, tmp
     assert Division.objects.filter(code="370323103201").exists()
     # Run by the worker as the token: the audit names it.
     assert "接口令牌" in AuditLog.objects.filter(action="import").latest("pk").actor_label
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_run_that_needs_confirmation_says_so(county, api, settings, tmp_path):
+    from tests.registry.household_rows import roster, to_csv
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.PUHUI_IMPORT_INLINE_BYTES = 10
+    office = api("pboc")
+    before = Household.objects.count()
+    r = post_file(office, "/imports/tables/households", to_csv(roster(1)), key="big-hh")
+    assert r.status_code == 202, r.content
+    call_command("worker", batch=True, verbosity=0)
+    status = office.get(r.json()["run_url"].removeprefix("/api/v1")).json()
+    assert status["status"] == "failed" and status["needs_confirmation"], status
+    assert Household.objects.count() == before  # nothing stored
 
 
 @pytest.mark.django_db(transaction=True)
