@@ -1,29 +1,28 @@
 """The `puhui` console script: Django's manage.py with the project's settings.
 
 `puhui demo`, `puhui worker`, `puhui import …` and every other batch job are management commands;
-`puhui index …`, `puhui credit …` and `puhui assess …` run the pure engines, without settings or a
+`puhui index …`, `puhui credit …`, `puhui assess …` and `puhui policy …` run the pure engines, without settings or a
 database.
 """
 
+import importlib
 import os
 import sys
+
+# `puhui <word> …` → the command line of a pure engine
+ENGINE_CLIS = {
+    "index": "puhui.engines.index.cli",
+    "credit": "puhui.engines.scoring.cli",
+    "assess": "puhui.engines.assessment.cli",
+    "policy": "puhui.engines.policy.cli",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     # The pure engines run without settings or a database.
-    if len(argv) > 1 and argv[1] == "index":
-        from puhui.engines.index.cli import main as index_main
-
-        return index_main(argv[2:])
-    if len(argv) > 1 and argv[1] == "credit":
-        from puhui.engines.scoring.cli import main as credit_main
-
-        return credit_main(argv[2:])
-    if len(argv) > 1 and argv[1] == "assess":
-        from puhui.engines.assessment.cli import main as assess_main
-
-        return assess_main(argv[2:])
+    if len(argv) > 1 and argv[1] in ENGINE_CLIS:
+        return importlib.import_module(ENGINE_CLIS[argv[1]]).main(argv[2:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "puhui.settings")
     from django.core.management import execute_from_command_line
