@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "puhui.credit",
     "puhui.data",
     "puhui.demo",
+    "puhui.monetary",
+    "puhui.policy",
     "puhui.index",  # last: its demo builds on every other app's data
 ]
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("index/", include("puhui.index.urls")),
     path("credit/", include("puhui.credit.urls")),
     path("data/", include("puhui.data.urls")),
+    path("monetary/", include("puhui.monetary.urls")),
+    path("policy/", include("puhui.policy.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]

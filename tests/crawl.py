@@ -65,6 +65,8 @@ ALLOWED_WORDS = {
     "ATM",
     "POS",
     "Ctrl",
+    # 贷款市场报价利率 as the PBoC and every bank write it: 1年期LPR
+    "LPR",
     # a method's name: the Sarma index (Sarma 2008) of the index methodology
     "Sarma",
     # credit grades (the banks' own notation)

@@ -21,6 +21,8 @@ TABLE_MODULES = [
     "tests.data.test_url_table",
     "tests.credit.test_url_table",
     "tests.index.test_url_table",
+    "tests.monetary.test_url_table",
+    "tests.policy.test_url_table",
 ]
 API_NAMESPACE = "api-v1"  # django-ninja's routes: checked as operations of the schema below
 

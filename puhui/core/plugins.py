@@ -53,7 +53,7 @@ class Menu:
 @dataclass(frozen=True)
 class NavItem:
     """One entry of a menu. `roles` None: every signed-in user. `badge`: dotted path of `fn(user) -> int`,
-    the number shown beside the entry (0 shows nothing)."""
+    the number shown beside the entry (0 shows nothing); `when`: see below."""
 
     menu: Menu
     order: int
@@ -61,9 +61,14 @@ class NavItem:
     url_name: str
     roles: frozenset | None = None
     badge: str = ""
+    # Dotted path of `fn(user) -> bool` for an entry only some users of its roles use (the member unit that
+    # grants a policy rule, not every member unit); computed once per request like the badges.
+    when: str = ""
 
     def visible_to(self, user) -> bool:
-        return self.roles is None or user.role in self.roles
+        if self.roles is not None and user.role not in self.roles:
+            return False
+        return not self.when or bool(counted(self.when, user))
 
     def badge_for(self, user) -> int:
         return counted(self.badge, user) if self.badge else 0

@@ -34,7 +34,7 @@ from puhui.core import crypto
 from puhui.core.audit import audit_record
 from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, Terminal, User
 from puhui.core.periods import codes_between
-from puhui.data import catalogue, demo_check, derived, services, storage
+from puhui.data import catalogue, demo_check, demo_policy, derived, services, storage
 from puhui.data.county import county_context
 from puhui.data.models import AggregateValue, ReportingPeriod, Submission, Upload
 from puhui.registry.models import Firm, Household
@@ -110,6 +110,7 @@ class Book:
     def __init__(self, gen: np.random.Generator, banks: list[Organisation], scale: float, progress):
         self.gen = gen
         self.banks = banks
+        self.opened = np.array([demo_policy.opened_ordinal(b) for b in banks])  # no loan before a bank opened
         keys = [_key(b) for b in banks]
         farm_w = np.array([FARM_SHARE.get(k, 1 / len(banks)) for k in keys], dtype=float)
         firm_w = np.array([FIRM_SHARE.get(k, 1 / len(banks)) for k in keys], dtype=float)
@@ -161,6 +162,7 @@ class Book:
         self.enc = [crypto.encrypt(x, context=storage.BORROWER_ID_CONTEXT) for x in self.ids]
         self.hash = [crypto.lookup_hash(x) for x in self.ids]
         self._loans()
+        self.kind = demo_policy.borrower_types(self.kind, self.bank, self.agri_base, keys)  # after the loans
 
     def _loans(self):
         gen = self.gen
@@ -213,6 +215,7 @@ class Book:
         start, end = period.start.toordinal(), period.end.toordinal()
         mask = (
             (self.l_bank == bank_index)
+            & (self.l_issued >= self.opened[bank_index])
             & (self.l_issued <= end)
             & ((self.l_due > end) | (self.l_issued >= start))
         )
@@ -367,18 +370,13 @@ def _generate(*, gen, actor, scale, progress) -> dict:
     orgs = catalogue.submitting_organisations()
     forms = catalogue.forms()
     banks = [o for o in orgs if forms["loans"].applies_to(o)]
-    users = {
-        u.organisation_id: u
-        for u in User.objects.filter(role__in=["institution", "member_unit"], organisation__in=orgs).order_by(
-            "pk"
-        )
-    }
+    staff = User.objects.filter(role__in=["institution", "member_unit"], organisation__in=orgs).order_by("pk")
+    users = {u.organisation_id: u for u in staff}
     writer = Writer(gen, actor, users)
     progress(
         f"    报送机构 {len(orgs)} 家（银行 {len(banks)} 家），报送期 {quarters[0].code}–{quarters[-1].code}"
     )
     book = Book(gen, banks, scale, progress)
-    loan_rows = 0
     # Scenario slots handled through the real services afterwards.
     by_key = {_key(o): o for o in orgs}
     returned_loans = (by_key.get("PSBC"), "2020Q3")
@@ -388,9 +386,36 @@ def _generate(*, gen, actor, scale, progress) -> dict:
     pending = (by_key.get("ICBC"), "advisers", "2021Q4")
     late_loans = (by_key.get("ABC"), "2019Q4")
 
+    balances_by_bank_town, loan_rows = _loan_returns(
+        gen, book, writer, banks, quarters, ctx, returned_loans, late_loans, progress
+    )
+    progress(f"    贷款明细共 {loan_rows:,} 行")
+
+    _deposits(gen, writer, banks, quarters, ctx, balances_by_bank_town)
+    _channels(gen, writer, banks, quarters, ctx, skip={typo_channels, (missing[0], missing[2])})
+    _advisers(gen, writer, banks, quarters, pending)
+    archive_orgs = [o for o in orgs if forms["credit_archive"].applies_to(o)]
+    _archive(gen, writer, archive_orgs, quarters, ctx, skip={swapped_archive})
+    _insurance(gen, writer, orgs, years, ctx)
+    scenarios = _scenarios(gen, actor, writer, ctx, quarters, typo_channels, swapped_archive)
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.IMPORT,
+        object_type="data.Submission",
+        object_repr="演示报送数据",
+        note=f"演示报送 {writer.count} 份（迟报 {writer.late} 份），贷款明细 {loan_rows:,} 行；{scenarios}",
+    )
+    return {"submissions": writer.count, "loan_rows": loan_rows, "late": writer.late}
+
+
+def _loan_returns(gen, book, writer, banks, quarters, ctx, returned_loans, late_loans, progress):
+    """Each open bank's loan-level return for each quarter; the balances by bank and town they add up to."""
     balances_by_bank_town: dict[tuple[int, str], dict[int, int]] = {}
+    loan_rows = 0
     for q in quarters:
         for bi, bank in enumerate(banks):
+            if not demo_policy.is_open(bank, q):  # a bank reports from the quarter it opened in
+                continue
             idx, balance = book.snapshot(bi, q)
             if not len(idx):  # no loan in the county (a tiny demo): no return, as an empty file is refused
                 balances_by_bank_town[(bank.pk, q.code)] = {}
@@ -423,23 +448,7 @@ def _generate(*, gen, actor, scale, progress) -> dict:
                 town_bal[int(book.town[b])] += bal
             balances_by_bank_town[(bank.pk, q.code)] = town_bal
         progress(f"    {q.label}：贷款明细 {len(banks)} 份")
-    progress(f"    贷款明细共 {loan_rows:,} 行")
-
-    _deposits(gen, writer, banks, quarters, ctx, balances_by_bank_town)
-    _channels(gen, writer, banks, quarters, ctx, skip={typo_channels, (missing[0], missing[2])})
-    _advisers(gen, writer, banks, quarters, pending)
-    archive_orgs = [o for o in orgs if forms["credit_archive"].applies_to(o)]
-    _archive(gen, writer, archive_orgs, quarters, ctx, skip={swapped_archive})
-    _insurance(gen, writer, orgs, years, ctx)
-    scenarios = _scenarios(gen, actor, writer, ctx, quarters, typo_channels, swapped_archive)
-    audit_record(
-        actor=actor,
-        action=AuditLog.Action.IMPORT,
-        object_type="data.Submission",
-        object_repr="演示报送数据",
-        note=f"演示报送 {writer.count} 份（迟报 {writer.late} 份），贷款明细 {loan_rows:,} 行；{scenarios}",
-    )
-    return {"submissions": writer.count, "loan_rows": loan_rows, "late": writer.late}
+    return balances_by_bank_town, loan_rows
 
 
 def _deposits(gen, writer, banks, quarters, ctx, balances):
@@ -451,12 +460,16 @@ def _deposits(gen, writer, banks, quarters, ctx, balances):
     )
     weight = {b.pk: 1.0 + 3.0 * gen.random() for b in banks}
     for t, q in enumerate(quarters):
-        for bank in banks:
+        for bank in demo_policy.open_banks(banks, q):
             rows = []
+            deposit_factor = demo_policy.deposit_factor(bank, q.year)
             for town_id, (_code, _name) in sorted(ctx.towns.items(), key=lambda x: x[1][0]):
                 hh = households.get(town_id, 0)
-                deposits = round(hh * 9000 * weight[bank.pk] * 1.02**t * gen.lognormal(0, 0.05), 2)
-                loans = round(balances[(bank.pk, q.code)].get(town_id, 0) / 100 * 1.08, 2)
+                deposits = round(
+                    hh * 9000 * weight[bank.pk] * 1.02**t * gen.lognormal(0, 0.05) * deposit_factor, 2
+                )
+                loans = balances[(bank.pk, q.code)].get(town_id, 0) / 100
+                loans = round(loans * demo_policy.reported_loans_factor(bank, q.year), 2)
                 startup = round(loans * 0.02, 2)
                 rows.append(
                     (
@@ -537,7 +550,7 @@ def _channels(gen, writer, banks, quarters, ctx, skip):
     rate = {b.pk: 0.55 + 0.7 * gen.random() for b in banks}
     writer.channel_data = (points, terminals)
     for q in quarters:
-        for bank in banks:
+        for bank in demo_policy.open_banks(banks, q):
             if (bank, q.code) in skip:
                 continue
             n_events = int(gen.poisson(rate[bank.pk] * (1 + 0.15 * (q.year - 2019))))
@@ -552,7 +565,7 @@ def _channels(gen, writer, banks, quarters, ctx, skip):
 def _advisers(gen, writer, banks, quarters, pending):
     staff = {b.pk: int(gen.integers(2, 8)) for b in banks}
     for q in quarters:
-        for bank in banks:
+        for bank in demo_policy.open_banks(banks, q):
             total = staff[bank.pk]
             visited = total if gen.random() < 0.8 + 0.05 * (q.year - 2019) else total - 1
             status = "submitted" if (bank, "advisers", q.code) == pending else "approved"
@@ -604,7 +617,7 @@ def _archive(gen, writer, orgs, quarters, ctx, skip):
     total = sum(shares.values()) or 1
     writer.archive_data = (farm, noise, {k: v / total for k, v in shares.items()})
     for t, q in enumerate(quarters):
-        for org in orgs:
+        for org in demo_policy.open_banks(orgs, q):
             if (org, q.code) in skip:
                 continue
             _values(
@@ -638,13 +651,8 @@ def _insurance(gen, writer, orgs, years, ctx):
             insured_hh = int(
                 farm.get(town_id, 0) * min(0.95, INSURED_HOUSEHOLDS[year] + float(gen.normal(0, 0.03)))
             )
-            base_rows.append(
-                (
-                    town_id,
-                    {"crop_sown_area": sown, "livestock_stock": stock, "insured_farm_households": insured_hh},
-                    "",
-                )
-            )
+            base = {"crop_sown_area": sown, "livestock_stock": stock, "insured_farm_households": insured_hh}
+            base_rows.append((town_id, base, ""))
             crop = sown * min(0.98, CROP_COVERAGE[year] + float(gen.normal(0, 0.03)))
             heads = stock * min(0.95, LIVESTOCK_COVERAGE[year] + float(gen.normal(0, 0.03)))
             for ins in insurers:

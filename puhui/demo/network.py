@@ -65,6 +65,12 @@ BANK_KEYS = ("ADBC", "ABC", "PSBC", "RCB", "BSVB", "ICBC", "BOC", "CCB")
 SERVICE_POINT_BANKS = {"RCB": 0.50, "ABC": 0.22, "PSBC": 0.22, "BSVB": 0.06}
 SERVICE_POINT_SHORT = {"RCB": "农商银行", "ABC": "农业银行", "PSBC": "邮储银行", "BSVB": "博商村镇银行"}
 SERVICE_POINTS_AT_SCALE_1 = 560
+# The village bank is a new rural institution opened in 2019, so that 2019–2021 are its first three years
+# (the plan's 十八 subsidises a new rural institution in its first three years).
+NEW_RURAL_OPENED_YEAR = 2019
+# Outlets opened for the plan's 新设网点补助 (十八: 镇级 and 村级 alike): bank → year; one in a town seat
+# and one in a village each, added after the rest of the network so that its random draws are unchanged.
+NEW_OUTLETS = {"RCB": 2020, "PSBC": 2021}
 
 
 def leading_group() -> list[dict]:
@@ -153,8 +159,10 @@ def plan_network(plan: CountyPlan) -> dict:
         orgs.extend(inst_orgs)
         outlets_by_bank[inst.key] = outlets
         orgs.extend(outlets)
-    points = _service_points(plan, rng)
+    opened = {o["key"]: o["opened_on"] for o in orgs if o.get("opened_on") and o["level"] == "branch"}
+    points = _service_points(plan, rng, opened)
     terminals = _terminals(outlets_by_bank, points, rng)
+    orgs.extend(_new_outlets(plan, registrar, outlets_by_bank))
     return {"organisations": orgs, "service_points": points, "terminals": terminals}
 
 
@@ -207,7 +215,8 @@ def _institution_orgs(
             )
         )
     seat = seat_comms[int(rng.integers(len(seat_comms)))]
-    opened = _date(rng, 1985, 2005) if not inst.is_new_rural_institution else _date(rng, 2010, 2012)
+    new = NEW_RURAL_OPENED_YEAR
+    opened = _date(rng, 1985, 2005) if not inst.is_new_rural_institution else _date(rng, new, new)
     out.append(
         dict(
             key=inst.key,
@@ -254,8 +263,10 @@ def _institution_orgs(
     return out, outlets
 
 
-def _service_points(plan: CountyPlan, rng: np.random.Generator) -> list[dict]:
-    """Service points: one in most villages, more at larger scales."""
+def _service_points(
+    plan: CountyPlan, rng: np.random.Generator, bank_opened: dict[str, datetime.date]
+) -> list[dict]:
+    """Service points: one in most villages, more at larger scales; none before its bank opened."""
     villages = [v for v in plan.villages if v.kind == "village"]
     n_points = round(SERVICE_POINTS_AT_SCALE_1 * plan.scale)
     order = list(rng.permutation(len(villages)))
@@ -286,6 +297,7 @@ def _service_points(plan: CountyPlan, rng: np.random.Generator) -> list[dict]:
         k = per_village[v.code]
         suffix = "普惠金融服务站" if station else "助农取款服务点"
         code, opened = f"SP{v.code}{k:02d}", _date(rng, 2009, 2021)
+        opened = max(opened, bank_opened.get(bank, opened))
         # Upgrades ran through 2019–2021, most of them in 2020 as the plan asked.
         upgraded = max(opened, _hashed_day(code, datetime.date(2019, 3, 1), 620, 1000)) if station else None
         points.append(
@@ -368,3 +380,39 @@ def _terminals(
                 since=sp["opened_on"],
             )
     return terminals
+
+
+def _new_outlets(
+    plan: CountyPlan, registrar: _Registrar, outlets_by_bank: dict[str, list[dict]]
+) -> list[dict]:
+    """NEW_OUTLETS: for each bank, one outlet in a town seat (April) and one in the largest village it
+    has no outlet in (September) of its year."""
+    out = []
+    for key, year in NEW_OUTLETS.items():
+        inst = next(i for i in INSTITUTIONS if i.key == key)
+        existing = outlets_by_bank[key]
+        used = {o["division"] for o in existing}
+        seats = [v for v in plan.villages if v.is_seat]
+        seat = next((v for v in seats if v.code not in used), seats[-1])
+        villages = [v for v in plan.villages if v.kind == "village" and v.code not in used]
+        village = max(villages, key=lambda v: v.households)
+        for n, (v, month) in enumerate(((seat, 4), (village, 9)), start=len(existing) + 1):
+            name = inst.outlet_pattern.format(place=_place(v))
+            if name in {o["name"] for o in existing}:
+                name = name.removesuffix("支行").removesuffix("营业所") + f"第{n}分理处"
+            outlet = dict(
+                key=f"{key}-{n:03d}",
+                parent=key,
+                code=f"{key}-YY-{n:03d}",
+                name=name,
+                short_name="",
+                kind=inst.kind,
+                level="outlet",
+                uscc=registrar.uscc("91370323"),
+                division=v.code,
+                address=registrar.address(v),
+                opened_on=datetime.date(year, month, 18),
+            )
+            existing.append(outlet)
+            out.append(outlet)
+    return out

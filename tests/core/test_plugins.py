@@ -107,6 +107,17 @@ def test_the_navigation_keeps_its_menus_and_order():
                 "credit_mine",
             ],
         ),
+        (
+            "政策工具",
+            [
+                "policy_home",
+                "policy_ledger",
+                "policy_reserve",
+                "monetary:lines",
+                "monetary:lpr",
+                "monetary:rates",
+            ],
+        ),
         ("普惠金融指数", ["index:overview"]),
         (
             "名录",
@@ -127,6 +138,8 @@ def test_the_navigation_keeps_its_menus_and_order():
         "census_refresh",
         "index_build",
         "derived_compute",
+        "monetary_rates",
+        "policy_evaluate",
     ]
     assert [(r.prefix, r.router) for r in plugins.api_routers()] == [
         ("/registers", "puhui.registry.network_api.router"),
@@ -135,6 +148,8 @@ def test_the_navigation_keeps_its_menus_and_order():
         ("/plan", "puhui.plan.api.router"),
         ("/credit", "puhui.credit.api.router"),
         ("/data", "puhui.data.api.router"),
+        ("/monetary", "puhui.monetary.api.router"),
+        ("/policy", "puhui.policy.api.router"),
         ("/index", "puhui.index.api.router"),
     ]
 
@@ -174,6 +189,8 @@ def test_an_installed_apps_entries_appear_where_its_order_puts_them(plugin_app, 
         "plugin_app_job",
         "index_build",
         "derived_compute",
+        "monetary_rates",
+        "policy_evaluate",
     ]
     assert launcher_for(office, "plugin_app_job").task.name == "count_to"
     assert ("/plugin-app", "tests.core.plugin_app.api.router") in [

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from puhui.core.evidence import sniff
 from puhui.core.models import AuditLog
 from puhui.plan import services
-from puhui.plan.evidence import sniff
 from puhui.plan.models import Milestone, ProgressReport
 from tests.plan.conftest import task
 
@@ -102,7 +102,7 @@ def test_old_versions_are_not_reviewable(plan, users):
 
 
 def test_bad_evidence_is_refused_with_every_reason(plan, users, settings):
-    from puhui.plan import evidence
+    from puhui.core import evidence
 
     big = b"%PDF-" + b"0" * (evidence.MAX_EVIDENCE_BYTES)
     with pytest.raises(ValidationError) as exc:

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from puhui.core.audit import audit_changed, snapshot
+from puhui.core.evidence import check_evidence
 from puhui.core.models import Organisation, User
 from puhui.core.notifications import notifications_resolve, notifications_send
-from puhui.plan.evidence import check_evidence
 from puhui.plan.models import Evidence, ProgressReport, Task
 from puhui.plan.services.common import at_or_now, require_office, require_reporting_unit
 from puhui.plan.services.notifications import office_users, unit_users

@@ -1,4 +1,4 @@
-"""Checking evidence uploads: the type comes from the file's bytes, never from its name or the browser."""
+"""Checking evidence uploads (reports, objections): the type comes from the file's bytes, never its name."""
 
 import hashlib
 import zipfile
