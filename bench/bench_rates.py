@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -94,28 +93,12 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--refresh", action="store_true", help="rebuild the summary first (writes)")
     args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "puhui.settings")
-    temporary = None
-    if not os.environ.get("DATABASE_URL"):
-        temporary = tempfile.TemporaryDirectory(prefix="bench-rates-")
-        os.environ["PUHUI_VAR_DIR"] = temporary.name
-    import django
+    from bench import demo_db
 
-    django.setup()
-    if temporary is not None:
-        from django.core.management import call_command
-
-        from puhui.demo.build import build_demo
-
-        call_command("migrate", verbosity=0)
-        start = time.perf_counter()
-        build_demo(scale=args.scale, seed=2020, progress=lambda s: None)
-        print(
-            f"temporary SQLite demo county, scale {args.scale}: built in {time.perf_counter() - start:.1f} s"
-        )
-    measure(args.runs, args.refresh or temporary is not None)
-    if temporary is not None:
-        temporary.cleanup()
+    temporary = not os.environ.get("DATABASE_URL")
+    cleanup = demo_db.setup(args.scale)
+    measure(args.runs, args.refresh or temporary)
+    cleanup()
     return 0
 
 
