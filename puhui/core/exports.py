@@ -89,6 +89,19 @@ def _text_cell(ws, value: str) -> WriteOnlyCell:
     return cell
 
 
+def style_header(ws, widths: Sequence[int]) -> None:
+    """The first row of a (non-streaming) sheet as a header: bold on light blue, wrapped, frozen; column widths."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = width
+    ws.freeze_panes = "A2"
+
+
 def xlsx_bytes(wb) -> bytes:
     """Save a workbook; in its ordinary sheets, text that openpyxl took for a formula is stored as text.
 

@@ -321,3 +321,23 @@ class TableImport:
 
     def _note(self) -> str:
         return f"导入 {self.result.filename}"
+
+    def stage(self, obj: models.Model, fields: dict[str, Any], changes: list) -> None:
+        """Set `fields` on a stored row: counted unchanged, or (row, state before) added to `changes`."""
+        before = snapshot(obj)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        if snapshot(obj) == before:
+            self.result.unchanged += 1
+        else:
+            changes.append((obj, before))
+
+    def save_staged(
+        self, model: type[models.Model], new: list, changes: list, *, batch_size: int = 1000
+    ) -> list:
+        """Insert the new rows and update the changed columns of the staged ones; the (row, before) pairs
+        the audit log records (None before: created)."""
+        model.objects.bulk_create(new, batch_size=batch_size)
+        bulk_update_changed(model, changes)
+        self.result.created, self.result.updated = len(new), len(changes)
+        return [*changes, *((obj, None) for obj in new)]

@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from puhui.api.access import acting_user
-from puhui.core.audit import audit_changed_bulk, snapshot
+from puhui.core.audit import audit_changed_bulk
 from puhui.data.models import LoanRecord
-from puhui.imports.engine import SYSTEM_ACTOR, TableImport, bulk_update_changed, chunks, run_import
+from puhui.imports.engine import SYSTEM_ACTOR, TableImport, chunks, run_import
 from puhui.imports.tabular import Boolean, Choice, Column, Integer, Money, TableSpec, Text
 from puhui.monetary import access, services
 from puhui.monetary.models import FinancedLoan, RelendingLine
@@ -118,18 +118,10 @@ class FinancedLoanImport(TableImport):
             if ex is None:
                 new.append(FinancedLoan(line=line, loan_no=v["code"], **fields))
                 continue
-            before = snapshot(ex)
-            for name, value in fields.items():
-                setattr(ex, name, value)
-            if snapshot(ex) == before:
-                self.result.unchanged += 1
-            else:
-                changes.append((ex, before))
-        FinancedLoan.objects.bulk_create(new, batch_size=1000)
-        bulk_update_changed(FinancedLoan, changes)
-        self.result.created = len(new)
-        self.result.updated = len(changes)
-        audit_changed_bulk(actor=self.actor, changes=[*changes, *((f, None) for f in new)], note=self._note())
+            self.stage(ex, fields, changes)
+        audit_changed_bulk(
+            actor=self.actor, changes=self.save_staged(FinancedLoan, new, changes), note=self._note()
+        )
 
 
 def financed_loan_import(**kwargs):

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from puhui.core import documents as gongwen
-from puhui.core.exports import xlsx_bytes
+from puhui.core.exports import style_header, xlsx_bytes
 from puhui.core.periods import date_cn
 from puhui.plan.loader import PLAN_FIELDS, SHEETS
 
@@ -222,18 +222,6 @@ def document_filename(*parts: str, ext: str) -> str:
 # -------------------------------------------------------------------------------------------- Excel
 
 
-def _style_header(ws, widths):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = width
-    ws.freeze_panes = "A2"
-
-
 def plan_workbook(data: dict | None = None) -> bytes:
     """The plan template: the same fields as the YAML file, one sheet per list. Filled from `data` if given."""
     from openpyxl import Workbook
@@ -266,7 +254,7 @@ def plan_workbook(data: dict | None = None) -> bytes:
         if key == "report_frequency":
             value = {"quarterly": "按季度", "monthly": "按月"}.get(value, value)
         ws.append([header, str(value) if value != "" else ""])
-    _style_header(ws, [22, 80])
+    style_header(ws, [22, 80])
 
     def sheet(name, rows):
         ws = wb.create_sheet(name)
@@ -280,7 +268,7 @@ def plan_workbook(data: dict | None = None) -> bytes:
             "责任目标": [8, 100, 50, 18],
             "里程碑": [8, 6, 80, 14],
         }[name]
-        _style_header(ws, widths)
+        style_header(ws, widths)
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -365,7 +353,7 @@ def task_table_workbook(plan, rows: list[dict], board: dict) -> bytes:
     )
     for r in rows:
         ws.append(r["cells"])
-    _style_header(ws, [6, 28, 80, 18, 40, 50, 12, 10, 8, 12])
+    style_header(ws, [6, 28, 80, 18, 40, 50, 12, 10, 8, 12])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -419,16 +407,16 @@ def overdue_workbook(data: dict) -> bytes:
                 r["days"],
             ]
         )
-    _style_header(ws, [40, 24, 16, 14, 10])
+    style_header(ws, [40, 24, 16, 14, 10])
     ws = wb.create_sheet("逾期未办结的督办单")
     ws.append(["编号", "督办对象", "任务", "办理期限", "催办次数"])
     for n in data["notices"]:
         unit = n.unit.short_name or n.unit.name
         ws.append([n.number, unit, f"{n.task.number}. {n.task.title}", n.deadline, n.reminder_count])
-    _style_header(ws, [24, 24, 40, 14, 10])
+    style_header(ws, [24, 24, 40, 14, 10])
     ws = wb.create_sheet("逾期未完成的里程碑")
     ws.append(["任务", "里程碑", "责任单位", "完成日期"])
     for m in data["milestones"]:
         ws.append([f"{m.task.number}. {m.task.title}", m.text, m.unit.name if m.unit_id else "", m.due_on])
-    _style_header(ws, [40, 40, 24, 14])
+    style_header(ws, [40, 40, 24, 14])
     return xlsx_bytes(wb)

@@ -15,10 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 
 from puhui.core import documents as gongwen
-from puhui.core.exports import sheet_title, xlsx_bytes
+from puhui.core.exports import sheet_title, style_header, xlsx_bytes
 from puhui.core.periods import date_cn
 from puhui.engines.policy import STATUS_LABELS, PolicyInputError
 from puhui.policy.models import Result
@@ -288,13 +288,7 @@ def _approval_grant_rows(shown, approved) -> tuple[list[str], list[list], Decima
 
 def _header(ws, header: list[str], widths: list[int]) -> None:
     ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = width
-    ws.freeze_panes = "A2"
+    style_header(ws, widths)
 
 
 def _formats(ws, formats: dict[int, str]) -> None:

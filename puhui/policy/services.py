@@ -69,21 +69,30 @@ def evaluation_run(*, actor, year: int) -> Evaluation:
         results = evaluate(current_rules.parsed, rows, year)
     except PolicyInputError as e:
         raise ValidationError(e.problems) from None
-    organisations = Organisation.objects.in_bulk([r.institution for r in results], field_name="code")
-    evaluation = Evaluation.objects.create(
-        year=year,
-        rules=current_rules,
-        created_by=actor,
-        figures=[
-            {
-                "institution": r.institution,
-                "name": r.name,
-                "year": r.year,
-                "values": {k: _text(v) for k, v in r.values.items()},
-            }
-            for r in rows
-        ],
+    evaluation = evaluation_store(actor=actor, year=year, rules=current_rules, rows=rows, results=results)
+    evaluation.seconds = time.perf_counter() - started
+    evaluation.save(update_fields=["seconds"])
+    audit_changed(
+        actor=actor, obj=evaluation, before=None, note=f"运行 {year} 年政策激励评价：{len(results)} 项结果"
     )
+    return evaluation
+
+
+def evaluation_store(
+    *, actor, year: int, rules: RuleSetVersion, rows: list[FigureRow], results: list
+) -> Evaluation:
+    """Keep an evaluation: the figures it read and one `Result` per institution and rule (engine results)."""
+    organisations = Organisation.objects.in_bulk([r.institution for r in results], field_name="code")
+    figures = [
+        {
+            "institution": r.institution,
+            "name": r.name,
+            "year": r.year,
+            "values": {k: _text(v) for k, v in r.values.items()},
+        }
+        for r in rows
+    ]
+    evaluation = Evaluation.objects.create(year=year, rules=rules, created_by=actor, figures=figures)
     Result.objects.bulk_create(
         Result(
             evaluation=evaluation,
@@ -99,11 +108,6 @@ def evaluation_run(*, actor, year: int) -> Evaluation:
             detail=record,
         )
         for r, record in zip(results, result_json(results), strict=True)
-    )
-    evaluation.seconds = time.perf_counter() - started
-    evaluation.save(update_fields=["seconds"])
-    audit_changed(
-        actor=actor, obj=evaluation, before=None, note=f"运行 {year} 年政策激励评价：{len(results)} 项结果"
     )
     return evaluation
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from puhui.core.audit import audit_changed_bulk, snapshot
+from puhui.core.audit import audit_changed_bulk
 from puhui.core.models import Division
-from puhui.imports.engine import TableImport, bulk_update_changed, chunks, run_import
+from puhui.imports.engine import TableImport, chunks, run_import
 from puhui.imports.tabular import (
     Choice,
     Column,
@@ -236,18 +236,8 @@ class FirmImport(TableImport):
             if ex is None:
                 new.append(Firm(uscc=v["code"], **fields))
                 continue
-            before = snapshot(ex)
-            for name, value in fields.items():
-                setattr(ex, name, value)
-            if snapshot(ex) == before:
-                self.result.unchanged += 1
-            else:
-                changes.append((ex, before))
-        Firm.objects.bulk_create(new, batch_size=1000)
-        bulk_update_changed(Firm, changes)
-        self.result.created = len(new)
-        self.result.updated = len(changes)
-        audit_changed_bulk(actor=self.actor, changes=[*changes, *((f, None) for f in new)], note=self._note())
+            self.stage(ex, fields, changes)
+        audit_changed_bulk(actor=self.actor, changes=self.save_staged(Firm, new, changes), note=self._note())
 
 
 def firm_import(**kwargs):

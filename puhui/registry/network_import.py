@@ -19,7 +19,7 @@ from puhui.core.audit import audit_changed_bulk, snapshot
 from puhui.core.models import Organisation, OutletEvent, ServicePoint, ServicePointEvent, Terminal, User
 from puhui.imports.cells import CellError, Parser
 from puhui.imports.county_tables import OrganisationImport
-from puhui.imports.engine import TableImport, bulk_update_changed, by_code, run_import
+from puhui.imports.engine import TableImport, by_code, run_import
 from puhui.imports.specs import ORGANISATIONS
 from puhui.imports.tabular import Boolean, Choice, Code, Column, Date, DivisionCode, TableSpec, Text
 from puhui.registry.access import BANK_KINDS, network_banks_for
@@ -383,17 +383,8 @@ class _BankImport(TableImport):
             if ex is None:
                 new.append(self.model(code=v["code"], **fields))
                 continue
-            before = snapshot(ex)
-            for name, value in fields.items():
-                setattr(ex, name, value)
-            if snapshot(ex) == before:
-                self.result.unchanged += 1
-            else:
-                changes.append((ex, before))
-        self.model.objects.bulk_create(new, batch_size=1000)
-        bulk_update_changed(self.model, changes)
-        self.result.created, self.result.updated = len(new), len(changes)
-        return [*changes, *((obj, None) for obj in new)]
+            self.stage(ex, fields, changes)
+        return self.save_staged(self.model, new, changes)
 
 
 class ServicePointImport(_BankImport):

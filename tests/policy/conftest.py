@@ -2,7 +2,7 @@
 policy app stores one: the engine's results on the shipped rules, one `Result` per institution and rule.
 
 `evaluation_run` reads the figures from the reported data, which these tests do not have; the rows are
-built here from the engine's own output, exactly as the service builds them. The worked examples' ABC and
+evaluated here by the engine and stored by the same service (`evaluation_store`). The worked examples' ABC and
 RB are the test county's ABC and RCB county branches (so their tokens and users see their own results);
 the other four are created under the examples' codes and names.
 """
@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from puhui.core.models import Organisation
-from puhui.engines.policy import evaluate, load_rules, read_figures, result_json
+from puhui.engines.policy import evaluate, load_rules, read_figures
 from puhui.policy.models import Evaluation, Result, RuleSetVersion
+from puhui.policy.services import evaluation_store
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "puhui" / "policy" / "rules" / "yiyuan-2020.yaml"
@@ -65,37 +66,7 @@ def worked_evaluation(county) -> Evaluation:
         for row in rows
     ]
     results = evaluate(ruleset, rows, YEAR)
-    by_code = {org.code: org for org in organisations.values()}
-    evaluation = Evaluation.objects.create(
-        year=YEAR,
-        rules=version,
-        figures=[
-            {
-                "institution": r.institution,
-                "name": r.name,
-                "year": r.year,
-                "values": {k: None if v is None else str(v) for k, v in r.values.items()},
-            }
-            for r in rows
-        ],
-    )
-    Result.objects.bulk_create(
-        Result(
-            evaluation=evaluation,
-            institution=by_code[r.institution],
-            rule_code=r.rule.code,
-            rule_name=r.rule.name,
-            kind=r.rule.kind,
-            grantor=r.rule.grantor,
-            source=r.rule.source[:300],
-            status=r.status,
-            amount=r.amount,
-            ratio=r.ratio,
-            detail=record,
-        )
-        for r, record in zip(results, result_json(results), strict=True)
-    )
-    return evaluation
+    return evaluation_store(actor=None, year=YEAR, rules=version, rows=rows, results=results)
 
 
 def result_of(evaluation: Evaluation, code: str, rule: str) -> Result:
