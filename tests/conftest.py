@@ -237,6 +237,31 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def as_user(browser, live_server):
+    """`as_user(username, viewport=None)`: a new browser context signed in as that test user (the password
+    of the user fixtures); a viewport (a phone's) also makes it a mobile browser."""
+    contexts = []
+
+    def open_as(username, viewport=None):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="zh-CN",
+            viewport=viewport or {"width": 1280, "height": 900},
+            is_mobile=viewport is not None,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, username, PASSWORD)
+        page.wait_for_load_state()
+        return page
+
+    yield open_as
+    for c in contexts:
+        c.close()
+
+
 def log_in(page, username, password):
     page.goto("/login/")
     page.fill("#id_username", username)

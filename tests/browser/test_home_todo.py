@@ -9,36 +9,12 @@ from puhui.credit import services as credit
 from puhui.credit.models import HouseholdArchive, Objection, PreCreditLine
 from puhui.plan import services as plan_services
 from puhui.plan.models import ProgressReport
-from tests.conftest import PASSWORD, log_in
 from tests.credit.conftest import COMPLETE, next_year  # noqa: F401
 from tests.plan.conftest import _media, plan, units, village_bank  # noqa: F401  the plan's fixtures
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def open_as(username, viewport=None):
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="zh-CN",
-            viewport=viewport or {"width": 1280, "height": 900},
-            is_mobile=viewport is not None,
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        log_in(page, username, PASSWORD)
-        page.wait_for_load_state()
-        return page
-
-    yield open_as
-    for c in contexts:
-        c.close()
 
 
 def todo_line(page, label):

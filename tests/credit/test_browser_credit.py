@@ -9,7 +9,7 @@ import pytest
 
 from puhui.core.models import AuditLog
 from puhui.credit.models import HouseholdArchive, PreCreditLine
-from tests.conftest import ID_NUMBERS, PASSWORD, log_in
+from tests.conftest import ID_NUMBERS
 
 pytestmark = pytest.mark.browser
 
@@ -55,26 +55,6 @@ def to_field(page, selector):
     if step:
         page.click(f"[data-step-go='{step}']")
     return selector
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def open_as(username, viewport=None):
-        context = browser.new_context(
-            base_url=live_server.url, locale="zh-CN", viewport=viewport or {"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        log_in(page, username, PASSWORD)
-        page.wait_for_url("**/")
-        return page
-
-    yield open_as
-    for c in contexts:
-        c.close()
 
 
 def test_the_credit_walk(transactional_db, as_user, county, users):

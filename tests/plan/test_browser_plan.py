@@ -16,26 +16,6 @@ pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def open_as(username):
-        context = browser.new_context(
-            base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        log_in(page, username, PASSWORD)
-        page.wait_for_url("**/")
-        return page
-
-    yield open_as
-    for c in contexts:
-        c.close()
-
-
 def test_the_supervision_walk(transactional_db, as_user, plan, users):
     # The unit submits its progress report with a PDF as evidence.
     unit = as_user("member")

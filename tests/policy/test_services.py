@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from puhui.core.models import AuditLog, Organisation, User
 from puhui.policy import access, services
@@ -53,7 +54,7 @@ def test_the_finance_bureau_decides_and_pays_its_grants_and_the_ledger_shows_the
         300000,
         "沂财金〔2021〕3号",
     )
-    services.result_pay(actor=finance, result=grant, paid_on=datetime.date.today(), reference="ZF1")
+    services.result_pay(actor=finance, result=grant, paid_on=timezone.localdate(), reference="ZF1")
     grant.refresh_from_db()
     assert grant.paid_amount == 300000
     assert list(ledger(users["rcb"])) == [grant]
@@ -89,7 +90,7 @@ def test_decision_rules(worked_evaluation, finance, users):
 
 def test_payment_rules(worked_evaluation, finance):
     grant = _get(worked_evaluation, "RCB-YY", "startup_award")
-    today = datetime.date.today()
+    today = timezone.localdate()
     assert _messages(services.result_pay, actor=finance, result=grant, paid_on=today) == [
         "只有已同意的财政奖补才能登记拨付。"
     ]

@@ -7,11 +7,10 @@ own rights are tested in test_pages.py); towns, agents and the public see nothin
 both answer 404. A test fails when a new URL has no row.
 """
 
-import datetime
-
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from puhui.policy.models import Evaluation, Objection, ObjectionFile, Result
 from puhui.policy.urls import urlpatterns
@@ -114,7 +113,7 @@ def test_the_pay_row_pays_an_approved_grant(client, scene, users):
     client.post(reverse("policy_result_pay", args=[grant.pk]), {"paid_on": "2021-06-30"})
     assert Result.objects.get(pk=grant.pk).paid_on is None
     client.post(reverse("policy_result_decide", args=[grant.pk]), {"decision": "approved"})
-    client.post(reverse("policy_result_pay", args=[grant.pk]), {"paid_on": datetime.date.today().isoformat()})
+    client.post(reverse("policy_result_pay", args=[grant.pk]), {"paid_on": timezone.localdate().isoformat()})
     grant.refresh_from_db()
     assert (grant.decision, grant.decided_amount, grant.paid_amount) == ("approved", 150000, 150000)
 
