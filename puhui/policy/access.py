@@ -62,11 +62,10 @@ def _is_grantor(user) -> bool:
 
 
 def granting_units() -> frozenset[str]:
-    """The grantors the current rules name (县财政局, 县人民银行)."""
-    from puhui.policy.selectors import rules_current  # selectors read through access: import when called
+    """The grantors the rules in force name (县财政局, 县人民银行)."""
+    from puhui.policy.selectors import rules_text_current  # selectors read through access: import when called
 
-    current = rules_current()
-    return _grantors(current.text) if current else frozenset()
+    return _grantors(rules_text_current())
 
 
 @lru_cache(maxsize=8)

@@ -11,7 +11,7 @@ ANSWER_COUNT = f"{__package__}.selectors.open_objection_count"
 READS = f"{__package__}.access.can_read_policy"
 
 NAVIGATION = [
-    NavItem(POLICY, 10, "政策激励评价", "policy_home", READERS, badge=ANSWER_COUNT, when=READS),
+    NavItem(POLICY, 10, "政策激励评价", "policy_home", READERS, when=READS),
     NavItem(POLICY, 20, "资金拨付台账", "policy_ledger", READERS, when=READS),
     NavItem(POLICY, 30, "优惠存款准备金率考核", "policy_reserve", READERS, when=READS),
 ]

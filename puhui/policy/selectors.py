@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -13,9 +14,17 @@ from puhui.core.models import User
 from puhui.policy import access
 from puhui.policy.models import Evaluation, Result, RuleSetVersion
 
+SHIPPED_RULES = Path(__file__).resolve().parent / "rules" / "yiyuan-2020.yaml"  # version one (migration 0002)
+
 
 def rules_current() -> RuleSetVersion | None:
     return RuleSetVersion.objects.order_by("-created_at", "-id").first()
+
+
+def rules_text_current() -> str:
+    """The text of the rules in force: the newest version stored, or the shipped file before any is."""
+    current = rules_current()
+    return current.text if current else SHIPPED_RULES.read_text(encoding="utf-8")
 
 
 def evaluations(user: User) -> list[Evaluation]:

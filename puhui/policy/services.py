@@ -23,7 +23,7 @@ from puhui.engines.policy import FigureRow, PolicyInputError, evaluate, load_rul
 from puhui.policy import access
 from puhui.policy.figures import AVERAGES, SUMS, policy_figures
 from puhui.policy.models import Evaluation, Objection, ObjectionFile, Result, RuleSetVersion
-from puhui.policy.selectors import current_evaluation, rules_current
+from puhui.policy.selectors import SHIPPED_RULES, current_evaluation, rules_current
 
 
 @transaction.atomic
@@ -42,6 +42,17 @@ def rules_add(*, actor, text: str, change_note: str = "") -> RuleSetVersion:
     return version
 
 
+def rules_in_force(*, actor) -> RuleSetVersion:
+    """The newest rule version; the shipped rules are stored as the first one if none is (a new database whose
+    migration rows were emptied, e.g. by a flush)."""
+    current = rules_current()
+    if current is None:
+        current = rules_add(
+            actor=actor, text=SHIPPED_RULES.read_text(encoding="utf-8"), change_note="随平台发布的规则"
+        )
+    return current
+
+
 def figure_rows(years: list[int]) -> list[FigureRow]:
     """The figures of every institution for `years`, as the engine reads them."""
     rows = []
@@ -54,9 +65,7 @@ def figure_rows(years: list[int]) -> list[FigureRow]:
 @transaction.atomic
 def evaluation_run(*, actor, year: int) -> Evaluation:
     """Evaluate every rule for every institution open in `year` (the previous year's figures are read too)."""
-    current_rules = rules_current()
-    if current_rules is None:
-        raise ValidationError("还没有激励规则，请先载入规则。")
+    current_rules = rules_in_force(actor=actor)
     current = current_evaluation(year)
     if current and current.results.exclude(decision=Result.Decision.PENDING).exists():
         raise ValidationError(f"{year} 年的评价结果已有审定记录，不能重新评价。")

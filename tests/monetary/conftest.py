@@ -13,6 +13,20 @@ from puhui.monetary import services
 APPROVED = Submission.Status.APPROVED
 
 
+@pytest.fixture(autouse=True)
+def lpr_published(db):
+    """The LPR quotations that migration 0002 seeds, back if a transactional test earlier in this process
+    flushed the database (a flush empties every table, the migrations' rows included)."""
+    from puhui.monetary.lpr_values import PUBLISHED
+    from puhui.monetary.models import LprQuote
+
+    if not LprQuote.objects.exists():
+        LprQuote.objects.bulk_create(
+            LprQuote(month=datetime.date(y, m, 1), one_year=one, five_year=five)
+            for y, m, one, five in PUBLISHED
+        )
+
+
 def period(code: str):
     p = reporting_period(code)
     if p.pk is None:

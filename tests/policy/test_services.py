@@ -14,6 +14,7 @@ from puhui.core.models import AuditLog, Organisation, User
 from puhui.policy import access, services
 from puhui.policy.models import Objection, ObjectionFile, Result, RuleSetVersion
 from puhui.policy.selectors import ledger, rules_current
+from tests.policy.conftest import shipped_rules
 
 pytestmark = pytest.mark.django_db
 RULES = (Path(__file__).resolve().parents[2] / "puhui" / "policy" / "rules" / "yiyuan-2020.yaml").read_text(
@@ -142,6 +143,7 @@ def test_a_bank_sees_only_its_own_results(worked_evaluation, users, finance):
 
 
 def test_a_new_rule_version_is_checked_and_used_by_the_next_evaluation(users):
+    shipped_rules()  # version 2020.1, as migration 0002 stores it
     bad = RULES.replace('version: "2020.1"', 'version: "2021.1"').replace(
         "threshold: ldr_floor", "threshold: ldr_flor"
     )
@@ -170,3 +172,12 @@ def test_a_year_without_reported_data_is_refused(users):
     assert _messages(services.evaluation_run, actor=users["office"], year=2020) == [
         "2020 年还没有审核通过的季度数据，不能评价。"
     ]
+
+
+def test_the_shipped_rules_are_stored_when_no_version_is(users):
+    """A database whose migration rows were emptied (a flush) still evaluates with the shipped rules."""
+    RuleSetVersion.objects.all().delete()
+    version = services.rules_in_force(actor=users["office"])
+    assert (version.version, version.change_note) == ("2020.1", "随平台发布的规则")
+    assert services.rules_in_force(actor=users["office"]) == version
+    assert access.granting_units() == {"县财政局", "县人民银行"}
