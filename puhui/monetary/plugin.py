@@ -27,6 +27,11 @@ JOB_LAUNCHERS = [
     ),
 ]
 
+# Nightly, after the day's approvals: the rate page reads the summary (the command skips when nothing changed).
+SCHEDULE = [
+    {"name": "monetary.rates", "at": "03:40", "command": "monetary_rates", "label": "汇总利率监测数据"}
+]
+
 # The loans a line financed, many at once (the line's page takes them one by one).
 IMPORT_TABLES = [
     ImportTable(
