@@ -48,6 +48,10 @@ def build(ctx) -> dict:
                 )
                 counts["policy_paid"] += 1
     _objection(office, finance, ctx)
+    ctx.progress(
+        f"政策激励：评价 {YEARS[0]}–{YEARS[-1]} 年，共 {counts['policy_results']} 项结果，"
+        f"审定 {counts['policy_decided']} 项，拨付 {counts['policy_paid']} 项"
+    )
     return counts
 
 
