@@ -145,6 +145,7 @@ from django.http import Http404  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import URLPattern, URLResolver, get_resolver  # noqa: E402
 
+from bench.security_params_tools import tools_params  # noqa: E402
 from puhui.api import access as api_access  # noqa: E402
 from puhui.api.models import ApiToken  # noqa: E402
 from puhui.api.services import token_create  # noqa: E402
@@ -374,9 +375,9 @@ def _indicator_codes():
 
 
 def _import_kinds():
-    from puhui.imports.specs import SPECS
+    from puhui.imports.tables import tables
 
-    return list(SPECS)[:3] + ["nope"]
+    return list(tables())[:3] + ["nope"]
 
 
 FMT = ChoiceParam(lambda: ["xlsx", "csv", "pdf"])
@@ -510,6 +511,7 @@ PARAMS = {
     "data_indicator": {"code": indicator_code},
     "data_indicator_edit": {"code": indicator_code},
 }
+PARAMS.update(tools_params(IdParam, scope))
 
 PARAM_RE = re.compile(r"<(?:(\w+):)?(\w+)>")
 

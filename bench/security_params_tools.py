@@ -1,0 +1,61 @@
+"""Path parameters of the policy and monetary pages for bench/bench_security.py: which ids are in a user's scope
+(by the apps' own access querysets), so that an answer for an id outside it counts as a leak."""
+
+from puhui.monetary import access as monetary_access
+from puhui.monetary.models import FinancedLoan, RelendingDraw, RelendingLine, RelendingRepayment
+from puhui.policy import access as policy_access
+from puhui.policy.models import Evaluation, Objection, ObjectionFile, Result, RuleSetVersion
+
+
+def _of_lines(model):
+    return lambda user: model.objects.filter(line__in=monetary_access.lines_for(user))
+
+
+def tools_params(IdParam, scope) -> dict:
+    """URL name → {parameter: IdParam}, built with bench_security's own IdParam and scope()."""
+    evaluation = IdParam(Evaluation, scope(policy_access.evaluations_for, Evaluation))
+    result = IdParam(Result, scope(policy_access.results_for, Result))
+    objection = IdParam(Objection, scope(policy_access.objections_for, Objection))
+    files = IdParam(
+        ObjectionFile,
+        scope(
+            lambda u: ObjectionFile.objects.filter(objection__in=policy_access.objections_for(u)),
+            ObjectionFile,
+        ),
+    )
+    line = IdParam(RelendingLine, scope(monetary_access.lines_for, RelendingLine))
+    params = {
+        **{
+            n: {"pk": evaluation}
+            for n in ("policy_evaluation", "policy_evaluation_export", "policy_approval_doc")
+        },
+        **{
+            n: {"pk": result}
+            for n in (
+                "policy_result",
+                "policy_result_decide",
+                "policy_result_pay",
+                "policy_application_doc",
+                "policy_objection_add",
+            )
+        },  # fmt: skip
+        "policy_objection_answer": {"pk": objection},
+        "policy_objection_file": {"pk": files},
+        "policy_rule_version": {
+            "pk": IdParam(RuleSetVersion, scope(policy_access.rule_versions_for, RuleSetVersion))
+        },
+        **{
+            f"monetary:{n}": {"pk": line}
+            for n in ("line", "line_edit", "draw_add", "repayment_add", "financed_add", "financed_rematch")
+        },
+        "monetary:draw_delete": {
+            "pk": IdParam(RelendingDraw, scope(_of_lines(RelendingDraw), RelendingDraw))
+        },
+        "monetary:repayment_delete": {
+            "pk": IdParam(RelendingRepayment, scope(_of_lines(RelendingRepayment), RelendingRepayment))
+        },
+        "monetary:financed_delete": {
+            "pk": IdParam(FinancedLoan, scope(_of_lines(FinancedLoan), FinancedLoan))
+        },
+    }
+    return params
