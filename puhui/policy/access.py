@@ -9,15 +9,12 @@
 Missing and forbidden look the same: `access_*_by_id` raise Http404.
 """
 
-from functools import lru_cache
-
 from django.db.models import QuerySet
 from django.http import Http404
 
 from puhui.core.access import get_or_404
 from puhui.core.models import User
-from puhui.engines.policy import load_rules
-from puhui.policy.models import Evaluation, Objection, ObjectionFile, Result, RuleSetVersion
+from puhui.policy.models import Evaluation, Objection, ObjectionFile, Result, RuleSetVersion, rules_from_text
 
 Role = User.Role
 
@@ -34,7 +31,7 @@ def _sees_all(user) -> bool:
 
 
 def results_for(user: User) -> QuerySet[Result]:
-    qs = Result.objects.select_related("institution", "evaluation")
+    qs = Result.objects.select_related("institution", "evaluation__rules")
     if _sees_all(user):
         return qs
     alias = _grantor_alias(user)
@@ -65,12 +62,7 @@ def granting_units() -> frozenset[str]:
     """The grantors the rules in force name (县财政局, 县人民银行)."""
     from puhui.policy.selectors import rules_text_current  # selectors read through access: import when called
 
-    return _grantors(rules_text_current())
-
-
-@lru_cache(maxsize=8)
-def _grantors(text: str) -> frozenset[str]:
-    return frozenset(r.grantor for r in load_rules(text).rules)
+    return frozenset(r.grantor for r in rules_from_text(rules_text_current()).rules)
 
 
 def require_reader(user: User) -> None:
@@ -92,6 +84,14 @@ def can_decide(user: User, result: Result) -> bool:
     if not user.is_authenticated:
         return False
     return user.role == Role.OFFICE or (bool(_grantor_alias(user)) and result.grantor == _grantor_alias(user))
+
+
+def access_result_for_decision(user: User, pk) -> Result:
+    """A result this user decides (and pays, and answers objections to); 404 otherwise."""
+    result = access_result_by_id(user, pk)
+    if not can_decide(user, result):
+        raise Http404
+    return result
 
 
 def can_object(user: User, result: Result) -> bool:

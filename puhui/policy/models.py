@@ -5,9 +5,10 @@ The rules are data (`RuleSetVersion.text`, YAML read by `puhui.engines.policy`);
 figures it read, so a result can be shown — and recomputed — exactly as it was decided.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import models
-from django.utils.functional import cached_property
 
 from puhui.core.models import Organisation
 from puhui.engines.policy import RuleSet, load_rules
@@ -32,9 +33,15 @@ class RuleSetVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.version}）"
 
-    @cached_property
+    @property
     def parsed(self) -> RuleSet:
-        return load_rules(self.text)
+        return rules_from_text(self.text)
+
+
+@lru_cache(maxsize=16)
+def rules_from_text(text: str) -> RuleSet:
+    """The rule set a version's text holds, parsed once per process (a version's text never changes)."""
+    return load_rules(text)
 
 
 class Evaluation(models.Model):

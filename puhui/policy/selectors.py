@@ -64,7 +64,8 @@ def evaluation_results(
 class RuleSummary:
     code: str
     name: str
-    kind: str
+    kind: str  # Result.Kind
+    kind_label: str
     grantor: str
     passed: int
     failed: int
@@ -80,7 +81,16 @@ def rule_summaries(results) -> list[RuleSummary]:
         s = by_rule.setdefault(
             r.rule_code,
             RuleSummary(
-                r.rule_code, r.rule_name, r.get_kind_display(), r.grantor, 0, 0, 0, Decimal(0), Decimal(0)
+                r.rule_code,
+                r.rule_name,
+                r.kind,
+                r.get_kind_display(),
+                r.grantor,
+                0,
+                0,
+                0,
+                Decimal(0),
+                Decimal(0),
             ),
         )
         s.passed += r.status == Result.Status.PASSED

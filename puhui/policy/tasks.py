@@ -16,7 +16,11 @@ def evaluation_run_task(
 ) -> dict:
     """Evaluate `year` (default: the last year that has ended) as the 运行评价 button does."""
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    year = year or ended_periods("year")[0].year
+    if year is None:
+        ended = ended_periods("year")
+        if not ended:
+            return job_result("还没有已结束的报送年度，未评价。", reverse("policy_home"))
+        year = ended[0].year
     job_reporter(context)(0, 1, f"正在评价 {year} 年的政策激励")
     try:
         evaluation = services.evaluation_run(actor=actor, year=year)

@@ -144,9 +144,7 @@ def result(request, pk):
 @login_required
 @require_POST
 def result_decide(request, pk):
-    r = access.access_result_by_id(request.user, pk)
-    if not access.can_decide(request.user, r):
-        raise Http404
+    r = access.access_result_for_decision(request.user, pk)
     form = DecideForm(request.POST, result=r)
     if form.is_valid():
         data = form.cleaned_data
@@ -169,9 +167,7 @@ def result_decide(request, pk):
 @login_required
 @require_POST
 def result_pay(request, pk):
-    r = access.access_result_by_id(request.user, pk)
-    if not access.can_decide(request.user, r):
-        raise Http404
+    r = access.access_result_for_decision(request.user, pk)
     form = PayForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -223,8 +219,7 @@ def objection_add(request, pk):
 @require_POST
 def objection_answer(request, pk):
     objection = access.access_objection_by_id(request.user, pk)
-    if not access.can_decide(request.user, objection.result):
-        raise Http404
+    access.access_result_for_decision(request.user, objection.result_id)
     try:
         services.objection_answer(
             actor=request.user, objection=objection, answer=request.POST.get("answer", "")

@@ -76,7 +76,7 @@ def _figure(text: str, line: int, figure, problems: list[str]) -> Decimal | None
         return None
     if not value.is_finite():
         problems.append(f"{where}不是有限的数：“{text}”")
-    elif value < 0 and figure.nonnegative:
+    elif value < 0:  # balances, counts, flags and years: no figure a rule reads is negative
         problems.append(f"{where}不能为负数：{text}")
     elif figure.kind == "flag" and value not in (0, 1):
         problems.append(f"{where}应为 1/0 或 是/否：“{text}”")

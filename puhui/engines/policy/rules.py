@@ -51,10 +51,6 @@ class Figure:
     unit: str = ""
     kind: str = "number"
 
-    @property
-    def nonnegative(self) -> bool:
-        return True  # balances, counts, flags and years: none of the figures the rules read may be negative
-
 
 @dataclass(frozen=True)
 class Let:
