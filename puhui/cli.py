@@ -1,7 +1,7 @@
 """The `puhui` console script: Django's manage.py with the project's settings.
 
 `puhui demo`, `puhui worker`, `puhui import …` and every other batch job are management commands;
-`puhui index …`, `puhui credit …`, `puhui assess …` and `puhui policy …` run the pure engines, without settings or a
+`puhui index …`, `puhui credit …`, `puhui assess …`, `puhui policy …` and `puhui prudential …` run the pure engines, without settings or a
 database.
 """
 
@@ -15,6 +15,7 @@ ENGINE_CLIS = {
     "credit": "puhui.engines.scoring.cli",
     "assess": "puhui.engines.assessment.cli",
     "policy": "puhui.engines.policy.cli",
+    "prudential": "puhui.engines.prudential.cli",
 }
 
 
