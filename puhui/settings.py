@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "puhui.imports",
     "puhui.plan",
     "puhui.credit",
+    # Before data: its demo records (the listing pipeline, direct financing) feed indicators the data
+    # demo computes.
+    "puhui.localfin",
     "puhui.data",
     "puhui.demo",
     "puhui.monetary",

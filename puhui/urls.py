@@ -11,6 +11,7 @@ urlpatterns = [
     path("data/", include("puhui.data.urls")),
     path("monetary/", include("puhui.monetary.urls")),
     path("policy/", include("puhui.policy.urls")),
+    path("localfin/", include("puhui.localfin.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]

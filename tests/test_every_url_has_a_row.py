@@ -23,6 +23,9 @@ TABLE_MODULES = [
     "tests.index.test_url_table",
     "tests.monetary.test_url_table",
     "tests.policy.test_url_table",
+    "tests.localfin.test_url_table_orgs",
+    "tests.localfin.test_url_table_listing",
+    "tests.localfin.test_url_table_financing",
 ]
 API_NAMESPACE = "api-v1"  # django-ninja's routes: checked as operations of the schema below
 

@@ -73,6 +73,12 @@ class Organisation(models.Model):
         GUARANTEE = "guarantee", "融资担保公司"
         SECURITIES = "securities", "证券公司"
         MICROCREDIT = "microcredit", "小额贷款公司"
+        LEASING = "leasing", "融资租赁公司"
+        FACTORING = "factoring", "商业保理公司"
+        PRIVATE_LENDING = "private_lending", "民间融资登记服务机构"
+        CREDIT_MUTUAL = "credit_mutual", "开展信用互助的农民专业合作社"
+        EXCHANGE = "exchange", "交易场所"
+        INSURANCE_AGENCY = "insurance_agency", "保险中介机构"
         OTHER = "other", "其他"
 
     class Level(models.TextChoices):
@@ -90,6 +96,24 @@ class Organisation(models.Model):
             Kind.GUARANTEE,
             Kind.SECURITIES,
             Kind.MICROCREDIT,
+            Kind.LEASING,
+            Kind.FACTORING,
+            Kind.PRIVATE_LENDING,
+            Kind.CREDIT_MUTUAL,
+            Kind.EXCHANGE,
+            Kind.INSURANCE_AGENCY,
+        }
+    )
+    # 地方金融组织 (plan 二): supervised by the county's finance centre rather than by the PBoC or the NFRA.
+    LOCAL_FINANCE_KINDS = frozenset(
+        {
+            Kind.GUARANTEE,
+            Kind.MICROCREDIT,
+            Kind.LEASING,
+            Kind.FACTORING,
+            Kind.PRIVATE_LENDING,
+            Kind.CREDIT_MUTUAL,
+            Kind.EXCHANGE,
         }
     )
 

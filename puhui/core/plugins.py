@@ -11,6 +11,7 @@ module-level lists — data, not calls, as NetBox's plugins declare `menu_items`
     HOME_PAGES = [HomePage(frozenset({Role.PUBLIC}), "credit_mine")]       # a role's landing page
     SERVICES = [Service("service_point_register", f"{__package__}.network.service_point_register")]  # writes
     IMPORT_TABLES = [ImportTable("households", spec=..., run=..., roles=...)]  # registers loaded from files
+    DATA_SOURCES = [DataSource("direct_financing", "直接融资额", values=..., levels=("county",))]  # for indicators
 
 The modules are found like Django's `autodiscover_modules("plugin")` finds them (`module_has_submodule`,
 then `import_module`), but nothing is registered into a global: each read goes over the apps installed
@@ -187,6 +188,27 @@ def service(name: str):
         if entry.name == name:
             return import_string(entry.path)
     raise LookupError(f"no installed app offers the service {name!r}")
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """A figure an app computes from its own records, for the indicator catalogue's `platform` sources.
+
+    `values`: dotted path of `fn(start, end) -> [(organisation_id | None, town_id | None, village_id | None,
+    value)]` for a period from `start` to `end` (dates) — a stock as at `end`, a flow during the period; a
+    year is asked for as a whole —, rolled up to the levels given. `link`: the url name of the records' list, which the
+    figure's lineage page links to (with `?year=`), so every number leads back to its rows.
+    """
+
+    name: str
+    label: str
+    values: str
+    levels: tuple = ("county",)
+    link: str = ""
+
+
+def data_sources() -> dict[str, DataSource]:
+    return {source.name: source for source in contributions("DATA_SOURCES")}
 
 
 # The core's own menus; entries of other apps may join them (a household roster under 名录).

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from django.apps import apps
 
+from puhui.core import plugins
 from puhui.core.models import Organisation
 from puhui.data import formula
 from puhui.data.models import LEVELS
@@ -235,8 +236,12 @@ def source_levels(source_kind: str, source: str) -> tuple[str, ...]:
         parse_loan_source(source)
         return ("institution", "town", "county")
     if source_kind == "platform":
+        hooked = plugins.data_sources()
+        if source in hooked:
+            return hooked[source].levels
         if source not in PLATFORM_SOURCES:
-            raise ValueError(f"平台数据来源“{source}”不存在，可用：{'、'.join(PLATFORM_SOURCES)}")
+            known = "、".join([*PLATFORM_SOURCES, *hooked])
+            raise ValueError(f"平台数据来源“{source}”不存在，可用：{known}")
         if source in CREDIT_SOURCES and not apps.is_installed("puhui.credit"):
             raise ValueError(f"平台数据来源“{source}”来自农村信用体系子系统，本平台尚未安装")
         return PLATFORM_SOURCES[source][0]

@@ -27,14 +27,14 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from puhui.core import crypto
 from puhui.core.audit import audit_record
 from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, Terminal, User
 from puhui.core.periods import codes_between
-from puhui.data import catalogue, demo_check, demo_policy, derived, services, storage
+from puhui.data import catalogue, demo_check, demo_finance, demo_policy, derived, services, storage
 from puhui.data.county import county_context
 from puhui.data.models import AggregateValue, ReportingPeriod, Submission, Upload
 from puhui.registry.models import Firm, Household
@@ -81,9 +81,6 @@ RATE = {
 }
 ARCHIVE_PATH = (0.52, 0.58, 0.64, 0.70, 0.73, 0.76, 0.79, 0.815, 0.84, 0.87, 0.89, 0.912)
 PRECREDIT_PATH = (0.35, 0.38, 0.41, 0.44, 0.47, 0.50, 0.54, 0.585, 0.62, 0.65, 0.68, 0.71)
-CROP_COVERAGE = {2019: 0.55, 2020: 0.67, 2021: 0.72}
-LIVESTOCK_COVERAGE = {2019: 0.38, 2020: 0.55, 2021: 0.62}
-INSURED_HOUSEHOLDS = {2019: 0.50, 2020: 0.58, 2021: 0.68}
 DAY0 = datetime.date(2017, 1, 1).toordinal()
 
 
@@ -396,7 +393,9 @@ def _generate(*, gen, actor, scale, progress) -> dict:
     _advisers(gen, writer, banks, quarters, pending)
     archive_orgs = [o for o in orgs if forms["credit_archive"].applies_to(o)]
     _archive(gen, writer, archive_orgs, quarters, ctx, skip={swapped_archive})
-    _insurance(gen, writer, orgs, years, ctx)
+    write = lambda org, form, period, rows: _values(writer.create(org, form, period), rows)  # noqa: E731
+    demo_finance.insurance(gen, write, orgs, years, ctx)
+    demo_finance.local_finance(gen, write, orgs, quarters)
     scenarios = _scenarios(gen, actor, writer, ctx, quarters, typo_channels, swapped_archive)
     audit_record(
         actor=actor,
@@ -624,58 +623,6 @@ def _archive(gen, writer, orgs, quarters, ctx, skip):
                 writer.create(org, "credit_archive", q),
                 archive_rows(gen, org, shares[org.pk] / total, t, farm, noise),
             )
-
-
-def _insurance(gen, writer, orgs, years, ctx):
-    forms = catalogue.forms()
-    insurers = [o for o in orgs if forms["insurance"].applies_to(o)]
-    bureau = [o for o in orgs if forms["agri_base"].applies_to(o)]
-    land = dict(
-        Household.objects.filter(is_farm=True)
-        .values("town_id")
-        .annotate(a=Sum("land_area_mu"))
-        .values_list("town_id", "a")
-    )
-    farm = dict(
-        Household.objects.filter(is_farm=True)
-        .values("town_id")
-        .annotate(n=Count("pk"))
-        .values_list("town_id", "n")
-    )
-    crop_share = {_key(o): s for o, s in zip(insurers, (0.7, 0.0, 0.3), strict=False)}
-    for year, period in years.items():
-        base_rows, per_insurer = [], defaultdict(list)
-        for town_id in sorted(ctx.towns, key=lambda t: ctx.towns[t][0]):
-            sown = round(float(land.get(town_id, 0) or 0) * 1.6 * float(gen.lognormal(0, 0.03)), 2)
-            stock = int(farm.get(town_id, 0) * 2.4 * float(gen.lognormal(0, 0.05)))
-            insured_hh = int(
-                farm.get(town_id, 0) * min(0.95, INSURED_HOUSEHOLDS[year] + float(gen.normal(0, 0.03)))
-            )
-            base = {"crop_sown_area": sown, "livestock_stock": stock, "insured_farm_households": insured_hh}
-            base_rows.append((town_id, base, ""))
-            crop = sown * min(0.98, CROP_COVERAGE[year] + float(gen.normal(0, 0.03)))
-            heads = stock * min(0.95, LIVESTOCK_COVERAGE[year] + float(gen.normal(0, 0.03)))
-            for ins in insurers:
-                share = crop_share.get(_key(ins), 1 / max(1, len(insurers)))
-                area, h = round(crop * share, 2), int(heads * share)
-                premiums = round(area * 14 + h * 38, 2)
-                per_insurer[ins.pk].append(
-                    (
-                        town_id,
-                        {
-                            "crop_area": area,
-                            "livestock_heads": h,
-                            "insured_households": int(insured_hh * share * 1.15),
-                            "premiums": premiums,
-                            "claims": round(premiums * float(gen.uniform(0.45, 0.8)), 2),
-                        },
-                        "",
-                    )
-                )
-        for org in bureau:
-            _values(writer.create(org, "agri_base", period), base_rows)
-        for ins in insurers:
-            _values(writer.create(ins, "insurance", period), per_insurer[ins.pk])
 
 
 def _user_for(org, fallback):

@@ -24,7 +24,9 @@ import pandas as pd
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
+from django.utils.module_loading import import_string
 
+from puhui.core import plugins
 from puhui.core.models import Division, Organisation
 from puhui.core.periods import KIND_QUARTER, KIND_YEAR, parse_code, quarters_of
 from puhui.data import catalogue, formula, storage
@@ -404,6 +406,21 @@ def _credit_values(wanted: set[str], period: ReportingPeriod, out: Base) -> None
         _roll_up(frame, [key], "platform:", out, levels=("village", "town", "county"))
 
 
+def _hooked_values(wanted: set[str], period: ReportingPeriod, out: Base) -> None:
+    """Figures other apps compute from their own records (`DATA_SOURCES` in their plugin.py)."""
+    for name, source in plugins.data_sources().items():
+        if name not in wanted:
+            continue
+        rows = import_string(source.values)(period.start, period.end)
+        if not rows:
+            continue
+        frame = pd.DataFrame.from_records(rows, columns=["org", "town", "village", name])
+        frame[name] = frame[name].astype("float64")
+        for col in ("org", "town", "village"):
+            frame[col] = frame[col].astype("float64")
+        _roll_up(frame, [name], "platform:", out, levels=source.levels)
+
+
 def base_for_period(period: ReportingPeriod, sub_ids: list[int], plan: Plan, platform: PlatformCache) -> Base:
     out: Base = {}
     forms = catalogue.forms()
@@ -413,6 +430,7 @@ def base_for_period(period: ReportingPeriod, sub_ids: list[int], plan: Plan, pla
         _loan_values(sub_ids, plan, period, out)
     _platform_values(platform, plan.platform_sources, period, out)
     _credit_values(plan.platform_sources, period, out)
+    _hooked_values(plan.platform_sources, period, out)
     return out
 
 

@@ -8,8 +8,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
+from puhui.core import plugins
 from puhui.core.models import Division, Organisation, User
 from puhui.core.periods import KIND_QUARTER, KIND_YEAR, PeriodSpec, code_for, parse_code, previous_year_code
 from puhui.data import access, catalogue, formula
@@ -341,7 +343,14 @@ def lineage(user: User, value: IndicatorValue) -> dict:
     )
     links, contributing = _lineage_links(value, leaves, subs, visible_ids)
     hidden = len(contributing - visible_ids)
+    hooked = plugins.data_sources()
+    records = [  # figures an app computes from its own records lead to those records
+        (leaf, f"{reverse(hooked[leaf.source].link)}?year={value.period.year}")
+        for leaf in platform
+        if leaf.source in hooked and hooked[leaf.source].link
+    ]
     return {
+        "records": records,
         "indicator": ind,
         "parts": parts,
         "links": links,

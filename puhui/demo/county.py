@@ -31,6 +31,7 @@ STREAM_HOUSEHOLDS = 2
 STREAM_FIRMS = 3
 STREAM_NETWORK = 4
 STREAM_PEOPLE = 5
+STREAM_LOCAL_FINANCE = 6
 
 
 def rng_for(seed: int, *keys: int) -> np.random.Generator:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from puhui.demo import ids
-from puhui.demo.county import STREAM_NETWORK, CountyPlan, Village, rng_for
+from puhui.demo.county import STREAM_LOCAL_FINANCE, STREAM_NETWORK, CountyPlan, Village, rng_for
 from puhui.demo.names import DATA, village_parts
 
 # USCC counters for organisations start far above any firm counter, so the codes never meet.
@@ -163,6 +163,7 @@ def plan_network(plan: CountyPlan) -> dict:
     points = _service_points(plan, rng, opened)
     terminals = _terminals(outlets_by_bank, points, rng)
     orgs.extend(_new_outlets(plan, registrar, outlets_by_bank))
+    orgs.extend(_local_finance_orgs(plan, registrar.counter, seat_comms))
     return {"organisations": orgs, "service_points": points, "terminals": terminals}
 
 
@@ -191,6 +192,35 @@ def _leading_group_orgs(
             )
         )
     return orgs
+
+
+def _local_finance_orgs(plan: CountyPlan, counter: int, seat_comms: list[Village]) -> list[dict]:
+    """地方金融组织 and insurance intermediaries beyond data/institutions.csv, seated in the county town: drawn
+    from their own random stream and numbered after every other code, so the rest of the county is unchanged."""
+    rng = rng_for(plan.seed, STREAM_LOCAL_FINANCE)
+    registrar = _Registrar(plan, rng)
+    registrar.counter = counter
+    with open(DATA / "local-finance.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for row in rows:
+        seat = seat_comms[int(rng.integers(len(seat_comms)))]
+        out.append(
+            dict(
+                key=row["key"],
+                parent=None,
+                code=f"{row['key']}-YY",
+                name=row["name"],
+                short_name=row["short_name"],
+                kind=row["kind"],
+                level="branch",
+                uscc=registrar.uscc("91370323"),
+                division=seat.code,
+                address=registrar.address(seat),
+                opened_on=datetime.date.fromisoformat(row["opened"]),
+            )
+        )
+    return out
 
 
 def _institution_orgs(

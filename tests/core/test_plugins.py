@@ -118,6 +118,18 @@ def test_the_navigation_keeps_its_menus_and_order():
                 "monetary:rates",
             ],
         ),
+        (
+            "地方金融",
+            [
+                "localfin:home",
+                "localfin:organisations",
+                "localfin:breaches",
+                "localfin:listing_board",
+                "localfin:financing_overview",
+                "localfin:exchange",
+                "localfin:insurance",
+            ],
+        ),
         ("普惠金融指数", ["index:overview"]),
         (
             "名录",
@@ -139,6 +151,7 @@ def test_the_navigation_keeps_its_menus_and_order():
         "index_build",
         "derived_compute",
         "monetary_rates",
+        "localfin_breaches",
         "policy_evaluate",
     ]
     assert [(r.prefix, r.router) for r in plugins.api_routers()] == [
@@ -147,6 +160,7 @@ def test_the_navigation_keeps_its_menus_and_order():
         ("/imports", "puhui.imports.api.router"),
         ("/plan", "puhui.plan.api.router"),
         ("/credit", "puhui.credit.api.router"),
+        ("/localfin", "puhui.localfin.api.router"),
         ("/data", "puhui.data.api.router"),
         ("/monetary", "puhui.monetary.api.router"),
         ("/policy", "puhui.policy.api.router"),
@@ -190,6 +204,7 @@ def test_an_installed_apps_entries_appear_where_its_order_puts_them(plugin_app, 
         "index_build",
         "derived_compute",
         "monetary_rates",
+        "localfin_breaches",
         "policy_evaluate",
     ]
     assert launcher_for(office, "plugin_app_job").task.name == "count_to"
