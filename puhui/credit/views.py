@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from puhui.core import lists, periods
 from puhui.core.crypto import mask_id_number
 from puhui.core.models import Division, User
+from puhui.core.service_errors import message_service_error
 from puhui.credit import access, selectors, services
 from puhui.credit import lists as credit_lists
 from puhui.credit.forms import (
@@ -35,11 +36,6 @@ Role = User.Role
 # Member fields the archive form's offline draft never keeps in the browser (offline-draft.js reads them
 # from data-draft-exclude): ID numbers, and the references that pair a masked number with the stored one.
 DRAFT_EXCLUDED_FIELDS = ("id_number", "id_ref")
-
-
-def _errors(request, exc: ValidationError):
-    for m in exc.messages:
-        messages.error(request, m)
 
 
 @never_cache
@@ -145,7 +141,7 @@ def _archive_save_refused(request, form, exc: ValidationError) -> None:
     try:
         form.add_error(None, exc)
     except ValueError:  # names a field the form does not have
-        _errors(request, exc)
+        message_service_error(request, exc)
 
 
 def _after_archive_save(request, household, saved):
@@ -235,7 +231,7 @@ def archive_verify(request, pk):
         services.archive_verify(actor=request.user, archive=archive)
         rating = services.household_rate(actor=request.user, household=archive.household)
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
     else:
         messages.success(request, f"已核实，评级结果：{rating.grade}（{rating.score} 分）。")
     return redirect("credit_household", pk=pk)
@@ -248,7 +244,7 @@ def household_rate(request, pk):
     try:
         rating = services.household_rate(actor=request.user, household=hh)
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
     else:
         messages.success(request, f"已重新评级：{rating.grade}（{rating.score} 分）。")
     return redirect("credit_household", pk=pk)
@@ -265,7 +261,7 @@ def consent_add(request, pk):
             services.consent_record(actor=user, household=hh, **form.cleaned_data)
             messages.success(request, "已记录授权。")
         except ValidationError as exc:
-            _errors(request, exc)
+            message_service_error(request, exc)
     else:
         messages.error(request, "授权信息填写不完整。")
     return redirect("credit_household", pk=pk)
@@ -290,7 +286,7 @@ def objection_add(request, pk):
         o = services.objection_raise(actor=user, household=hh, text=request.POST.get("text", ""))
         messages.success(request, f"异议已提交，将在 {o.due_on:%Y年%m月%d日} 前书面答复。")
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
     return redirect("credit_household", pk=pk)
 
 
@@ -315,7 +311,7 @@ def objection_answer(request, pk):
         )
         messages.success(request, "已答复。")
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
     return redirect("credit_household", pk=objection.household_id)
 
 
@@ -335,7 +331,7 @@ def line_offer(request, pk):
             )
             messages.success(request, "已预授信，待农户确认。")
         except ValidationError as exc:
-            _errors(request, exc)
+            message_service_error(request, exc)
     else:
         messages.error(request, "请填写有效期。")
     return redirect("credit_household", pk=pk)
@@ -357,7 +353,7 @@ def line_respond(request, pk):
         services.line_respond(actor=user, line=line, accept=request.POST.get("accept") == "1")
         messages.success(request, "已确认授信。" if request.POST.get("accept") == "1" else "已拒绝授信。")
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
     return redirect("credit_household", pk=line.household_id)
 
 
@@ -372,7 +368,7 @@ def line_move(request, pk):
             services.line_move(actor=user, line=line, **form.cleaned_data)
             messages.success(request, "已办理。")
         except ValidationError as exc:
-            _errors(request, exc)
+            message_service_error(request, exc)
     else:
         messages.error(request, "金额不正确。")
     return redirect("credit_household", pk=line.household_id)
@@ -548,7 +544,7 @@ def scorecard_promote(request, pk):
             actor=request.user, version=version, reviewed=request.POST.get("reviewed") == "1"
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
     else:
         messages.success(request, f"已启用评分卡 {version}。")
     return redirect("credit_scorecard_report", pk=pk)

@@ -17,6 +17,7 @@ from puhui.core.exports import BOM, XLSX, csv_line, download, streaming_download
 from puhui.core.periods import choose, parse_code
 from puhui.core.periods import label as label_of
 from puhui.core.ratelimit import import_limited
+from puhui.core.service_errors import form_add_service_error
 from puhui.core.uploads import refused as upload_refused
 from puhui.core.uploads import too_large_message, upload_limit
 from puhui.data import access, catalogue, selectors, services, targets
@@ -515,20 +516,12 @@ def target_edit(request, code):
             messages.success(request, "已保存为新版本。")
             return redirect("data_target", code)
         except ValidationError as e:
-            _form_errors(form, e)
+            form_add_service_error(form, e)
     return render(
         request,
         "data/edit_form.html",
         {"form": form, "title": f"修改目标：{target.name}", "back": reverse("data_target", args=[code])},
     )
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, msgs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -711,7 +704,7 @@ def indicator_new(request):
             messages.success(request, "已新增指标；重新计算派生指标后即有数值。")
             return redirect("data_indicator", ind.code)
         except ValidationError as e:
-            _form_errors(form, e)
+            form_add_service_error(form, e)
     return render(
         request, "data/edit_form.html", {"form": form, "title": "新增指标", "back": reverse("data_catalogue")}
     )
@@ -732,7 +725,7 @@ def indicator_edit(request, code):
             messages.success(request, "已保存为新版本；重新计算派生指标后生效。")
             return redirect("data_indicator", code)
         except ValidationError as e:
-            _form_errors(form, e)
+            form_add_service_error(form, e)
     return render(
         request,
         "data/edit_form.html",

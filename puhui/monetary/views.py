@@ -14,6 +14,7 @@ from puhui.core.access import get_or_404
 from puhui.core.exports import XLSX, download, sheet_title, xlsx_bytes
 from puhui.core.periods import choose, date_cn
 from puhui.core.periods import label as period_label
+from puhui.core.service_errors import form_add_service_error
 from puhui.jobs.services import job_enqueue
 from puhui.monetary import access, selectors, services
 from puhui.monetary.forms import (
@@ -27,16 +28,6 @@ from puhui.monetary.forms import (
 )
 from puhui.monetary.models import FinancedLoan, RelendingDraw, RelendingRepayment, yuan
 from puhui.monetary.tasks import rate_cells_refresh_task
-
-
-def _attach(form, error: ValidationError) -> None:
-    """A service's error on the form: on its field when the form has one, above the form otherwise."""
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
 
 # ---------------------------------------------------------------- the ledger
 
@@ -57,7 +48,7 @@ def line_create(request):
         try:
             line = services.line_create(actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _attach(form, e)
+            form_add_service_error(form, e)
         else:
             messages.success(request, f"已登记额度：{line}。")
             return redirect("monetary:line", line.pk)
@@ -81,7 +72,7 @@ def line_edit(request, pk):
         try:
             services.line_update(actor=request.user, line=line, **form.cleaned_data)
         except ValidationError as e:
-            _attach(form, e)
+            form_add_service_error(form, e)
         else:
             messages.success(request, "已保存额度的修改。")
             return redirect("monetary:line", line.pk)
@@ -120,7 +111,7 @@ def _entry_post(request, pk, form_class, form_name, service, done: str):
         try:
             service(actor=request.user, line=line, **form.cleaned_data)
         except ValidationError as e:
-            _attach(form, e)
+            form_add_service_error(form, e)
         else:
             messages.success(request, done)
             return redirect("monetary:line", line.pk)
@@ -313,7 +304,7 @@ def lpr_save(request):
         try:
             quote = services.lpr_set(actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _attach(form, e)
+            form_add_service_error(form, e)
         else:
             messages.success(request, f"已保存{quote.month.year}年{quote.month.month}月的 LPR。")
             return redirect("monetary:lpr")

@@ -12,16 +12,12 @@ from django.views.decorators.http import require_POST
 
 from puhui.core.access import get_or_404
 from puhui.core.exports import DOCX, XLSX, download
+from puhui.core.service_errors import message_service_error
 from puhui.data.selectors import ended_periods
 from puhui.policy import access, documents, selectors, services
 from puhui.policy.forms import AnswerForm, DecideForm, ObjectionForm, PayForm, RulesForm, RunForm
 from puhui.policy.models import Result
 from puhui.policy.presenters import result_view
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
 
 
 def _years() -> list[int]:
@@ -58,7 +54,7 @@ def run(request):
     try:
         evaluation = services.evaluation_run(actor=request.user, year=form.cleaned_data["year"])
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
         return redirect("policy_home")
     messages.success(request, f"已完成 {evaluation.year} 年评价（用时 {evaluation.seconds:.1f} 秒）。")
     return redirect("policy_evaluation", pk=evaluation.pk)
@@ -156,7 +152,7 @@ def result_decide(request, pk):
             )  # fmt: skip
             messages.success(request, "已记录审定。")
         except ValidationError as exc:
-            _errors(request, exc)
+            message_service_error(request, exc)
     else:
         messages.error(
             request, "审定内容有误：" + "；".join(e for errs in form.errors.values() for e in errs)
@@ -181,7 +177,7 @@ def result_pay(request, pk):
             )
             messages.success(request, "已登记拨付。")
         except ValidationError as exc:
-            _errors(request, exc)
+            message_service_error(request, exc)
     else:
         messages.error(request, "请填写拨付日期（年-月-日）和有效的金额。")
     return redirect("policy_result", pk=r.pk)
@@ -211,7 +207,7 @@ def objection_add(request, pk):
         )
         messages.success(request, "异议已提交，审定单位将书面答复。")
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
     return redirect("policy_result", pk=r.pk)
 
 
@@ -226,7 +222,7 @@ def objection_answer(request, pk):
         )
         messages.success(request, "已答复。")
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
     return redirect("policy_result", pk=objection.result_id)
 
 
@@ -321,7 +317,7 @@ def rules_add(request):
             actor=request.user, text=text, change_note=form.cleaned_data["change_note"]
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        message_service_error(request, exc)
         return redirect("policy_rules")
     messages.success(request, f"已启用新版本 {version.version}；此后的评价按新版本计算。")
     return redirect("policy_rules")

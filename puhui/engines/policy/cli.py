@@ -12,9 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from puhui.engines.rulefiles import run
+
 from .engine import PASSED, evaluate
 from .files import read_figures, write_results
-from .rules import PolicyInputError, load_rules
+from .rules import load_rules
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,27 +32,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
+
+    def work() -> None:
         ruleset = load_rules(Path(args.rules).read_text(encoding="utf-8"))
         rows = read_figures(Path(args.data).read_text(encoding="utf-8"), ruleset)
         results = evaluate(ruleset, rows, args.year)
         out = write_results(results, args.out)
-    except PolicyInputError as e:
-        for problem in e.problems:
-            print(f"错误：{problem}", file=sys.stderr)
-        return 2
-    except (OSError, UnicodeDecodeError) as e:
-        print(f"错误：无法读写文件：{e}", file=sys.stderr)
-        return 2
-    passed = [r for r in results if r.status == PASSED]
-    amount = sum((r.amount for r in passed if r.amount is not None), start=0)
-    print(
-        f"已按“{ruleset.name}”（版本 {ruleset.version}）评价 {args.year} 年："
-        f"{len({r.institution for r in results})} 个机构，{len(ruleset.rules)} 条规则，"
-        f"符合 {len(passed)} 项，补贴合计 {amount:,.2f} 元。"
-    )
-    print(f"结果：{out}")
-    return 0
+        passed = [r for r in results if r.status == PASSED]
+        amount = sum((r.amount for r in passed if r.amount is not None), start=0)
+        print(
+            f"已按“{ruleset.name}”（版本 {ruleset.version}）评价 {args.year} 年："
+            f"{len({r.institution for r in results})} 个机构，{len(ruleset.rules)} 条规则，"
+            f"符合 {len(passed)} 项，补贴合计 {amount:,.2f} 元。"
+        )
+        print(f"结果：{out}")
+
+    return run(work)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import yaml
+from puhui.engines.rulefiles import RuleInputError, yaml_mapping
 
 from . import expr
 from .expr import ExpressionError
@@ -36,12 +36,8 @@ RULE_KINDS = {"fiscal": "财政奖补", "monetary": "货币政策"}
 IMPLICIT = frozenset({"year"})  # the year being evaluated
 
 
-class PolicyInputError(ValueError):
+class PolicyInputError(RuleInputError):
     """Bad rules or figures; `problems` lists every one, in Chinese."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("；".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -125,14 +121,7 @@ def _expressions(rule: Rule):
 
 def load_rules(text: str) -> RuleSet:
     """The rule set written in `text` (YAML); PolicyInputError lists every problem found."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"（第 {mark.line + 1} 行）" if mark else ""
-        raise PolicyInputError([f"规则文件不是有效的 YAML{where}"]) from None
-    if not isinstance(data, dict):
-        raise PolicyInputError(["规则文件应包含 name、version、figures 和 rules"])
+    data = yaml_mapping(text, PolicyInputError, "规则文件应包含 name、version、figures 和 rules")
     problems: list[str] = []
     for key in ("name", "version", "figures", "rules"):
         if not data.get(key):

@@ -12,9 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from puhui.engines.rulefiles import run
+
 from .engine import BREACH, check
 from .files import read_figures, write_findings
-from .rules import PrudentialInputError, load_rules
+from .rules import load_rules
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,25 +34,20 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
+
+    def work() -> None:
         ruleset = load_rules(Path(args.rules).read_text(encoding="utf-8"))
         rows = read_figures(Path(args.data).read_text(encoding="utf-8"), ruleset)
         findings = check(ruleset, rows)
         breaches = [f for f in findings if f.status == BREACH]
         out = write_findings(breaches if args.breaches else findings, args.out)
-    except PrudentialInputError as e:
-        for problem in e.problems:
-            print(f"错误：{problem}", file=sys.stderr)
-        return 2
-    except (OSError, UnicodeDecodeError) as e:
-        print(f"错误：无法读写文件：{e}", file=sys.stderr)
-        return 2
-    print(
-        f"已按“{ruleset.name}”（版本 {ruleset.version}）核查 {len(rows)} 行数据："
-        f"{len(findings)} 项结果，超限 {len(breaches)} 项。"
-    )
-    print(f"结果：{out}")
-    return 0
+        print(
+            f"已按“{ruleset.name}”（版本 {ruleset.version}）核查 {len(rows)} 行数据："
+            f"{len(findings)} 项结果，超限 {len(breaches)} 项。"
+        )
+        print(f"结果：{out}")
+
+    return run(work)
 
 
 if __name__ == "__main__":

@@ -23,17 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import yaml
-
 from puhui.engines.policy.expr import AGGREGATES, COMPARISONS, ExpressionError, functions, names
+from puhui.engines.rulefiles import RuleInputError, yaml_mapping
 
 SEVERITIES = {"serious": "严重", "warning": "关注"}
 
 
-class PrudentialInputError(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__("；".join(problems))
-        self.problems = problems
+class PrudentialInputError(RuleInputError):
+    """Bad rules or figures; `problems` lists every one, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -129,15 +126,9 @@ def _entries(data: dict, key: str, what: str, problems: list[str]) -> dict[str, 
 
 def load_rules(text: str) -> RuleSet:
     """Parse and check a rule set; PrudentialInputError lists every problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        # PyYAML's own message is English: only the line is passed on.
-        mark = getattr(e, "problem_mark", None)
-        where = f"（第 {mark.line + 1} 行）" if mark else ""
-        raise PrudentialInputError([f"规则文件不是有效的 YAML{where}"]) from None
-    if not isinstance(data, dict):
-        raise PrudentialInputError(["规则文件应是一个映射（version、name、figures、params、rules）"])
+    data = yaml_mapping(
+        text, PrudentialInputError, "规则文件应是一个映射（version、name、figures、params、rules）"
+    )
     problems: list[str] = []
     version = _text(data, "version", "规则文件", problems)
     name = _text(data, "name", "规则文件", problems)
