@@ -1,4 +1,4 @@
-"""The local-finance scene: the finance centre known by its 方案称谓, another member unit (县财政局) that sees
+"""The local-finance scene (`returns`: their approved quarterly returns, one beyond a cap each quarter): the finance centre known by its 方案称谓, another member unit (县财政局) that sees
 county totals only, a guarantee company and a microcredit company with their own users, and two firms."""
 
 import datetime
@@ -8,9 +8,11 @@ import pytest
 from django.contrib.auth.hashers import make_password
 
 from puhui.core.models import User
+from puhui.data import services as data_services
 from puhui.localfin.access import FINANCE_CENTRE
 from puhui.localfin.models import Enterprise, Licence
 from tests.conftest import PASSWORD, _org
+from tests.localfin.returns import guarantee_items, lending_items, submit
 
 D = datetime.date
 
@@ -71,3 +73,33 @@ def firms(county):
             uscc="91370323163034563Q", name="沂源鲁村果业有限公司", town=towns[1], industry="农副食品加工"
         ),
     }
+
+
+@pytest.fixture
+def returns(local, users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    office = users["office"]
+    data_services.catalogue_sync(actor=office)
+    # 2020Q4: 21,000 万 in force on 2,000 万 of net assets = 10.5 倍 (the cap is 10); 2021Q1: 9.5 倍.
+    submit(
+        local["guarantee_user"],
+        office,
+        local["guarantee"],
+        "guarantee",
+        "2020Q4",
+        guarantee_items(2000, 21000),
+    )
+    submit(
+        local["guarantee_user"],
+        office,
+        local["guarantee"],
+        "guarantee",
+        "2021Q1",
+        guarantee_items(2000, 19000),
+    )
+    # The microcredit company lends 600 万 to one borrower on 10,000 万 of capital: 6 % > 5 %.
+    submit(
+        local["microcredit_user"], office, local["microcredit"], "local_lending", "2021Q1",
+        lending_items(10000, 9000, 600),
+    )  # fmt: skip
+    return local

@@ -15,40 +15,10 @@ from puhui.data.models import Submission
 from puhui.localfin.models import Licence
 from puhui.localfin.selectors import orgs as selectors
 from puhui.localfin.services.orgs import licence_save
-from tests.localfin.returns import guarantee_items, lending_items, submit
+from tests.localfin.returns import lending_items
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def returns(local, users, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    office = users["office"]
-    data_services.catalogue_sync(actor=office)
-    # 2020Q4: 21,000 万 in force on 2,000 万 of net assets = 10.5 倍 (the cap is 10); 2021Q1: 9.5 倍.
-    submit(
-        local["guarantee_user"],
-        office,
-        local["guarantee"],
-        "guarantee",
-        "2020Q4",
-        guarantee_items(2000, 21000),
-    )
-    submit(
-        local["guarantee_user"],
-        office,
-        local["guarantee"],
-        "guarantee",
-        "2021Q1",
-        guarantee_items(2000, 19000),
-    )
-    # The microcredit company lends 600 万 to one borrower on 10,000 万 of capital: 6 % > 5 %.
-    submit(
-        local["microcredit_user"], office, local["microcredit"], "local_lending", "2021Q1",
-        lending_items(10000, 9000, 600),
-    )  # fmt: skip
-    return local
 
 
 def _breaches(user, period=""):

@@ -96,6 +96,23 @@ def _firm(*, actor, uscc, name, town: Division, industry):
     return enterprise_save(actor=actor, uscc=uscc, name=name, town=town, industry=industry)
 
 
+def _record_update(model, pk, *, actor, firm: dict, fields: dict, note: str):
+    """A bond or an equity deal changed under a row lock: its firm (by USCC) and its checked fields; audited."""
+    record = model.objects.select_for_update().get(pk=pk)
+    before = snapshot(record)
+    record.enterprise = _firm(actor=actor, **firm)
+    for key, value in fields.items():
+        setattr(record, key, value)
+    record.save()
+    audit_changed(actor=actor, obj=record, before=before, note=note)
+    return record
+
+
+def _record_delete(*, actor, record, note: str) -> None:
+    audit_record(actor=actor, action=AuditLog.Action.DELETE, obj=record, before=snapshot(record), note=note)
+    record.delete()
+
+
 # ---------------------------------------------------------------- bonds
 
 
@@ -189,27 +206,18 @@ def bond_update(
     underwriter,
 ) -> BondIssue:
     access.require_manage(actor)
-    bond = BondIssue.objects.select_for_update().get(pk=bond.pk)
-    before = snapshot(bond)
     fields = _bond_fields(
         instrument=instrument, amount=amount, rate=rate, term_months=term_months,
         issued_on=issued_on, matures_on=matures_on, underwriter=underwriter,
     )  # fmt: skip
-    bond.enterprise = _firm(actor=actor, uscc=uscc, name=name, town=town, industry=industry)
-    for key, value in fields.items():
-        setattr(bond, key, value)
-    bond.save()
-    audit_changed(actor=actor, obj=bond, before=before, note="修改债券发行")
-    return bond
+    firm = {"uscc": uscc, "name": name, "town": town, "industry": industry}
+    return _record_update(BondIssue, bond.pk, actor=actor, firm=firm, fields=fields, note="修改债券发行")
 
 
 @transaction.atomic
 def bond_delete(*, actor, bond: BondIssue) -> None:
     access.require_manage(actor)
-    audit_record(
-        actor=actor, action=AuditLog.Action.DELETE, obj=bond, before=snapshot(bond), note="删除债券发行"
-    )
-    bond.delete()
+    _record_delete(actor=actor, record=bond, note="删除债券发行")
 
 
 # ---------------------------------------------------------------- equity
@@ -265,8 +273,6 @@ def equity_update(
     fund_project="",
 ) -> EquityDeal:
     access.require_manage(actor)
-    deal = EquityDeal.objects.select_for_update().get(pk=deal.pk)
-    before = snapshot(deal)
     fields = _equity_fields(
         investor_kind=investor_kind,
         investor=investor,
@@ -274,21 +280,14 @@ def equity_update(
         closed_on=closed_on,
         fund_project=fund_project,
     )
-    deal.enterprise = _firm(actor=actor, uscc=uscc, name=name, town=town, industry=industry)
-    for key, value in fields.items():
-        setattr(deal, key, value)
-    deal.save()
-    audit_changed(actor=actor, obj=deal, before=before, note="修改股权融资")
-    return deal
+    firm = {"uscc": uscc, "name": name, "town": town, "industry": industry}
+    return _record_update(EquityDeal, deal.pk, actor=actor, firm=firm, fields=fields, note="修改股权融资")
 
 
 @transaction.atomic
 def equity_delete(*, actor, deal: EquityDeal) -> None:
     access.require_manage(actor)
-    audit_record(
-        actor=actor, action=AuditLog.Action.DELETE, obj=deal, before=snapshot(deal), note="删除股权融资"
-    )
-    deal.delete()
+    _record_delete(actor=actor, record=deal, note="删除股权融资")
 
 
 # ---------------------------------------------------------------- the apple exchange

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from puhui.core import lists
+from puhui.core.service_errors import form_add_service_error
 from puhui.localfin import access
 from puhui.localfin.forms.financing import (
     BondForm,
@@ -23,15 +24,6 @@ from puhui.localfin.selectors import financing as selectors
 from puhui.localfin.services import financing as services
 
 
-def _attach(form, error: ValidationError) -> None:
-    """A service's error on the form: on its field when the form has one, above the form otherwise."""
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
 def _saved(request, form, service, done: str, **kwargs) -> bool:
     """Run the service on a valid form; True when it stored, the refusal attached to the form otherwise."""
     if not form.is_valid():
@@ -39,7 +31,7 @@ def _saved(request, form, service, done: str, **kwargs) -> bool:
     try:
         service(actor=request.user, **kwargs, **form.cleaned_data)
     except ValidationError as e:
-        _attach(form, e)
+        form_add_service_error(form, e)
         return False
     messages.success(request, done)
     return True

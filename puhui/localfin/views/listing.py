@@ -8,20 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from puhui.core import lists
+from puhui.core.service_errors import form_add_service_error
 from puhui.localfin import access
 from puhui.localfin.forms.listing import CandidateEditForm, CandidateForm, GoalForm, MoveForm
 from puhui.localfin.listing_lists import CANDIDATES
 from puhui.localfin.selectors import listing as selectors
 from puhui.localfin.services import listing as services
-
-
-def _attach(form, error: ValidationError) -> None:
-    """A service's error on the form: on its field when the form has one, above the form otherwise."""
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -53,7 +45,7 @@ def listing_add(request):
         try:
             candidate = services.candidate_add(actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _attach(form, e)
+            form_add_service_error(form, e)
         else:
             messages.success(request, f"已将“{candidate}”加入上市后备企业库。")
             return redirect("localfin:candidate_detail", candidate.pk)
@@ -97,7 +89,7 @@ def candidate_edit(request, pk):
         try:
             services.candidate_update(actor=request.user, candidate=candidate, **form.cleaned_data)
         except ValidationError as e:
-            _attach(form, e)
+            form_add_service_error(form, e)
         else:
             messages.success(request, "已保存修改。")
             return redirect("localfin:candidate_detail", candidate.pk)
@@ -113,7 +105,7 @@ def candidate_move(request, pk):
         try:
             change = services.candidate_move(actor=request.user, candidate=candidate, **form.cleaned_data)
         except ValidationError as e:
-            _attach(form, e)
+            form_add_service_error(form, e)
         else:
             messages.success(
                 request, f"已变更阶段：{change.get_from_stage_display()} → {change.get_to_stage_display()}。"
@@ -134,7 +126,7 @@ def listing_goals(request):
             try:
                 goal = services.goal_set(actor=request.user, **form.cleaned_data)
             except ValidationError as e:
-                _attach(form, e)
+                form_add_service_error(form, e)
             else:
                 messages.success(request, f"已保存：{goal}。")
                 return redirect("localfin:listing_goals")

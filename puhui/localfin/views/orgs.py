@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from puhui.core import lists
 from puhui.core.exports import XLSX, download, style_header, xlsx_bytes
+from puhui.core.service_errors import form_add_service_error
 from puhui.localfin import access
 from puhui.localfin import lists as specs
 from puhui.localfin.forms.orgs import LicenceForm
@@ -60,8 +61,7 @@ def licence_edit(request, pk):
         try:
             licence_save(actor=request.user, organisation=org, **form.cleaned_data)
         except ValidationError as e:
-            for field, errs in e.error_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            form_add_service_error(form, e)
         else:
             messages.success(request, f"已保存“{org.name}”的许可信息。")
             return redirect("localfin:organisation", org.pk)
