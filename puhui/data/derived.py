@@ -412,7 +412,9 @@ def _hooked_values(wanted: set[str], period: ReportingPeriod, out: Base) -> None
         if name not in wanted:
             continue
         rows = import_string(source.values)(period.start, period.end)
-        if not rows:
+        if not rows:  # nothing registered in the period: 0 for the county (its parts have no rows to show)
+            if "county" in source.levels:
+                out[f"platform:{name}"] = {"county": pd.Series([0.0], index=[0])}
             continue
         frame = pd.DataFrame.from_records(rows, columns=["org", "town", "village", name])
         frame[name] = frame[name].astype("float64")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from puhui.core.models import Organisation
 from puhui.localfin import demo_financing, demo_listing
+from puhui.localfin.models import CreditMutual
 from puhui.localfin.services.orgs import licence_save
 
 D = datetime.date
@@ -23,6 +24,7 @@ LICENCES = {
     "MJRZ-YY": ("鲁金监字〔2015〕96号", D(2015, 10, 16), 3000, None, "民间资金供需信息登记、撮合和备案"),
     "QLNCP-YY": ("鲁政办字〔2013〕88号", D(2018, 9, 20), 5000, None, "苹果等大宗农产品摘挂牌交易、仓单交易服务"),
 }  # fmt: skip
+MUTUAL_CAPITAL = 100 * WAN  # a cooperative's 互助金 at approval
 
 
 def build(ctx) -> dict:
@@ -40,5 +42,12 @@ def build(ctx) -> dict:
     counts = {"licences": licences}
     counts.update(demo_listing.build(ctx) or {})
     counts.update(demo_financing.build(ctx) or {})
+    for n, mutual in enumerate(CreditMutual.objects.select_related("organisation").order_by("pk"), start=1):
+        licence_save(
+            actor=actor, organisation=mutual.organisation, licence_no=f"沂金服字〔{mutual.approved_on.year}〕{n}号",
+            licensed_on=mutual.approved_on, supervisor="县金融证券工作服务中心", registered_capital=MUTUAL_CAPITAL,
+            scope="在社员内部开展信用互助，不对外吸储放贷、不支付固定回报",
+        )  # fmt: skip
+        counts["licences"] += 1
     ctx.progress("  地方金融：" + "，".join(f"{k} {v}" for k, v in counts.items()))
     return counts

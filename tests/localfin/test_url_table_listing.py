@@ -60,7 +60,7 @@ EDIT = {
     "help_given": "上门诊断",
     "deadline": "",
 }
-MOVE = {"to_stage": "restructuring", "on": "2020-06-01", "reason": "", "deadline": ""}
+MOVE = {"move-to_stage": "restructuring", "move-on": "2020-06-01", "move-reason": "", "move-deadline": ""}
 GOAL = {"year": "2021", "stage": "listed", "count": "1"}
 
 PAGES = [
@@ -119,8 +119,8 @@ def test_the_pages_show_units_and_chinese_errors(client, scene, users, county):
     board = client.get(reverse("localfin:listing_board")).content.decode()
     assert "山东沂源药业股份有限公司" in board and "1 户" in board and " 天" in board
     url = reverse("localfin:candidate_move", args=[scene["candidate"]])
-    client.post(url, {**MOVE, "to_stage": "applying"})
-    response = client.post(url, {**MOVE, "to_stage": "counselling", "on": "2020-07-01"})
+    client.post(url, {**MOVE, "move-to_stage": "applying"})
+    response = client.post(url, {**MOVE, "move-to_stage": "counselling", "move-on": "2020-07-01"})
     assert response.status_code == 400
     assert "退回到前一阶段须写明原因" in response.content.decode()
     detail = client.get(reverse("localfin:candidate_detail", args=[scene["candidate"]])).content.decode()

@@ -12,7 +12,6 @@ from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from puhui.core import lists
 from puhui.core.models import Organisation
 from puhui.data.models import IndicatorValue, ReportingPeriod
 from puhui.localfin import access
@@ -31,7 +30,7 @@ def wan(yuan) -> Decimal:
     return (Decimal(yuan or 0) / WAN).quantize(Decimal("0.01"))
 
 
-def _year_range(first: int, last: int) -> tuple[datetime.date, datetime.date]:
+def year_range(first: int, last: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(first, 1, 1), datetime.date(last, 12, 31)
 
 
@@ -84,7 +83,7 @@ def financing_by_year(user, years) -> dict:
     rows = {y: YearFinancing(y) for y in years}
     total = YearFinancing(0)
     if years:
-        start, end = _year_range(years[0], years[-1])
+        start, end = year_range(years[0], years[-1])
         bonds = (
             access.bonds_for(user)
             .filter(issued_on__gte=start, issued_on__lte=end)
@@ -211,86 +210,3 @@ def mutual_candidates():
     return Organisation.objects.filter(
         kind=Organisation.Kind.CREDIT_MUTUAL, credit_mutual__isnull=True
     ).order_by("name")
-
-
-# ---------------------------------------------------------------- the lists
-
-
-def _years(user, values):
-    return [(y, f"{y}年") for y in range(timezone.localdate().year, FILTER_FIRST_YEAR - 1, -1)]
-
-
-def _in_year(day_field: str):
-    def apply(qs, value, user):
-        start, end = _year_range(int(value), int(value))
-        return qs.filter(**{f"{day_field}__gte": start, f"{day_field}__lte": end})
-
-    return apply
-
-
-def _edit_column(url_name: str) -> lists.Column:
-    return lists.Column(
-        "edit", "操作", value=lambda row: "修改", link=url_name, export=False, show=access.can_manage
-    )
-
-
-FIRM_SEARCH = lists.Search(prefix=("enterprise__name",), placeholder="企业名称（从头开始）")
-
-BONDS = lists.ListSpec(
-    key="localfin_bonds",
-    title="债券和债务融资工具发行",
-    url_name="localfin:bonds",
-    queryset=access.bonds_for,
-    columns=(
-        lists.Column("firm", "发行企业", value="enterprise.name", sort=("enterprise__name",)),
-        lists.Column("instrument", "品种", value="get_instrument_display", sort=("instrument",)),
-        lists.Column("amount", "发行金额", kind="money", unit="元", sort=("amount",)),
-        lists.Column("rate", "票面利率", kind="decimal", unit="%", sort=("rate",)),
-        lists.Column("term_months", "期限", kind="int", unit="月", sort=("term_months",)),
-        lists.Column("issued_on", "发行日期", kind="date", sort=("issued_on",)),
-        lists.Column("matures_on", "到期日期", kind="date", sort=("matures_on",), phone=False),
-        lists.Column("underwriter", "主承销商", phone=False),
-        _edit_column("localfin:bond_edit"),
-    ),
-    filters=(
-        lists.Choice("instrument", "品种", choices=INSTRUMENTS, all_label="全部品种"),
-        lists.Choice("year", "发行年度", choices=_years, apply=_in_year("issued_on"), all_label="全部年度"),
-    ),
-    search=FIRM_SEARCH,
-    default_sort="-issued_on",
-    empty="没有符合条件的债券发行记录。",
-)
-
-EQUITY = lists.ListSpec(
-    key="localfin_equity",
-    title="股权融资",
-    url_name="localfin:equity",
-    queryset=access.equity_for,
-    columns=(
-        lists.Column("firm", "融资企业", value="enterprise.name", sort=("enterprise__name",)),
-        lists.Column(
-            "investor_kind", "投资方类型", value="get_investor_kind_display", sort=("investor_kind",)
-        ),
-        lists.Column("investor", "投资方"),
-        lists.Column("amount", "融资金额", kind="money", unit="元", sort=("amount",)),
-        lists.Column("closed_on", "到位日期", kind="date", sort=("closed_on",)),
-        lists.Column("fund_project", "“基金+产业”项目", phone=False),
-        _edit_column("localfin:equity_edit"),
-    ),
-    filters=(
-        lists.Choice("investor_kind", "投资方类型", choices=INVESTORS, all_label="全部类型"),
-        lists.Choice("year", "到位年度", choices=_years, apply=_in_year("closed_on"), all_label="全部年度"),
-        lists.Boolean(
-            "fund",
-            "“基金+产业”",
-            yes="“基金+产业”项目",
-            no="其他",
-            apply=lambda qs, value, user: (
-                qs.exclude(fund_project="") if value else qs.filter(fund_project="")
-            ),
-        ),
-    ),
-    search=FIRM_SEARCH,
-    default_sort="-closed_on",
-    empty="没有符合条件的股权融资记录。",
-)

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from puhui.core.models import Division, Organisation, User
 from puhui.data import catalogue
@@ -168,6 +169,24 @@ SUMMARY_INDICATORS = (
     "insurance_outlets",
     "insurance_premiums",
 )
+
+
+SUMMARY_YEARS = 4
+
+
+def summary_years() -> list[int]:
+    """The latest years with county figures of local finance (the demo's 2019–2021), else the last ones."""
+    years = sorted(
+        set(
+            IndicatorValue.objects.filter(
+                level=IndicatorValue.Level.COUNTY,
+                indicator_code__in=SUMMARY_INDICATORS,
+                period__kind=ReportingPeriod.Kind.YEAR,
+            ).values_list("period__year", flat=True)
+        )
+    )[-SUMMARY_YEARS:]
+    this = timezone.localdate().year
+    return years or list(range(this - SUMMARY_YEARS + 1, this + 1))
 
 
 def county_summary(years: list[int]) -> dict:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from puhui.core import lists
 from puhui.core.service_errors import form_add_service_error
 from puhui.localfin import access
+from puhui.localfin import lists as specs
 from puhui.localfin.forms.financing import (
     BondForm,
     EquityForm,
@@ -57,12 +58,12 @@ def _list_page(request, spec, template: str, tab: str):
 
 @login_required
 def bonds(request):
-    return _list_page(request, selectors.BONDS, "localfin/financing_bonds.html", "bonds")
+    return _list_page(request, specs.BONDS, "localfin/financing_bonds.html", "bonds")
 
 
 @login_required
 def equity(request):
-    return _list_page(request, selectors.EQUITY, "localfin/financing_equity.html", "equity")
+    return _list_page(request, specs.EQUITY, "localfin/financing_equity.html", "equity")
 
 
 def _record_form(request, *, form_class, record, service, kwarg: str, done: str, back: str, what: str):

@@ -11,7 +11,7 @@ from puhui.core import lists
 from puhui.core.service_errors import form_add_service_error
 from puhui.localfin import access
 from puhui.localfin.forms.listing import CandidateEditForm, CandidateForm, GoalForm, MoveForm
-from puhui.localfin.listing_lists import CANDIDATES
+from puhui.localfin.lists import CANDIDATES
 from puhui.localfin.selectors import listing as selectors
 from puhui.localfin.services import listing as services
 
@@ -53,6 +53,10 @@ def listing_add(request):
     return render(request, "localfin/listing_form.html", {"form": form}, status=status)
 
 
+# The move and edit forms share a page and a field name (deadline): the prefix keeps their ids apart.
+MOVE_PREFIX = "move"
+
+
 def _detail_page(request, candidate, status=200, edit_form=None, move_form=None):
     candidate.days_in_stage = selectors.days_in_stage(candidate)
     ctx = {
@@ -70,7 +74,7 @@ def _detail_page(request, candidate, status=200, edit_form=None, move_form=None)
                 "deadline": candidate.deadline,
             }
         ),
-        "move_form": move_form or MoveForm(),
+        "move_form": move_form or MoveForm(prefix=MOVE_PREFIX),
     }
     return render(request, "localfin/listing_detail.html", ctx, status=status)
 
@@ -100,7 +104,7 @@ def candidate_edit(request, pk):
 @require_POST
 def candidate_move(request, pk):
     candidate = access.access_candidate_for_edit(request.user, pk)
-    form = MoveForm(request.POST)
+    form = MoveForm(request.POST, prefix=MOVE_PREFIX)
     if form.is_valid():
         try:
             change = services.candidate_move(actor=request.user, candidate=candidate, **form.cleaned_data)

@@ -17,19 +17,15 @@ from puhui.localfin.forms.orgs import LicenceForm
 from puhui.localfin.selectors import orgs as selectors
 from puhui.localfin.services.orgs import licence_save
 
-SUMMARY_YEARS = 3
-
-
-def _years() -> list[int]:
-    this = timezone.localdate().year
-    return list(range(this - SUMMARY_YEARS, this + 1))
-
 
 @login_required
 def home(request):
     """The county's totals for every reader; the finance centre and the office also see what needs doing."""
     access.require_read(request.user)
-    ctx = {"summary": selectors.county_summary(_years()), "sees_all": access.sees_all(request.user)}
+    ctx = {
+        "summary": selectors.county_summary(selectors.summary_years()),
+        "sees_all": access.sees_all(request.user),
+    }
     if ctx["sees_all"]:
         ctx["breaches"] = selectors.breaches(request.user)
     own = access.organisations_for(request.user).first() if not ctx["sees_all"] else None
