@@ -1,6 +1,9 @@
 """Path parameters of the policy and monetary pages for bench/bench_security.py: which ids are in a user's scope
 (by the apps' own access querysets), so that an answer for an id outside it counts as a leak."""
 
+from puhui.core.models import Organisation
+from puhui.localfin import access as localfin_access
+from puhui.localfin.models import BondIssue, Candidate, CreditMutual, EquityDeal
 from puhui.monetary import access as monetary_access
 from puhui.monetary.models import FinancedLoan, RelendingDraw, RelendingLine, RelendingRepayment
 from puhui.policy import access as policy_access
@@ -58,4 +61,24 @@ def tools_params(IdParam, scope) -> dict:
             "pk": IdParam(FinancedLoan, scope(_of_lines(FinancedLoan), FinancedLoan))
         },
     }
+    params.update(_localfin_params(IdParam, scope))
     return params
+
+
+def _localfin_params(IdParam, scope) -> dict:
+    local = Organisation.objects.filter(
+        kind__in=Organisation.LOCAL_FINANCE_KINDS, level=Organisation.Level.BRANCH
+    )  # out of scope: another local organisation, not a bank (those answer 404 to everyone)
+    organisation = IdParam(Organisation, scope(localfin_access.organisations_for, Organisation), base=local)
+    candidate = IdParam(Candidate, scope(localfin_access.candidates_for, Candidate))
+    bond = IdParam(BondIssue, scope(localfin_access.bonds_for, BondIssue))
+    deal = IdParam(EquityDeal, scope(localfin_access.equity_for, EquityDeal))
+    mutual = IdParam(CreditMutual, scope(localfin_access.mutuals_for, CreditMutual))
+    pages = {
+        organisation: ("organisation", "licence_edit"),
+        candidate: ("candidate_detail", "candidate_edit", "candidate_move"),
+        bond: ("bond_edit", "bond_delete"),
+        deal: ("equity_edit", "equity_delete"),
+        mutual: ("mutual_detail", "mutual_month_add"),
+    }
+    return {f"localfin:{name}": {"pk": param} for param, names in pages.items() for name in names}

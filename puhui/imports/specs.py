@@ -179,6 +179,11 @@ KIND_ALIASES = {
     "担保机构": Organisation.Kind.GUARANTEE,
     "证券": Organisation.Kind.SECURITIES,
     "小贷公司": Organisation.Kind.MICROCREDIT,
+    "租赁公司": Organisation.Kind.LEASING,
+    "保理公司": Organisation.Kind.FACTORING,
+    "信用互助合作社": Organisation.Kind.CREDIT_MUTUAL,
+    "保险代理": Organisation.Kind.INSURANCE_AGENCY,
+    "保险经纪": Organisation.Kind.INSURANCE_AGENCY,
 }
 LEVEL_ALIASES = {
     "总行": Organisation.Level.HEAD_OFFICE,

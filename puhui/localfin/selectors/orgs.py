@@ -8,6 +8,7 @@ the very submission it was computed from. A fixed handful of queries, whatever t
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +34,39 @@ Kind = Organisation.Kind
 @cache
 def ruleset() -> RuleSet:
     return load_rules(RULES_FILE.read_text(encoding="utf-8"))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+_SYMBOLS = {"*": "×", "/": "÷", "<=": "≤", ">=": "≥"}
+
+
+def _in_words(expression: str, words: dict[str, str]) -> str:
+    text = _NAME.sub(lambda m: words.get(m.group(0), m.group(0)), expression)
+    for symbol, word in _SYMBOLS.items():
+        text = text.replace(symbol, word)
+    return text
+
+
+def rule_table() -> list[dict]:
+    """The rules as the finance centre reads them: kinds, formula and limit in Chinese words."""
+    rules = ruleset()
+    words = {f.name: f.label for f in rules.figures.values()}
+    words.update(
+        {p.name: f"{p.label}（默认 {p.default.normalize():f} {p.unit}）" for p in rules.params.values()}
+    )
+    kinds = dict(Kind.choices)
+    return [
+        {
+            "name": r.name,
+            "kinds": "、".join(kinds.get(k, k) for k in r.kinds),
+            "formula": _in_words(r.value, words),
+            "limit": f"{_SYMBOLS.get(r.op, r.op)} {_in_words(r.limit, words)}",
+            "unit": r.unit,
+            "severity": r.severity_label,
+            "basis": r.basis,
+        }
+        for r in rules.rules
+    ]
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def breaches(request):
             ws.append(row)
         label = data["period"].label if data["period"] else "无数据"
         return download(xlsx_bytes(wb), f"地方金融组织监管指标超限情况_{label}.xlsx", XLSX)
-    return render(request, "localfin/breaches.html", {**data, "rules": selectors.ruleset().rules})
+    return render(request, "localfin/breaches.html", {**data, "rules": selectors.rule_table()})
 
 
 @login_required
