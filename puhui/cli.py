@@ -1,8 +1,8 @@
 """The `puhui` console script: Django's manage.py with the project's settings.
 
 `puhui demo`, `puhui worker`, `puhui import …` and every other batch job are management commands;
-`puhui index …`, `puhui credit …`, `puhui assess …`, `puhui policy …` and `puhui prudential …` run the pure engines, without settings or a
-database.
+`puhui index …`, `puhui credit …`, `puhui assess …`, `puhui policy …`, `puhui prudential …` and `puhui risk …` run the pure engines,
+without settings or a database.
 """
 
 import importlib
@@ -16,6 +16,7 @@ ENGINE_CLIS = {
     "assess": "puhui.engines.assessment.cli",
     "policy": "puhui.engines.policy.cli",
     "prudential": "puhui.engines.prudential.cli",
+    "risk": "puhui.engines.risk.cli",
 }
 
 

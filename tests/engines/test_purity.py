@@ -67,6 +67,7 @@ def test_there_are_engines_to_check():
         "assessment",
         "policy",
         "prudential",
+        "risk",
     }
 
 
