@@ -144,10 +144,10 @@ def breaches(user: User, period_code: str = "") -> dict:
     rets = returns(orgs)
     quarters = sorted({r.period for r in rets}, key=lambda p: p.end, reverse=True)
     chosen = next((p for p in quarters if p.code == period_code), quarters[0] if quarters else None)
-    rows = [f for f in findings([r for r in rets if r.period == chosen]) if f.finding.status == BREACH]
-    history = [f for f in findings(rets) if f.finding.status == BREACH]
+    flagged = [f for f in findings(rets) if f.finding.status == BREACH]  # every quarter, checked once
+    rows = [f for f in flagged if f.ret.period == chosen]
     per_quarter: dict[str, int] = defaultdict(int)
-    for f in history:
+    for f in flagged:
         per_quarter[f.ret.period.code] += 1
     return {
         "period": chosen,
