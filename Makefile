@@ -10,6 +10,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= 1
 PYTEST_ARGS ?=
+# The suite runs on both cores, one test file per worker (module fixtures stay whole); PYTEST_WORKERS= runs it serially.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 .PHONY: demo test setup lint bench chromium redis lock
 
@@ -62,7 +64,7 @@ test: setup chromium redis
 	$(BIN)/ruff check puhui tests bench
 	$(BIN)/ruff format --check puhui tests bench
 	$(BIN)/puhui makemigrations --check --dry-run -v 0
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check puhui tests bench
