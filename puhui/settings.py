@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "puhui.demo",
     "puhui.monetary",
     "puhui.policy",
+    # After data: their demo reads the banks' loans and guarantees.
+    "puhui.risk",
+    "puhui.disposal",
     "puhui.index",  # last: its demo builds on every other app's data
 ]
 

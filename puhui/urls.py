@@ -12,6 +12,8 @@ urlpatterns = [
     path("monetary/", include("puhui.monetary.urls")),
     path("policy/", include("puhui.policy.urls")),
     path("localfin/", include("puhui.localfin.urls")),
+    path("risk/", include("puhui.risk.urls")),
+    path("disposal/", include("puhui.disposal.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]

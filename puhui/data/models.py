@@ -445,6 +445,38 @@ class LoanRecord(models.Model):
         return Decimal(self.balance_fen).scaleb(-2)
 
 
+class GuaranteeRecord(models.Model):
+    """One guarantor of one loan (担保关系明细表, submitted beside the loans form): who guaranteed whose loan,
+    and for how much. Guarantor and borrower are keyed hashes of their ID number or USCC — the same hash as
+    `LoanRecord.borrower_hash`, so a firm that borrows at one bank and guarantees at another is one node of
+    the county's guarantee graph (puhui.risk). Amounts in whole fen, as for loans."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="guarantees")
+    row = models.PositiveIntegerField("行号")
+    loan_no = models.CharField("借据号", max_length=40)
+    borrower_hash = models.CharField(max_length=64)
+    guarantor_kind = models.CharField("保证人证件类型", max_length=4, choices=LoanRecord.IdKind.choices)
+    guarantor_id = EncryptedField("保证人证件号码")
+    guarantor_hash = models.CharField(max_length=64)
+    amount_fen = models.BigIntegerField("担保金额（分）")
+
+    class Meta:
+        ordering = ["submission", "row"]
+        verbose_name = verbose_name_plural = "担保关系明细"
+        indexes = [
+            models.Index(fields=["submission", "row"], name="data_guar_sub_row"),
+            models.Index(fields=["guarantor_hash"], name="data_guar_guarantor_hash"),
+            models.Index(fields=["borrower_hash"], name="data_guar_borrower_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return self.loan_no
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.amount_fen).scaleb(-2)
+
+
 class AggregateValue(models.Model):
     """One item of one row (usually one town) of an aggregate form."""
 

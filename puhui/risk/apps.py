@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RiskConfig(AppConfig):
+    name = "puhui.risk"
+    label = "risk"
+    verbose_name = "金融风险监测"

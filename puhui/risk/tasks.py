@@ -1,0 +1,1 @@
+"""Background tasks of risk monitoring: thin wrappers around the services."""
