@@ -62,7 +62,9 @@ def require_manage(user) -> None:
 
 
 def runs_for(user) -> QuerySet[NetworkRun]:
-    return NetworkRun.objects.select_related("period") if may_see_networks(user) else NetworkRun.objects.none()
+    return (
+        NetworkRun.objects.select_related("period") if may_see_networks(user) else NetworkRun.objects.none()
+    )
 
 
 def groups_for(user, run: NetworkRun) -> QuerySet[NetworkGroup]:

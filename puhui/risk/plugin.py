@@ -4,7 +4,9 @@ from puhui.core.models import User
 from puhui.core.plugins import ApiRouter, JobLauncher, Menu, NavItem, TodoSource  # noqa: F401
 
 Role = User.Role
-RISK = Menu("金融风险", 48)  # after 地方金融 (47), before 普惠金融指数 (50); the disposal app's entries share it
+RISK = Menu(
+    "金融风险", 48
+)  # after 地方金融 (47), before 普惠金融指数 (50); the disposal app's entries share it
 STAFF = frozenset({Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT, Role.INSTITUTION})
 BANKS_AND_OFFICE = frozenset({Role.OFFICE, Role.ADMIN, Role.INSTITUTION})
 

@@ -6,30 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('data', '0004_loan_rows_cheaper_to_copy'),
+        ("data", "0004_loan_rows_cheaper_to_copy"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GuaranteeRecord',
+            name="GuaranteeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField(verbose_name='行号')),
-                ('loan_no', models.CharField(max_length=40, verbose_name='借据号')),
-                ('borrower_hash', models.CharField(max_length=64)),
-                ('guarantor_kind', models.CharField(choices=[('ric', '居民身份证'), ('uscc', '统一社会信用代码')], max_length=4, verbose_name='保证人证件类型')),
-                ('guarantor_id', puhui.core.fields.EncryptedField(verbose_name='保证人证件号码')),
-                ('guarantor_hash', models.CharField(max_length=64)),
-                ('amount_fen', models.BigIntegerField(verbose_name='担保金额（分）')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guarantees', to='data.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row", models.PositiveIntegerField(verbose_name="行号")),
+                ("loan_no", models.CharField(max_length=40, verbose_name="借据号")),
+                ("borrower_hash", models.CharField(max_length=64)),
+                (
+                    "guarantor_kind",
+                    models.CharField(
+                        choices=[("ric", "居民身份证"), ("uscc", "统一社会信用代码")],
+                        max_length=4,
+                        verbose_name="保证人证件类型",
+                    ),
+                ),
+                ("guarantor_id", puhui.core.fields.EncryptedField(verbose_name="保证人证件号码")),
+                ("guarantor_hash", models.CharField(max_length=64)),
+                ("amount_fen", models.BigIntegerField(verbose_name="担保金额（分）")),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guarantees",
+                        to="data.submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '担保关系明细',
-                'verbose_name_plural': '担保关系明细',
-                'ordering': ['submission', 'row'],
-                'indexes': [models.Index(fields=['submission', 'row'], name='data_guar_sub_row'), models.Index(fields=['guarantor_hash'], name='data_guar_guarantor_hash'), models.Index(fields=['borrower_hash'], name='data_guar_borrower_hash')],
+                "verbose_name": "担保关系明细",
+                "verbose_name_plural": "担保关系明细",
+                "ordering": ["submission", "row"],
+                "indexes": [
+                    models.Index(fields=["submission", "row"], name="data_guar_sub_row"),
+                    models.Index(fields=["guarantor_hash"], name="data_guar_guarantor_hash"),
+                    models.Index(fields=["borrower_hash"], name="data_guar_borrower_hash"),
+                ],
             },
         ),
     ]

@@ -6,107 +6,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0009_organisation_local_finance_kinds'),
-        ('data', '0005_guarantee_records'),
+        ("core", "0009_organisation_local_finance_kinds"),
+        ("data", "0005_guarantee_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NetworkRun',
+            name="NetworkRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('built_at', models.DateTimeField(verbose_name='生成时间')),
-                ('firms', models.PositiveIntegerField(default=0, verbose_name='企业数（户）')),
-                ('edges', models.PositiveIntegerField(default=0, verbose_name='担保关系数（条）')),
-                ('groups', models.PositiveIntegerField(default=0, verbose_name='担保群数（个）')),
-                ('circles', models.PositiveIntegerField(default=0, verbose_name='担保圈数（个）')),
-                ('submissions', models.JSONField(default=list, verbose_name='所用报送')),
-                ('seconds', models.FloatField(default=0, verbose_name='用时（秒）')),
-                ('built_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='risk_network', to='data.reportingperiod', verbose_name='报送期')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("built_at", models.DateTimeField(verbose_name="生成时间")),
+                ("firms", models.PositiveIntegerField(default=0, verbose_name="企业数（户）")),
+                ("edges", models.PositiveIntegerField(default=0, verbose_name="担保关系数（条）")),
+                ("groups", models.PositiveIntegerField(default=0, verbose_name="担保群数（个）")),
+                ("circles", models.PositiveIntegerField(default=0, verbose_name="担保圈数（个）")),
+                ("submissions", models.JSONField(default=list, verbose_name="所用报送")),
+                ("seconds", models.FloatField(default=0, verbose_name="用时（秒）")),
+                (
+                    "built_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "period",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_network",
+                        to="data.reportingperiod",
+                        verbose_name="报送期",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '担保网络',
-                'verbose_name_plural': '担保网络',
-                'ordering': ['-period__start'],
+                "verbose_name": "担保网络",
+                "verbose_name_plural": "担保网络",
+                "ordering": ["-period__start"],
             },
         ),
         migrations.CreateModel(
-            name='NetworkGroup',
+            name="NetworkGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='担保群编号')),
-                ('size', models.PositiveIntegerField(verbose_name='企业数（户）')),
-                ('edges', models.PositiveIntegerField(verbose_name='担保关系数（条）')),
-                ('exposure_fen', models.BigIntegerField(verbose_name='担保总额（分）')),
-                ('balance_fen', models.BigIntegerField(default=0, verbose_name='群内企业贷款余额（分）')),
-                ('npl_fen', models.BigIntegerField(default=0, verbose_name='群内不良贷款余额（分）')),
-                ('defaulted', models.PositiveIntegerField(verbose_name='违约企业数（户）')),
-                ('circles', models.PositiveIntegerField(verbose_name='担保圈数（个）')),
-                ('mutual', models.PositiveIntegerField(verbose_name='互保对数（对）')),
-                ('chain', models.PositiveIntegerField(verbose_name='最长担保链（层）')),
-                ('hub_label', models.CharField(max_length=120, verbose_name='核心企业')),
-                ('current_loss_fen', models.BigIntegerField(default=0, verbose_name='现有违约传染损失（分）')),
-                ('max_loss_fen', models.BigIntegerField(default=0, verbose_name='单户违约最大传染损失（分）')),
-                ('banks', models.PositiveIntegerField(default=0, verbose_name='涉及银行数（家）')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_rows', to='risk.networkrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="担保群编号")),
+                ("size", models.PositiveIntegerField(verbose_name="企业数（户）")),
+                ("edges", models.PositiveIntegerField(verbose_name="担保关系数（条）")),
+                ("exposure_fen", models.BigIntegerField(verbose_name="担保总额（分）")),
+                ("balance_fen", models.BigIntegerField(default=0, verbose_name="群内企业贷款余额（分）")),
+                ("npl_fen", models.BigIntegerField(default=0, verbose_name="群内不良贷款余额（分）")),
+                ("defaulted", models.PositiveIntegerField(verbose_name="违约企业数（户）")),
+                ("circles", models.PositiveIntegerField(verbose_name="担保圈数（个）")),
+                ("mutual", models.PositiveIntegerField(verbose_name="互保对数（对）")),
+                ("chain", models.PositiveIntegerField(verbose_name="最长担保链（层）")),
+                ("hub_label", models.CharField(max_length=120, verbose_name="核心企业")),
+                (
+                    "current_loss_fen",
+                    models.BigIntegerField(default=0, verbose_name="现有违约传染损失（分）"),
+                ),
+                (
+                    "max_loss_fen",
+                    models.BigIntegerField(default=0, verbose_name="单户违约最大传染损失（分）"),
+                ),
+                ("banks", models.PositiveIntegerField(default=0, verbose_name="涉及银行数（家）")),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="group_rows",
+                        to="risk.networkrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '担保群',
-                'verbose_name_plural': '担保群',
-                'ordering': ['run', 'number'],
+                "verbose_name": "担保群",
+                "verbose_name_plural": "担保群",
+                "ordering": ["run", "number"],
             },
         ),
         migrations.CreateModel(
-            name='NetworkGroupBank',
+            name="NetworkGroupBank",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('borrowers', models.PositiveIntegerField(verbose_name='借款企业数（户）')),
-                ('balance_fen', models.BigIntegerField(verbose_name='贷款余额（分）')),
-                ('npl_fen', models.BigIntegerField(verbose_name='不良贷款余额（分）')),
-                ('guaranteed_fen', models.BigIntegerField(verbose_name='所报担保金额（分）')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bank_rows', to='risk.networkgroup')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("borrowers", models.PositiveIntegerField(verbose_name="借款企业数（户）")),
+                ("balance_fen", models.BigIntegerField(verbose_name="贷款余额（分）")),
+                ("npl_fen", models.BigIntegerField(verbose_name="不良贷款余额（分）")),
+                ("guaranteed_fen", models.BigIntegerField(verbose_name="所报担保金额（分）")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bank_rows",
+                        to="risk.networkgroup",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['group', '-balance_fen'],
-                'constraints': [models.UniqueConstraint(fields=('group', 'institution'), name='risk_groupbank_unique')],
+                "ordering": ["group", "-balance_fen"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("group", "institution"), name="risk_groupbank_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NetworkNode',
+            name="NetworkNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('node_hash', models.CharField(max_length=64)),
-                ('id_kind', models.CharField(choices=[('ric', '居民身份证'), ('uscc', '统一社会信用代码')], max_length=4, verbose_name='证件类型')),
-                ('label', models.CharField(max_length=120, verbose_name='企业')),
-                ('circle', models.PositiveIntegerField(blank=True, null=True, verbose_name='担保圈编号')),
-                ('in_degree', models.PositiveIntegerField(verbose_name='入度（户）')),
-                ('out_degree', models.PositiveIntegerField(verbose_name='出度（户）')),
-                ('exposure_fen', models.BigIntegerField(verbose_name='对外担保额（分）')),
-                ('guaranteed_fen', models.BigIntegerField(verbose_name='获担保额（分）')),
-                ('balance_fen', models.BigIntegerField(default=0, verbose_name='贷款余额（分）')),
-                ('defaulted', models.BooleanField(default=False, verbose_name='是否违约')),
-                ('contagion_fen', models.BigIntegerField(verbose_name='传染损失（分）')),
-                ('vulnerability', models.FloatField(verbose_name='易损度（户次）')),
-                ('distress', models.FloatField(default=0, verbose_name='现有违约下受压程度')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='risk.networkgroup')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='risk.networkrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("node_hash", models.CharField(max_length=64)),
+                (
+                    "id_kind",
+                    models.CharField(
+                        choices=[("ric", "居民身份证"), ("uscc", "统一社会信用代码")],
+                        max_length=4,
+                        verbose_name="证件类型",
+                    ),
+                ),
+                ("label", models.CharField(max_length=120, verbose_name="企业")),
+                ("circle", models.PositiveIntegerField(blank=True, null=True, verbose_name="担保圈编号")),
+                ("in_degree", models.PositiveIntegerField(verbose_name="入度（户）")),
+                ("out_degree", models.PositiveIntegerField(verbose_name="出度（户）")),
+                ("exposure_fen", models.BigIntegerField(verbose_name="对外担保额（分）")),
+                ("guaranteed_fen", models.BigIntegerField(verbose_name="获担保额（分）")),
+                ("balance_fen", models.BigIntegerField(default=0, verbose_name="贷款余额（分）")),
+                ("defaulted", models.BooleanField(default=False, verbose_name="是否违约")),
+                ("contagion_fen", models.BigIntegerField(verbose_name="传染损失（分）")),
+                ("vulnerability", models.FloatField(verbose_name="易损度（户次）")),
+                ("distress", models.FloatField(default=0, verbose_name="现有违约下受压程度")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="risk.networkgroup",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="risk.networkrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '担保网络企业',
-                'verbose_name_plural': '担保网络企业',
-                'ordering': ['run', 'group', '-contagion_fen'],
-                'indexes': [models.Index(fields=['run', 'node_hash'], name='risk_node_run_hash'), models.Index(fields=['run', '-vulnerability'], name='risk_node_run_vuln')],
+                "verbose_name": "担保网络企业",
+                "verbose_name_plural": "担保网络企业",
+                "ordering": ["run", "group", "-contagion_fen"],
+                "indexes": [
+                    models.Index(fields=["run", "node_hash"], name="risk_node_run_hash"),
+                    models.Index(fields=["run", "-vulnerability"], name="risk_node_run_vuln"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='networkgroup',
-            constraint=models.UniqueConstraint(fields=('run', 'number'), name='risk_group_run_number'),
+            model_name="networkgroup",
+            constraint=models.UniqueConstraint(fields=("run", "number"), name="risk_group_run_number"),
         ),
     ]

@@ -74,9 +74,10 @@ class NetworkGroupBank(models.Model):
 
     class Meta:
         ordering = ["group", "-balance_fen"]
-        constraints = [
-            models.UniqueConstraint(fields=["group", "institution"], name="risk_groupbank_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["group", "institution"], name="risk_groupbank_unique")]
+
+    def __str__(self):
+        return f"{self.group} · {self.institution}"
 
 
 class NetworkNode(models.Model):
