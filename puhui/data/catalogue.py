@@ -43,7 +43,7 @@ class Item:
 class FormDef:
     code: str
     title: str
-    kind: str  # loans | aggregate
+    kind: str  # loans | guarantees | aggregate
     frequency: str
     clause: str
     description: str
@@ -57,6 +57,14 @@ class FormDef:
     @property
     def is_loans(self) -> bool:
         return self.kind == "loans"
+
+    @property
+    def is_guarantees(self) -> bool:
+        return self.kind == "guarantees"
+
+    @property
+    def is_aggregate(self) -> bool:
+        return self.kind == "aggregate"
 
     def item(self, code: str) -> Item | None:
         return next((i for i in self.items if i.code == code), None)

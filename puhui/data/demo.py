@@ -34,7 +34,16 @@ from puhui.core import crypto
 from puhui.core.audit import audit_record
 from puhui.core.models import AuditLog, Division, Organisation, ServicePoint, Terminal, User
 from puhui.core.periods import codes_between
-from puhui.data import catalogue, demo_check, demo_finance, demo_policy, derived, services, storage
+from puhui.data import (
+    catalogue,
+    demo_check,
+    demo_finance,
+    demo_guarantees,
+    demo_policy,
+    derived,
+    services,
+    storage,
+)
 from puhui.data.county import county_context
 from puhui.data.models import AggregateValue, ReportingPeriod, Submission, Upload
 from puhui.registry.models import Firm, Household
@@ -397,6 +406,8 @@ def _generate(*, gen, actor, scale, progress) -> dict:
     demo_finance.insurance(gen, write, orgs, years, ctx)
     demo_finance.local_finance(gen, write, orgs, quarters)
     scenarios = _scenarios(gen, actor, writer, ctx, quarters, typo_channels, swapped_archive)
+    # Last: the guarantors of the approved loan returns, from a child stream (the draws above stay as they were).
+    guarantees = demo_guarantees.guarantee_returns(gen, writer, book, banks, quarters, progress)
     audit_record(
         actor=actor,
         action=AuditLog.Action.IMPORT,
@@ -404,7 +415,12 @@ def _generate(*, gen, actor, scale, progress) -> dict:
         object_repr="演示报送数据",
         note=f"演示报送 {writer.count} 份（迟报 {writer.late} 份），贷款明细 {loan_rows:,} 行；{scenarios}",
     )
-    return {"submissions": writer.count, "loan_rows": loan_rows, "late": writer.late}
+    return {
+        "submissions": writer.count,
+        "loan_rows": loan_rows,
+        "late": writer.late,
+        "guarantee_rows": guarantees["guarantee_rows"],
+    }
 
 
 def _loan_returns(gen, book, writer, banks, quarters, ctx, returned_loans, late_loans, progress):

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from puhui.data import catalogue, intake
+from puhui.data import catalogue, intake, selectors
 from puhui.data.county import county_context
 from puhui.data.models import AggregateValue, LoanRecord, Submission
 
@@ -103,6 +103,19 @@ def loan_rows(sub: Submission) -> list[dict]:
     return out
 
 
+def guarantee_rows(sub: Submission) -> list[dict]:
+    """The rows as the bank sends them (numbers in the clear, for the validator)."""
+    return [
+        {
+            "借据号": r.loan_no,
+            "借款人证件号码": r.borrower_id,
+            "保证人证件号码": r.guarantor_id,
+            "担保金额（元）": _yuan(r.amount_fen),
+        }
+        for r in selectors.guarantee_rows(sub)
+    ]
+
+
 def aggregate_rows(sub: Submission) -> list[dict]:
     form = catalogue.form(sub.form)
     towns = county_context().towns
@@ -118,7 +131,13 @@ def aggregate_rows(sub: Submission) -> list[dict]:
 def submission_errors(sub: Submission) -> list[tuple]:
     """The validator's errors for the submission's own rows, sent again as its institution would send them."""
     form = catalogue.form(sub.form)
-    rows = loan_rows(sub) if form.is_loans else aggregate_rows(sub)
+    rows = (
+        guarantee_rows(sub)
+        if form.is_guarantees
+        else loan_rows(sub)
+        if form.is_loans
+        else aggregate_rows(sub)
+    )
     sid = transaction.savepoint()
     try:
         outcome = intake.receive(

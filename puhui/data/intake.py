@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from puhui.core.models import Organisation
 from puhui.core.periods import previous_year_code
-from puhui.data import blocks, columnar, columnar_store, storage, streaming
+from puhui.data import blocks, columnar, columnar_store, guarantee_intake, storage, streaming
 from puhui.data.catalogue import FormDef
 from puhui.data.county import CountyContext, county_context
 from puhui.data.models import AggregateValue, ReportingPeriod, Submission
@@ -485,7 +485,9 @@ def receive(
 
 def _sink(form: FormDef, fields: dict, *, spool, keys, errors: ErrorList, path: str | None):
     """The aggregate rows kept in memory, or the loan rows spooled — or, on PostgreSQL, stored as they are
-    checked (`puhui.data.streaming`), under a hidden submission made now."""
+    checked (`puhui.data.streaming`), under a hidden submission made now. Guarantees: `guarantee_intake`."""
+    if form.is_guarantees:
+        return guarantee_intake.GuaranteeSink()
     if not form.is_loans:
         return _AggregateSink(form)
     stream = streaming.LoanStream(dict(fields, row_count=0, totals={})) if streaming.possible(path) else None
@@ -653,7 +655,11 @@ def _check_across_rows(
     comment: str,
 ) -> dict:
     """Step 2: the checks across rows (duplicate loan numbers, one row for a county form, jumps against
-    the last approved period); the submission's totals."""
+    the last approved period; guarantees against the period's loans); the submission's totals."""
+    if form.is_guarantees:
+        return guarantee_intake.check_against_loans(
+            sink=sink, reader=reader, errors=errors, institution=institution, period=period
+        )
     if form.is_loans:
         for number, loan_no, first in sink.duplicates(keys_path):
             errors.add(number, reader.header_of("loan_no"), loan_no, f"借据号与第 {first} 行重复")
@@ -694,6 +700,9 @@ def _store(*, actor, fields: dict, form, period, sink, spool_path, progress, err
 
     def write(submission: Submission) -> None:
         # Short transactions of their own while the submission is hidden (storage.submission_store).
+        if form.is_guarantees:
+            guarantee_intake.write_rows(submission, sink)
+            return
         if form.is_loans:
             storage.write_loans(
                 submission_id=submission.pk,

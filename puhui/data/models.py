@@ -454,6 +454,7 @@ class GuaranteeRecord(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="guarantees")
     row = models.PositiveIntegerField("行号")
     loan_no = models.CharField("借据号", max_length=40)
+    borrower_id = EncryptedField("借款人证件号码")  # kept so that a key rotation can re-hash it
     borrower_hash = models.CharField(max_length=64)
     guarantor_kind = models.CharField("保证人证件类型", max_length=4, choices=LoanRecord.IdKind.choices)
     guarantor_id = EncryptedField("保证人证件号码")

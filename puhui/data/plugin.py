@@ -90,7 +90,10 @@ SCHEDULE = [
 # column; uploaded originals are encrypted on disk.
 KEY_ROTATION = [
     {
-        "extra_hashes": {"data.loanrecord": {"borrower_hash": "borrower_id"}},
+        "extra_hashes": {
+            "data.loanrecord": {"borrower_hash": "borrower_id"},
+            "data.guaranteerecord": {"guarantor_hash": "guarantor_id", "borrower_hash": "borrower_id"},
+        },
         "files": "puhui.data.selectors.stored_original_paths",
         "rotate_file": "puhui.core.sealed_files.original_rotate",
     }

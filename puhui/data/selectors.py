@@ -19,6 +19,7 @@ from puhui.data.catalogue import FormDef
 from puhui.data.models import (
     AggregateValue,
     DerivedRun,
+    GuaranteeRecord,
     Indicator,
     IndicatorValue,
     LoanRecord,
@@ -179,6 +180,11 @@ def loan_rows(
         if src.measure in {"issued", "issued_count", "rate_issued"}:
             qs = qs.filter(issued_on__gte=submission.period.start, issued_on__lte=submission.period.end)
     return qs
+
+
+def guarantee_rows(submission: Submission) -> QuerySet[GuaranteeRecord]:
+    """A guarantees submission's rows (one guarantor of one loan each), in row order."""
+    return GuaranteeRecord.objects.filter(submission=submission).order_by("row")
 
 
 def aggregate_rows(submission: Submission, *, town: int | None = None, item: str = "") -> list[dict]:

@@ -123,6 +123,23 @@ class BorrowerId(_Memo, _ParseBase):
         return "18位居民身份证号码（农户、个人）或统一社会信用代码（企业、个体工商户），须为本县"
 
 
+class GuarantorId(BorrowerId):
+    """A guarantor's resident ID number or USCC: the borrower's rule without the county's area — a guarantor
+    may live or be registered anywhere."""
+
+    def __init__(self):
+        super().__init__(frozenset(), "")
+
+    def _parse(self, value: Any) -> tuple[str, str]:
+        try:
+            return check_id_or_uscc(_nfkc(str(value)).upper().replace(" ", ""))
+        except ValidationError as e:
+            raise CellError(e.messages[0]) from None
+
+    def describe(self) -> str:
+        return "保证人的18位居民身份证号码（个人）或统一社会信用代码（企业、个体工商户），不限地区"
+
+
 class Place(_Memo, DivisionCode):
     """A 12-digit code of a town (or, if allowed, a village) of this county → (town id, village id)."""
 
@@ -454,7 +471,77 @@ def aggregate_spec(*, form: FormDef, ctx: CountyContext) -> TableSpec:
     )
 
 
+def guarantee_spec(
+    *, ctx: CountyContext, period_start: datetime.date, period_end: datetime.date
+) -> TableSpec:
+    """The 担保关系明细表: one row per guarantor of a loan of the same period's 贷款明细表. Read row by row
+    (TableReader); the checks against that loan return are the intake's (`puhui.data.guarantee_intake`)."""
+
+    def guarantor(v):
+        borrower, guarantor_ = v.get("borrower_id"), v.get("guarantor_id")
+        if borrower and guarantor_ and borrower[1] == guarantor_[1]:
+            yield "guarantor_id", "保证人与借款人相同，不能为自己担保"
+        amount = v.get("amount")
+        if amount is not None and amount <= 0:
+            yield "amount", "担保金额应大于0"
+
+    return TableSpec(
+        name="guarantees",
+        title="担保关系明细表",
+        sheet_name="担保关系明细",
+        columns=(
+            Column(
+                "loan_no",
+                "借据号",
+                Code(40),
+                required=True,
+                aliases=("借据编号", "贷款编号", "贷款账号"),
+                help="本期《贷款明细表》中该笔贷款的借据号",
+                example="RCB2020000123",
+            ),
+            Column(
+                "borrower_id",
+                "借款人证件号码",
+                BorrowerId(ctx.area_codes, ctx.county_name),
+                required=True,
+                aliases=("借款人证件号", "借款人统一社会信用代码"),
+                help="与本期《贷款明细表》中该借据的借款人证件号码相同",
+                example="91370323MA3C4DB553",
+            ),
+            Column(
+                "guarantor_id",
+                "保证人证件号码",
+                GuarantorId(),
+                required=True,
+                aliases=("保证人证件号", "担保人证件号码", "保证人统一社会信用代码", "保证人身份证号码"),
+                help="个人填居民身份证号码，企业、个体工商户填统一社会信用代码；保证人可以不在本县",
+                example="370323198505052316",
+            ),
+            Column(
+                "amount",
+                "担保金额（元）",
+                Money(),
+                required=True,
+                aliases=("担保金额", "保证金额"),
+                help="该保证人为该笔贷款承担保证责任的金额",
+                example="50000.00",
+            ),
+        ),
+        unique=(("loan_no", "guarantor_id"),),
+        row_checks=(guarantor,),
+        notes=(
+            f"报送期：{period_start} 至 {period_end}。本期《贷款明细表》中有保证人的贷款，每个保证人一行；"
+            "一笔贷款有两个保证人的填两行。须先报送本期《贷款明细表》。",
+            "借据号须是本期《贷款明细表》中的借据，借款人证件号码须与该借据的借款人一致；同一借据的同一保证人只能有一行。",
+            "保证人不能是借款人本人；担保金额须大于0。",
+            "证件号码加密保存，只有本机构和人民银行可以查看；页面和导出中以掩码显示。",
+        ),
+    )
+
+
 def spec_for(form: FormDef, *, ctx: CountyContext, period) -> TableSpec:
+    if form.is_guarantees:
+        return guarantee_spec(ctx=ctx, period_start=period.start, period_end=period.end)
     if form.is_loans:
         return loan_spec(ctx=ctx, period_start=period.start, period_end=period.end)
     return aggregate_spec(form=form, ctx=ctx)

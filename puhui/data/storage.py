@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from puhui.core.audit import audit_record, snapshot
 from puhui.core.models import AuditLog, Organisation
-from puhui.data.models import AggregateValue, IndicatorValue, LoanRecord, Submission
+from puhui.data.models import AggregateValue, GuaranteeRecord, IndicatorValue, LoanRecord, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ def submission_discard(submission_id: int, *, batch: int | None = None) -> bool:
     if not Submission.all_objects.filter(pk=submission_id, status=Submission.Status.STORING).exists():
         return False
     batch = batch or store_batch_rows()
-    for model in (LoanRecord, AggregateValue):
+    for model in (LoanRecord, AggregateValue, GuaranteeRecord):
         table = model._meta.db_table
         sql = f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE submission_id = %s LIMIT %s)"
         while True:

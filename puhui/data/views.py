@@ -285,7 +285,14 @@ def submission_detail(request, pk):
         "filter_source": _source_words(source),
         "filter_item": form.item(item).header if form and form.item(item) else item,
     }
-    if form and form.is_loans:
+    if form and form.is_guarantees:
+        rows = selectors.guarantee_rows(sub)
+        loan_no = context["q"] = request.GET.get("q", "").strip()[:40]
+        if loan_no:
+            rows = rows.filter(loan_no=loan_no)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, row_count=page.paginator.count)
+    elif form and form.is_loans:
         try:
             rows = selectors.loan_rows(sub, town=town, village=village, source=source)
         except ValueError:
@@ -349,68 +356,61 @@ def submission_export(request, pk):
     sub = access.access_submission_by_id(request.user, pk)
     form = catalogue.form(sub.form)
     name = f"{sub.form_title}_{sub.institution.short_name or sub.institution.name}_{sub.period.label}_第{sub.version}版.csv"
+    if form and form.is_guarantees:
+        return streaming_download(_guarantee_lines(sub), name)
+    return streaming_download(
+        _loan_lines(sub) if form and form.is_loans else _aggregate_lines(sub, form), name
+    )
 
-    def loans():
-        yield BOM
-        header = [
-            "行号",
-            "借据号",
-            "借款人证件号码",
-            "借款人类型",
-            "镇（街道）",
-            "村（社区）",
-            "贷款金额（元）",
-            "贷款余额（元）",
-            "年利率（%）",
-            "发放日期",
-            "到期日期",
-            "担保方式",
-            "信用贷款",
-            "首贷",
-            "涉农贷款",
-            "贷款状态",
-        ]
-        yield csv_line(header)
-        towns = {pk: name for pk, (code, name) in county_context().towns.items()}
-        labels = {
-            f: dict(getattr(LoanRecord, c).choices)
-            for f, c in (("borrower_type", "BorrowerType"), ("guarantee", "Guarantee"), ("status", "Status"))
-        }
-        yes = {True: "是", False: "否"}
-        qs = selectors.loan_rows(sub)
-        for r in qs.iterator(chunk_size=5000):
-            yield csv_line(
-                [
-                    r.row,
-                    r.loan_no,
-                    mask_id_number(r.borrower_id),
-                    labels["borrower_type"][r.borrower_type],
-                    towns.get(r.town_id, ""),
-                    r.village_id or "",
-                    f"{r.amount:.2f}",
-                    f"{r.balance:.2f}",
-                    r.rate,
-                    r.issued_on,
-                    r.due_on,
-                    labels["guarantee"][r.guarantee],
-                    yes[r.is_credit],
-                    yes[r.is_first],
-                    yes[r.is_agri],
-                    labels["status"][r.status],
-                ]
-            )
 
-    def aggregates():
-        yield BOM
-        items = form.items if form else ()
-        yield csv_line(["行号", "镇（街道）代码", "镇（街道）", *[i.header for i in items], "说明"])
-        for row in selectors.aggregate_rows(sub):
-            town = row["town"]
-            yield csv_line(
-                [row["row"], town.code if town else "", town.name if town else "", *row["cells"], row["note"]]
-            )
+LOAN_EXPORT_HEADER = [
+    "行号", "借据号", "借款人证件号码", "借款人类型", "镇（街道）", "村（社区）", "贷款金额（元）", "贷款余额（元）",
+    "年利率（%）", "发放日期", "到期日期", "担保方式", "信用贷款", "首贷", "涉农贷款", "贷款状态",
+]  # fmt: skip
 
-    return streaming_download(loans() if form and form.is_loans else aggregates(), name)
+
+def _loan_lines(sub):
+    yield BOM
+    yield csv_line(LOAN_EXPORT_HEADER)
+    towns = {pk: name for pk, (code, name) in county_context().towns.items()}
+    labels = {
+        f: dict(getattr(LoanRecord, c).choices)
+        for f, c in (("borrower_type", "BorrowerType"), ("guarantee", "Guarantee"), ("status", "Status"))
+    }
+    yes = {True: "是", False: "否"}
+    for r in selectors.loan_rows(sub).iterator(chunk_size=5000):
+        yield csv_line(
+            [
+                r.row, r.loan_no, mask_id_number(r.borrower_id), labels["borrower_type"][r.borrower_type],
+                towns.get(r.town_id, ""), r.village_id or "", f"{r.amount:.2f}", f"{r.balance:.2f}", r.rate,
+                r.issued_on, r.due_on, labels["guarantee"][r.guarantee], yes[r.is_credit], yes[r.is_first],
+                yes[r.is_agri], labels["status"][r.status],
+            ]
+        )  # fmt: skip
+
+
+def _aggregate_lines(sub, form):
+    yield BOM
+    items = form.items if form else ()
+    yield csv_line(["行号", "镇（街道）代码", "镇（街道）", *[i.header for i in items], "说明"])
+    for row in selectors.aggregate_rows(sub):
+        town = row["town"]
+        yield csv_line(
+            [row["row"], town.code if town else "", town.name if town else "", *row["cells"], row["note"]]
+        )
+
+
+def _guarantee_lines(sub):
+    yield BOM
+    yield csv_line(["行号", "借据号", "借款人证件号码", "保证人证件类型", "保证人证件号码", "担保金额（元）"])
+    kinds = dict(LoanRecord.IdKind.choices)
+    for r in selectors.guarantee_rows(sub).iterator(chunk_size=5000):
+        yield csv_line(
+            [
+                r.row, r.loan_no, mask_id_number(r.borrower_id), kinds[r.guarantor_kind],
+                mask_id_number(r.guarantor_id), f"{r.amount:.2f}",
+            ]
+        )  # fmt: skip
 
 
 @login_required

@@ -45,7 +45,7 @@ def _loan(sub, row, key, town, balance, status="normal"):
 
 def _guarantee(sub, row, guarantor, borrower, amount):
     return GuaranteeRecord(
-        submission=sub, row=row, loan_no=f"{sub.institution.code}-{borrower}", borrower_hash=_hash(borrower),
+        submission=sub, row=row, loan_no=f"{sub.institution.code}-{borrower}", borrower_id=USCC[borrower], borrower_hash=_hash(borrower),
         guarantor_kind="ric" if guarantor == "P" else "uscc",
         guarantor_id=PERSON if guarantor == "P" else USCC[guarantor], guarantor_hash=_hash(guarantor),
         amount_fen=amount * YUAN,

@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ),
                 ("row", models.PositiveIntegerField(verbose_name="行号")),
                 ("loan_no", models.CharField(max_length=40, verbose_name="借据号")),
+                ("borrower_id", puhui.core.fields.EncryptedField(verbose_name="借款人证件号码")),
                 ("borrower_hash", models.CharField(max_length=64)),
                 (
                     "guarantor_kind",
