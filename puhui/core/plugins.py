@@ -12,6 +12,15 @@ module-level lists — data, not calls, as NetBox's plugins declare `menu_items`
     SERVICES = [Service("service_point_register", f"{__package__}.network.service_point_register")]  # writes
     IMPORT_TABLES = [ImportTable("households", spec=..., run=..., roles=...)]  # registers loaded from files
     DATA_SOURCES = [DataSource("direct_financing", "直接融资额", values=..., levels=("county",))]  # for indicators
+    PROFILE_FLAGS = [ProfileFlag("dishonest_debtor", f"{__package__}.selectors.flags_for")]  # on profile pages
+    EVENT_HANDLERS = [EventHandler("submission_approved", f"{__package__}.events.on_approved")]  # reactions
+
+Events: an app announces that something happened with `publish(event, **payload)` — inside its write's
+transaction — and every installed app's handler of that event is called with the payload once the
+transaction commits (never for a write rolled back; a failing handler is logged, the write stands). A
+handler must be quick: real work goes to a background job. The events published, and their payloads:
+
+    "submission_approved"   submission_id   (data: the office approved a submission, `submission_review`)
 
 The modules are found like Django's `autodiscover_modules("plugin")` finds them (`module_has_submodule`,
 then `import_module`), but nothing is registered into a global: each read goes over the apps installed
@@ -32,6 +41,7 @@ from dataclasses import dataclass
 
 from django.apps import AppConfig, apps
 from django.core import checks
+from django.db import transaction
 from django.utils.module_loading import import_string, module_has_submodule
 
 from puhui.core.models import User
@@ -191,6 +201,47 @@ def service(name: str):
 
 
 @dataclass(frozen=True)
+class ProfileFlag:
+    """A warning an app shows on a firm's or a household's profile page (the registry's), without the
+    registry naming the app. `path`: dotted path of `fn(user, *, firm=None, household=None) -> [dict]`, each
+    dict with "text" (shown as a badge), "detail" and "url"; the function shows each user only what that
+    user may see (an empty list otherwise)."""
+
+    name: str
+    path: str
+
+
+def profile_flags(user, *, firm=None, household=None) -> list[dict]:
+    """Every installed app's flags on this firm's or household's profile, as this user may see them."""
+    return [
+        flag
+        for entry in contributions("PROFILE_FLAGS")
+        for flag in import_string(entry.path)(user, firm=firm, household=household)
+    ]
+
+
+@dataclass(frozen=True)
+class EventHandler:
+    """What an app does when an event is published (`publish`): `path` is the dotted path of
+    `fn(**payload)`, called after the publishing transaction commits."""
+
+    event: str
+    path: str
+
+
+def publish(event: str, **payload) -> None:
+    """Announce `event`: each installed app's handlers of it run after the current transaction commits (at
+    once outside a transaction), in INSTALLED_APPS order; an exception in one is logged, not raised."""
+    for entry in contributions("EVENT_HANDLERS"):
+        if entry.event == event:
+            transaction.on_commit(functools.partial(_handle, entry.path, payload), robust=True)
+
+
+def _handle(path: str, payload: dict) -> None:
+    import_string(path)(**payload)
+
+
+@dataclass(frozen=True)
 class DataSource:
     """A figure an app computes from its own records, for the indicator catalogue's `platform` sources.
 
@@ -288,6 +339,8 @@ def check_plugins(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         ("IMPORT_TABLES", lambda t: t.name),
         ("TODO", lambda t: f"{t.count}?{t.query}"),
         ("SERVICES", lambda s: s.name),
+        ("EVENT_HANDLERS", lambda e: f"{e.event}:{e.path}"),
+        ("PROFILE_FLAGS", lambda f: f.name),
     ):
         seen = set()
         for entry in contributions(hook):

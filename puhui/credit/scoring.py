@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from puhui.core import plugins
 from puhui.credit.models import Consent, HouseholdArchive, PaymentMonth, Rating
 from puhui.engines.scoring import Scorecard, payment_features
 
@@ -70,7 +71,26 @@ def archive_frame(archives: QuerySet[HouseholdArchive]) -> pd.DataFrame:
         df[c] = df[c].astype("boolean") if len(df) else df[c].astype("boolean")
     for c in PAYMENT_COLUMNS:
         df[c] = np.nan
+    # A debtor on the dishonest-debtor list is a record of debt evasion whatever the archive says: the card's
+    # evasion exclusion applies, and `limits_for` gives no line.
+    listed = df["household_id"].isin(listed_households()).to_numpy(dtype=bool)
+    df[LISTED] = listed
+    df.loc[listed, "debt_evasion_record"] = True
     return df.set_index("household_id")
+
+
+# The column of households another app lists as dishonest debtors (逃废债黑名单), and the service it offers
+# under this name (`plugins.SERVICES`): `fn() -> set of household ids`. No app installed: nobody is listed.
+LISTED = "dishonest_debtor"
+LISTED_SERVICE = "dishonest_debtor_households"
+
+
+def listed_households() -> set[int]:
+    try:
+        listed = plugins.service(LISTED_SERVICE)
+    except LookupError:
+        return set()
+    return listed()
 
 
 def _num(v):
@@ -194,7 +214,8 @@ def limits_for(df: pd.DataFrame, grades: np.ndarray, rule: dict) -> np.ndarray:
     step = int(rule.get("round_down_to", 1)) * 100
     total = total // step * step
     total[base == 0] = 0
-    for col in rule.get("exclusions", []):
+    # A listed debtor gets no line under any rule (the plan's 惩戒, not a setting of the rule).
+    for col in dict.fromkeys([*rule.get("exclusions", []), LISTED]):
         if col in df:
             total[df[col].fillna(False).to_numpy(dtype=bool)] = 0
     return total // 100

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from puhui.core import lists
+from puhui.core import lists, plugins
 from puhui.registry import lists as registry_lists
 from puhui.registry import network_views, selectors, services
 from puhui.registry.access import (
@@ -76,6 +76,8 @@ def _detail_context(request, household: Household, revealed: dict | None = None)
         "versions": selectors.household_versions(household),
         "history": selectors.household_history(household),
         "may_change": may_change_households(user) and household.status == Household.Status.ACTIVE,
+        # Other apps' warnings on this profile (the dishonest-debtor list), each shown only to its scope.
+        "profile_flags": plugins.profile_flags(user, household=household),
     }
 
 
@@ -110,4 +112,6 @@ def firm_list(request):
 @login_required
 def firm_detail(request, pk):
     firm = access_firm_by_id(request.user, pk)
-    return render(request, "registry/firm_detail.html", network_views.firm_context(request, firm))
+    context = network_views.firm_context(request, firm)
+    context["profile_flags"] = plugins.profile_flags(request.user, firm=firm)
+    return render(request, "registry/firm_detail.html", context)

@@ -1,0 +1,68 @@
+"""The demo county's risk disposal (puhui/disposal/demo.py) on a small demo county: cases in both states
+with a step for each linkage unit, listings in every state, the demo farmer's own notice; the office's pages
+answer."""
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from puhui.core.models import User
+from puhui.demo.build import build_demo
+from puhui.disposal.access import LINKAGE_UNITS
+from puhui.disposal.demo import COUNT_LABELS
+from puhui.disposal.models import CaseStep, Listing, RiskCase
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("var")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(VAR_DIR=var_dir, PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        result = build_demo(scale=0.02, seed=7, progress=lambda s: None)
+        yield {"var_dir": var_dir, "counts": result.counts}
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def in_demo(demo, db, settings):
+    settings.VAR_DIR = demo["var_dir"]
+    return demo
+
+
+def test_cases_in_both_states_with_a_step_for_each_linkage_unit(in_demo):
+    assert set(RiskCase.objects.values_list("status", flat=True)) == {"open", "closed"}
+    for case in RiskCase.objects.all():
+        aliases = set(CaseStep.objects.filter(case=case).values_list("owner__plan_alias", flat=True))
+        assert set(LINKAGE_UNITS) <= aliases, case.title
+    assert not CaseStep.objects.filter(case__status="closed", done_on__isnull=True).exists()
+
+
+def test_listings_in_every_state(in_demo):
+    assert set(Listing.objects.values_list("status", flat=True)) == set(Listing.Status.values)
+    for listing in Listing.objects.all():
+        assert listing.steps.filter(kind="propose").exists()
+
+
+def test_the_counts_are_labelled(in_demo):
+    assert set(COUNT_LABELS) == {"cases", "case_steps", "listings"}
+
+
+def test_the_pages_answer_for_the_office_the_farmer_and_a_bank(in_demo, client):
+    client.force_login(User.objects.get(username="office"))
+    for name in ("disposal:cases", "disposal:listings"):
+        assert client.get(reverse(name)).status_code == 200
+    case = RiskCase.objects.first()
+    assert client.get(reverse("disposal:case_detail", args=[case.pk])).status_code == 200
+    farmer = User.objects.get(username="farmer_01")
+    client.force_login(farmer)
+    own = client.get(reverse("disposal:listings"))
+    assert own.status_code == 200 and farmer.household.head_name in own.content.decode()
+    client.force_login(User.objects.get(username="bank_rcb"))
+    listed = Listing.objects.get(status="listed")
+    assert client.get(reverse("disposal:listing_detail", args=[listed.pk])).status_code == 200
