@@ -511,7 +511,7 @@ PARAMS = {
     "data_indicator": {"code": indicator_code},
     "data_indicator_edit": {"code": indicator_code},
 }
-PARAMS.update(tools_params(IdParam, scope))
+PARAMS.update(tools_params(IdParam, scope, ChoiceParam))
 
 PARAM_RE = re.compile(r"<(?:(\w+):)?(\w+)>")
 

@@ -2,19 +2,23 @@
 (by the apps' own access querysets), so that an answer for an id outside it counts as a leak."""
 
 from puhui.core.models import Organisation
+from puhui.disposal import access as disposal_access
+from puhui.disposal.models import CaseStep, Listing, RiskCase
 from puhui.localfin import access as localfin_access
 from puhui.localfin.models import BondIssue, Candidate, CreditMutual, EquityDeal
 from puhui.monetary import access as monetary_access
 from puhui.monetary.models import FinancedLoan, RelendingDraw, RelendingLine, RelendingRepayment
 from puhui.policy import access as policy_access
 from puhui.policy.models import Evaluation, Objection, ObjectionFile, Result, RuleSetVersion
+from puhui.risk import access as risk_access
+from puhui.risk.models import NetworkGroup, NetworkRun, Warning
 
 
 def _of_lines(model):
     return lambda user: model.objects.filter(line__in=monetary_access.lines_for(user))
 
 
-def tools_params(IdParam, scope) -> dict:
+def tools_params(IdParam, scope, ChoiceParam) -> dict:
     """URL name → {parameter: IdParam}, built with bench_security's own IdParam and scope()."""
     evaluation = IdParam(Evaluation, scope(policy_access.evaluations_for, Evaluation))
     result = IdParam(Result, scope(policy_access.results_for, Result))
@@ -62,6 +66,7 @@ def tools_params(IdParam, scope) -> dict:
         },
     }
     params.update(_localfin_params(IdParam, scope))
+    params.update(_risk_params(IdParam, ChoiceParam, scope))
     return params
 
 
@@ -82,3 +87,53 @@ def _localfin_params(IdParam, scope) -> dict:
         mutual: ("mutual_detail", "mutual_month_add"),
     }
     return {f"localfin:{name}": {"pk": param} for param, names in pages.items() for name in names}
+
+
+def _risk_params(IdParam, ChoiceParam, scope) -> dict:
+    """Risk monitoring and disposal. A group is named by its number in the latest network (the pages' default
+    period); in scope = among the groups the user's access gives for that run."""
+
+    def latest():
+        return NetworkRun.objects.order_by("-period__start").first()
+
+    def numbers():
+        run = latest()
+        return [str(n) for n in NetworkGroup.objects.filter(run=run).values_list("number", flat=True)[:200]]
+
+    def group_allowed(user, value):
+        run = latest()
+        return run is not None and risk_access.groups_for(user, run).filter(number=value).exists()
+
+    def graph_allowed(user, value):
+        return risk_access.sees_all(user) and group_allowed(user, value)
+
+    warning = IdParam(Warning, scope(risk_access.warnings_for, Warning))
+    case = IdParam(RiskCase, scope(disposal_access.cases_for, RiskCase))
+    listing = IdParam(Listing, scope(disposal_access.listings_for, Listing))
+
+    def reportable_steps(user):
+        if disposal_access.can_manage(user):
+            return CaseStep.objects.all()
+        owner = disposal_access.step_owner_of(user)
+        return CaseStep.objects.filter(owner=owner) if owner is not None else CaseStep.objects.none()
+
+    step = IdParam(CaseStep, scope(reportable_steps, CaseStep))
+    warning_pages = (
+        "warning",
+        "warning_assign",
+        "warning_acknowledge",
+        "warning_answer",
+        "warning_note",
+        "warning_close",
+    )
+    listing_pages = (
+        "listing_detail", "listing_notify", "listing_object", "listing_decide", "listing_settle", "listing_remove",
+    )  # fmt: skip
+    return {
+        "risk:group": {"number": ChoiceParam(numbers, group_allowed)},
+        "risk:group_graph": {"number": ChoiceParam(numbers, graph_allowed)},
+        **{f"risk:{n}": {"pk": warning} for n in warning_pages},
+        **{f"disposal:{n}": {"pk": case} for n in ("case_detail", "step_add", "case_close")},
+        "disposal:step_report": {"pk": step},
+        **{f"disposal:{n}": {"pk": listing} for n in listing_pages},
+    }

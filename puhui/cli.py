@@ -17,6 +17,7 @@ ENGINE_CLIS = {
     "policy": "puhui.engines.policy.cli",
     "prudential": "puhui.engines.prudential.cli",
     "risk": "puhui.engines.risk.cli",
+    "warnings": "puhui.engines.warnings.cli",
 }
 
 

@@ -26,6 +26,9 @@ TABLE_MODULES = [
     "tests.localfin.test_url_table_orgs",
     "tests.localfin.test_url_table_listing",
     "tests.localfin.test_url_table_financing",
+    "tests.risk.test_url_table_networks",
+    "tests.risk.test_url_table_warnings",
+    "tests.disposal.test_url_table",
 ]
 API_NAMESPACE = "api-v1"  # django-ninja's routes: checked as operations of the schema below
 

@@ -24,6 +24,7 @@ from puhui.core.crypto import mask_id_number
 from puhui.core.models import AuditLog, Organisation, User
 from puhui.core.notifications import notifications_resolve, notifications_send
 from puhui.core.periods import parse_code
+from puhui.core.plugins import publish
 from puhui.data import access, catalogue, intake, selectors, storage
 from puhui.data.catalogue import FormDef
 from puhui.data.models import Indicator, ReportingPeriod, Submission, Target, Upload
@@ -666,4 +667,6 @@ def submission_review(
     notifications_resolve(users=_office_users(), key=_review_key(submission))
     if approve and recompute:
         transaction.on_commit(lambda: derived_schedule(actor=actor))
+    if approve:  # other apps react after the commit (risk monitoring: the period's early warnings)
+        publish("submission_approved", submission_id=submission.pk)
     return submission

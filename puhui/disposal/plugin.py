@@ -10,6 +10,7 @@ STAFF = frozenset({Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT, Role.INSTITUTION})
 # The list's menu entry: staff in scope, and a public user who is a notified debtor (their own notice).
 LIST_ROLES = frozenset({*STAFF, Role.PUBLIC})
 
+# No badge on the list: the office's to-do line counts what waits for it (a badge is a query on every page).
 NAVIGATION = [
     NavItem(RISK, 60, "风险处置台账", "disposal:cases", STAFF, when=f"{__package__}.access.may_see_cases"),
     NavItem(
@@ -18,7 +19,6 @@ NAVIGATION = [
         "逃废债黑名单",
         "disposal:listings",
         LIST_ROLES,
-        badge=f"{__package__}.selectors.listings.pending_count",
         when=f"{__package__}.access.may_see_listings",
     ),
 ]

@@ -78,8 +78,10 @@ def groups_for(user, run: NetworkRun) -> QuerySet[NetworkGroup]:
     return groups.filter(bank_rows__institution=bank)
 
 
-def group_by_number(user, run: NetworkRun, number) -> NetworkGroup:
-    return get_or_404(groups_for(user, run), number=number)
+def group_by_number(user, run: NetworkRun | None, number) -> NetworkGroup:
+    if run is None:
+        raise Http404
+    return get_or_404(groups_for(user, run).select_related("run__period"), number=number)
 
 
 def nodes_for(user, run: NetworkRun) -> QuerySet[NetworkNode]:
@@ -87,10 +89,79 @@ def nodes_for(user, run: NetworkRun) -> QuerySet[NetworkNode]:
     return NetworkNode.objects.filter(run=run) if sees_all(user) else NetworkNode.objects.none()
 
 
-def bank_rows_for(user, group: NetworkGroup) -> QuerySet[NetworkGroupBank]:
-    """Each bank's part of a group: every bank for the office; a bank its own row only (the rest summed)."""
-    rows = NetworkGroupBank.objects.filter(group=group).select_related("institution")
+def bank_rows_for(user, group: NetworkGroup | None) -> QuerySet[NetworkGroupBank]:
+    """Each bank's part of a group (of every group: None): every bank for the office; a bank its own rows
+    only (the rest summed by the caller)."""
+    rows = NetworkGroupBank.objects.select_related("institution")
+    if group is not None:
+        rows = rows.filter(group=group)
     if sees_all(user):
         return rows
     bank = bank_of(user)
     return rows.filter(institution=bank) if bank is not None else rows.none()
+
+
+# ---- warnings
+# The office and administrators see every warning (the office keeps them: assigns, closes, changes the rules);
+# a bank the warnings about itself or assigned to it, which it answers; a member unit of the linkage
+# mechanism those assigned to it. Everyone else: 404.
+
+
+def warning_unit_of(user):
+    """The organisation whose warnings a user answers: their bank, or their member unit of the mechanism."""
+    return bank_of(user) or linkage_unit_of(user)
+
+
+def may_see_warnings(user) -> bool:
+    return sees_all(user) or warning_unit_of(user) is not None
+
+
+def require_warnings(user) -> None:
+    if not may_see_warnings(user):
+        raise Http404
+
+
+def can_keep_warnings(user) -> bool:
+    return can_manage(user)
+
+
+def require_keep_warnings(user) -> None:
+    if not can_keep_warnings(user):
+        raise Http404
+
+
+def warnings_for(user) -> QuerySet:
+    from puhui.risk.models import Warning
+
+    rows = Warning.objects.select_related("period", "owner", "subject_bank", "rule_version")
+    if sees_all(user):
+        return rows
+    bank = bank_of(user)
+    if bank is not None:
+        return rows.filter(subject_bank=bank) | rows.filter(owner=bank)
+    unit = linkage_unit_of(user)
+    return rows.filter(owner=unit) if unit is not None else rows.none()
+
+
+def warning_by_id(user, pk):
+    return get_or_404(warnings_for(user), pk=pk)
+
+
+def may_answer_warning(user, warning) -> bool:
+    """The owner unit's staff, while the warning is assigned to them and not closed."""
+    unit = warning_unit_of(user)
+    return (
+        unit is not None
+        and warning.owner_id == unit.pk
+        and warning.status in {warning.Status.ASSIGNED, warning.Status.ANSWERED}
+    )
+
+
+def may_note_warning(user, warning) -> bool:
+    return warning.is_open and (can_keep_warnings(user) or may_answer_warning(user, warning))
+
+
+def rule_versions_for(user) -> QuerySet:
+    from puhui.risk.models import WarningRuleVersion
+
+    return WarningRuleVersion.objects.all() if sees_all(user) else WarningRuleVersion.objects.none()

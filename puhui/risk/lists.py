@@ -74,3 +74,110 @@ NETWORK_FIRMS = lists.ListSpec(
     keep=("period",),
     empty="本期担保网络中没有企业。",
 )  # fmt: skip
+
+
+# ---- warnings: the early-warning list (views/warnings.py)
+
+
+def _warning_rules(user, values):
+    from puhui.risk.models import Warning
+
+    return list(Warning.objects.values_list("rule_code", "rule_name").distinct().order_by("rule_code"))
+
+
+def _warning_banks(user, values):
+    from puhui.core.models import Organisation
+    from puhui.risk.selectors.warnings import LOANS
+
+    if not access.sees_all(user):
+        return []  # a bank sees its own warnings only: no bank picker
+    from puhui.data.models import Submission
+
+    ids = Submission.objects.filter(form=LOANS).values("institution_id").distinct()
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
+
+
+def _warning_periods(user, values):
+    from puhui.risk.selectors.warnings import periods_with_warnings
+
+    return [(p.code, p.label) for p in periods_with_warnings()]
+
+
+def _by_bank(qs, value, user):
+    from django.db.models import Q
+
+    return qs.filter(Q(subject_bank_id=value) | Q(owner_id=value) | Q(bank_ids__contains=f",{value},"))
+
+
+def _mine(qs, value, user):
+    unit = access.warning_unit_of(user)
+    if unit is None:
+        return qs
+    return qs.filter(owner=unit) if value else qs.exclude(owner=unit)
+
+
+def _raised_on(w):
+    from django.utils import timezone
+
+    return timezone.localdate(w.raised_at)
+
+
+def _warning_age(w) -> int:
+    from puhui.risk.selectors.warnings import age_days
+
+    return age_days(w)
+
+
+def _warning_choices(enum):
+    return [(v, label) for v, label in enum.choices]
+
+
+def _warnings_spec():
+    from puhui.risk.models import Warning
+
+    return lists.ListSpec(
+        key="risk-warnings",
+        title="风险预警",
+        url_name="risk:warnings",
+        queryset=access.warnings_for,
+        columns=(
+            lists.Column("raised_at", "发出日期", kind="date", value=_raised_on, sort=("raised_at",)),
+            lists.Column("rule", "预警规则", value="rule_name", link="risk:warning", sort=("rule_code",)),
+            lists.Column("subject", "预警对象", value="subject_label", sort=("subject_label",)),
+            lists.Column("severity", "严重程度", value="get_severity_display", sort=("severity",)),
+            lists.Column("status", "状态", value="get_status_display", sort=("status",)),
+            lists.Column("period", "报送期", value="period.label", sort=("period__start",), phone=False),
+            lists.Column(
+                "owner", "责任单位", value=lambda w: w.owner.name if w.owner else "未指派", phone=False
+            ),
+            lists.Column("age", "已持续", kind="int", unit="天", value=_warning_age, phone=False),
+        ),
+        filters=(
+            lists.Choice(
+                "status",
+                "状态",
+                field="status",
+                choices=_warning_choices(Warning.Status),
+                all_label="全部状态",
+            ),
+            lists.Choice("rule", "预警规则", field="rule_code", choices=_warning_rules, all_label="全部规则"),
+            lists.Choice(
+                "severity",
+                "严重程度",
+                field="severity",
+                choices=_warning_choices(Warning.Severity),
+                all_label="全部",
+            ),
+            lists.Choice("bank", "银行", choices=_warning_banks, apply=_by_bank, all_label="全部银行"),
+            lists.Choice(
+                "period", "报送期", field="period__code", choices=_warning_periods, all_label="全部报送期"
+            ),
+            lists.Boolean("mine", "指派给本单位", yes="指派给本单位", no="其他", apply=_mine),
+        ),
+        search=lists.Search(names=("subject_label",), placeholder="预警对象名称"),
+        default_sort="-raised_at",
+        empty="没有符合条件的风险预警。",
+    )
+
+
+WARNINGS = _warnings_spec()

@@ -130,6 +130,17 @@ def test_the_navigation_keeps_its_menus_and_order():
                 "localfin:insurance",
             ],
         ),
+        (
+            "金融风险",
+            [
+                "risk:warnings",
+                "risk:warnings_dashboard",
+                "risk:warning_rules",
+                "risk:networks",
+                "disposal:cases",
+                "disposal:listings",
+            ],
+        ),
         ("普惠金融指数", ["index:overview"]),
         (
             "名录",
@@ -152,6 +163,8 @@ def test_the_navigation_keeps_its_menus_and_order():
         "derived_compute",
         "monetary_rates",
         "localfin_breaches",
+        "risk_networks",
+        "risk_warnings",
         "policy_evaluate",
     ]
     assert [(r.prefix, r.router) for r in plugins.api_routers()] == [
@@ -164,6 +177,8 @@ def test_the_navigation_keeps_its_menus_and_order():
         ("/data", "puhui.data.api.router"),
         ("/monetary", "puhui.monetary.api.router"),
         ("/policy", "puhui.policy.api.router"),
+        ("/risk", "puhui.risk.api.router"),
+        ("/disposal", "puhui.disposal.api.router"),
         ("/index", "puhui.index.api.router"),
     ]
 
@@ -205,6 +220,8 @@ def test_an_installed_apps_entries_appear_where_its_order_puts_them(plugin_app, 
         "derived_compute",
         "monetary_rates",
         "localfin_breaches",
+        "risk_networks",
+        "risk_warnings",
         "policy_evaluate",
     ]
     assert launcher_for(office, "plugin_app_job").task.name == "count_to"

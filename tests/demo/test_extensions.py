@@ -21,4 +21,4 @@ def test_an_app_demo_module_runs_after_the_core_county(db, settings, tmp_path, m
     assert call["seed"] == 5 and call["office"] == "office" and call["towns"] == 12
     assert "扩展示例" in out.getvalue()
     assert AuditLog.objects.filter(object_type="demo_ext_test").exists()
-    assert "demo_ext_test.things 3" in AuditLog.objects.get(object_type="demo").note
+    assert AuditLog.objects.get(object_type="demo").after["demo_ext_test.things"] == 3

@@ -3,4 +3,9 @@
 
 from puhui.risk.models.networks import NetworkGroup, NetworkGroupBank, NetworkNode, NetworkRun
 
+# ---- warnings
+from puhui.risk.models.warnings import Warning, WarningNote, WarningRuleVersion  # noqa: E402
+
 __all__ = ["NetworkGroup", "NetworkGroupBank", "NetworkNode", "NetworkRun"]
+# ---- warnings
+__all__ += ["Warning", "WarningNote", "WarningRuleVersion"]
