@@ -5,41 +5,25 @@ Every write is one transaction, audited, and checks who acts first. Bad input ra
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import Organisation, User
 from puhui.core.notifications import notifications_send
 from puhui.core.periods import date_cn
+from puhui.core.service_checks import not_future, text_within
 from puhui.core.workdays import add_working_days
 from puhui.disposal import access
 from puhui.disposal.models import CaseStep, Measure, RiskCase
 
 MAX_WORKING_DAYS = 250  # about a year of working days; more is a typing error
 TEXT_LIMIT = 4000
-
-
-def _not_future(day, field: str, label: str) -> datetime.date:
-    if not isinstance(day, datetime.date):
-        raise ValidationError({field: f"请填写{label}。"})
-    today = timezone.localdate()
-    if day > today:
-        raise ValidationError({field: f"{label}（{date_cn(day)}）不能晚于今天（{date_cn(today)}）。"})
-    return day
-
-
-def _text(value, field: str, label: str, *, required: bool, limit: int = TEXT_LIMIT) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError({field: f"请填写{label}。"})
-    if len(text) > limit:
-        raise ValidationError({field: f"{label}最多 {limit} 个字，填写了 {len(text)} 个字。"})
-    return text
+_text = functools.partial(text_within, limit=TEXT_LIMIT)  # a field's text, at most TEXT_LIMIT
 
 
 def may_own_steps(org: Organisation) -> bool:
@@ -100,7 +84,7 @@ def case_open(
     unknown = [m for m in measures if m not in Measure.values]
     if unknown:
         raise ValidationError({"measures": f"处置措施“{unknown[0]}”不在可选范围内。"})
-    _not_future(opened_on, "opened_on", "立案日期")
+    not_future(opened_on, "opened_on", "立案日期")
     case = RiskCase.objects.create(
         **subject, title=title, measures=measures, opened_on=opened_on, opened_by=actor
     )
@@ -178,7 +162,7 @@ def step_report(*, actor, step: CaseStep, report: str, done_on: datetime.date | 
         raise ValidationError(f"本步骤已于{date_cn(step.done_on)}办结。")
     report = _text(report, "report", "办理情况", required=True)
     if done_on is not None:
-        _not_future(done_on, "done_on", "办结日期")
+        not_future(done_on, "done_on", "办结日期")
         if done_on < step.case.opened_on:
             raise ValidationError(
                 {"done_on": f"办结日期不能早于立案日期（{date_cn(step.case.opened_on)}）。"}
@@ -204,7 +188,7 @@ def case_close(
     outcome = _text(outcome, "outcome", "处置结果", required=True)
     if amount_resolved is not None and amount_resolved < 0:
         raise ValidationError({"amount_resolved": "化解金额不能为负数。"})
-    _not_future(closed_on, "closed_on", "办结日期")
+    not_future(closed_on, "closed_on", "办结日期")
     if closed_on < case.opened_on:
         raise ValidationError({"closed_on": f"办结日期不能早于立案日期（{date_cn(case.opened_on)}）。"})
     before = snapshot(case)

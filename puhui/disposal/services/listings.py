@@ -12,6 +12,7 @@ and stores nothing.
 """
 
 import datetime
+import functools
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from puhui.core.crypto import lookup_hashes
 from puhui.core.models import User
 from puhui.core.notifications import notifications_send
 from puhui.core.periods import date_cn
+from puhui.core.service_checks import not_future, text_within
 from puhui.core.validators import validate_id_number, validate_uscc
 from puhui.disposal import access, rules
 from puhui.disposal.models import Listing, ListingStep
@@ -33,24 +35,7 @@ Status = Listing.Status
 Kind = ListingStep.Kind
 ACTIVE = (Status.PROPOSED, Status.NOTIFIED, Status.OBJECTED, Status.LISTED)
 TEXT_LIMIT = 2000
-
-
-def _not_future(day, field: str, label: str) -> datetime.date:
-    if not isinstance(day, datetime.date):
-        raise ValidationError({field: f"请填写{label}。"})
-    today = timezone.localdate()
-    if day > today:
-        raise ValidationError({field: f"{label}（{date_cn(day)}）不能晚于今天（{date_cn(today)}）。"})
-    return day
-
-
-def _text(value, field: str, label: str, *, required: bool = True, limit: int = TEXT_LIMIT) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError({field: f"请填写{label}。"})
-    if len(text) > limit:
-        raise ValidationError({field: f"{label}最多 {limit} 个字，填写了 {len(text)} 个字。"})
-    return text
+_text = functools.partial(text_within, limit=TEXT_LIMIT)  # a field's text, at most TEXT_LIMIT
 
 
 def _money(value) -> Decimal:
@@ -149,8 +134,8 @@ def _evidence(judgment_no, amount_owed, judgment_date, enforcement_date) -> tupl
     """The evidence (plan 二十一: 恶意逃废银行债务并拒不改正 — a court's decision the debtor refuses to obey)."""
     judgment_no = _text(judgment_no, "judgment_no", "判决书或裁定书文号（证据）", limit=80)
     amount = _money(amount_owed)
-    _not_future(judgment_date, "judgment_date", "判决（裁定）日期")
-    _not_future(enforcement_date, "enforcement_date", "申请强制执行日期")
+    not_future(judgment_date, "judgment_date", "判决（裁定）日期")
+    not_future(enforcement_date, "enforcement_date", "申请强制执行日期")
     if enforcement_date < judgment_date:
         raise ValidationError(
             {
@@ -229,7 +214,7 @@ def listing_notify(*, actor, listing: Listing, notified_on: datetime.date, means
     _require_status(listing, Status.PROPOSED, doing="告知债务人")
     if means not in Listing.Means.values:
         raise ValidationError({"means": "请选择告知方式。"})
-    _not_future(notified_on, "notified_on", "告知日期")
+    not_future(notified_on, "notified_on", "告知日期")
     if notified_on < listing.proposed_on:
         raise ValidationError(
             {"notified_on": f"告知日期不能早于提议日期（{date_cn(listing.proposed_on)}）。"}
@@ -275,7 +260,7 @@ def listing_object(*, actor, listing: Listing, objection: str, on: datetime.date
     _require_status(listing, Status.NOTIFIED, doing="提出异议")
     today = timezone.localdate()
     on = on if (on is not None and access.can_manage(actor)) else today
-    _not_future(on, "on", "提出异议日期")
+    not_future(on, "on", "提出异议日期")
     if on < listing.notified_on:
         raise ValidationError({"on": f"提出异议日期不能早于告知日期（{date_cn(listing.notified_on)}）。"})
     if not window_open(listing, on):
@@ -313,7 +298,7 @@ def listing_decide(*, actor, listing: Listing, decision: str, reason: str, on: d
     if decision not in ("list", "reject"):
         raise ValidationError({"decision": "请选择决定（列入或不予列入）。"})
     reason = _text(reason, "reason", "决定理由")
-    _not_future(on, "on", "决定日期")
+    not_future(on, "on", "决定日期")
     if on < listing.proposed_on:
         raise ValidationError({"on": f"决定日期不能早于提议日期（{date_cn(listing.proposed_on)}）。"})
     if decision == "list":
@@ -358,7 +343,7 @@ def listing_settle(*, actor, listing: Listing, settled_on: datetime.date, note: 
     if listing.settled_on is not None:
         raise ValidationError(f"已于{date_cn(listing.settled_on)}报告清偿，请等待办公室移出。")
     note = _text(note, "note", "清偿情况")
-    _not_future(settled_on, "settled_on", "清偿日期")
+    not_future(settled_on, "settled_on", "清偿日期")
     if settled_on < listing.judgment_date:
         raise ValidationError(
             {"settled_on": f"清偿日期不能早于判决（裁定）日期（{date_cn(listing.judgment_date)}）。"}
@@ -386,7 +371,7 @@ def listing_remove(*, actor, listing: Listing, removal: str, reason: str, on: da
     if removal not in Listing.Removal.values:
         raise ValidationError({"removal": "请选择移出原因（已清偿债务、申诉成立或惩戒期满）。"})
     reason = _text(reason, "reason", "移出说明")
-    _not_future(on, "on", "移出日期")
+    not_future(on, "on", "移出日期")
     if on < listing.decided_on:
         raise ValidationError({"on": f"移出日期不能早于列入日期（{date_cn(listing.decided_on)}）。"})
     before = snapshot(listing)

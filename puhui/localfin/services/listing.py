@@ -11,10 +11,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.periods import date_cn
+from puhui.core.service_checks import not_future
 from puhui.localfin import access
 from puhui.localfin.models import STAGE_ORDER, Board, Candidate, ListingGoal, Stage, StageChange
 from puhui.localfin.services.enterprises import enterprise_save
@@ -45,15 +45,6 @@ def _check_board(board) -> str:
     if board not in Board.values:
         raise ValidationError({"board": f"目标板块“{board}”不在可选范围内。"})
     return board
-
-
-def _check_not_future(day, field: str, label: str) -> datetime.date:
-    if not isinstance(day, datetime.date):
-        raise ValidationError({field: f"请填写{label}。"})
-    today = timezone.localdate()
-    if day > today:
-        raise ValidationError({field: f"{label}（{date_cn(day)}）不能晚于今天（{date_cn(today)}）。"})
-    return day
 
 
 def _texts(**values) -> dict:
@@ -97,7 +88,7 @@ def candidate_add(
     access.require_manage(actor)
     _check_stage(stage)
     _check_board(board)
-    _check_not_future(entered_on, "entered_on", "入库日期")
+    not_future(entered_on, "entered_on", "入库日期")
     texts = _texts(sponsors=sponsors, obstacles=obstacles, help_given=help_given)
     _check_deadline(deadline, entered_on)
     firm = enterprise_save(actor=actor, uscc=uscc, name=name, town=town, industry=industry)
@@ -168,7 +159,7 @@ def candidate_move(
         raise ValidationError(
             {"reason": f"退回到前一阶段须写明原因（从“{_label(current)}”退回到“{_label(to_stage)}”）。"}
         )
-    _check_not_future(on, "on", "变更日期")
+    not_future(on, "on", "变更日期")
     if on < candidate.stage_since:
         raise ValidationError(
             {
