@@ -145,7 +145,7 @@ from django.http import Http404  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import URLPattern, URLResolver, get_resolver  # noqa: E402
 
-from bench.security_params_tools import tools_params  # noqa: E402
+from bench.security_params_tools import tools_api_params, tools_params  # noqa: E402
 from puhui.api import access as api_access  # noqa: E402
 from puhui.api.models import ApiToken  # noqa: E402
 from puhui.api.services import token_create  # noqa: E402
@@ -627,6 +627,7 @@ API_PATH_PARAMS = {
     "submission_id": submission,
     "code": None,  # divisions/{code} (public statistics) and data/forms/{code}: filled below, not judged
     "number": None,  # plan/tasks/{number}: the task's number in the current plan
+    **tools_api_params(IdParam, scope),
 }
 # List answers whose items must all be in the token's scope: path → (model, scope).
 API_LISTS = {

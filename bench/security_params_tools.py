@@ -137,3 +137,12 @@ def _risk_params(IdParam, ChoiceParam, scope) -> dict:
         "disposal:step_report": {"pk": step},
         **{f"disposal:{n}": {"pk": listing} for n in listing_pages},
     }
+
+
+def tools_api_params(IdParam, scope) -> dict:
+    """Path parameters of the risk and disposal API operations: a warning in the token's scope, a listing
+    published to it."""
+    return {
+        "warning_id": IdParam(Warning, scope(risk_access.warnings_for, Warning)),
+        "listing_id": IdParam(Listing, scope(disposal_access.published_for, Listing)),
+    }
