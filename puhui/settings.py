@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     # Before data: its demo records (the listing pipeline, direct financing) feed indicators the data
     # demo computes.
     "puhui.localfin",
+    # Before data: their records (流动银行 events, publicity, school bases) feed indicators the data demo computes.
+    "puhui.outreach",
     "puhui.data",
     "puhui.demo",
     "puhui.monetary",
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     # After data: their demo reads the banks' loans and guarantees.
     "puhui.risk",
     "puhui.disposal",
+    "puhui.protection",
     "puhui.index",  # last: its demo builds on every other app's data
 ]
 

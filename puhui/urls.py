@@ -14,6 +14,8 @@ urlpatterns = [
     path("localfin/", include("puhui.localfin.urls")),
     path("risk/", include("puhui.risk.urls")),
     path("disposal/", include("puhui.disposal.urls")),
+    path("protection/", include("puhui.protection.urls")),
+    path("outreach/", include("puhui.outreach.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]
