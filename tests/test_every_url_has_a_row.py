@@ -29,6 +29,8 @@ TABLE_MODULES = [
     "tests.risk.test_url_table_networks",
     "tests.risk.test_url_table_warnings",
     "tests.disposal.test_url_table",
+    "tests.protection.test_url_table",
+    "tests.outreach.test_url_table",
 ]
 API_NAMESPACE = "api-v1"  # django-ninja's routes: checked as operations of the schema below
 

@@ -12,7 +12,19 @@ from pathlib import Path
 import pytest
 
 # Every capability app. A new capability app is added here (docs/architecture.md, "Adding a new capability app").
-CAPABILITY_APPS = ["plan", "credit", "data", "index", "monetary", "policy", "localfin", "risk", "disposal"]
+CAPABILITY_APPS = [
+    "plan",
+    "credit",
+    "data",
+    "index",
+    "monetary",
+    "policy",
+    "localfin",
+    "risk",
+    "disposal",
+    "protection",
+    "outreach",
+]
 
 MODULES = [
     "models",

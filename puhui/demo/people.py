@@ -7,7 +7,14 @@ but at build time from `secrets`, so the seed never reveals them.
 from puhui.demo import ids, names
 from puhui.demo.county import STREAM_PEOPLE, CountyPlan, rng_for
 
-MEMBER_UNITS = ("JRZX", "CZJ", "NYNCJ")  # 金融证券工作服务中心, 财政局, 农业农村局
+MEMBER_UNITS = (
+    "JRZX",
+    "CZJ",
+    "NYNCJ",
+    "FY",
+    "SFJ",
+    "JTJ",
+)  # 金融证券工作服务中心, 财政局, 农业农村局, 法院, 司法局, 教体局
 INSTITUTION_USERS = ("ADBC", "ABC", "PSBC", "RCB", "BSVB", "ICBC", "BOC", "CCB", "PICC")
 AGENT_TOWNS = (2, 3, 9)  # 鲁村镇, 东里镇, 燕崖镇
 VILLAGES_PER_AGENT = 3

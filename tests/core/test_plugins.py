@@ -118,6 +118,7 @@ def test_the_navigation_keeps_its_menus_and_order():
                 "monetary:rates",
             ],
         ),
+        ("宣传教育", ["outreach:targets", "outreach:events", "outreach:publicity", "outreach:schools"]),
         (
             "地方金融",
             [
@@ -139,6 +140,17 @@ def test_the_navigation_keeps_its_menus_and_order():
                 "risk:networks",
                 "disposal:cases",
                 "disposal:listings",
+            ],
+        ),
+        (
+            "消费者保护",
+            [
+                "protection:complaints",
+                "protection:board",
+                "protection:mediations",
+                "protection:statistics",
+                "protection:typical",
+                "protection:public",
             ],
         ),
         ("普惠金融指数", ["index:overview"]),
@@ -165,6 +177,7 @@ def test_the_navigation_keeps_its_menus_and_order():
         "localfin_breaches",
         "risk_networks",
         "risk_warnings",
+        "protection_purge",
         "policy_evaluate",
     ]
     assert [(r.prefix, r.router) for r in plugins.api_routers()] == [
@@ -174,11 +187,13 @@ def test_the_navigation_keeps_its_menus_and_order():
         ("/plan", "puhui.plan.api.router"),
         ("/credit", "puhui.credit.api.router"),
         ("/localfin", "puhui.localfin.api.router"),
+        ("/outreach", "puhui.outreach.api.router"),
         ("/data", "puhui.data.api.router"),
         ("/monetary", "puhui.monetary.api.router"),
         ("/policy", "puhui.policy.api.router"),
         ("/risk", "puhui.risk.api.router"),
         ("/disposal", "puhui.disposal.api.router"),
+        ("/protection", "puhui.protection.api.router"),
         ("/index", "puhui.index.api.router"),
     ]
 

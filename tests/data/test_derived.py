@@ -117,7 +117,7 @@ def test_levels_formulas_and_years(users, county):
     )
     # The year 2020 so far: stocks from its last quarter, flows summed.
     assert value("loan_balance", "2020") == 10000
-    assert value("mobile_events", "2020") == 3
+    assert value("reported_mobile_events", "2020") == 3
     # Platform data by bank: the branch answers for its service points.
     assert value("service_points", "2020Q1", "institution", organisation=county["rcb"]) == 1
     run = DerivedRun.objects.get(period__code="2020Q1")
@@ -235,32 +235,6 @@ def test_target_statuses(users, county):
         == targets.MISSED
     )
     assert targets.evaluate(_target("archive_rate_2020"), as_of=as_of).status == targets.NO_DATA
-
-
-def test_each_institution_target_counts_a_missing_report_as_not_met(users, county):
-    office = users["office"]
-    for q in ("2020Q1", "2020Q2", "2020Q3", "2020Q4"):
-        submit(
-            users["abc"],
-            county["abc"],
-            "channels",
-            q,
-            channels(("370323102000", 1, 0, 1, 1, 1, 0)),
-            approve_by=office,
-        )
-    submit(
-        users["rcb"],
-        county["rcb"],
-        "channels",
-        "2020Q1",
-        channels(("370323001000", 1, 0, 1, 1, 2, 0)),
-        approve_by=office,
-    )
-    derived.compute_all()
-    st = targets.evaluate(
-        Target.objects.get(code="mobile_bank_events", is_current=True), as_of=services.period_get("2020Q4")
-    )
-    assert (st.status, st.figure) == (targets.MISSED, 50.0)  # ABC 4 ≥ 3, RCB 2 < 3
 
 
 def test_dashboard_and_target_pages(login, users, county):

@@ -93,7 +93,7 @@ def case_open(
 
 
 def _locked_case(case: RiskCase) -> RiskCase:
-    return RiskCase.objects.select_for_update().get(pk=case.pk)
+    return RiskCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
 
 
 def _require_open(case: RiskCase) -> None:
@@ -154,7 +154,7 @@ def step_add(
 @transaction.atomic
 def step_report(*, actor, step: CaseStep, report: str, done_on: datetime.date | None) -> CaseStep:
     """The owner's report on its step; with `done_on` the step is done (a report without it is progress)."""
-    step = CaseStep.objects.select_for_update().select_related("case").get(pk=step.pk)
+    step = CaseStep.objects.select_for_update(of=("self",)).select_related("case").get(pk=step.pk)
     if not access.can_manage(actor) and access.step_owner_of(actor) != step.owner:
         raise ValidationError("只有责任单位可以报告本步骤的办理情况。")
     _require_open(step.case)

@@ -51,7 +51,7 @@ def _money(value) -> Decimal:
 
 
 def _locked(listing: Listing) -> Listing:
-    return Listing.objects.select_for_update().select_related("bank").get(pk=listing.pk)
+    return Listing.objects.select_for_update(of=("self",)).select_related("bank").get(pk=listing.pk)
 
 
 def _require_status(listing: Listing, *allowed: str, doing: str) -> None:
@@ -120,7 +120,7 @@ def _debtor(debtor_kind: str, uscc: str, id_number: str) -> tuple[str, str]:
         value = (validate_uscc if field == "uscc" else validate_id_number)(value)
     except ValidationError as e:
         raise ValidationError({field: e.messages}) from None
-    same = Listing.objects.select_for_update().filter(status__in=ACTIVE)
+    same = Listing.objects.select_for_update(of=("self",)).filter(status__in=ACTIVE)
     same = same.filter(uscc=value) if field == "uscc" else same.filter(id_hash__in=lookup_hashes(value))
     existing = same.select_related("bank").first()
     if existing is not None:

@@ -1,5 +1,7 @@
 """Reads of the guarantee networks, always through `puhui.risk.access`."""
 
+import re
+
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 
@@ -7,6 +9,7 @@ from puhui.data.models import GuaranteeRecord
 from puhui.risk import access
 from puhui.risk.models import NetworkGroup, NetworkGroupBank, NetworkNode, NetworkRun
 
+PERIOD_CODE = re.compile(r"[0-9A-Z-]{4,10}")  # 2021Q4, 2021-03, 2021
 GRAPH_LIMIT = 400  # firms drawn at most: a larger group is read in its tables
 TOP_VULNERABLE = 20
 
@@ -15,6 +18,10 @@ def run_for(user, code: str | None) -> NetworkRun | None:
     """The run of the period asked for (?period=2021Q4), else the latest; Http404 for an unknown period."""
     runs = access.runs_for(user)
     if code:
+        if not PERIOD_CODE.fullmatch(
+            code
+        ):  # a hostile value never reaches the database (NUL bytes on PostgreSQL)
+            raise Http404
         run = runs.filter(period__code=code).first()
         if run is None:
             raise Http404

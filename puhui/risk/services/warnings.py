@@ -51,7 +51,7 @@ def default_ruleset():
 def rules_current(*, actor=None) -> WarningRuleVersion:
     """The rule version in force, locked for this transaction (evaluations and changes queue behind it);
     the county's rule file becomes version 1 the first time."""
-    version = WarningRuleVersion.objects.select_for_update().filter(is_current=True).first()
+    version = WarningRuleVersion.objects.select_for_update(of=("self",)).filter(is_current=True).first()
     if version is not None:
         return version
     text = DEFAULT_RULES.read_text(encoding="utf-8")
@@ -167,7 +167,7 @@ def _fields(f, *, version, period, gathered, labels) -> dict:
 def _clear_stale(period, evaluated_rules: set[str], found: set, now) -> list[tuple]:
     """Close the period's warnings still 待处理 whose condition no longer holds; (warning, before) pairs."""
     changed = []
-    stale = Warning.objects.select_for_update().filter(
+    stale = Warning.objects.select_for_update(of=("self",)).filter(
         period=period, status=Status.OPEN, rule_code__in=evaluated_rules
     )
     for w in stale:
@@ -201,7 +201,7 @@ def warnings_evaluate(*, actor=None, period: ReportingPeriod) -> dict:
     # Every open warning of these rules, locked, in one query (the unique constraint keeps one per key).
     open_now = {
         (w.rule_code, w.subject_kind, w.subject_key): w
-        for w in Warning.objects.select_for_update()
+        for w in Warning.objects.select_for_update(of=("self",))
         .filter(rule_code__in=[r.code for r in ruleset.rules])
         .exclude(status=Status.CLOSED)
         .select_related("period")
@@ -254,7 +254,9 @@ def periods_to_evaluate() -> list[ReportingPeriod]:
 
 
 def _locked(warning: Warning) -> Warning:
-    return Warning.objects.select_for_update().select_related("period", "owner").get(pk=warning.pk)
+    return (
+        Warning.objects.select_for_update(of=("self",)).select_related("period", "owner").get(pk=warning.pk)
+    )
 
 
 def _text(value, field: str, label: str, *, required: bool = True) -> str:
