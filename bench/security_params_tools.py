@@ -8,8 +8,14 @@ from puhui.localfin import access as localfin_access
 from puhui.localfin.models import BondIssue, Candidate, CreditMutual, EquityDeal
 from puhui.monetary import access as monetary_access
 from puhui.monetary.models import FinancedLoan, RelendingDraw, RelendingLine, RelendingRepayment
+from puhui.outreach import access as outreach_access
+from puhui.outreach.models import EventPhoto, MobileEvent, Publicity, SchoolBase
 from puhui.policy import access as policy_access
 from puhui.policy.models import Evaluation, Objection, ObjectionFile, Result, RuleSetVersion
+from puhui.protection import access as protection_access
+from puhui.protection.models import Complaint, MediationCase, TypicalCase
+from puhui.protection.views import complaints as complaint_views
+from puhui.protection.views import mediation as mediation_views
 from puhui.risk import access as risk_access
 from puhui.risk.models import NetworkGroup, NetworkRun, Warning
 
@@ -67,6 +73,7 @@ def tools_params(IdParam, scope, ChoiceParam) -> dict:
     }
     params.update(_localfin_params(IdParam, scope))
     params.update(_risk_params(IdParam, ChoiceParam, scope))
+    params.update(_protection_params(IdParam, ChoiceParam, scope))
     return params
 
 
@@ -140,9 +147,52 @@ def _risk_params(IdParam, ChoiceParam, scope) -> dict:
 
 
 def tools_api_params(IdParam, scope) -> dict:
-    """Path parameters of the risk and disposal API operations: a warning in the token's scope, a listing
-    published to it."""
+    """Path parameters of the risk, disposal, protection and outreach API operations: a warning, complaint or
+    event in the token's scope, a listing published to it."""
     return {
         "warning_id": IdParam(Warning, scope(risk_access.warnings_for, Warning)),
         "listing_id": IdParam(Listing, scope(disposal_access.published_for, Listing)),
+        "complaint_id": IdParam(Complaint, scope(protection_access.complaints_for, Complaint)),
+        "event_id": IdParam(MobileEvent, scope(outreach_access.events_for, MobileEvent)),
+    }
+
+
+def _protection_params(IdParam, ChoiceParam, scope) -> dict:
+    """Consumer protection and financial education (#17): complaints, mediation cases, typical cases, events,
+    photos, publicity and school bases by their access querysets; an action name is not judged (the view
+    answers 404 for one the user may not take)."""
+    complaint = IdParam(Complaint, scope(protection_access.complaints_for, Complaint))
+    mediation = IdParam(MediationCase, scope(protection_access.mediations_for, MediationCase))
+    event = IdParam(MobileEvent, scope(outreach_access.events_for, MobileEvent))
+    publicity = IdParam(Publicity, scope(outreach_access.publicity_for, Publicity))
+    school = IdParam(SchoolBase, scope(outreach_access.schools_for, SchoolBase))
+    photos = IdParam(
+        EventPhoto,
+        scope(
+            lambda u: EventPhoto.objects.filter(event__in=outreach_access.events_for(u).values("pk")),
+            EventPhoto,
+        ),
+    )
+    return {
+        "protection:complaint_detail": {"pk": complaint},
+        "protection:complaint_act": {
+            "pk": complaint,
+            "action": ChoiceParam(lambda: list(complaint_views.ACTIONS)),
+        },
+        "protection:mediation_detail": {"pk": mediation},
+        "protection:agreement": {"pk": mediation},
+        "protection:mediation_act": {
+            "pk": mediation,
+            "action": ChoiceParam(lambda: list(mediation_views.ACTIONS)),
+        },
+        "protection:typical_publish": {
+            "pk": IdParam(TypicalCase, scope(protection_access.typical_for, TypicalCase))
+        },
+        **{f"outreach:{n}": {"pk": event} for n in ("event_detail", "event_edit", "event_review")},
+        **{
+            f"outreach:{n}": {"pk": publicity}
+            for n in ("publicity_detail", "publicity_edit", "publicity_review")
+        },
+        **{f"outreach:{n}": {"pk": school} for n in ("school_detail", "school_edit", "school_review")},
+        "outreach:photo": {"pk": photos},
     }
