@@ -2,37 +2,16 @@
 with a step for each linkage unit, listings in every state, the demo farmer's own notice; the office's pages
 answer."""
 
-import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from puhui.core.models import User
-from puhui.demo.build import build_demo
 from puhui.disposal.access import LINKAGE_UNITS
 from puhui.disposal.demo import COUNT_LABELS
 from puhui.disposal.models import CaseStep, Listing, RiskCase
+from tests import small_demo
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("var")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(VAR_DIR=var_dir, PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        result = build_demo(scale=0.02, seed=7, progress=lambda s: None)
-        yield {"var_dir": var_dir, "counts": result.counts}
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def in_demo(demo, db, settings):
-    settings.VAR_DIR = demo["var_dir"]
-    return demo
+demo = small_demo.demo
+in_demo = small_demo.in_demo
 
 
 def test_cases_in_both_states_with_a_step_for_each_linkage_unit(in_demo):

@@ -14,46 +14,27 @@ from decimal import Decimal
 
 import lxml.html
 import pytest
-from django.db import transaction
 from django.db.models import Sum
-from django.test import override_settings
 from django.urls import reverse
 
 from puhui.core.models import Organisation, User
 from puhui.data.models import IndicatorValue
-from puhui.demo.build import build_demo
 from puhui.localfin.demo import LICENCES
 from puhui.localfin.models import BondIssue, Candidate, CreditMutual, EquityDeal, Stage, StageChange
 from puhui.localfin.selectors.orgs import insurer_outlets_open
+from tests import small_demo
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+demo = small_demo.demo
+in_demo = small_demo.in_demo
+
 YEARS = (2019, 2020, 2021)
 CATALOGUE = ("direct_financing", "direct_financing_share", "listed_firms", "insurance_outlets")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("var")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(VAR_DIR=var_dir, PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        build_demo(scale=0.02, seed=7, progress=lambda s: None)
-        yield {"var_dir": var_dir}
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
 def finance_centre():
     """Replaces tests/localfin/conftest.py's hand-made county: the demo names its own finance centre."""
     return None
-
-
-@pytest.fixture
-def in_demo(demo, db, settings):
-    settings.VAR_DIR = demo["var_dir"]
-    return demo
 
 
 def _as(client, username):

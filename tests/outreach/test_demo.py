@@ -2,37 +2,16 @@
 九 target for some banks and not others, publicity, school bases, records pending and returned; the office's
 page answers."""
 
-import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from puhui.core.models import User
-from puhui.demo.build import build_demo
 from puhui.outreach.demo import COUNT_LABELS
 from puhui.outreach.models import MobileEvent, Publicity, SchoolBase
 from puhui.outreach.selectors import figures
+from tests import small_demo
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("var")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(VAR_DIR=var_dir, MEDIA_ROOT=var_dir / "media", PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        result = build_demo(scale=0.02, seed=7, progress=lambda s: None)
-        yield {"var_dir": var_dir, "counts": result.counts}
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def in_demo(demo, db, settings):
-    settings.VAR_DIR, settings.MEDIA_ROOT = demo["var_dir"], demo["var_dir"] / "media"
-    return demo
+demo = small_demo.demo
+in_demo = small_demo.in_demo
 
 
 def test_the_target_is_partly_met_in_both_years(in_demo):

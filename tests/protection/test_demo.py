@@ -2,36 +2,15 @@
 over 2020–2021 in every state, late answers counted, a few carried through 司法确认 and enforcement, the
 typical cases published; the pages answer."""
 
-import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from puhui.core.models import User
-from puhui.demo.build import build_demo
 from puhui.protection.demo import COUNT_LABELS
 from puhui.protection.models import Complaint, MediationCase, TypicalCase
+from tests import small_demo
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("var")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(VAR_DIR=var_dir, PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        result = build_demo(scale=0.02, seed=7, progress=lambda s: None)
-        yield {"var_dir": var_dir, "counts": result.counts}
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def in_demo(demo, db, settings):
-    settings.VAR_DIR = demo["var_dir"]
-    return demo
+demo = small_demo.demo
+in_demo = small_demo.in_demo
 
 
 def test_complaints_in_every_state_and_the_chain(in_demo):
