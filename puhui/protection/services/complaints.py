@@ -22,6 +22,7 @@ from puhui.core.periods import date_cn
 from puhui.core.service_checks import not_future, text_within
 from puhui.protection import access, rules
 from puhui.protection.models import Business, Cause, Channel, Complaint, ComplaintStep
+from puhui.protection.services.numbers import create_numbered
 
 TEXT_LIMIT = 4000
 # No 0/O, 1/I/L: a code read out over the phone or copied from paper is not mistaken.
@@ -65,12 +66,6 @@ def _text(value, field, label, *, required=True, limit=TEXT_LIMIT):
 def _step(complaint, kind, on, note="", actor=None):
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return ComplaintStep.objects.create(complaint=complaint, kind=kind, on=on, note=note, actor=user)
-
-
-def _number(day: datetime.date) -> str:
-    prefix = f"TS{day:%Y%m%d}"
-    n = Complaint.objects.filter(number__startswith=prefix).count() + 1
-    return f"{prefix}{n:03d}"
 
 
 def _tell_institution(complaint: Complaint, title: str, body: str) -> None:
@@ -157,8 +152,9 @@ def complaint_file(
     demand = _text(demand, "demand", "诉求", required=False)
     received_on = not_future(received_on or today, "received_on", "受理日期")
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    complaint = Complaint.objects.create(
-        number=_number(received_on),
+    complaint = create_numbered(
+        Complaint,
+        f"TS{received_on:%Y%m%d}",
         tracking_hash=code_hash(code),
         channel=channel,
         business=business,

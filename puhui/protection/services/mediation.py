@@ -25,6 +25,7 @@ from puhui.protection.models import (
     MediationSession,
     Mediator,
 )
+from puhui.protection.services.numbers import create_numbered
 
 S = MediationCase.Status
 TEXT_LIMIT = 4000
@@ -39,11 +40,6 @@ def _day(day, field, label, *, after: datetime.date | None = None, after_label: 
     if after is not None and day < after:
         raise ValidationError({field: f"{label}不能早于{after_label}（{date_cn(after)}）。"})
     return day
-
-
-def _number(day) -> str:
-    prefix = f"TJ{day:%Y%m%d}"
-    return f"{prefix}{MediationCase.objects.filter(number__startswith=prefix).count() + 1:03d}"
 
 
 def _locked(case: MediationCase) -> MediationCase:
@@ -128,8 +124,8 @@ def mediation_open(
         raise ValidationError({"claim": "争议金额不能为负数。"})
     dispute_on = _day(dispute_on, "dispute_on", "纠纷发生日期")
     opened_on = _day(opened_on, "opened_on", "受理调解日期", after=dispute_on, after_label="纠纷发生日期")
-    case = MediationCase.objects.create(
-        number=_number(opened_on), source=source, complaint=complaint, institution=institution,
+    case = create_numbered(
+        MediationCase, f"TJ{opened_on:%Y%m%d}", source=source, complaint=complaint, institution=institution,
         applicant=applicant, subject=subject, claim=claim, org=org, mediator=mediator,
         dispute_on=dispute_on, opened_on=opened_on, opened_by=actor,
     )  # fmt: skip
