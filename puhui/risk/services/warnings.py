@@ -6,6 +6,7 @@ Every write is one transaction, audited, and checks who acts first. Bad input ra
 `ValidationError({field: 中文})` and stores nothing.
 """
 
+import functools
 import time
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from puhui.core.audit import audit_changed, audit_changed_bulk, snapshot
 from puhui.core.models import Organisation, User
 from puhui.core.notifications import notifications_send
+from puhui.core.service_checks import text_within
 from puhui.data.models import ReportingPeriod
 from puhui.engines.warnings import SEVERITIES, WarningInputError, evaluate, load_rules
 from puhui.engines.warnings.rules import rule_data
@@ -28,6 +30,7 @@ from puhui.risk.selectors import warnings as selectors
 DEFAULT_RULES = Path(__file__).resolve().parents[1] / "rules" / "yiyuan-2020.yaml"
 TEXT_LIMIT = 2000
 NOTE_LIMIT = 300
+_text = functools.partial(text_within, limit=TEXT_LIMIT)  # a field's text, at most TEXT_LIMIT
 Status = Warning.Status
 
 
@@ -257,15 +260,6 @@ def _locked(warning: Warning) -> Warning:
     return (
         Warning.objects.select_for_update(of=("self",)).select_related("period", "owner").get(pk=warning.pk)
     )
-
-
-def _text(value, field: str, label: str, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError({field: f"请填写{label}。"})
-    if len(text) > TEXT_LIMIT:
-        raise ValidationError({field: f"{label}最多 {TEXT_LIMIT} 个字，填写了 {len(text)} 个字。"})
-    return text
 
 
 def _unit_users(org: Organisation) -> list[User]:
