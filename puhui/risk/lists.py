@@ -1,19 +1,19 @@
 """The risk lists that can grow past a page, declared for the one list component (docs/lists.md).
 Rows come only through `access.py`; the view narrows them to the period shown (`keep=("period",)`)."""
 
+from django.urls import reverse
+
 from puhui.core import lists
 from puhui.risk import access
 from puhui.risk.models import NetworkGroup, NetworkNode
 
 
 def _group_link(group: NetworkGroup) -> str:
-    from django.urls import reverse
-
     return f"{reverse('risk:group', args=[group.number])}?period={group.run.period.code}"
 
 
 def _node_group_link(node: NetworkNode) -> str:
-    return _group_link(node.group)
+    return f"{reverse('risk:group', args=[node.group.number])}?period={node.run.period.code}"
 
 
 def _yuan(attr):

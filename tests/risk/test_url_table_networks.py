@@ -97,3 +97,21 @@ def test_pages_show_the_figures_with_units(client, built, users):
     assert "其他银行合计（1 家）" in page and "沂源乙方果品有限公司" not in page
     groups = client.get(reverse("risk:network_groups") + "?period=2020Q1&export=xlsx")
     assert groups.status_code == 200 and "%E6%8B%85%E4%BF%9D%E7%BE%A4" in groups["Content-Disposition"]
+
+
+def test_the_lists_read_a_page_in_queries_that_do_not_grow_with_its_rows(client, built, users):
+    """Each group and firm links to its group page in the run's period: no query per row for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["office"])
+    counts = {}
+    for name, rows in (("network_groups", 3), ("network_firms", 10)):
+        url = reverse(f"risk:{name}") + "?period=2020Q1"
+        client.get(url)  # warm-up: the session, the key check
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert page.count("/risk/networks/groups/") >= rows
+        counts[name] = len(queries)
+    # 14 for the groups page today (the menu, the list's count and page); one query per group would add 3.
+    assert counts["network_groups"] <= 15 and counts["network_firms"] < counts["network_groups"] + 5, counts

@@ -30,7 +30,7 @@ def networks(request):
 @login_required
 def groups(request):
     run = _run(request)
-    queryset = access.groups_for(request.user, run) if run else None
+    queryset = access.groups_for(request.user, run).select_related("run__period") if run else None
     return lists.list_response(
         request, specs.NETWORK_GROUPS, "risk/network_groups.html", {"run": run}, queryset=queryset
     )
