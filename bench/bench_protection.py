@@ -117,7 +117,7 @@ def _complaints(n: int, banks, outlets) -> None:
     from django.utils import timezone
 
     from puhui.protection import rules
-    from puhui.protection.models import Business, Cause, Channel, Complaint
+    from puhui.protection.models import Business, BusinessChannel, Cause, Channel, Complaint
 
     rng = random.Random(17)
     today = timezone.localdate()
@@ -126,6 +126,7 @@ def _complaints(n: int, banks, outlets) -> None:
     targets = banks + outlets
     weights = BANK_WEIGHTS + [0.03, 0.02, 0.01]
     channels, business, causes = Channel.values, Business.values, Cause.values
+    business_channels = BusinessChannel.values
     per_day: dict[datetime.date, int] = {}
     S = Complaint.Status
     start, batch, written = time.perf_counter(), [], 0
@@ -155,6 +156,7 @@ def _complaints(n: int, banks, outlets) -> None:
                 number=f"TS{day:%Y%m%d}{per_day[day]:04d}",
                 tracking_hash=hashlib.sha256(f"bench-{i}".encode()).hexdigest(),
                 channel=rng.choice(channels),
+                business_channel=rng.choice(business_channels),
                 business=rng.choice(business),
                 cause=rng.choice(causes),
                 institution=rng.choices(targets, weights)[0],
@@ -223,7 +225,7 @@ def part_pages(args) -> None:
         ("看板 末页", "/protection/complaints/board/?before=last"),
         ("投诉 编号搜索", f"/protection/complaints/?q={sample.number}"),
         ("投诉 手机号搜索", f"/protection/complaints/?q={sample.phone}"),  # redirected to its hash
-        ("投诉 筛选", "/protection/complaints/?status=closed&channel=03&cause=05"),
+        ("投诉 筛选", "/protection/complaints/?status=closed&channel=03&cause=11"),
         ("投诉 末页", "/protection/complaints/?before=last"),
         ("统计", "/protection/statistics/"),
         ("统计 日期筛选", f"/protection/statistics/?from={datetime.date.today().year - 1}-01-01"),
@@ -251,7 +253,7 @@ def part_pages(args) -> None:
             if p95 > 300:
                 slow.append((label, user.username, sql))
     for label, who, sql in slow:
-        print(f"\nover 300 ms: {label} as {who}; slowest statement:\n{sql}")
+        print(f"\nover 300 ms: {label} as {who}; slowest statement:\n{sql[:400]} …")
 
 
 # ---------------------------------------------------------------- part 2: concurrent public filings
@@ -278,7 +280,8 @@ def _file_once(base: str, address: str, bank: int, i: int) -> tuple[str, str]:
         page = opener.open(urllib.request.Request(base, headers=headers), timeout=120).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         data = {
-            "csrfmiddlewaretoken": token, "institution": str(bank), "business": "03", "cause": "05",
+            "csrfmiddlewaretoken": token, "institution": str(bank), "business_channel": "101",
+            "business": "0302", "cause": "11",
             "name": f"测试{i}", "phone": f"1380000{i:04d}", "content": "信用卡年费未经告知即扣收。",
             "demand": "退还年费",
         }  # fmt: skip

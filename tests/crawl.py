@@ -45,6 +45,8 @@ ALLOWED_WORDS = {
     "URL",
     "IP",
     "ID",
+    # a standard's number is written this way in Chinese too: JR/T 0169-2018 (金融行业标准)
+    "JR/T",
     # sizes
     "KB",
     "MB",

@@ -172,7 +172,7 @@ def archive_unmask(request, pk):
     except KeyError:
         raise Http404 from None
     if request.headers.get("HX-Request"):
-        return render(request, "registry/_clear_value.html", {"value": value})
+        return render(request, "includes/clear_value.html", {"value": value})
     return render(
         request, "credit/clear_value.html", {"value": value, "household": MaskedHousehold(household)}
     )

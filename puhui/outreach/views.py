@@ -159,7 +159,7 @@ def _review(request, key, pk):
     if form.is_valid():
         done = _run(form, lambda: record_review(actor=request.user, record=record, **form.cleaned_data))
         if done is not None:
-            messages.success(request, f"已{done.get_status_display()}。")
+            messages.success(request, f"审核完成：{done.get_status_display()}。")
             return redirect(f"outreach:{kind.list_name}")
     record.refresh_from_db()
     return _detail_page(request, kind, record, review_form=form, status=400)

@@ -108,6 +108,19 @@ def handles(user, complaint: Complaint) -> bool:
     return bank is not None and bank.pk in (complaint.institution_id, complaint.institution.parent_id)
 
 
+def may_unmask_contact(user, complaint: Complaint) -> bool:
+    """The complainant's phone and ID number in clear: for the institution handling it (to call back) and
+    the office; each view is logged."""
+    return is_office(user) or handles(user, complaint)
+
+
+def access_complaint_for_unmask(user, pk) -> Complaint:
+    complaint = access_complaint_by_id(user, pk)
+    if not may_unmask_contact(user, complaint):
+        raise Http404
+    return complaint
+
+
 # ---------------------------------------------------------------- mediation
 
 

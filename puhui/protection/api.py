@@ -21,9 +21,13 @@ class ComplaintOut(Schema):
     id: int = Field(..., title="投诉ID")
     number: str = Field(..., title="投诉编号")
     institution: str = Field(..., title="被投诉机构")
-    channel: str = Field(..., title="受理渠道")
+    channel: str = Field(..., title="受理方式")
+    business_channel: str = Field(..., title="业务办理渠道")
     business: str = Field(..., title="业务类别")
     cause: str = Field(..., title="投诉原因")
+    code: str = Field(
+        ..., title="分类编码", description="JR/T 0169-2018 的三个维度：A 业务办理渠道、B 业务类别、C 投诉原因"
+    )
     phone: str = Field(..., title="联系电话", description="已遮盖")
     received_on: datetime.date = Field(..., title="受理日期")
     deadline: datetime.date = Field(..., title="答复期限")
@@ -38,8 +42,10 @@ def _out(c) -> dict:
         "number": c.number,
         "institution": c.institution.name,
         "channel": c.get_channel_display(),
+        "business_channel": c.get_business_channel_display(),
         "business": c.get_business_display(),
         "cause": c.get_cause_display(),
+        "code": c.classification_code,
         "phone": mask_phone(c.phone) if c.phone else "",
         "received_on": c.received_on,
         "deadline": c.deadline,

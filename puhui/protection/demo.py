@@ -32,12 +32,12 @@ STAGES = (
     "agreed",
     "failed",
 )
-TEXTS = [
-    ("04", "05", "办理农户贷款时被要求购买理财产品，否则不予放贷。", "退还理财产品资金，取消捆绑。"),
-    ("02", "01", "网点柜员态度生硬，办理社保卡激活排队两小时。", "改进服务。"),
-    ("03", "09", "信用卡逾期后催收电话打到亲戚家中。", "停止向第三人催收。"),
-    ("05", "07", "助农取款点取款后账户多扣一笔。", "退还多扣款项。"),
-    ("08", "10", "征信报告有一笔不是本人办理的贷款记录。", "更正征信记录。"),
+TEXTS = [  # (JR/T 0169-2018 业务办理渠道, 业务类别, 投诉原因), what happened, the demand
+    ("101", "02", "07", "办理农户贷款时被要求购买理财产品，否则不予放贷。", "退还理财产品资金，取消捆绑。"),
+    ("101", "0301", "01", "网点柜员态度生硬，办理社保卡激活排队两小时。", "改进服务。"),
+    ("200", "0302", "12", "信用卡逾期后催收电话打到亲戚家中。", "停止向第三人催收。"),
+    ("104", "04", "09", "助农取款点取款后账户多扣一笔。", "退还多扣款项。"),
+    ("200", "06", "10", "征信报告有一笔不是本人办理的贷款记录。", "更正征信记录。"),
 ]
 
 
@@ -92,13 +92,14 @@ def _chain(case, justice, court, *, stage: str, on: D) -> bool:
 def _complaint(n: int, office, bank, farmer, today):
     """Complaint n taken to its stage; (complaint, escalation day, stage) when it goes on to mediation."""
     stage = STAGES[n % len(STAGES)]
-    business, cause, content, demand = TEXTS[n % len(TEXTS)]
+    business_channel, business, cause, content, demand = TEXTS[n % len(TEXTS)]
     received = (
         today - datetime.timedelta(days=2)
         if stage == "handling"
         else D(2020, 3, 2) + datetime.timedelta(days=37 * n)
     )
     kw = dict(
+        business_channel=business_channel,
         business=business,
         cause=cause,
         name=f"投诉人{n + 1:02d}",
@@ -172,13 +173,13 @@ def build(ctx) -> dict:
         mediations += 1
         confirmed += _chain(case, justice, court, stage=made[2], on=case.opened_on)
     ts.typical_add(
-        actor=office, title="贷款捆绑销售理财产品，调解后退还资金", business="04", cause="04",
+        actor=office, title="贷款捆绑销售理财产品，调解后退还资金", business="02", cause="07",
         summary="某农户申请农户小额贷款时，被要求同时购买理财产品。农户投诉后对银行答复不满意，提请人民银行处理。",
         outcome="经金融纠纷人民调解委员会调解，银行退还理财资金并取消捆绑；调解协议经县法院司法确认。",
         lesson="金融机构不得将购买理财产品作为发放贷款的条件，消费者有权自主选择。", publish=True,
     )  # fmt: skip
     ts.typical_add(
-        actor=office, title="催收电话骚扰第三人，银行整改", business="03", cause="09",
+        actor=office, title="催收电话骚扰第三人，银行整改", business="0302", cause="12",
         summary="某持卡人逾期后，催收人员多次致电其亲属。", outcome="银行停止向第三人催收并对催收外包机构整改。",
         publish=True,
     )  # fmt: skip

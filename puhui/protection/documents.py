@@ -1,7 +1,11 @@
-"""The 调解协议书 as a Word file, in the house's 公文 layout (`puhui.core.documents`)."""
+"""Files the protection pages hand out: the 调解协议书 as Word (the house's 公文 layout, `puhui.core.documents`)
+and the complaint statistics as a workbook."""
+
+from openpyxl import Workbook
 
 from puhui.core import documents as gongwen
 from puhui.core.crypto import Unreadable
+from puhui.core.exports import sheet_title, style_header, xlsx_bytes
 from puhui.core.periods import date_cn
 from puhui.plan.documents import document_filename
 
@@ -46,3 +50,51 @@ def agreement_docx(case) -> bytes:
 
 def agreement_filename(case) -> str:
     return document_filename("调解协议书", case.number, ext="docx")
+
+
+def statistics_workbook(stats: dict, chain: dict, period: str) -> bytes:
+    """The statistics page as a workbook: the figures, one sheet per breakdown, the monthly trend, the chain."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "总体情况"
+    f = stats["figures"]
+    ws.append(["项目", "数值", "单位"])
+    for label, value, unit in (
+        ("统计范围（受理日期）", period, ""),
+        ("投诉", f["total"], "件"),
+        ("已答复", f["answered"], "件"),
+        ("按期答复率", f["on_time_rate"], "%"),
+        ("逾期答复", f["late"], "件"),
+        ("逾期未答复", f["overdue"], "件"),
+        ("延长处理期限", f["extended"], "件"),
+        ("提请人民银行", f["escalated"], "件"),
+        ("已办结", f["closed"], "件"),
+        ("满意率", f["satisfied_rate"], "%"),
+    ):
+        ws.append([label, value, unit])
+    style_header(ws, [24, 24, 8])
+    for table in stats["tables"]:
+        ws = wb.create_sheet(sheet_title(table["title"]))
+        ws.append([table["title"][1:], "投诉（件）", "逾期答复（件）"])
+        for row in table["rows"]:
+            ws.append([row["label"], row["n"], row["late"]])
+        style_header(ws, [28, 12, 14])
+    ws = wb.create_sheet("按月趋势")
+    ws.append(["月份", "投诉（件）", "已答复（件）", "逾期答复（件）", "按期答复率（%）", "满意率（%）"])
+    for m in stats["months"]:
+        ws.append([m["label"], m["n"], m["answered"], m["late"], m["on_time_rate"], m["satisfied_rate"]])
+    style_header(ws, [12, 12, 12, 14, 16, 12])
+    ws = wb.create_sheet("调解与司法确认")
+    ws.append(["项目", "案件（件）", "平均天数（天）", "中位天数（天）"])
+    ws.append(["调解案件", chain["total"], None, None])
+    for label, key in (
+        ("到达成调解协议", "to_agreement"),
+        ("到司法确认", "to_title"),
+        ("到执行完毕", "to_enforced"),
+    ):
+        part = chain[key]
+        ws.append([label, part["n"], part["mean"], part["median"]])
+    for outcome in chain["outcomes"]:
+        ws.append([f"结果：{outcome['label']}", outcome["n"], None, None])
+    style_header(ws, [20, 12, 16, 16])
+    return xlsx_bytes(wb)

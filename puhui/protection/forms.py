@@ -4,7 +4,15 @@ from django import forms
 from django.utils import timezone
 
 from puhui.core.models import Organisation
-from puhui.protection.models import Business, Cause, Channel, Complaint, MediationOrg, Mediator
+from puhui.protection.models import (
+    Business,
+    BusinessChannel,
+    Cause,
+    Channel,
+    Complaint,
+    MediationOrg,
+    Mediator,
+)
 
 DATE = {"type": "date", "class": "form-control"}
 TEXT = {"class": "form-control"}
@@ -46,6 +54,7 @@ class PublicComplaintForm(forms.Form):
     """The public page's form; the phone is required by the service (its refusal is the one message)."""
 
     institution = _bank_field()
+    business_channel = _choice("在哪里办理的业务", BusinessChannel.choices)
     business = _choice("业务类别", Business.choices)
     cause = _choice("投诉原因", Cause.choices)
     name = _text("您的姓名", 50)
@@ -58,7 +67,7 @@ class PublicComplaintForm(forms.Form):
 
 
 class StaffComplaintForm(PublicComplaintForm):
-    channel = _choice("受理渠道", [c for c in Channel.choices if c[0] != Channel.ONLINE])
+    channel = _choice("受理方式", [c for c in Channel.choices if c[0] != Channel.ONLINE])
     id_number = _text("身份证号（可不填）", 18, required=False)
     received_on = _date("受理日期")
     field_order = ["channel", "received_on", "institution"]
@@ -89,7 +98,7 @@ class AnswerForm(forms.Form):
 class ExtendForm(forms.Form):
     until = _date("延长至", required=False)
     reason = _text("延长理由（将告知投诉人）", rows=2)
-    approver = _text("审批人（上级机构投诉处理负责人）", 100)
+    approver = _text("审批人（延长至 30 日以上须经上级机构或总行高级管理人员审批）", 100)
 
 
 class TransferForm(forms.Form):

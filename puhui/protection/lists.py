@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from puhui.core import lists
 from puhui.protection import access
-from puhui.protection.models import Business, Cause, Channel, Complaint, MediationCase
+from puhui.protection.models import Business, BusinessChannel, Cause, Channel, Complaint, MediationCase
 from puhui.protection.selectors.complaints import state
 
 Status = Complaint.Status
@@ -38,7 +38,8 @@ def _complaints(user):
 COLUMNS = (
     lists.Column("number", "投诉编号", link="protection:complaint_detail", sort=("number",)),
     lists.Column("institution", "被投诉机构", value="institution.name", sort=("institution_id",)),
-    lists.Column("channel", "受理渠道", value="get_channel_display", phone=False),
+    lists.Column("channel", "受理方式", value="get_channel_display", phone=False),
+    lists.Column("business_channel", "业务办理渠道", value="get_business_channel_display", phone=False),
     lists.Column("business", "业务类别", value="get_business_display", phone=False),
     lists.Column("cause", "投诉原因", value="get_cause_display", phone=False),
     lists.Column("phone", "联系电话", personal="phone", phone=False),
@@ -51,7 +52,8 @@ COLUMNS = (
 FILTERS = (
     lists.Choice("status", "状态", choices=Status.choices, all_label="全部状态"),
     lists.Choice("institution", "被投诉机构", field="institution_id", choices=_banks, all_label="全部机构"),
-    lists.Choice("channel", "受理渠道", choices=Channel.choices, all_label="全部渠道"),
+    lists.Choice("channel", "受理方式", choices=Channel.choices, all_label="全部方式"),
+    lists.Choice("business_channel", "业务办理渠道", choices=BusinessChannel.choices, all_label="全部渠道"),
     lists.Choice("business", "业务类别", choices=Business.choices, all_label="全部业务"),
     lists.Choice("cause", "投诉原因", choices=Cause.choices, all_label="全部原因"),
     lists.Boolean("overdue", "逾期未答复", yes="逾期未答复", no="其他", apply=_overdue),

@@ -1,7 +1,7 @@
 """Consumer protection (plan 十五; lead 县法院 with the office): complaints, mediation and the court chain.
 
-- `Complaint`: one consumer's complaint, classified by JR/T 0169-2018 (intake channel, business category,
-  cause), routed to an institution with its answer deadline (see docs/protection.md for the day count), the
+- `Complaint`: one consumer's complaint, classified by JR/T 0169-2018 (business channel, business category,
+  cause) and by how it came in, routed to an institution with its answer deadline (see docs/protection.md for the day count), the
   answer (late ones kept and marked), an extension (≤ 60 days from receipt, approver and reason), transfers,
   escalation to the PBoC, the complainant's feedback, closure and, 3 years later, the purge of personal data.
 - `MediationCase`: a dispute taken to a mediation organisation; its sessions, the agreement (调解协议书),
@@ -23,7 +23,7 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Channel(models.TextChoices):
-    """受理渠道 (JR/T 0169-2018 投诉渠道)."""
+    """受理方式: how the complaint reached the platform (not a JR/T dimension; see BusinessChannel)."""
 
     ONLINE = "01", "网络（平台公开页面）"
     VISIT = "02", "现场"
@@ -32,35 +32,56 @@ class Channel(models.TextChoices):
     HOTLINE = "05", "12363 热线转办"
 
 
+# JR/T 0169-2018《金融消费者投诉统计分类及编码 银行业金融机构》classifies a complaint on three dimensions:
+# A 业务办理渠道, B 业务类别, C 投诉原因. The classes and their hierarchy below follow the standard as published
+# (docs/protection.md names the sources); the numeric codes are the platform's, in the standard's pattern
+# ("其他" is 9 or 99), and are to be checked against the standard's code tables before figures go upward coded.
+
+
+class BusinessChannel(models.TextChoices):
+    """A 业务办理渠道: where the business complained about was done (前台 1xx, 中后台 200)."""
+
+    COUNTER = "101", "营业现场"
+    SELF_SERVICE = "102", "自助机具"
+    E_WEB = "1031", "电子渠道·网上银行"
+    E_PHONE = "1032", "电子渠道·电话银行"
+    E_MOBILE = "1033", "电子渠道·移动客户端"
+    E_PUBLIC = "1034", "电子渠道·网络公众平台"
+    E_SMS = "1035", "电子渠道·短信"
+    E_OTHER = "1039", "电子渠道·其他"
+    THIRD_PARTY = "104", "第三方渠道"
+    FRONT_OTHER = "109", "前台·其他"
+    BACK_OFFICE = "200", "中、后台业务渠道"
+
+
 class Business(models.TextChoices):
-    """业务类别 (JR/T 0169-2018, banking)."""
+    """B 业务类别."""
 
     DEPOSIT = "01", "人民币储蓄"
-    DEBIT = "02", "借记卡"
-    CREDIT_CARD = "03", "信用卡"
-    LOAN = "04", "贷款"
-    PAYMENT = "05", "支付结算"
-    WEALTH = "06", "银行代理业务及理财"
-    CURRENCY = "07", "人民币管理"
-    CREDIT_INFO = "08", "征信"
-    PERSONAL_INFO = "09", "个人金融信息"
-    INSURANCE = "10", "保险"
+    LOAN = "02", "贷款"
+    DEBIT = "0301", "银行卡·借记卡"
+    CREDIT_CARD = "0302", "银行卡·信用卡"
+    PAYMENT = "04", "支付结算"
+    CURRENCY = "05", "人民币管理"
+    PERSONAL_INFO = "06", "个人金融信息"
     OTHER = "99", "其他"
 
 
 class Cause(models.TextChoices):
-    """投诉原因 (JR/T 0169-2018)."""
+    """C 投诉原因."""
 
     SERVICE = "01", "服务态度及服务质量"
-    MARKETING = "02", "营销方式和手段"
-    DISCLOSURE = "03", "信息披露"
-    CHOICE = "04", "自主选择权"
-    PRICING = "05", "定价收费"
-    CONTRACT = "06", "合同条款"
-    LOSS = "07", "消费者资金损失"
-    PRIVACY = "08", "个人信息安全"
-    COLLECTION = "09", "债务催收方式和手段"
-    RULES = "10", "业务规则与流程"
+    FACILITIES = "02", "服务设施、设备、业务系统"
+    RULES = "03", "管理制度、业务规则与流程"
+    MARKETING = "04", "营销方式和手段"
+    DISCLOSURE = "05", "信息披露"
+    RETURNS = "06", "产品收益"
+    CHOICE = "07", "自主选择权"
+    CONTRACT = "08", "合同条款"
+    FUNDS = "09", "消费者资金安全"
+    PRIVACY = "10", "消费者信息安全"
+    PRICING = "11", "定价收费"
+    COLLECTION = "12", "债务催收方式和手段"
     OTHER = "99", "其他"
 
 
@@ -78,8 +99,9 @@ class Complaint(models.Model):
 
     number = models.CharField("投诉编号", max_length=20, unique=True)  # TS20210506001: staff reference
     tracking_hash = models.CharField(max_length=64, unique=True, editable=False)  # sha256 of the secret code
-    channel = models.CharField("受理渠道", max_length=2, choices=Channel.choices)
-    business = models.CharField("业务类别", max_length=2, choices=Business.choices)
+    channel = models.CharField("受理方式", max_length=2, choices=Channel.choices)
+    business_channel = models.CharField("业务办理渠道", max_length=4, choices=BusinessChannel.choices)
+    business = models.CharField("业务类别", max_length=4, choices=Business.choices)
     cause = models.CharField("投诉原因", max_length=2, choices=Cause.choices)
     institution = models.ForeignKey(
         Organisation, verbose_name="被投诉机构", on_delete=models.PROTECT, related_name="complaints"
@@ -128,6 +150,7 @@ class Complaint(models.Model):
                 fields=["received_on", "institution"],
                 include=[
                     "channel",
+                    "business_channel",
                     "business",
                     "cause",
                     "late",
@@ -144,6 +167,11 @@ class Complaint(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def classification_code(self) -> str:
+        """The JR/T 0169-2018 dimensions in one string, e.g. A101-B02-C11."""
+        return f"A{self.business_channel}-B{self.business}-C{self.cause}"
 
     @property
     def deadline(self):
@@ -307,7 +335,7 @@ class TypicalCase(models.Model):
     """An anonymised typical case: no name, phone or number of a person, written by the office."""
 
     title = models.CharField("标题", max_length=100)
-    business = models.CharField("业务类别", max_length=2, choices=Business.choices)
+    business = models.CharField("业务类别", max_length=4, choices=Business.choices)
     cause = models.CharField("投诉原因", max_length=2, choices=Cause.choices)
     summary = models.TextField("基本案情")
     outcome = models.TextField("处理结果")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("complaints/board/", complaints.board, name="board"),
     path("complaints/new/", complaints.complaint_add, name="complaint_add"),
     path("complaints/<id:pk>/", complaints.complaint_detail, name="complaint_detail"),
+    path("complaints/<id:pk>/unmask/", complaints.complaint_unmask, name="complaint_unmask"),
     path("complaints/<id:pk>/<slug:action>/", complaints.complaint_act, name="complaint_act"),
     path("statistics/", complaints.statistics, name="statistics"),
     # ---- mediation and the court chain

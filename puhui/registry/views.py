@@ -98,7 +98,7 @@ def household_unmask(request, pk):
         return HttpResponseBadRequest("字段不正确。")
     value = services.household_unmask(actor=request.user, household=household, field=field)
     if request.headers.get("HX-Request"):
-        return render(request, "registry/_clear_value.html", {"value": value})
+        return render(request, "includes/clear_value.html", {"value": value})
     return render(
         request, "registry/household_detail.html", _detail_context(request, household, {field: value})
     )

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from puhui.core.models import AuditLog
 from puhui.protection import rules
 from puhui.protection.models import Complaint, MediationCase
 from tests.protection.conftest import units  # noqa: F401 (a fixture)
@@ -39,8 +40,9 @@ def test_file_answer_late_escalate_mediate_confirm_enforce(scene, browser, live_
     farmer.goto(reverse("protection:public"))
     farmer.click("[data-testid=file-link]")
     farmer.select_option("#id_institution", str(scene["abc"].pk))
-    farmer.select_option("#id_business", "04")
-    farmer.select_option("#id_cause", "04")
+    farmer.select_option("#id_business_channel", "101")
+    farmer.select_option("#id_business", "02")
+    farmer.select_option("#id_cause", "07")
     farmer.fill("#id_name", "王老汉")
     farmer.fill("#id_content", "申请农户贷款时被要求购买理财产品，否则不放贷。")
     farmer.fill("#id_demand", "退还理财资金。")
@@ -58,6 +60,9 @@ def test_file_answer_late_escalate_mediate_confirm_enforce(scene, browser, live_
     bank.goto(reverse("protection:board"))
     bank.click(f"[data-testid=list-table] >> text={complaint.number}")
     assert "13905331234" not in bank.inner_text("main") and "139****1234" in bank.inner_text("main")
+    bank.click("[data-testid=unmask-phone]")  # to call the farmer back: shown in place, and logged
+    assert bank.inner_text("[data-testid=clear-value]") == "13905331234"
+    assert AuditLog.objects.filter(action=AuditLog.Action.UNMASK, object_id=str(complaint.pk)).count() == 1
     bank.fill("#id_extend-until", (today + datetime.timedelta(days=90)).isoformat())
     bank.fill("#id_extend-reason", "需调取录像")
     bank.fill("#id_extend-approver", "市分行投诉处理负责人")

@@ -43,8 +43,9 @@ def units(county, users):
 def complaint_data(**overrides) -> dict:
     data = {
         "channel": "01",
-        "business": "04",
-        "cause": "05",
+        "business_channel": "101",
+        "business": "02",
+        "cause": "11",
         "name": "户主0",
         "phone": "13800000000",
         "content": "贷款时被收取了合同以外的费用。",

@@ -71,7 +71,7 @@ def test_each_party_sees_its_own_mediation_cases(users, county, units, file):
 def test_a_farmer_files_from_a_phone_without_a_login_and_follows_it(client, county):
     page = client.get(reverse("protection:file"))
     assert page.status_code == 200 and "我要投诉" in page.content.decode()
-    form = {"institution": county["abc"].pk, "business": "04", "cause": "05", "name": "王五", "phone": "13912345678",
+    form = {"institution": county["abc"].pk, "business_channel": "101", "business": "02", "cause": "11", "name": "王五", "phone": "13912345678",
             "content": "贷款被搭售保险。"}  # fmt: skip
     answer = client.post(reverse("protection:file"), {**form, "phone": ""})
     assert answer.status_code == 400 and "请留下联系电话" in answer.content.decode()
@@ -106,7 +106,7 @@ def test_the_complainant_gives_feedback_and_escalates_from_the_tracking_page(cli
 
 def test_filing_is_rate_limited_per_address(client, county, settings):
     settings.PUHUI_RATE_COMPLAINT_FILE = "2/h"
-    form = {"institution": county["abc"].pk, "business": "04", "cause": "05", "name": "王五", "phone": "13912345678",
+    form = {"institution": county["abc"].pk, "business_channel": "101", "business": "02", "cause": "11", "name": "王五", "phone": "13912345678",
             "content": "灌水"}  # fmt: skip
     assert [client.post(reverse("protection:file"), form).status_code for _ in range(3)] == [200, 200, 429]
     assert Complaint.objects.count() == 2
@@ -148,10 +148,10 @@ def test_the_public_database_is_anonymised(client, users, file):
 
 def test_typical_cases_refuse_personal_data_and_publish(client, users):
     with pytest.raises(Exception) as e:
-        ts.typical_add(actor=users["office"], title="案例", business="04", cause="05",
+        ts.typical_add(actor=users["office"], title="案例", business="02", cause="11",
                        summary="投诉人电话13812345678", outcome="已处理")  # fmt: skip
     assert "手机号码" in str(e.value)
-    case = ts.typical_add(actor=users["office"], title="搭售案例", business="04", cause="05", summary="案情",
+    case = ts.typical_add(actor=users["office"], title="搭售案例", business="02", cause="11", summary="案情",
                           outcome="已退费")  # fmt: skip
     assert "搭售案例" not in client.get(reverse("protection:public")).content.decode()
     ts.typical_publish(actor=users["office"], case=case, publish=True)

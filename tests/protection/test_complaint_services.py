@@ -6,12 +6,14 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from puhui.core.workdays import is_working_day
 from puhui.protection import rules
 from puhui.protection.models import Complaint, ComplaintStep
 from puhui.protection.selectors import complaints as selectors
+from puhui.protection.selectors import statistics
 from puhui.protection.services import complaints as services
 from tests.protection.conftest import complaint_data, days_ago
 
@@ -82,15 +84,19 @@ def test_a_late_answer_is_accepted_marked_late_and_counted(users, file):
         actor=users["abc"], complaint=complaint, answer="已退还费用。", answered_on=timezone.localdate()
     )
     assert complaint.status == "answered" and complaint.late
-    stats = selectors.statistics(users["office"])
+    stats = statistics.statistics(users["office"])
     assert stats["figures"]["late"] == 1 and stats["figures"]["on_time_rate"] == "0.0"
-    assert stats["institution"][0]["late"] == 1
+    tables = {t["key"]: t["rows"] for t in stats["tables"]}
+    assert tables["institution"][0]["late"] == 1 and tables["cause"] == [
+        {"label": "定价收费", "n": 1, "late": 1}
+    ]
+    assert stats["months"][0]["late"] == 1 and stats["months"][0]["on_time_rate"] == "0.0"
     on_time, _ = file()
     on_time = services.complaint_answer(
         actor=users["abc"], complaint=on_time, answer="已解释。", answered_on=timezone.localdate()
     )
     assert not on_time.late
-    assert selectors.statistics(users["office"])["figures"]["on_time_rate"] == "50.0"
+    assert statistics.statistics(users["office"])["figures"]["on_time_rate"] == "50.0"
 
 
 def test_only_the_institution_answers(users, file):
@@ -229,8 +235,26 @@ def test_the_purge_clears_personal_data_after_three_years(users, file):
     assert services.complaints_purge(today=today) == 1
     old.refresh_from_db()
     assert old.name == "" and old.phone == "" and old.phone_hash == "" and old.purged_on == today
-    assert old.business == "04" and old.status == "closed"  # the statistics keep it
+    assert old.business == "02" and old.status == "closed"  # the statistics keep it
     assert services.find_by_code(code, "0000") is None
     assert services.complaints_purge(today=today) == 0
     recent.refresh_from_db()
     assert recent.name == "户主0"
+
+
+def test_the_handling_bank_sees_the_phone_in_clear_and_the_view_is_logged(client, users, file):
+    from puhui.core.models import AuditLog
+
+    complaint, _ = file(phone="13912345678")
+    url = reverse("protection:complaint_unmask", args=[complaint.pk])
+    client.force_login(users["abc"])
+    page = client.get(reverse("protection:complaint_detail", args=[complaint.pk])).content.decode()
+    assert "139****5678" in page and "13912345678" not in page and 'data-testid="unmask-phone"' in page
+    answer = client.post(url, {"field": "phone"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "13912345678" in answer
+    log = AuditLog.objects.get(action=AuditLog.Action.UNMASK, object_id=str(complaint.pk))
+    assert (log.actor, log.note, log.after) == (users["abc"], "查看投诉人明文：联系电话", {"field": "phone"})
+    assert "13912345678" not in str(log.after) + log.note
+    assert client.post(url, {"field": "content"}).status_code == 400
+    client.force_login(users["rcb"])  # another bank
+    assert client.post(url, {"field": "phone"}).status_code == 404

@@ -47,6 +47,7 @@ def test_another_constraint_is_not_retried(county, users, db):
 def _fields(c: Complaint) -> dict:
     keep = (
         "channel",
+        "business_channel",
         "business",
         "cause",
         "institution",

@@ -48,7 +48,7 @@ def scene(users, county, units, file):
         applicant_consents=True, institution_consents=True,
     )  # fmt: skip
     typical = TypicalCase.objects.create(
-        title="案例", business="04", cause="05", summary="案情", outcome="结果", author=users["office"]
+        title="案例", business="02", cause="11", summary="案情", outcome="结果", author=users["office"]
     )
     return {"abc": abc.pk, "code": code, "own": own.pk, "escalated": escalated.pk, "case": case.pk,
             "typical": typical.pk}  # fmt: skip
@@ -61,7 +61,7 @@ LOGIN_404 = "404 404 404 404 404 404 404 302"
 OFFICE_POST = "302 404 404 404 404 404 404 302"
 BANK_STAFF = "200 200 404 200 404 404 404 302"
 TODAY = lambda: timezone.localdate().isoformat()  # noqa: E731
-FILE = {"institution": "ABC", "business": "04", "cause": "05", "name": "张三", "phone": "13912345678",
+FILE = {"institution": "ABC", "business_channel": "101", "business": "02", "cause": "11", "name": "张三", "phone": "13912345678",
         "content": "多收费用"}  # fmt: skip
 
 
@@ -87,6 +87,8 @@ PAGES = [
     ("complaint_add", None, "get", "200 404 404 200 404 404 404 302", None),
     ("complaint_detail", _pk("abc"), "get", BANK_STAFF, None),
     ("complaint_detail", _pk("own"), "get", "200 200 404 404 404 404 200 302", None),
+    ("complaint_unmask", _pk("abc"), "post", "200 404 404 200 404 404 404 302", {"field": "phone"}),
+    ("complaint_unmask", _pk("abc"), "get", "405 405 405 405 405 405 405 302", None),
     ("complaint_act", _act("abc", "answer"), "post", "404 404 404 302 404 404 404 302",
      {"answer-answer": "已退费", "answer-answered_on": "TODAY"}),
     ("complaint_act", _act("abc", "extend"), "post", "404 404 404 400 404 404 404 302",
@@ -106,13 +108,13 @@ PAGES = [
     ("mediation_act", _act("case", "rule"), "post", LOGIN_404, None),
     ("orgs", None, "get", BANK_STAFF, None),
     ("typical", None, "get", "200 200 404 404 404 404 404 302", None),
-    ("typical", None, "post", OFFICE_POST, {"title": "新案例", "business": "04", "cause": "05", "summary": "案情",
+    ("typical", None, "post", OFFICE_POST, {"title": "新案例", "business": "02", "cause": "11", "summary": "案情",
                                             "outcome": "结果"}),
     ("typical_publish", _pk("typical"), "post", OFFICE_POST, None),
 ]  # fmt: skip
 NAMES = {
     "public", "file", "track", "track_view", "track_act", "complaints", "board", "complaint_add",
-    "complaint_detail", "complaint_act", "statistics", "mediations", "mediation_add", "mediation_detail",
+    "complaint_detail", "complaint_unmask", "complaint_act", "statistics", "mediations", "mediation_add", "mediation_detail",
     "agreement", "mediation_act", "orgs", "typical", "typical_publish",
 }  # fmt: skip
 

@@ -1,15 +1,13 @@
-"""Reads of complaints, through `access.py`: the to-do counts, the deadline board, the statistics."""
+"""Reads of complaints, through `access.py`: the to-do counts, the deadline board, the public view."""
 
 import datetime
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from puhui.core.plugins import capped_count
 from puhui.protection import access
-from puhui.protection.models import Business, Cause, Channel, Complaint
+from puhui.protection.models import Complaint
 
 Status = Complaint.Status
 OPEN = (Status.HANDLING, Status.ANSWERED, Status.ESCALATED, Status.MEDIATION)
@@ -70,54 +68,6 @@ def timeline(complaint: Complaint):
     return complaint.steps.select_related("actor").order_by("at", "id")
 
 
-def _rate(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}" if whole else "—"
-
-
-def statistics(user, date_from=None, date_to=None) -> dict:
-    """Counts by institution, channel, business category and cause; on-time, late and overdue; by month."""
-    qs = access.complaints_for(user)
-    if date_from:
-        qs = qs.filter(received_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(received_on__lte=date_to)
-    today = timezone.localdate()
-    overdue = Q(status=Status.HANDLING) & (
-        Q(extended_to__lt=today) | Q(extended_to__isnull=True, due_on__lt=today)
-    )
-    figures = qs.aggregate(
-        total=Count("id"),
-        answered=Count("id", filter=Q(answered_on__isnull=False)),
-        late=Count("id", filter=Q(late=True)),
-        overdue=Count("id", filter=overdue),
-        extended=Count("id", filter=Q(extended_to__isnull=False)),
-        escalated=Count("id", filter=Q(escalated_on__isnull=False)),
-        closed=Count("id", filter=Q(status=Status.CLOSED)),
-        satisfied=Count("id", filter=Q(feedback=Complaint.Feedback.SATISFIED)),
-        rated=Count("id", filter=~Q(feedback="")),
-    )
-    figures["on_time_rate"] = _rate(figures["answered"] - figures["late"], figures["answered"])
-    figures["satisfied_rate"] = _rate(figures["satisfied"], figures["rated"])
-
-    def by(field, labels=None):
-        rows = qs.values(field).annotate(n=Count("id"), late=Count("id", filter=Q(late=True))).order_by("-n")
-        return [
-            {"label": labels(r[field]) if labels else r[field], "n": r["n"], "late": r["late"]} for r in rows
-        ]
-
-    months = (
-        qs.annotate(month=TruncMonth("received_on")).values("month").annotate(n=Count("id")).order_by("month")
-    )
-    return {
-        "figures": figures,
-        "institution": by("institution__name"),
-        "channel": by("channel", lambda v: Channel(v).label),
-        "business": by("business", lambda v: Business(v).label),
-        "cause": by("cause", lambda v: Cause(v).label),
-        "months": [{"label": f"{m['month']:%Y年%m月}", "n": m["n"]} for m in months],
-    }
-
-
 def public_rows(limit: int = 50) -> list[dict]:
     """The CFPB-style public view: closed or answered complaints with no person in them — the date, the
     institution, the classification, whether answered on time, the complainant's rating."""
@@ -127,7 +77,14 @@ def public_rows(limit: int = 50) -> list[dict]:
         )
         .select_related("institution")
         .only(
-            "received_on", "institution__name", "channel", "business", "cause", "late", "status", "feedback"
+            "received_on",
+            "institution__name",
+            "business_channel",
+            "business",
+            "cause",
+            "late",
+            "status",
+            "feedback",
         )
         .order_by("-received_on", "-id")[:limit]
     )
@@ -135,7 +92,7 @@ def public_rows(limit: int = 50) -> list[dict]:
         {
             "received_on": c.received_on,
             "institution": c.institution.name,
-            "channel": c.get_channel_display(),
+            "business_channel": c.get_business_channel_display(),
             "business": c.get_business_display(),
             "cause": c.get_cause_display(),
             "timely": "否" if c.late else "是",

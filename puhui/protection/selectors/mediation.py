@@ -5,6 +5,7 @@ from statistics import median
 
 from puhui.protection import access
 from puhui.protection.models import MediationCase
+from puhui.protection.selectors.statistics import rate
 
 S = MediationCase.Status
 
@@ -37,7 +38,7 @@ def chain_summary(user) -> dict:
     return {
         "total": len(cases),
         "outcomes": [{"label": k, "n": v} for k, v in outcome.items()],
-        "agreement_rate": f"{agreed * 100 / len(cases):.1f}" if cases else "—",
+        "agreement_rate": rate(agreed, len(cases)),
         "to_agreement": _avg(r["to_agreement"] for r in rows),
         "to_title": _avg(r["to_title"] for r in rows),
         "to_enforced": _avg(r["to_enforced"] for r in rows),

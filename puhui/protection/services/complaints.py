@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from puhui.core.audit import audit_changed, audit_record, snapshot
-from puhui.core.models import Organisation, User
+from puhui.core.models import AuditLog, Organisation, User
 from puhui.core.notifications import notifications_send
 from puhui.core.periods import date_cn
 from puhui.core.service_checks import not_future, text_within
 from puhui.protection import access, rules
-from puhui.protection.models import Business, Cause, Channel, Complaint, ComplaintStep
+from puhui.protection.models import Business, BusinessChannel, Cause, Channel, Complaint, ComplaintStep
 from puhui.protection.services.numbers import create_numbered
 
 TEXT_LIMIT = 4000
@@ -125,6 +125,7 @@ def complaint_file(
     *,
     actor,
     channel: str,
+    business_channel: str,
     business: str,
     cause: str,
     institution: Organisation | None,
@@ -142,6 +143,8 @@ def complaint_file(
     today = timezone.localdate()
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     channel, institution, received_on = _road(actor, signed_in, channel, institution, received_on, today)
+    if business_channel not in BusinessChannel.values:
+        raise ValidationError({"business_channel": "请选择办理业务的渠道。"})
     if business not in Business.values:
         raise ValidationError({"business": "请选择业务类别。"})
     if cause not in Cause.values:
@@ -157,6 +160,7 @@ def complaint_file(
         f"TS{received_on:%Y%m%d}",
         tracking_hash=code_hash(code),
         channel=channel,
+        business_channel=business_channel,
         business=business,
         cause=cause,
         institution=institution,
@@ -231,6 +235,27 @@ def complaint_transfer(*, actor, complaint: Complaint, to: Organisation | None, 
         complaint, f"转来投诉 {complaint.number}", f"请于{date_cn(complaint.deadline)}前答复投诉人。"
     )
     return complaint
+
+
+CONTACT_FIELDS = {"phone": "联系电话", "id_number": "身份证号"}
+
+
+def complaint_contact_unmask(*, actor, complaint: Complaint, field: str) -> str:
+    """The complainant's phone or ID number in clear, for calling back; the view is logged (who, which field).
+    The caller loads the complaint through `access.access_complaint_for_unmask`."""
+    if field not in CONTACT_FIELDS:
+        raise ValidationError({"field": "只能查看联系电话或身份证号的明文。"})
+    value = getattr(complaint, field)
+    if not value:
+        raise ValidationError({"field": f"该投诉没有{CONTACT_FIELDS[field]}（或已按保存期限清除）。"})
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.UNMASK,
+        obj=complaint,
+        after={"field": field},
+        note=f"查看投诉人明文：{CONTACT_FIELDS[field]}",
+    )
+    return value
 
 
 @transaction.atomic

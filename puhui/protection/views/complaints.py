@@ -5,17 +5,23 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from puhui.core import lists
 from puhui.core.crypto import mask_id_number, mask_phone
-from puhui.protection import access, forms
+from puhui.core.exports import XLSX, download
+from puhui.core.periods import date_cn
+from puhui.protection import access, documents, forms
 from puhui.protection.lists import BOARD, COMPLAINTS
 from puhui.protection.models import Complaint
 from puhui.protection.selectors import complaints as selectors
 from puhui.protection.selectors import mediation as mediation_selectors
+from puhui.protection.selectors import statistics as statistics_selectors
 from puhui.protection.services import complaints as services
 from puhui.protection.services import mediation as mediation_services
 from puhui.protection.views.common import run
@@ -81,7 +87,7 @@ ACTIONS = {
 }  # fmt: skip
 
 
-def _page(request, c: Complaint, status=200, given=None):
+def _page(request, c: Complaint, status=200, given=None, clear=None):
     allowed = _allowed(request.user, c)
     action_forms = {
         name: (given if given and given.prefix == name else ACTIONS[name][0](prefix=name))
@@ -92,8 +98,9 @@ def _page(request, c: Complaint, status=200, given=None):
         "complaint": c,
         "state": selectors.state(c),
         "days_left": selectors.days_left(c),
-        "phone": mask_phone(c.phone) if c.phone else "",
-        "id_number": mask_id_number(c.id_number) if c.id_number else "",
+        "phone": (clear or {}).get("phone") or (mask_phone(c.phone) if c.phone else ""),
+        "id_number": (clear or {}).get("id_number") or (mask_id_number(c.id_number) if c.id_number else ""),
+        "may_unmask": access.may_unmask_contact(request.user, c),
         "timeline": selectors.timeline(c),
         "forms": action_forms,
         "mediation": getattr(c, "mediation", None)
@@ -101,6 +108,23 @@ def _page(request, c: Complaint, status=200, given=None):
         else None,
     }
     return render(request, "protection/complaint_detail.html", ctx, status=status)
+
+
+@never_cache
+@login_required
+@require_POST
+def complaint_unmask(request, pk):
+    """The complainant's phone or ID number in clear (htmx fragment), logged; other roles 404."""
+    complaint = access.access_complaint_for_unmask(request.user, pk)
+    try:
+        value = services.complaint_contact_unmask(
+            actor=request.user, complaint=complaint, field=request.POST.get("field", "")
+        )
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    if request.headers.get("HX-Request"):
+        return render(request, "includes/clear_value.html", {"value": value})
+    return _page(request, complaint, clear={request.POST["field"]: value})
 
 
 @login_required
@@ -138,11 +162,11 @@ def statistics(request):
     user = request.user
     access.require(access.may_see_statistics(user))
     date_from, date_to = _day(request.GET.get("from")), _day(request.GET.get("to"))
-    stats = selectors.statistics(user, date_from, date_to)
-    ctx = {
-        "stats": stats,
-        "chain": mediation_selectors.chain_summary(user),
-        "date_from": date_from,
-        "date_to": date_to,
-    }
+    stats = statistics_selectors.statistics(user, date_from, date_to)
+    chain = mediation_selectors.chain_summary(user)
+    if request.GET.get("export") == "xlsx":
+        period = f"{date_cn(date_from) if date_from else '最早'}至{date_cn(date_to) if date_to else '今'}"
+        content = documents.statistics_workbook(stats, chain, period)
+        return download(content, f"投诉与调解统计_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+    ctx = {"stats": stats, "chain": chain, "date_from": date_from, "date_to": date_to}
     return render(request, "protection/statistics.html", ctx)
