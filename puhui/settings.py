@@ -85,6 +85,11 @@ INSTALLED_APPS = [
     "puhui.risk",
     "puhui.disposal",
     "puhui.protection",
+    "puhui.stations",
+    "puhui.merchants",
+    "puhui.cash",
+    "puhui.insurance",
+    "puhui.finder",
     "puhui.index",  # last: its demo builds on every other app's data
 ]
 

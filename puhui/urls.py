@@ -16,6 +16,11 @@ urlpatterns = [
     path("disposal/", include("puhui.disposal.urls")),
     path("protection/", include("puhui.protection.urls")),
     path("outreach/", include("puhui.outreach.urls")),
+    path("stations/", include("puhui.stations.urls")),
+    path("merchants/", include("puhui.merchants.urls")),
+    path("cash/", include("puhui.cash.urls")),
+    path("insurance/", include("puhui.insurance.urls")),
+    path("finder/", include("puhui.finder.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]

@@ -14,6 +14,8 @@ module-level lists — data, not calls, as NetBox's plugins declare `menu_items`
     DATA_SOURCES = [DataSource("direct_financing", "直接融资额", values=..., levels=("county",))]  # for indicators
     PROFILE_FLAGS = [ProfileFlag("dishonest_debtor", f"{__package__}.selectors.flags_for")]  # on profile pages
     EVENT_HANDLERS = [EventHandler("submission_approved", f"{__package__}.events.on_approved")]  # reactions
+    FINDER_LAYERS = [FinderLayer("cash_points", "现金服务点", places=..., order=30)]  # on the public finder
+    PUBLIC_LINKS = [PublicLink("预约现金服务", "cash:booking", order=20)]  # the public finder's links
 
 Events: an app announces that something happened with `publish(event, **payload)` — inside its write's
 transaction — and every installed app's handler of that event is called with the payload once the
@@ -260,6 +262,43 @@ class DataSource:
 
 def data_sources() -> dict[str, DataSource]:
     return {source.name: source for source in contributions("DATA_SOURCES")}
+
+
+@dataclass(frozen=True)
+class FinderLayer:
+    """A kind of place the public finder (the phone page a farmer opens without an account) shows on its map
+    and list: outlets and stations, cash points, merchants.
+
+    `places`: dotted path of `fn(village_ids: list[int]) -> list[dict]`, the places of that kind in those
+    villages (and, for a place without a village, in their towns), each a dict with
+    `key` (unique over all layers, e.g. "cash:12"), `name`, `village_id` (or None), `town_id`, `lon`, `lat`
+    (floats, or None: the finder puts the place at its village's or town's centre), `address`, `services`
+    (Chinese labels), `hours` (Chinese text, "" unknown), `phone` ("" none), `note` ("" none) and `url`
+    (a public page of the place, or ""). Public data only: no person, no figure a bank reported.
+    """
+
+    name: str
+    label: str
+    places: str
+    order: int = 100
+
+
+def finder_layers() -> list[FinderLayer]:
+    return sorted(contributions("FINDER_LAYERS"), key=lambda layer: layer.order)
+
+
+@dataclass(frozen=True)
+class PublicLink:
+    """A public page (no sign-in) the public finder links to: booking cash services, the insurance products on
+    offer, filing a complaint."""
+
+    label: str
+    url_name: str
+    order: int = 100
+
+
+def public_links() -> list[PublicLink]:
+    return sorted(contributions("PUBLIC_LINKS"), key=lambda link: link.order)
 
 
 # The core's own menus; entries of other apps may join them (a household roster under 名录).

@@ -5,9 +5,9 @@ from django import forms
 from django.utils import timezone
 
 from puhui.core.models import Division, Organisation
+from puhui.core.photos import MAX_PHOTO_BYTES, MAX_PHOTOS
 from puhui.outreach import access
 from puhui.outreach.models import Audience, Channel, EventService, PlaceType
-from puhui.outreach.services.photos import MAX_PHOTO_BYTES, MAX_PHOTOS
 
 DATE = {"type": "date", "class": "form-control"}
 TEXT = {"class": "form-control"}

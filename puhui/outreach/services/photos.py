@@ -1,118 +1,27 @@
-"""Photos as evidence of a 流动银行 event: real images only (Pillow opens and verifies them; the type comes from
-the bytes, never the name), within a size limit, kept encrypted at rest (`core.sealed_files`).
+"""A 流动银行 event's photos: checked and sealed by `core.photos`, kept as `EventPhoto` rows."""
 
-Every photo is checked before anything is written; the files are written last and removed again if the
-write fails, so a refused or failed upload leaves neither rows nor files behind.
-"""
-
-import contextlib
-import hashlib
-import uuid
-import warnings
-from dataclasses import dataclass
-from io import BytesIO
-
-from django.core.exceptions import ValidationError
-from django.utils import timezone
-from PIL import Image
-
-from puhui.core import sealed_files
+from puhui.core import photos
+from puhui.core.photos import CheckedPhoto
 from puhui.outreach.models import EventPhoto, MobileEvent
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-MAX_PHOTOS = 6
-MAX_PIXELS = 40_000_000  # a phone camera's largest photo is ≈ 50 MP; more is a decompression bomb
-FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 UPLOAD_DIR = "outreach/photos"
 
 
-@dataclass
-class CheckedPhoto:
-    name: str
-    content: bytes
-    content_type: str
-    suffix: str
-    width: int
-    height: int
-    sha256: str
-
-
-def _read(f) -> tuple[str, bytes | None]:
-    if isinstance(f, tuple):
-        return f
-    if f.size > MAX_PHOTO_BYTES:
-        return f.name, None
-    return f.name, f.read()
-
-
-def _image(content: bytes) -> tuple[str, int, int] | None:
-    """(format, width, height) of a verified JPEG or PNG, else None."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(BytesIO(content)) as img:
-                fmt, (width, height) = img.format, img.size
-                img.verify()
-    except Exception:  # Pillow raises many kinds for a file that is not a whole image
-        return None
-    if fmt not in FORMATS or width * height > MAX_PIXELS:
-        return None
-    return fmt, width, height
-
-
 def photos_check(files, *, already: int = 0, required: bool = False) -> list[CheckedPhoto]:
-    """Read and check uploads (Django UploadedFile or (name, bytes) pairs); every problem is reported."""
-    files = list(files or ())
-    problems = []
-    if required and not files:
-        raise ValidationError({"photos": "请上传至少 1 张活动照片作为佐证。"})
-    if already + len(files) > MAX_PHOTOS:
-        raise ValidationError({"photos": f"每次活动最多 {MAX_PHOTOS} 张照片（已有 {already} 张）。"})
-    checked = []
-    for f in files:
-        name, content = _read(f)
-        name = (name or "照片").replace("\\", "/").rsplit("/", 1)[-1][:200]
-        if content is None or len(content) > MAX_PHOTO_BYTES:
-            problems.append(f"“{name}”超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB，未接收。")
-            continue
-        found = _image(content) if content else None
-        if found is None:
-            problems.append(f"“{name}”不是有效的图片（只接收手机拍摄的照片或常见格式的图片文件）。")
-            continue
-        fmt, width, height = found
-        content_type, suffix = FORMATS[fmt]
-        checked.append(
-            CheckedPhoto(
-                name, content, content_type, suffix, width, height, hashlib.sha256(content).hexdigest()
-            )
-        )
-    if problems:
-        raise ValidationError({"photos": problems})
-    return checked
+    return photos.photos_check(files, already=already, required=required, what="活动照片")
 
 
 def photos_store(event: MobileEvent, checked: list[CheckedPhoto]) -> list[EventPhoto]:
-    """Seal the files and add their rows; on any failure the files written so far are removed (the caller's
-    transaction drops the rows)."""
-    written, rows = [], []
-    try:
-        for c in checked:
-            relative = f"{UPLOAD_DIR}/{timezone.localdate():%Y%m}/{uuid.uuid4().hex}{c.suffix}"
-            sealed_files.original_write(relative, c.content)
-            written.append(relative)
-            rows.append(
-                EventPhoto(
-                    event=event, path=relative, name=c.name, content_type=c.content_type,
-                    size=len(c.content), width=c.width, height=c.height, sha256=c.sha256,
-                )
-            )  # fmt: skip
-        return EventPhoto.objects.bulk_create(rows)
-    except BaseException:
-        for relative in written:
-            with contextlib.suppress(OSError):
-                sealed_files.original_delete(relative)
-        raise
+    rows = photos.photos_seal(
+        UPLOAD_DIR,
+        checked,
+        lambda c, relative: EventPhoto(
+            event=event, path=relative, name=c.name, content_type=c.content_type,
+            size=len(c.content), width=c.width, height=c.height, sha256=c.sha256,
+        ),
+    )  # fmt: skip
+    return EventPhoto.objects.bulk_create(rows)
 
 
 def photo_chunks(photo: EventPhoto):
-    return sealed_files.original_chunks(photo.path)
+    return photos.photo_chunks(photo.path)

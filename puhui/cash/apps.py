@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CashConfig(AppConfig):
+    name = "puhui.cash"
+    label = "cash"
+    verbose_name = "现金服务"
