@@ -24,6 +24,7 @@ CAPABILITY_APPS = [
     "disposal",
     "protection",
     "outreach",
+    "finder",
 ]
 
 MODULES = [

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from puhui.finder import views
 
 app_name = "finder"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),  # public
+    path("knowledge/", views.knowledge, name="knowledge"),  # public
+    path("knowledge/<id:pk>/", views.article, name="article"),  # public
+    path("articles/", views.articles, name="articles"),
+    path("articles/new/", views.article_edit, name="article_add"),
+    path("articles/<id:pk>/", views.article_edit, name="article_edit"),
+    path("articles/<id:pk>/publish/", views.article_publish, name="article_publish"),
+]

@@ -1,7 +1,7 @@
 """What consumer protection adds to the shared places (see `puhui/core/plugins.py`)."""
 
 from puhui.core.models import User
-from puhui.core.plugins import ApiRouter, JobLauncher, Menu, NavItem, TodoSource
+from puhui.core.plugins import ApiRouter, JobLauncher, Menu, NavItem, PublicLink, TodoSource
 
 Role = User.Role
 PROTECTION = Menu("消费者保护", 49)  # after 金融风险 (48), before 普惠金融指数 (50)
@@ -21,6 +21,12 @@ NAVIGATION = [
 ]  # fmt: skip
 
 API_ROUTERS = [ApiRouter("/protection", f"{__package__}.api.router")]
+
+# On the public finder: filing a complaint, and the anonymised complaints and typical cases.
+PUBLIC_LINKS = [
+    PublicLink("金融消费投诉", "protection:file", order=60),
+    PublicLink("投诉公开与典型案例", "protection:public", order=70),
+]
 
 TODO = [
     TodoSource(

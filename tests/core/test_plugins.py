@@ -107,6 +107,7 @@ def test_the_navigation_keeps_its_menus_and_order():
                 "credit_mine",
             ],
         ),
+        ("便民服务", ["finder:home", "finder:articles"]),
         (
             "政策工具",
             [
@@ -194,6 +195,7 @@ def test_the_navigation_keeps_its_menus_and_order():
         ("/risk", "puhui.risk.api.router"),
         ("/disposal", "puhui.disposal.api.router"),
         ("/protection", "puhui.protection.api.router"),
+        ("/finder", "puhui.finder.api.router"),
         ("/index", "puhui.index.api.router"),
     ]
 
