@@ -69,6 +69,6 @@ def test_an_article_needs_a_title_and_a_known_topic_and_only_the_office_writes(u
 
 
 def test_the_demo_publishes_its_articles(in_demo, client):
-    assert in_demo["counts"]["finder"]["articles"] >= 5
+    assert in_demo["counts"]["finder.articles"] >= 5
     page = client.get(reverse("finder:knowledge")).content.decode()
     assert "接到“客服”电话要求转账" in page

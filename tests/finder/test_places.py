@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from puhui.core.plugins import FinderLayer
@@ -22,6 +22,7 @@ def test_the_haversine_distance_matches_a_known_one():
     assert km(beijing, Village(3, "无坐标", 0, "", None, None)) is None
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(sorted({label for n in NEEDS for label in n.answers}) + ["其他"])),
        st.lists(st.sampled_from([n.code for n in NEEDS])))  # fmt: skip
 def test_a_place_meets_the_needs_exactly_when_each_has_one_of_its_labels(services, codes):
