@@ -1,6 +1,7 @@
 """A small closed-loop HTTP load generator: N threads with keep-alive connections, latency percentiles."""
 
 import http.client
+import itertools
 import statistics
 import threading
 import time
@@ -14,9 +15,12 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[k]
 
 
-def run(url: str, *, requests: int, concurrency: int, headers: dict | None = None) -> dict:
+def run(
+    url: str, *, requests: int, concurrency: int, headers: dict | None = None, paths: list[str] | None = None
+) -> dict:
+    """`paths`: several pages of the same server, taken in turn (each request the next one)."""
     parts = urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    turns = itertools.cycle(paths or [parts.path + (f"?{parts.query}" if parts.query else "")])
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -29,6 +33,7 @@ def run(url: str, *, requests: int, concurrency: int, headers: dict | None = Non
                 if remaining[0] == 0:
                     break
                 remaining[0] -= 1
+                path = next(turns)
             start = time.perf_counter()
             try:
                 conn.request("GET", path, headers=headers or {})
