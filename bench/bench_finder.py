@@ -84,7 +84,8 @@ def pages() -> tuple[list[str], str]:
 
     villages = list(Division.objects.filter(level="village").order_by("code").values_list("pk", "parent_id"))
     paths = [
-        f"/finder/?town={town}&village={village}" + (f"&{NEEDS[i % len(NEEDS)]}" if NEEDS[i % len(NEEDS)] else "")
+        f"/finder/?town={town}&village={village}"
+        + (f"&{NEEDS[i % len(NEEDS)]}" if NEEDS[i % len(NEEDS)] else "")
         for i, (village, town) in enumerate(villages[::7])
     ]
     busiest = ServicePoint.objects.values("village").annotate(n=Count("id")).order_by("-n").first()
@@ -128,9 +129,15 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         print(f"cores {os.cpu_count()}, gunicorn workers {args.workers}, {len(paths)} result pages")
-        for label, path in (("towns", "/finder/"), ("busiest village", busiest), ("knowledge", "/finder/knowledge/")):
+        for label, path in (
+            ("towns", "/finder/"),
+            ("busiest village", busiest),
+            ("knowledge", "/finder/knowledge/"),
+        ):
             html, total = weight(base, path)
-            print(f"weight {label:16} page {html / 1024:6.1f} KB, with its assets {total / 1024:6.1f} KB (budget 300 KB)")
+            print(
+                f"weight {label:16} page {html / 1024:6.1f} KB, with its assets {total / 1024:6.1f} KB (budget 300 KB)"
+            )
         print(f"{'pages':24} {'ok':>6} {'err':>4} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for label, url, many in (
             ("finder result pages", base + paths[0], paths),

@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "puhui.localfin",
     # Before data: their records (流动银行 events, publicity, school bases) feed indicators the data demo computes.
     "puhui.outreach",
+    # Before data: the banks' 服务渠道情况表 in the data demo reads the register as the stations' demo leaves it
+    # (upgrades, real-time bill pay), and the merchants' and insurers' records feed catalogue figures.
+    "puhui.stations",
+    "puhui.merchants",
+    "puhui.insurance",
     "puhui.data",
     "puhui.demo",
     "puhui.monetary",
@@ -85,10 +90,7 @@ INSTALLED_APPS = [
     "puhui.risk",
     "puhui.disposal",
     "puhui.protection",
-    "puhui.stations",
-    "puhui.merchants",
     "puhui.cash",
-    "puhui.insurance",
     "puhui.finder",
     "puhui.index",  # last: its demo builds on every other app's data
 ]
@@ -261,6 +263,13 @@ PUHUI_RATE_LOGIN_USERNAME = os.environ.get("PUHUI_RATE_LOGIN_USERNAME", "20/h") 
 PUHUI_RATE_IMPORT_USER = os.environ.get("PUHUI_RATE_IMPORT_USER", "20/h")  # upload/import POSTs per user
 PUHUI_RATE_API_TOKEN = os.environ.get("PUHUI_RATE_API_TOKEN", "1200/m")  # API requests per token
 PUHUI_RATE_API_TOKEN_WRITE = os.environ.get("PUHUI_RATE_API_TOKEN_WRITE", "60/m")  # API writes per token
+# The public pages (no sign-in), per client address; a look-up by code gets few tries against guessing.
+PUHUI_RATE_COMPLAINT_FILE = os.environ.get("PUHUI_RATE_COMPLAINT_FILE", "5/h")  # complaints filed
+PUHUI_RATE_COMPLAINT_TRACK = os.environ.get("PUHUI_RATE_COMPLAINT_TRACK", "20/h")  # complaint code look-ups
+PUHUI_RATE_CASH_BOOKING = os.environ.get("PUHUI_RATE_CASH_BOOKING", "5/h")  # cash-service bookings
+PUHUI_RATE_CASH_TRACK = os.environ.get("PUHUI_RATE_CASH_TRACK", "20/h")  # booking code look-ups
+# 助农取款 daily cash-withdrawal limit per card (元) a station's reported limit is checked against (docs/stations.md).
+PUHUI_STATION_DAILY_LIMIT = int(os.environ.get("PUHUI_STATION_DAILY_LIMIT", 1000))
 # A form submitted twice (double click) within this many seconds stores one objection / token.
 PUHUI_DOUBLE_SUBMIT_SECONDS = int(os.environ.get("PUHUI_DOUBLE_SUBMIT_SECONDS", 60))
 # A retried job waits this many seconds, doubled after each failed attempt (puhui/jobs/retries.py).

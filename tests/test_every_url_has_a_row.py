@@ -31,6 +31,10 @@ TABLE_MODULES = [
     "tests.disposal.test_url_table",
     "tests.protection.test_url_table",
     "tests.outreach.test_url_table",
+    "tests.stations.test_url_table",
+    "tests.merchants.test_url_table",
+    "tests.cash.test_url_table",
+    "tests.insurance.test_url_table",
     "tests.finder.test_url_table",
 ]
 API_NAMESPACE = "api-v1"  # django-ninja's routes: checked as operations of the schema below

@@ -24,6 +24,10 @@ CAPABILITY_APPS = [
     "disposal",
     "protection",
     "outreach",
+    "stations",
+    "merchants",
+    "cash",
+    "insurance",
     "finder",
 ]
 

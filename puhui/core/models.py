@@ -183,6 +183,9 @@ class ServicePoint(models.Model):
         DISPUTE = "dispute", "纠纷协调"
         ECOMMERCE = "ecommerce", "电商服务"
         CREDIT_INFO = "credit_info", "信用信息采集"
+        # The plan (十): 通过当地普惠金融服务站代为采购; 樱桃、苹果、干果等特色农副产品网上销售.
+        AGENCY_PURCHASE = "agency_purchase", "代理购买"
+        ONLINE_SALES = "online_sales", "本地农产品网上销售"
 
     # The plan (十): a station keeps withdrawal, transfer, remittance and bill payment, pays across banks,
     # and adds financial education, anti-counterfeiting and dispute coordination. E-commerce ("为有条件的")

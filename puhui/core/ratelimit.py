@@ -155,6 +155,21 @@ def refused_page(request, verdict: Verdict, message: str) -> HttpResponse:
 # ----- page views ----------------------------------------------------------------------------------
 
 
+def public_limited(request, scope: str, setting: str, what: str) -> HttpResponse | None:
+    """None, or the 429 page when this client address has done `what` (a public page's POST: a complaint, a
+    booking, a code look-up) more often than the rate in `setting` allows."""
+    from puhui.core.net import client_ip
+
+    verdict = hit(scope, client_ip(request) or "", _setting(setting))
+    if verdict.allowed:
+        return None
+    return refused_page(
+        request,
+        verdict,
+        f"{what}过于频繁（{verdict.rate.describe()}），请 {wait_text(verdict.retry_after)}后再试。",
+    )
+
+
 def _login_username(request) -> str:
     return (request.POST.get("username") or "").strip().lower()[:150]
 

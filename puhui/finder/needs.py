@@ -23,7 +23,7 @@ NEEDS = (
     Need("phone", "缴话费", frozenset({"通信费"})),
     Need("exchange", "兑换零钱、残损币、新币", frozenset({"小面额兑换", "残损币兑换", "新券兑换"})),
     Need("coins", "兑换纪念币", frozenset({"纪念币兑换"})),
-    Need("card_shop", "能刷卡、扫码付款的商户", frozenset({"银行卡", "二维码", "POS"})),
+    Need("card_shop", "能刷卡、扫码付款的商户", frozenset({"受理银行卡", "受理二维码", "受理POS机"})),
     Need("knowledge", "金融知识、识别假币", frozenset({"金融知识宣传", "反假货币", "反假货币咨询"})),
 )
 BY_CODE = {n.code: n for n in NEEDS}

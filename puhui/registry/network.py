@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from puhui.core import plugins
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import (
     Division,
@@ -287,7 +288,7 @@ def point_timeline(point: ServicePoint) -> list[ServicePointEvent]:
 # ---------------------------------------------------------------- checks shared by pages, API and imports
 
 
-def check_functions(functions, errors: dict, field: str = "functions") -> list[str]:
+def check_functions(functions, errors: dict, field: str = "functions", *, bank=None) -> list[str]:
     known = set(ServicePoint.Function.values)
     functions = [str(f) for f in (functions or [])]
     if not functions:
@@ -295,6 +296,15 @@ def check_functions(functions, errors: dict, field: str = "functions") -> list[s
     unknown = sorted({f for f in functions if f not in known})
     if unknown:
         errors.setdefault(field, []).append(f"未知的服务功能：{'、'.join(unknown)}")
+    if bank is not None and not unknown:
+        # What a bank offers at its stations is kept by another app when installed (the plugin hook).
+        try:
+            allowed = plugins.service("station_functions_allowed")
+        except LookupError:
+            allowed = None
+        problem = allowed(bank=bank, functions=functions) if allowed is not None else ""
+        if problem:
+            errors.setdefault(field, []).append(problem)
     # Kept in the checklist's order, each once.
     return [f for f in ServicePoint.Function.values if f in functions]
 
@@ -448,7 +458,7 @@ def _open_problems(user, errors: dict, code, name, bank, village, functions, ope
         errors.setdefault("name", []).append("请填写服务点名称")
     _check_bank(user, bank, errors)
     _check_village(village, errors)
-    functions = check_functions(functions, errors)
+    functions = check_functions(functions, errors, bank=bank)
     check_day(opened_on, errors, "opened_on", "设立日期")
     return code, name, functions
 
@@ -534,7 +544,7 @@ def service_point_upgrade(
     if point.suspended_on is not None and not errors:
         errors.setdefault("on", []).append(f"服务点“{point.name}”暂停营业中，请先恢复营业再升级")
     _check_on(errors, on, "升级日期", *_since_last_step(point))
-    functions = check_functions(functions, errors)
+    functions = check_functions(functions, errors, bank=point.bank)
     _check_checklist(functions, errors)
     old = list(point.functions)
     return _finish(

@@ -64,7 +64,7 @@ def test_a_layer_of_another_app_joins_the_list(mapped, monkeypatch):
 
 def fake_places(village_ids):
     return [{"key": "shop:1", "name": "历山超市", "village_id": village_ids[1], "town_id": None, "lon": None,
-             "lat": None, "address": "", "services": ["银行卡", "二维码"], "hours": "8:00—20:00", "phone": "",
+             "lat": None, "address": "", "services": ["受理银行卡", "受理二维码"], "hours": "8:00—20:00", "phone": "",
              "note": "", "url": ""}]  # fmt: skip
 
 

@@ -48,7 +48,7 @@ def test_lookup_by_id_number(page, live_county, users):
     page.wait_for_url("**/")
     page.goto("/registry/households/")
     page.fill("input[name=q]", ID_NUMBERS[3])
-    page.click("text=查询")
+    page.click('main button[type=submit]:has-text("查询")')
     page.wait_for_url("**key=**")
     assert ID_NUMBERS[3] not in page.url
     rows = page.locator("[data-testid=list-households] tbody tr")

@@ -2,11 +2,10 @@
 phone's last 4 digits, the anonymised public database and the typical cases.
 
 Filing and following are rate-limited per client address (`PUHUI_RATE_COMPLAINT_FILE`,
-`PUHUI_RATE_COMPLAINT_TRACK`; defaults below). A verified code opens the complaint for this browser session
+`PUHUI_RATE_COMPLAINT_TRACK`; settings.py). A verified code opens the complaint for this browser session
 only: its id lives in the session, never in a URL.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,7 +13,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from puhui.core import ratelimit
-from puhui.core.net import client_ip
 from puhui.core.service_errors import form_add_service_error
 from puhui.protection import access, forms
 from puhui.protection.models import Complaint, TypicalCase
@@ -22,22 +20,7 @@ from puhui.protection.selectors import complaints as selectors
 from puhui.protection.services import complaints as services
 from puhui.protection.views.common import run
 
-RATE_FILE = "5/h"  # complaints per client address
-RATE_TRACK = "20/h"  # code look-ups per client address: a forged code gets few tries
 SESSION_KEY = "protection_followed"
-
-
-def _limited(request, scope: str, setting: str, default: str, what: str):
-    """None, or the 429 page when this address has done `what` too often."""
-    rate = getattr(settings, setting, default)
-    verdict = ratelimit.hit(scope, client_ip(request) or "", rate)
-    if verdict.allowed:
-        return None
-    return ratelimit.refused_page(
-        request,
-        verdict,
-        f"{what}过于频繁（{verdict.rate.describe()}），请 {ratelimit.wait_text(verdict.retry_after)}后再试。",
-    )
 
 
 def public(request):
@@ -53,7 +36,7 @@ def public(request):
 def file(request):
     form = forms.PublicComplaintForm(request.POST or None)
     if request.method == "POST":
-        refused = _limited(request, "complaint-file", "PUHUI_RATE_COMPLAINT_FILE", RATE_FILE, "提交投诉")
+        refused = ratelimit.public_limited(request, "complaint-file", "PUHUI_RATE_COMPLAINT_FILE", "提交投诉")
         if refused:
             return refused
         if form.is_valid():
@@ -76,7 +59,9 @@ def file(request):
 def track(request):
     form = forms.TrackForm(request.POST or None)
     if request.method == "POST":
-        refused = _limited(request, "complaint-track", "PUHUI_RATE_COMPLAINT_TRACK", RATE_TRACK, "查询投诉")
+        refused = ratelimit.public_limited(
+            request, "complaint-track", "PUHUI_RATE_COMPLAINT_TRACK", "查询投诉"
+        )
         if refused:
             return refused
         if form.is_valid():
