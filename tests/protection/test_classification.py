@@ -110,3 +110,11 @@ def test_the_statistics_download_as_a_workbook_with_units(client, file, users):
     client.force_login(users["rcb"])
     wb = load_workbook(io.BytesIO(client.get(reverse("protection:statistics"), {"export": "xlsx"}).content))
     assert list(wb["按被投诉机构"].iter_rows(min_row=2, values_only=True)) == []
+
+
+def test_a_user_who_sees_no_complaint_gets_empty_statistics(file, users):
+    file()
+    for grouping_sets in {connection.vendor == "postgresql", False}:  # both roads on PostgreSQL
+        stats = statistics.statistics(users["member"], grouping_sets=grouping_sets)
+        assert stats["figures"]["total"] == 0 and stats["months"] == []
+        assert all(t["rows"] == [] for t in stats["tables"])
