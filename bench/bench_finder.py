@@ -15,8 +15,11 @@ import argparse
 import importlib
 import os
 import re
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -37,7 +40,10 @@ ENV = {
     "SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
     "FIELD_ENCRYPTION_KEY": "bench-field-key-not-for-production-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1, as behind the deployment's TLS proxy
     "DJANGO_SETTINGS_MODULE": "puhui.settings",
+    # Static files are served as in production (collected, then WhiteNoise), from a directory of the bench's own.
+    "PUHUI_VAR_DIR": tempfile.mkdtemp(prefix="bench-finder-"),
 }
 NEEDS = ["", "need=withdraw", "need=electricity&need=cross_bank", "need=exchange", "need=card_shop"]
 
@@ -61,6 +67,7 @@ def build(scale: float) -> None:
     from puhui.demo import county
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()
     with transaction.atomic():
         ctx = demo.DemoContext(seed=2020, scale=scale, plan=county.plan_county(2020, scale), progress=print)
@@ -93,6 +100,28 @@ def pages() -> tuple[list[str], str]:
     return paths, f"/finder/?town={village.parent_id}&village={village.pk}"
 
 
+def uncached(paths: list[str]) -> None:
+    """The work of one result page when nobody asked it in the last minute: in process, cache cleared each time."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client, times, queries = Client(), [], []
+    for path in paths:
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            assert client.get(path, HTTP_HOST="127.0.0.1").status_code == 200
+            times.append((time.perf_counter() - started) * 1000)
+        queries.append(len(ctx))
+    times.sort()
+    print(
+        f"uncached result page (in process, {len(paths)} pages): p50 {statistics.median(times):.1f} ms, "
+        f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, SQL {min(queries)}–{max(queries)} statements"
+    )
+
+
 def weight(base: str, path: str) -> tuple[int, int]:
     """The page's bytes and those of every style sheet, script and image it loads (as sent, uncompressed)."""
     page = urllib.request.urlopen(base + path, timeout=30).read()
@@ -114,6 +143,7 @@ def main() -> None:
     _psql(f"CREATE DATABASE {DB}")
     build(args.scale)
     paths, busiest = pages()
+    uncached(paths)
     port = free_port()
     env = os.environ | ENV
     server = subprocess.Popen(
@@ -140,10 +170,12 @@ def main() -> None:
             )
         print(f"{'pages':24} {'ok':>6} {'err':>4} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for label, url, many in (
-            ("finder result pages", base + paths[0], paths),
+            ("finder (asked before)", base + paths[0], paths),
             ("peer: /protection/", base + "/protection/", None),
         ):
-            run(url, requests=100, concurrency=4, paths=many)  # warm-up
+            run(
+                url, requests=4 * len(many or [url]), concurrency=4, paths=many
+            )  # warm-up: each page, each worker
             r = run(url, requests=args.requests, concurrency=args.concurrency, paths=many)
             print(
                 f"{label:24} {r['ok']:>6} {r['errors']:>4} {r['rps']:>7.1f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f}"
@@ -153,8 +185,12 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+        from django.db import connections
+
+        connections.close_all()
         if not args.keep:
             _psql(f"DROP DATABASE IF EXISTS {DB}")
+            shutil.rmtree(ENV["PUHUI_VAR_DIR"], ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
 from puhui.core.access import get_or_404
@@ -24,6 +25,12 @@ def _links():
     return [{"label": link.label, "url_name": link.url_name} for link in public_links()]
 
 
+# The same question asked again within a minute gets the page already drawn: the answer is public, the same
+# for everyone, and the register changes by the day (bench/bench_finder.py measures both).
+CACHE_SECONDS = 60
+
+
+@cache_page(CACHE_SECONDS)
 def home(request):
     """Step 1: the towns. Step 2 (?town=): that town's villages and the needs. Step 3 (?village=): the places."""
     towns = Division.objects.filter(level=Division.Level.TOWN).order_by("code")
