@@ -92,7 +92,7 @@ def test_find_a_station_book_coins_and_see_the_outlet_confirm(scene, browser, li
     office.goto(reverse("stations:targets"))
     summary = office.inner_text("[data-testid=summary]")
     assert (
-        "全县 2 个 服务点" in summary
+        "全县 2 个服务点" in summary
         and "普惠金融服务站 1 个（50.0%）" in summary
         and "跨行支付 1 个（50.0%）" in summary
     )
