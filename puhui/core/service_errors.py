@@ -19,3 +19,12 @@ def form_add_service_error(form, error: ValidationError) -> None:
 def message_service_error(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def run_on_form(form, write):
+    """The service's answer (`write()`), or None with its refusal put on the form."""
+    try:
+        return write()
+    except ValidationError as error:
+        form_add_service_error(form, error)
+        return None

@@ -3,13 +3,12 @@ through services, whose refusals are shown on the form that was sent."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from puhui.core import lists
-from puhui.core.service_errors import form_add_service_error
+from puhui.core.service_errors import run_on_form
 from puhui.disposal import access, forms
 from puhui.disposal.lists import CASES, LISTINGS
 from puhui.disposal.models import RiskCase
@@ -17,16 +16,6 @@ from puhui.disposal.selectors import cases as case_selectors
 from puhui.disposal.selectors import listings as listing_selectors
 from puhui.disposal.services import cases as case_services
 from puhui.disposal.services import listings as listing_services
-
-
-def _run(form, write):
-    """The service's answer, or None with its refusal put on the form."""
-    try:
-        return write()
-    except ValidationError as e:
-        form_add_service_error(form, e)
-        return None
-
 
 # ---------------------------------------------------------------- cases
 
@@ -46,7 +35,7 @@ def case_add(request):
     access.require_manage(request.user)
     form = forms.CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = _run(form, lambda: case_services.case_open(actor=request.user, **form.cleaned_data))
+        case = run_on_form(form, lambda: case_services.case_open(actor=request.user, **form.cleaned_data))
         if case is not None:
             messages.success(request, f"已立案：{case.title}。")
             return redirect("disposal:case_detail", case.pk)
@@ -79,7 +68,9 @@ def step_add(request, pk):
     case = access.access_case_for_edit(request.user, pk)
     form = forms.StepForm(request.POST)
     if form.is_valid():
-        step = _run(form, lambda: case_services.step_add(actor=request.user, case=case, **form.cleaned_data))
+        step = run_on_form(
+            form, lambda: case_services.step_add(actor=request.user, case=case, **form.cleaned_data)
+        )
         if step is not None:
             messages.success(request, f"已交办{step.owner.name}：{step.what}（{step.deadline:%Y-%m-%d}前）。")
             return redirect("disposal:case_detail", case.pk)
@@ -92,7 +83,7 @@ def case_close(request, pk):
     case = access.access_case_for_edit(request.user, pk)
     form = forms.CloseForm(request.POST)
     if form.is_valid():
-        done = _run(
+        done = run_on_form(
             form, lambda: case_services.case_close(actor=request.user, case=case, **form.cleaned_data)
         )
         if done is not None:
@@ -107,7 +98,7 @@ def step_report(request, pk):
     step = access.access_step_for_report(request.user, pk)
     form = forms.StepReportForm(request.POST)
     if form.is_valid():
-        done = _run(
+        done = run_on_form(
             form, lambda: case_services.step_report(actor=request.user, step=step, **form.cleaned_data)
         )
         if done is not None:
@@ -132,7 +123,7 @@ def listing_propose(request):
     access.require_propose(request.user)
     form = forms.ProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        listing = _run(
+        listing = run_on_form(
             form, lambda: listing_services.listing_propose(actor=request.user, **form.cleaned_data)
         )
         if listing is not None:
@@ -177,7 +168,7 @@ def _transition(request, pk, form_class, name, write, done_message):
     """One step of the due process: the form, the service, the page again with the refusal if any."""
     listing = access.access_listing_by_id(request.user, pk)
     form = form_class(request.POST)
-    if form.is_valid() and _run(form, lambda: write(listing, form.cleaned_data)) is not None:
+    if form.is_valid() and run_on_form(form, lambda: write(listing, form.cleaned_data)) is not None:
         messages.success(request, done_message)
         return redirect("disposal:listing_detail", listing.pk)
     listing.refresh_from_db()

@@ -3,7 +3,6 @@ through services, whose refusals are shown on the form that was sent. The public
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from puhui.core import lists, periods
 from puhui.core.exports import XLSX, download
-from puhui.core.service_errors import form_add_service_error
+from puhui.core.service_errors import run_on_form
 from puhui.imports.blank_forms import template_xlsx
 from puhui.insurance import access, forms
 from puhui.insurance.lists import PRODUCTS, REPORTS
@@ -20,15 +19,6 @@ from puhui.insurance.selectors.products import on_sale, public_row
 from puhui.insurance.services import products as product_services
 from puhui.insurance.services import reports as report_services
 from puhui.insurance.workbook import coverage_xlsx
-
-
-def _run(form, write):
-    """The service's answer, or None with its refusal put on the form."""
-    try:
-        return write()
-    except ValidationError as e:
-        form_add_service_error(form, e)
-        return None
 
 
 def _year(request):
@@ -102,9 +92,9 @@ def _product_form(request, product=None):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if product is None:
-            done = _run(form, lambda: product_services.product_create(actor=request.user, **data))
+            done = run_on_form(form, lambda: product_services.product_create(actor=request.user, **data))
         else:
-            done = _run(
+            done = run_on_form(
                 form, lambda: product_services.product_update(actor=request.user, product=product, **data)
             )
         if done is not None:
@@ -141,7 +131,7 @@ def report_add(request):
     access.require_report(request.user)
     form = forms.ReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: report_services.report_save(actor=request.user, **form.cleaned_data))
+        done = run_on_form(form, lambda: report_services.report_save(actor=request.user, **form.cleaned_data))
         if done is not None:
             messages.success(
                 request, f"已保存：{done}，承保 {done.policies:,} 件，赔款 {done.claims_paid:,} 元。"
@@ -158,7 +148,7 @@ def report_upload(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = _run(
+        result = run_on_form(
             form,
             lambda: report_services.reports_upload(actor=request.user, file=upload, filename=upload.name),
         )

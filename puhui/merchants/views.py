@@ -6,7 +6,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from puhui.core import lists, periods
 from puhui.core.converters import parse_id
 from puhui.core.exports import XLSX, download
 from puhui.core.ratelimit import import_limited
-from puhui.core.service_errors import form_add_service_error
+from puhui.core.service_errors import run_on_form
 from puhui.core.uploads import human_size, refused, too_large_message, upload_limit
 from puhui.imports.blank_forms import template_xlsx
 from puhui.merchants import access, forms
@@ -29,15 +28,6 @@ from puhui.merchants.services import merchants as merchant_services
 from puhui.merchants.upload import SPEC, figures_upload
 
 ERRORS_SHOWN = 500
-
-
-def _run(form, write):
-    """The service's answer, or None with its refusal put on the form."""
-    try:
-        return write()
-    except ValidationError as e:
-        form_add_service_error(form, e)
-        return None
 
 
 def _merchant_data(form) -> dict:
@@ -59,7 +49,7 @@ def merchant_add(request):
     form = forms.MerchantForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = _merchant_data(form)
-        merchant = _run(form, lambda: merchant_services.merchant_create(actor=request.user, **data))
+        merchant = run_on_form(form, lambda: merchant_services.merchant_create(actor=request.user, **data))
         if merchant is not None:
             messages.success(request, f"已登记惠农商圈商户：{merchant}。")
             return redirect("merchants:merchant_detail", merchant.pk)
@@ -75,7 +65,7 @@ def merchant_edit(request, pk):
     form = forms.MerchantForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = _merchant_data(form)
-        done = _run(
+        done = run_on_form(
             form, lambda: merchant_services.merchant_update(actor=request.user, merchant=merchant, **data)
         )
         if done is not None:
@@ -109,7 +99,7 @@ def figure_add(request, pk):
     merchant = access.access_merchant_for_edit(request.user, pk)
     form = forms.FigureForm(request.POST)
     if form.is_valid():
-        done = _run(
+        done = run_on_form(
             form,
             lambda: figure_services.figure_report(actor=request.user, merchant=merchant, **form.cleaned_data),
         )
@@ -126,7 +116,7 @@ def figure_edit(request, pk):
     initial = {"transactions": figure.transactions, "amount": figure.amount}
     form = forms.CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _run(
+        done = run_on_form(
             form,
             lambda: figure_services.figure_correct(actor=request.user, figure=figure, **form.cleaned_data),
         )

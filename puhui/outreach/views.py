@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from puhui.core import lists
-from puhui.core.service_errors import form_add_service_error
+from puhui.core.service_errors import run_on_form
 from puhui.outreach import access, forms
 from puhui.outreach.lists import EVENTS, PUBLICITY, SCHOOLS
 from puhui.outreach.selectors import figures
@@ -68,15 +67,6 @@ def _form(kind: Kind, request, data=None, files=None, initial=None):
     return kind.form(data, files, initial=initial, **extra)
 
 
-def _run(form, write):
-    """The service's answer, or None with its refusal put on the form."""
-    try:
-        return write()
-    except ValidationError as e:
-        form_add_service_error(form, e)
-        return None
-
-
 def _data(kind: Kind, form, request) -> dict:
     data = dict(form.cleaned_data)
     if kind.key == "event":
@@ -105,7 +95,7 @@ def _add(request, key):
         raise Http404
     form = _form(kind, request, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        record = _run(form, lambda: kind.create(actor=request.user, **_data(kind, form, request)))
+        record = run_on_form(form, lambda: kind.create(actor=request.user, **_data(kind, form, request)))
         if record is not None:
             messages.success(request, f"已登记，等待领导小组办公室审核：{record}。")
             return redirect(f"outreach:{kind.key}_detail", record.pk)
@@ -119,7 +109,7 @@ def _edit(request, key, pk):
     initial = forms.initial_of(record, kind.fields)
     form = _form(kind, request, request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _run(
+        done = run_on_form(
             form,
             lambda: kind.update(
                 actor=request.user, **{kind.record_arg: record}, **_data(kind, form, request)
@@ -157,7 +147,9 @@ def _review(request, key, pk):
     record = kind.by_id(request.user, pk)
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
-        done = _run(form, lambda: record_review(actor=request.user, record=record, **form.cleaned_data))
+        done = run_on_form(
+            form, lambda: record_review(actor=request.user, record=record, **form.cleaned_data)
+        )
         if done is not None:
             messages.success(request, f"审核完成：{done.get_status_display()}。")
             return redirect(f"outreach:{kind.list_name}")

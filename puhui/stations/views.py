@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from puhui.core import exports, lists
-from puhui.core.service_errors import form_add_service_error, message_service_error
+from puhui.core.service_errors import form_add_service_error, message_service_error, run_on_form
 from puhui.imports.blank_forms import template_xlsx
 from puhui.stations import access, forms, rules
 from puhui.stations.lists import AGENTS, INSPECTIONS, MONTHLY, SCENES
@@ -21,15 +21,6 @@ from puhui.stations.models import BankOffer, ChannelKind, ChannelOffer, SceneKin
 from puhui.stations.selectors import targets as selectors
 from puhui.stations.services import monthly, offers, records
 from puhui.stations.services.photos import photo_chunks
-
-
-def _run(form, write):
-    """The service's answer, or None with its refusal put on the form."""
-    try:
-        return write()
-    except ValidationError as e:
-        form_add_service_error(form, e)
-        return None
 
 
 def _day(request) -> datetime.date:
@@ -165,7 +156,7 @@ def monthly_add(request):
     form = forms.MonthlyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        report = _run(form, lambda: monthly.monthly_report_save(actor=request.user, **data))
+        report = run_on_form(form, lambda: monthly.monthly_report_save(actor=request.user, **data))
         if report is not None:
             note = "；单卡单日取款限额超过规定，请核实" if report.over_limit else ""
             messages.success(request, f"已报送：{report}{note}。")
@@ -222,7 +213,7 @@ def inspection_add(request):
     form = forms.InspectionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "photos": request.FILES.getlist("photos")}
-        done = _run(form, lambda: records.inspection_create(actor=request.user, **data))
+        done = run_on_form(form, lambda: records.inspection_create(actor=request.user, **data))
         if done is not None:
             messages.success(request, f"已登记：{done}。")
             return redirect("stations:inspection_detail", done.pk)
@@ -251,7 +242,7 @@ def inspection_rectify(request, pk):
     inspection = access.access_inspection_for_rectify(request.user, pk)
     form = forms.RectifyForm(request.POST)
     if form.is_valid():
-        done = _run(
+        done = run_on_form(
             form,
             lambda: records.inspection_rectify(
                 actor=request.user, inspection=inspection, **form.cleaned_data
@@ -294,7 +285,7 @@ def agent_add(request):
         raise Http404
     form = forms.AgentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: records.agent_appoint(actor=request.user, **form.cleaned_data))
+        done = run_on_form(form, lambda: records.agent_appoint(actor=request.user, **form.cleaned_data))
         if done is not None:
             messages.success(request, f"已登记代办员：{done}。")
             return redirect("stations:agents")
@@ -336,7 +327,7 @@ def scene_add(request):
         raise Http404
     form = forms.SceneForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: records.scene_add(actor=request.user, **form.cleaned_data))
+        done = run_on_form(form, lambda: records.scene_add(actor=request.user, **form.cleaned_data))
         if done is not None:
             messages.success(request, f"已登记：{done}。")
             return redirect("stations:scenes")

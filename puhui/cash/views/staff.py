@@ -3,7 +3,6 @@ through services, whose refusals are shown on the form that was sent."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,17 +15,7 @@ from puhui.cash.services import bookings as booking_services
 from puhui.cash.services import points as point_services
 from puhui.cash.services import warnings as warning_services
 from puhui.core import lists
-from puhui.core.service_errors import form_add_service_error
-
-
-def _run(form, write):
-    """The service's answer, or None with its refusal put on the form."""
-    try:
-        return write()
-    except ValidationError as e:
-        form_add_service_error(form, e)
-        return None
-
+from puhui.core.service_errors import run_on_form
 
 # ---------------------------------------------------------------- cash points
 
@@ -45,9 +34,11 @@ def _point_form(request, point=None):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if point is None:
-            done = _run(form, lambda: point_services.point_create(actor=request.user, **data))
+            done = run_on_form(form, lambda: point_services.point_create(actor=request.user, **data))
         else:
-            done = _run(form, lambda: point_services.point_update(actor=request.user, point=point, **data))
+            done = run_on_form(
+                form, lambda: point_services.point_update(actor=request.user, point=point, **data)
+            )
         if done is not None:
             messages.success(request, f"已保存现金服务点：{done.name}。")
             return redirect("cash:point_detail", done.pk)
@@ -95,7 +86,9 @@ def warning_add(request):
         raise Http404
     form = forms.WarningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        warning = _run(form, lambda: warning_services.warning_issue(actor=request.user, **form.cleaned_data))
+        warning = run_on_form(
+            form, lambda: warning_services.warning_issue(actor=request.user, **form.cleaned_data)
+        )
         if warning is not None:
             messages.success(request, f"已发布假币预警，发送 {warning.recipient_count:,} 个网点和服务点。")
             return redirect("cash:warning_detail", warning.pk)
@@ -130,7 +123,7 @@ def warning_acknowledge(request, pk):
     form = forms.AcknowledgeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        done = _run(
+        done = run_on_form(
             form,
             lambda: warning_services.warning_acknowledge(
                 actor=request.user, warning=warning, outlets=data["outlet"],
@@ -184,7 +177,7 @@ def booking_confirm(request, pk):
     booking = access.access_booking_for_handling(request.user, pk)
     form = forms.ConfirmForm(request.POST)
     if form.is_valid():
-        done = _run(
+        done = run_on_form(
             form,
             lambda: booking_services.booking_confirm(
                 actor=request.user, booking=booking, **form.cleaned_data
@@ -203,7 +196,7 @@ def booking_refuse(request, pk):
     booking = access.access_booking_for_handling(request.user, pk)
     form = forms.RefuseForm(request.POST)
     if form.is_valid():
-        done = _run(
+        done = run_on_form(
             form,
             lambda: booking_services.booking_refuse(actor=request.user, booking=booking, **form.cleaned_data),
         )

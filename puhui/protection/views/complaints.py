@@ -16,6 +16,7 @@ from puhui.core import lists
 from puhui.core.crypto import mask_id_number, mask_phone
 from puhui.core.exports import XLSX, download
 from puhui.core.periods import date_cn
+from puhui.core.service_errors import run_on_form
 from puhui.protection import access, documents, forms
 from puhui.protection.lists import BOARD, COMPLAINTS
 from puhui.protection.models import Complaint
@@ -24,7 +25,6 @@ from puhui.protection.selectors import mediation as mediation_selectors
 from puhui.protection.selectors import statistics as statistics_selectors
 from puhui.protection.services import complaints as services
 from puhui.protection.services import mediation as mediation_services
-from puhui.protection.views.common import run
 
 Status = Complaint.Status
 
@@ -48,7 +48,7 @@ def complaint_add(request):
     bank = access.bank_of(request.user)
     form = forms.StaffComplaintForm(request.POST or None, bank=bank)
     if request.method == "POST" and form.is_valid():
-        done = run(form, lambda: services.complaint_file(actor=request.user, **form.cleaned_data))
+        done = run_on_form(form, lambda: services.complaint_file(actor=request.user, **form.cleaned_data))
         if done is not None:
             complaint, code = done
             messages.success(
@@ -140,7 +140,7 @@ def complaint_act(request, pk, action):
         raise Http404
     form_class, write, done = ACTIONS[action]
     form = form_class(request.POST, prefix=action)
-    if form.is_valid() and run(form, lambda: write(request.user, c, form.cleaned_data)) is not None:
+    if form.is_valid() and run_on_form(form, lambda: write(request.user, c, form.cleaned_data)) is not None:
         messages.success(request, done)
         if action == "refer":
             return redirect("protection:mediation_detail", c.mediation.pk)

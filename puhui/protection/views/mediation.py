@@ -8,13 +8,13 @@ from django.views.decorators.http import require_POST
 
 from puhui.core import lists
 from puhui.core.exports import DOCX, download
+from puhui.core.service_errors import run_on_form
 from puhui.protection import access, documents, forms
 from puhui.protection.lists import MEDIATIONS
 from puhui.protection.models import MediationOrg, TypicalCase
 from puhui.protection.selectors import mediation as selectors
 from puhui.protection.services import mediation as services
 from puhui.protection.services import typical as typical_services
-from puhui.protection.views.common import run
 
 
 @login_required
@@ -30,7 +30,7 @@ def mediation_add(request):
     access.require(access.may_open_mediation(user))
     form = forms.MediationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = run(form, lambda: services.mediation_open(actor=user, **form.cleaned_data))
+        case = run_on_form(form, lambda: services.mediation_open(actor=user, **form.cleaned_data))
         if case is not None:
             messages.success(request, f"已受理调解：{case.number}。")
             return redirect("protection:mediation_detail", case.pk)
@@ -83,7 +83,7 @@ def mediation_act(request, pk, action):
     form = form_class(request.POST, prefix=action)
     if (
         form.is_valid()
-        and run(form, lambda: write(actor=request.user, case=case, **form.cleaned_data)) is not None
+        and run_on_form(form, lambda: write(actor=request.user, case=case, **form.cleaned_data)) is not None
     ):
         messages.success(request, done)
         return redirect("protection:mediation_detail", case.pk)
@@ -115,7 +115,7 @@ def orgs(request):
         else:
             mediator_form = forms.MediatorForm(request.POST, prefix="mediator")
             form, write = mediator_form, lambda d: services.mediator_add(actor=user, **d)
-        if form.is_valid() and run(form, lambda: write(form.cleaned_data)) is not None:
+        if form.is_valid() and run_on_form(form, lambda: write(form.cleaned_data)) is not None:
             messages.success(request, "已登记。")
             return redirect("protection:orgs")
         status = 400
@@ -135,7 +135,7 @@ def typical(request):
     form = forms.TypicalForm(request.POST or None)
     if request.method == "POST":
         access.require_office(user)
-        if form.is_valid() and run(
+        if form.is_valid() and run_on_form(
             form, lambda: typical_services.typical_add(actor=user, **form.cleaned_data)
         ):
             messages.success(request, "已保存典型案例。")

@@ -13,12 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from puhui.core import ratelimit
-from puhui.core.service_errors import form_add_service_error
+from puhui.core.service_errors import form_add_service_error, run_on_form
 from puhui.protection import access, forms
 from puhui.protection.models import Complaint, TypicalCase
 from puhui.protection.selectors import complaints as selectors
 from puhui.protection.services import complaints as services
-from puhui.protection.views.common import run
 
 SESSION_KEY = "protection_followed"
 
@@ -116,7 +115,7 @@ def track_act(request, action):
         write = lambda data: services.complaint_escalate(actor=None, complaint=complaint, **data)  # noqa: E731
     else:
         raise Http404
-    if form.is_valid() and run(form, lambda: write(form.cleaned_data)) is not None:
+    if form.is_valid() and run_on_form(form, lambda: write(form.cleaned_data)) is not None:
         return redirect("protection:track_view")
     complaint.refresh_from_db()
     return _track_page(request, complaint, status=400, **{f"{action}_form": form})
