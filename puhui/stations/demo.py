@@ -288,7 +288,7 @@ def build(ctx) -> dict:
     upgraded = _upgrade_towns(ctx)
     billing = _psbc_billpay(ctx)
     audit_record(
-        actor=None, action=AuditLog.Action.IMPORT, object_type="demo",
+        actor=None, action=AuditLog.Action.IMPORT, object_type="demo.stations",
         object_repr="演示：服务站升级和实时缴费开通", note=f"升级服务站 {upgraded} 个，开通实时缴费机具 {billing} 台",
     )  # fmt: skip
     offers, channels = _offers(ctx, office)
