@@ -19,6 +19,7 @@ CROP_COVERAGE = {2019: 0.55, 2020: 0.67, 2021: 0.72}
 LIVESTOCK_COVERAGE = {2019: 0.38, 2020: 0.55, 2021: 0.62}
 INSURED_HOUSEHOLDS = {2019: 0.50, 2020: 0.58, 2021: 0.68}
 WAN = 10_000
+CLAIM_PER_CASE = 1_800  # 元 paid per claim on average: the claim count follows from the amount, no new draw
 
 
 def insurance(gen, write, orgs, years, ctx):
@@ -65,8 +66,10 @@ def insurance(gen, write, orgs, years, ctx):
                             "crop_area": area,
                             "livestock_heads": h,
                             "insured_households": int(insured_hh * share * 1.15),
+                            "policies": int(insured_hh * share * 1.15),  # one policy per 户次
                             "premiums": premiums,
-                            "claims": round(premiums * float(gen.uniform(0.45, 0.8)), 2),
+                            "claims": (claims := round(premiums * float(gen.uniform(0.45, 0.8)), 2)),
+                            "claim_count": int(claims // CLAIM_PER_CASE),
                         },
                         "",
                     )

@@ -16,6 +16,7 @@ from puhui.insurance import access, forms
 from puhui.insurance.lists import PRODUCTS, REPORTS
 from puhui.insurance.selectors import coverage as figures
 from puhui.insurance.selectors.products import on_sale, public_row
+from puhui.insurance.selectors.returns import returns_beside_records
 from puhui.insurance.services import products as product_services
 from puhui.insurance.services import reports as report_services
 from puhui.insurance.workbook import coverage_xlsx
@@ -51,6 +52,7 @@ def coverage(request):
         "year_choices": [(y, f"{y}年") for y in choice.available],
         "cov": figures.coverage(user, year),
         "targets": figures.targets(user),
+        "returns": returns_beside_records(user, year),
         "may_report": access.may_report(user),
         "may_add_product": access.may_add_product(user),
     }

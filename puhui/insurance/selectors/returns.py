@@ -1,0 +1,91 @@
+"""The insurers' yearly 农业保险业务情况表 (the data app's `insurance` form) beside the product records.
+
+The form carries, per insurer and town, the policies, premium, claims and claims paid of all its agricultural
+insurance; the records here carry the same figures per product. Per insurer and year the page shows both
+county totals and the difference, so the office sees at once where a return and the records disagree (a
+product not recorded, a town reported twice). Only the highest approved version of each return counts, as in
+the data app's figures.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery, Sum
+
+from puhui.core.models import Organisation
+from puhui.data.models import AggregateValue, Submission
+from puhui.insurance import access
+from puhui.insurance.models import AGRI_LINES
+
+FORM = "insurance"
+# form item → Report field
+COMPARED = {"policies": "policies", "premiums": "premium", "claim_count": "claims", "claims": "claims_paid"}
+UNITS = {"policies": "件", "premiums": "元", "claim_count": "件", "claims": "元"}
+
+
+@dataclass
+class ReturnRow:
+    insurer: Organisation
+    form: dict[str, Decimal | None]  # None: no approved return for the year
+    records: dict[str, Decimal]
+
+    @property
+    def differences(self) -> dict[str, Decimal | None]:
+        return {k: None if self.form[k] is None else self.records[k] - self.form[k] for k in COMPARED}
+
+    @property
+    def cells(self) -> list[tuple[str, Decimal | None, Decimal, Decimal | None]]:
+        """(unit, return, records, records − return) in the order of COMPARED."""
+        diff = self.differences
+        return [(UNITS[k], self.form[k], self.records[k], diff[k]) for k in COMPARED]
+
+    @property
+    def agrees(self) -> bool:
+        return all(d == 0 for d in self.differences.values())
+
+
+def _approved_returns(year: int):
+    latest = (
+        Submission.objects.filter(
+            form=FORM,
+            period__code=str(year),
+            status=Submission.Status.APPROVED,
+            institution=OuterRef("institution"),
+        )
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    return Submission.objects.filter(form=FORM, period__code=str(year), pk=Subquery(latest))
+
+
+def _form_values(user, year: int):
+    values = AggregateValue.objects.filter(submission__in=_approved_returns(year), item__in=COMPARED)
+    if access.sees_all(user):
+        return values
+    insurer, town = access.insurer_of(user), access.town_of(user)
+    if insurer is not None:
+        return values.filter(submission__institution=insurer)
+    return values.filter(town=town) if town is not None else values.none()
+
+
+def returns_beside_records(user, year: int) -> list[ReturnRow]:
+    """Per insurer the user may see: the return's totals and the agricultural products' records' totals."""
+    form: dict[int, dict] = {}
+    for row in _form_values(user, year).values("submission__institution_id", "item").annotate(v=Sum("value")):
+        form.setdefault(row["submission__institution_id"], {})[row["item"]] = row["v"]
+    reports = access.reports_for(user).filter(year=year, product__line__in=AGRI_LINES)
+    records = {
+        row["product__insurer_id"]: row
+        for row in reports.values("product__insurer_id").annotate(**{k: Sum(f) for k, f in COMPARED.items()})
+    }
+    out = []
+    for org in Organisation.objects.filter(pk__in=set(form) | set(records)).order_by("code"):
+        got, kept = form.get(org.pk), records.get(org.pk, {})
+        out.append(
+            ReturnRow(
+                insurer=org,
+                form={k: None if got is None else got.get(k, Decimal(0)) for k in COMPARED},
+                records={k: kept.get(k) or Decimal(0) for k in COMPARED},
+            )
+        )
+    return out
