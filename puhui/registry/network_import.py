@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from puhui.core import plugins
 from puhui.core.audit import audit_changed_bulk, snapshot
 from puhui.core.models import Organisation, OutletEvent, ServicePoint, ServicePointEvent, Terminal, User
 from puhui.imports.cells import CellError, Parser
@@ -402,6 +403,30 @@ class ServicePointImport(_BankImport):
                 self.error(
                     row, "is_station", f"服务点已于 {ex.closed_on:%Y-%m-%d} 撤销，不能升级为普惠金融服务站"
                 )
+        self._check_offers()
+
+    def _check_offers(self) -> None:
+        """A new point, or one whose functions change, offers only what its bank offers at its stations (kept
+        by another app when installed, as on the pages); asked once per bank and set of functions."""
+        try:
+            allowed = plugins.service("station_functions_allowed")
+        except LookupError:
+            return
+        rows = [
+            (row, v)
+            for row, ex, v in self.plan
+            if v["bank_code"] in self.banks
+            and (row.number, "bank_code") not in self.flagged
+            and (ex is None or sorted(ex.functions) != sorted(v["functions"]))
+        ]
+        orgs = Organisation.objects.in_bulk({self.banks[v["bank_code"]]["id"] for _r, v in rows})
+        answers: dict[tuple, str] = {}
+        for row, v in rows:
+            key = (v["bank_code"], tuple(sorted(v["functions"])))
+            if key not in answers:
+                answers[key] = allowed(bank=orgs[self.banks[v["bank_code"]]["id"]], functions=v["functions"])
+            if answers[key]:
+                self.error(row, "functions", answers[key])
 
     def write(self) -> None:
         self.before = {ex.pk: self.current_values(ex) for _r, ex, _v in self.plan if ex is not None}

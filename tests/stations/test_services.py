@@ -16,6 +16,7 @@ from puhui.registry import network
 from puhui.stations.models import MonthlyReport, StationAgent
 from puhui.stations.services import monthly, offers, records
 from puhui.stations.services.monthly import parse_month
+from tests.registry.test_network_import import SP_HEADER, errors_of, run, sp
 from tests.stations.conftest import figures, inspection_data, png
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,26 @@ def test_a_bank_keeps_its_own_offer_and_the_register_refuses_what_it_does_not_of
         functions=["withdrawal"], opened_on=D(2021, 3, 1),
     )  # fmt: skip
     assert point.functions == ["withdrawal"]
+
+
+def test_the_register_file_and_batch_import_refuse_what_the_bank_does_not_offer(county, users):
+    offers.offer_set(
+        actor=users["abc"], bank=county["abc"], functions=["withdrawal", "transfer"], bill_items=[]
+    )
+    rows = [sp("SP-A1"), sp("SP-A2", functions="小额取款、代理购买"), sp("SP-A3", functions="小额取款")]
+    result = run("service_points", SP_HEADER, rows, actor=users["abc"])
+    assert errors_of(result) == {
+        (
+            3,
+            "服务功能",
+        ): "中国农业银行沂源县支行未开通以下服务站功能：代理购买（见“便民服务 → 银行服务站功能”）"
+    }
+    assert not ServicePoint.objects.filter(code__startswith="SP-A").exists()  # all or nothing
+    # A point already in the register keeps what it has when the file does not change its functions.
+    offers.offer_set(actor=users["abc"], bank=county["abc"], functions=["transfer"], bill_items=[])
+    kept = county["service_points"][0]  # 小额取款, no longer offered
+    row = sp(kept.code, functions="、".join(ServicePoint.Function(f).label for f in kept.functions))
+    assert errors_of(run("service_points", SP_HEADER, [row], mode="upsert", actor=users["abc"])) == {}
 
 
 def test_an_outlets_point_follows_its_branch_and_a_bank_without_an_offer_is_not_limited(county, users):
