@@ -16,21 +16,6 @@ from puhui.insurance.selectors import coverage as figures
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def reported(apple, wheat, elderly, make_report, county):
-    lishan, lucun = county["towns"]
-    make_report(wheat, lishan, year=2021, households=400, policies=400, premium=Decimal("40000"), claims=10,
-                claims_paid=Decimal("30000"))  # fmt: skip
-    make_report(wheat, lucun, year=2021, households=300, policies=300, premium=Decimal("30000"), claims=5,
-                claims_paid=Decimal("15000"))  # fmt: skip
-    make_report(apple, lishan, year=2021, households=100, policies=100, premium=Decimal("10000"), claims=0,
-                claims_paid=Decimal("0"))  # fmt: skip
-    make_report(elderly, lucun, year=2021, households=450, policies=480, premium=Decimal("9000"), claims=1,
-                claims_paid=Decimal("1000"))  # fmt: skip
-    make_report(wheat, lishan, year=2020, households=250, policies=250, premium=Decimal("25000"), claims=1,
-                claims_paid=Decimal("5000"))  # fmt: skip
-
-
 def _row(cov, product):
     return next(r for r in cov.products if r.product == product)
 

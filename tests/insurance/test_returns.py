@@ -1,8 +1,6 @@
 """The insurers' 农业保险业务情况表 (the data app's `insurance` form, with policies and claims) beside the product
 records: county totals per insurer, the difference, each role's scope; a return not yet approved is not used."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
@@ -34,18 +32,8 @@ def _items(policies, premiums, claim_count, claims):
 
 
 @pytest.fixture
-def both(apple, wheat, elderly, make_report, county, users, insurers, ins_users):
+def both(reported, county, users, insurers, ins_users):
     lishan, lucun = county["towns"]
-    make_report(wheat, lishan, year=2021, households=400, policies=400, premium=Decimal("40000"), claims=10,
-                claims_paid=Decimal("30000"))  # fmt: skip
-    make_report(wheat, lucun, year=2021, households=300, policies=300, premium=Decimal("30000"), claims=5,
-                claims_paid=Decimal("15000"))  # fmt: skip
-    make_report(apple, lishan, year=2021, households=100, policies=100, premium=Decimal("10000"), claims=0,
-                claims_paid=Decimal("0"))  # fmt: skip
-    make_report(elderly, lucun, year=2021, households=450, policies=480, premium=Decimal("9000"), claims=1,
-                claims_paid=Decimal("1000"))  # personal insurance: not in the agricultural return  # fmt: skip
-    make_report(wheat, lishan, year=2020, households=250, policies=250, premium=Decimal("25000"), claims=1,
-                claims_paid=Decimal("5000"))  # fmt: skip
     rows = [(lishan, _items(500, 50000, 10, 30000)), (lucun, _items(300, 30000, 4, 15000))]
     _return(ins_users["picc"], users["office"], insurers["picc"], rows)
     return county
