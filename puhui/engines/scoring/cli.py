@@ -60,12 +60,17 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--group", nargs="+", default=[], metavar="COLUMN", help="公平性分组列（不参与建模）")
     t.add_argument("--time", dest="time_column", help="时间列（用于跨时间样本）")
     t.add_argument("--oot-from", help="时间列不早于该值的行作为跨时间检验样本（如 2021-07）")
-    t.add_argument("--test-size", type=float, default=0.3, help="检验样本比例（默认 0.3）")
+    t.add_argument(
+        "--test-size", type=float, help="另留检验样本的比例（默认 0：不留，全部行建模，用交叉验证评估）"
+    )
+    t.add_argument("--cv-folds", type=int, help="分层交叉验证折数（默认 5；0 = 不做）")
     t.add_argument("--seed", type=int, default=0, help="随机种子（默认 0）")
     t.add_argument("--pdo", type=float, default=20.0, help="好坏比翻倍增加的分数（默认 20）")
     t.add_argument("--base-score", type=float, default=600.0, help="基准分（默认 600）")
     t.add_argument("--base-odds", type=float, default=50.0, help="基准分对应的好坏比（默认 50）")
-    t.add_argument("--min-iv", type=float, default=0.02, help="入模的最低信息值（默认 0.02）")
+    t.add_argument("--min-iv", type=float, help="入模的最低信息值（默认 0.01）")
+    t.add_argument("--min-bin-size", type=float, help="每个分箱至少占建模行数的比例（默认 0.02）")
+    t.add_argument("--C", dest="C", help="逻辑回归 L2 正则参数（默认 1；auto = 内层交叉验证选取）")
     t.add_argument("--name", help="模型名称（默认取输出文件名）")
     t.add_argument("--version", help="模型版本（默认为生成时间）")
     t.add_argument("--round", action="store_true", help="分值取整")
@@ -96,6 +101,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _given(args, *names: str) -> dict:
+    """Only the options given on the command line: the defaults live in TrainOptions."""
+    return {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+
+
+def _regularisation(value: str) -> float | None:
+    if value.strip().lower() == "auto":
+        return None
+    try:
+        c = float(value)
+    except ValueError:
+        c = 0.0
+    if not c > 0:
+        raise ScoringError(f"--C 应为正数或 auto，实际为“{value}”")
+    return c
+
+
 def _train(args) -> int:
     from .train import TrainOptions, train_scorecard
 
@@ -110,16 +132,17 @@ def _train(args) -> int:
         groups=args.group,
         time_column=args.time_column,
         oot_from=args.oot_from,
-        test_size=args.test_size,
         seed=args.seed,
         pdo=args.pdo,
         base_score=args.base_score,
         base_odds=args.base_odds,
-        min_iv=args.min_iv,
         name=args.name or out.stem,
         version=args.version,
         round_points=args.round,
+        **_given(args, "test_size", "cv_folds", "min_iv", "min_bin_size"),
     )
+    if args.C is not None:
+        opt.C = _regularisation(args.C)
     if args.oot_from and not args.time_column:
         raise ScoringError("使用 --oot-from 时必须同时用 --time 指定时间列")
     started = time.perf_counter()
@@ -131,6 +154,15 @@ def _train(args) -> int:
     print(
         f"已用 {len(df)} 行数据建模，用时 {time.perf_counter() - started:.1f} 秒；入模特征 {rep['model']['characteristics']} 个"
     )
+    cv = rep.get("cross_validation") or {}
+    if cv.get("summary"):
+        a, k = cv["summary"]["auc"], cv["summary"]["ks"]
+        print(
+            f"  分层 {cv['folds']} 折交叉验证：AUC {a['mean']:.3f} ± {a['sd']:.3f}，KS {k['mean']:.3f} ± {k['sd']:.3f}"
+            f"（上线模型用全部 {cv['rows']} 行拟合）"
+        )
+    elif cv.get("skipped"):
+        print(f"  未做交叉验证：{cv['skipped']}")
     for name, d in rep["discrimination"].items():
         print(
             f"  {rep['samples'][name]['label']}：AUC {d['auc']:.3f}，KS {d['ks']:.3f}（{rep['samples'][name]['rows']} 行）"

@@ -83,13 +83,29 @@ def stability(card: Scorecard, score: np.ndarray, states: np.ndarray) -> dict:
     return out
 
 
-def build_report(*, card, df, y, samples, options, candidates, dropped, warnings) -> dict:
+def build_report(
+    *,
+    card,
+    df,
+    y,
+    samples,
+    options,
+    candidates,
+    dropped,
+    warnings,
+    cross_validation=None,
+    regularisation=None,
+) -> dict:
     result = card.score(df)
+    model = _model_section(card, options)
+    if regularisation:
+        model["regularisation"] = regularisation
     report: dict = {
-        "model": _model_section(card, options),
+        "model": model,
         "warnings": list(warnings),
         "samples": {},
         "discrimination": {},
+        "cross_validation": cross_validation,
         "iv": _iv_rows(card, candidates, dropped),
         "characteristics": [_characteristic_table(c) for c in card.spec["characteristics"]],
         "grades": card.spec["grades"],
@@ -129,7 +145,11 @@ def _model_section(card: Scorecard, options) -> dict:
             "min_iv": options.min_iv,
             "max_corr": options.max_corr,
             "min_bin_size": options.min_bin_size,
+            "max_n_prebins": options.max_n_prebins,
+            "monotonic_trend": options.monotonic_trend,
             "min_missing_count": options.min_missing_count,
+            "C": options.C,
+            "cv_folds": options.cv_folds,
             "approve_grades": list(options.approve_grades),
         },
     }
@@ -277,6 +297,7 @@ def render_markdown(report: dict) -> str:
     if report.get("warnings"):
         lines += ["## 数据提示", ""] + [f"- {w}" for w in report["warnings"]] + [""]
     lines += _md_samples(report)
+    lines += _md_cross_validation(report)
     lines += _md_iv(report)
     lines += _md_bins(report)
     lines += _md_grades(report)
@@ -318,6 +339,31 @@ def _md_samples(report: dict) -> list[str]:
         )
     header = ["样本", "行数", "违约数", "违约率", "平均PD", "AUC", "Gini", "KS"]
     return ["## 样本与区分能力", "", *_table(header, rows)]
+
+
+def _md_cross_validation(report: dict) -> list[str]:
+    cv = report.get("cross_validation")
+    if not cv:
+        return []
+    lines = [f"## 分层 {cv['folds']} 折交叉验证", ""]
+    if cv.get("skipped"):
+        return lines + [f"未做交叉验证：{cv['skipped']}。", ""]
+    s = cv["summary"]
+    lines += [
+        f"在建模的 {cv['rows']} 行上，每折用其余各折重新分箱、筛选、回归和计分，再给本折打分"
+        f"（随机种子 {cv['seed']}）；上线的模型用全部 {cv['rows']} 行拟合。",
+        "",
+        f"- AUC {_num(s['auc']['mean'])} ± {_num(s['auc']['sd'])}（均值 ± 标准差），"
+        f"Gini {_num(s['gini']['mean'])} ± {_num(s['gini']['sd'])}，KS {_num(s['ks']['mean'])} ± {_num(s['ks']['sd'])}",
+        "",
+    ]
+    rows = [
+        [f["fold"], f["train_rows"], f["rows"], f["defaults"], f["characteristics"], f["C"]]
+        + [_num(f[m]) for m in ("auc", "gini", "ks")]
+        for f in cv["per_fold"]
+    ]
+    header = ["折", "拟合行数", "检验行数", "检验违约数", "入模特征数", "正则参数 C", "AUC", "Gini", "KS"]
+    return lines + _table(header, rows)
 
 
 def _md_iv(report: dict) -> list[str]:

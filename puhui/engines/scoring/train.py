@@ -8,21 +8,26 @@ Steps (each decision is recorded in the report):
 1. target parsed to 1 = default / 0 = good (every unreadable value reported with its row);
    characteristics = all other columns except id, time, fairness groups and `exclude`; a political,
    moral, welfare or protected column is refused (policy.py);
-2. samples: out-of-time = rows whose time ≥ `oot_from`; the rest split at random, stratified by the
-   target, into training and test;
-3. optbinning's `OptimalBinning` per characteristic on the training sample (numeric bins forced
-   monotone in event rate, `auto_asc_desc`; categories grouped by event rate); missing values get
-   their own bin (empirical WoE when at least `min_missing_count` rows, else neutral WoE 0);
-   unseen categories get WoE 0;
+2. samples: out-of-time = rows whose time ≥ `oot_from`; a test sample only when `test_size` > 0
+   (stratified); by default every other row is a development row and the shipped model sees them all;
+3. optbinning's `OptimalBinning` per characteristic on the development rows (numeric bins forced
+   monotone in event rate, `auto_asc_desc`, each bin ≥ `min_bin_size` of the rows; categories grouped
+   by event rate); missing values get their own bin (empirical WoE when at least `min_missing_count`
+   rows, else neutral WoE 0); unseen categories get WoE 0;
 4. characteristics with IV < `min_iv` are dropped, then of any pair with |correlation of WoE| >
    `max_corr` the lower-IV one;
-5. logistic regression on WoE (scikit-learn); characteristics whose coefficient has the wrong sign
-   (a better bin raising the risk — collinearity) are dropped one at a time and the model refitted;
+5. logistic regression on WoE (scikit-learn, L2 with `C`, or C chosen by an inner cross-validation
+   when `C` is None); characteristics whose coefficient has the wrong sign (a better bin raising the
+   risk — collinearity) are dropped one at a time and the model refitted;
 6. points: score = offset + factor·ln(odds good:bad), factor = PDO/ln 2, offset = base score −
    factor·ln(base odds), the intercept spread evenly over the characteristics (as optbinning does);
-7. grades: score cut-offs at shares of the training sample (default AAA 10 %, AA 20 %, A 30 %,
+7. grades: score cut-offs at shares of the development rows (default AAA 10 %, AA 20 %, A 30 %,
    B 25 %, C 15 %);
-8. validation report on training, test and out-of-time samples.
+8. stratified `cv_folds`-fold cross-validation of steps 3–7 on the development rows (crossval.py):
+   mean ± sd of AUC, Gini and KS of each fold's own points table on its held-out rows;
+9. validation report on the development, test and out-of-time samples, with the cross-validation.
+
+Defaults chosen by measurement on three public credit data sets (docs/scoring.md, bench_scoring.py).
 
 Training imports optbinning and scikit-learn; scoring the result does not.
 """
@@ -68,23 +73,27 @@ class TrainOptions:
     groups: Sequence[str] = ()
     time_column: str | None = None
     oot_from: object = None
-    test_size: float = 0.3
+    test_size: float = 0.0  # a hold-out kept aside only when asked for; cross-validation reports instead
     seed: int = 0
     pdo: float = 20.0
     base_score: float = 600.0
     base_odds: float = 50.0
-    min_iv: float = 0.02
-    max_corr: float = 0.7
+    min_iv: float = 0.01
+    max_corr: float = 0.9
     max_n_prebins: int = 20
-    min_bin_size: float = 0.05
+    min_bin_size: float = 0.02
     min_missing_count: int = 30
+    monotonic_trend: str = "auto_asc_desc"
     grades: Sequence[tuple[str, float]] = DEFAULT_GRADES
     approve_grades: Sequence[str] = ("AAA", "AA", "A")
     name: str = "scorecard"
     version: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
     round_points: bool = False
-    C: float = 1.0
+    C: float | None = 1.0  # None: chosen from C_grid by inner cross-validation
+    C_grid: Sequence[float] = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+    inner_folds: int = 3
+    cv_folds: int = 5  # stratified k-fold cross-validation of the whole pipeline; 0 = none
     n_jobs: int = 1
 
 
@@ -93,6 +102,7 @@ class TrainResult:
     scorecard: Scorecard
     report: dict
     samples: dict[str, np.ndarray]  # row positions of each sample in the input
+    folds: list[np.ndarray] = field(default_factory=list)  # cross-validation: each fold's held-out rows
 
     def markdown(self) -> str:
         from .report import render_markdown
@@ -201,7 +211,7 @@ def _fit_binning(name: str, x: np.ndarray, y: np.ndarray, categorical: bool, opt
         name=name,
         dtype="categorical" if categorical else "numerical",
         solver="cp",
-        monotonic_trend=None if categorical else "auto_asc_desc",
+        monotonic_trend=None if categorical else opt.monotonic_trend,
         max_n_prebins=opt.max_n_prebins,
         min_prebin_size=opt.min_bin_size,
         min_bin_size=opt.min_bin_size,
@@ -253,39 +263,67 @@ def train_scorecard(df: pd.DataFrame, options: TrainOptions | None = None, **kwa
     df = df.reset_index(drop=True)
     y, bad_label, candidates = _target_and_candidates(df, opt)  # step 1
     samples = _split(df, y, opt)  # step 2
-    train_idx = samples["train"]
-    y_train = y[train_idx]
-    if y_train.sum() < 10 or (len(y_train) - y_train.sum()) < 10:
-        raise DataError("训练样本中违约或正常样本少于10个，无法建模")
+    fitted = fit_points_model(df, y, samples["train"], candidates, opt, bad_label)  # steps 3–7
+    card = Scorecard.from_dict(fitted.model)
 
+    from .crossval import cross_validate
+    from .report import build_report
+
+    cv, folds = cross_validate(df, y, samples["train"], candidates, opt, bad_label)  # step 8
+    report = build_report(  # step 9
+        card=card,
+        df=df,
+        y=y,
+        samples=samples,
+        options=opt,
+        candidates=fitted.candidates,
+        dropped=fitted.dropped,
+        warnings=fitted.warnings,
+        cross_validation=cv,
+        regularisation=fitted.regularisation,
+    )
+    return TrainResult(scorecard=card, report=report, samples=samples, folds=folds)
+
+
+@dataclass
+class FittedModel:
+    """Steps 3–7 on one set of rows: the model document and the record of every decision."""
+
+    model: dict
+    candidates: list[dict]
+    dropped: list[dict]
+    warnings: list[str]
+    regularisation: dict
+
+
+def fit_points_model(
+    df: pd.DataFrame,
+    y: np.ndarray,
+    rows: np.ndarray,
+    candidates: list[str],
+    opt: TrainOptions,
+    bad_label: str,
+) -> FittedModel:
+    """Binning, selection, regression, points and grades fitted on `rows` only (the shipped model, or a
+    cross-validation fold's model)."""
+    y_rows = y[rows]
+    if y_rows.sum() < 10 or (len(y_rows) - y_rows.sum()) < 10:
+        raise DataError("训练样本中违约或正常样本少于10个，无法建模")
     dropped: list[dict] = []
     warnings: list[str] = []
-    binned = _bin_candidates(df, y_train, train_idx, candidates, opt, dropped, warnings)  # steps 3–4
+    binned = _bin_candidates(df, y_rows, rows, candidates, opt, dropped, warnings)  # steps 3–4
     kept = sorted((i for i in binned.info if i["selected"]), key=lambda i: -i["iv"])
     if not kept:
         raise DataError(f"没有信息值达到 {opt.min_iv} 的特征，无法建模")
     W = {i["name"]: binned.woe[i["name"]][binned.states[i["name"]]] for i in kept}
     chosen = _correlation_filter(kept, W, opt, dropped)
     iv_of = {i["name"]: i["iv"] for i in binned.info}
-    chosen, coef, intercept = _regression(chosen, W, y_train, iv_of, binned.info, opt, dropped)  # step 5
+    C, regularisation = _choose_C(chosen, W, y_rows, opt)
+    chosen, coef, intercept = _regression(chosen, W, y_rows, iv_of, binned.info, C, dropped)  # step 5
     characteristics = _points_tables(chosen, coef, intercept, binned.specs, iv_of, opt)  # step 6
     model = _model_dict(opt, bad_label, intercept, characteristics)
-    _set_grades_and_monitoring(model, df.iloc[train_idx], opt)  # step 7
-    card = Scorecard.from_dict(model)
-
-    from .report import build_report
-
-    report = build_report(  # step 8
-        card=card,
-        df=df,
-        y=y,
-        samples=samples,
-        options=opt,
-        candidates=binned.info,
-        dropped=dropped,
-        warnings=warnings,
-    )
-    return TrainResult(scorecard=card, report=report, samples=samples)
+    _set_grades_and_monitoring(model, df.iloc[rows], opt)  # step 7
+    return FittedModel(model, binned.info, dropped, warnings, regularisation)
 
 
 def _target_and_candidates(df: pd.DataFrame, opt: TrainOptions) -> tuple[np.ndarray, str, list[str]]:
@@ -421,7 +459,7 @@ def _regression(
     y_train: np.ndarray,
     iv_of: dict,
     candidates_info: list[dict],
-    opt: TrainOptions,
+    C: float,
     dropped: list[dict],
 ) -> tuple[list[str], np.ndarray, float]:
     """Step 5: logistic regression on WoE; drop wrong-sign coefficients one at a time (lowest IV first)."""
@@ -430,7 +468,7 @@ def _regression(
     chosen = list(chosen)
     while True:
         X = np.column_stack([W[c] for c in chosen])
-        lr = LogisticRegression(C=opt.C, max_iter=1000)
+        lr = LogisticRegression(C=C, max_iter=1000)
         lr.fit(X, y_train)
         coef = lr.coef_.ravel()
         wrong = [c for c, b in zip(chosen, coef, strict=True) if b > 0]
@@ -441,6 +479,34 @@ def _regression(
         next(i for i in candidates_info if i["name"] == victim)["selected"] = False
         dropped.append({"name": victim, "reason": "回归系数符号与分箱方向相反（与其他特征共线）"})
     return chosen, coef, float(lr.intercept_[0])
+
+
+def _choose_C(chosen: list[str], W: dict, y_rows: np.ndarray, opt: TrainOptions) -> tuple[float, dict]:
+    """Step 5a: the L2 strength — `opt.C` when given, else the grid value with the best AUC in an inner
+    stratified cross-validation on the WoE of the training rows (ties go to the stronger penalty)."""
+    if opt.C is not None:
+        return float(opt.C), {"C": float(opt.C), "chosen_by": "fixed"}
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    X = np.column_stack([W[c] for c in chosen])
+    folds = StratifiedKFold(opt.inner_folds, shuffle=True, random_state=opt.seed)
+    scores = [
+        float(
+            np.mean(
+                cross_val_score(
+                    LogisticRegression(C=c, max_iter=1000), X, y_rows, cv=folds, scoring="roc_auc"
+                )
+            )
+        )
+        for c in opt.C_grid
+    ]
+    best = max(range(len(scores)), key=lambda i: (round(scores[i], 4), -opt.C_grid[i]))
+    return float(opt.C_grid[best]), {
+        "C": float(opt.C_grid[best]),
+        "chosen_by": f"inner_cv_{opt.inner_folds}",
+        "grid": [{"C": float(c), "auc": round(a, 6)} for c, a in zip(opt.C_grid, scores, strict=True)],
+    }
 
 
 def _points_tables(

@@ -60,6 +60,7 @@ def sample_result(sample):
             id_column="household_id",
             time_column="period",
             oot_from="2021-07",
+            test_size=0.3,  # a hold-out on request, beside the out-of-time sample
             groups=["town"],
             name="synthetic",
             version="test",

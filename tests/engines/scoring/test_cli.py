@@ -36,7 +36,8 @@ def test_train_then_score_then_monitor(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert rc == 0, out
-    assert "跨时间样本：AUC" in out
+    assert "跨时间样本：AUC" in out and "检验样本" not in out
+    assert "分层 5 折交叉验证：AUC" in out
     spec = json.loads(model.read_text(encoding="utf-8"))
     assert spec["kind"] == "statistical" and spec["version"] == "1" and spec["id"] == "model"
     report = json.loads((tmp_path / "model.report.json").read_text(encoding="utf-8"))
@@ -77,6 +78,27 @@ def test_train_then_score_then_monitor(tmp_path, capsys):
     assert rc == 0
     assert "分数 PSI" in capsys.readouterr().out
     assert "csi" in json.loads((tmp_path / "psi.json").read_text(encoding="utf-8"))
+
+
+def test_train_options_of_earlier_versions_and_the_new_ones(tmp_path, capsys):
+    data = synthetic.credit_sample(2000, seed=23)
+    csv = tmp_path / "train.csv"
+    data.to_csv(csv, index=False)
+    base = ["train", "--data", str(csv), "--target", "default", "--id", "household_id"]
+    base += ["--exclude", "period", "town"]
+    model = tmp_path / "held.json"
+    rc = main([*base, "--out", str(model), "--test-size", "0.3", "--cv-folds", "0", "--min-iv", "0.02"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "检验样本：AUC" in out and "交叉验证" not in out
+    report = json.loads((tmp_path / "held.report.json").read_text(encoding="utf-8"))
+    assert report["samples"]["test"]["rows"] == 600 and report["model"]["options"]["min_iv"] == 0.02
+    rc = main([*base, "--out", str(tmp_path / "auto.json"), "--cv-folds", "3", "--C", "auto"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "分层 3 折交叉验证" in out
+    report = json.loads((tmp_path / "auto.report.json").read_text(encoding="utf-8"))
+    assert report["model"]["regularisation"]["chosen_by"] == "inner_cv_3"
+    assert main([*base, "--out", str(tmp_path / "bad.json"), "--C", "-1"]) == 2
+    assert "--C 应为正数或 auto" in capsys.readouterr().err
 
 
 def test_score_with_the_expert_config_and_gbk_csv(tmp_path, capsys):

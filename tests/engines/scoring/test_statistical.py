@@ -16,17 +16,25 @@ from puhui.engines.scoring.train import TrainOptions, parse_target, train_scorec
 def test_german_credit_discriminates(german_result):
     d = german_result.report["discrimination"]
     assert d["train"]["auc"] > 0.75
-    assert d["test"]["auc"] > 0.70
-    assert d["test"]["gini"] == pytest.approx(2 * d["test"]["auc"] - 1, abs=1e-5)
-    assert 0.2 < d["test"]["ks"] < 1
-    assert german_result.report["samples"]["train"]["rows"] == 700
-    assert german_result.report["samples"]["test"]["rows"] == 300
+    assert d["train"]["gini"] == pytest.approx(2 * d["train"]["auc"] - 1, abs=1e-5)
+    assert 0.2 < d["train"]["ks"] < 1
+    assert german_result.report["samples"]["train"]["rows"] == 1000  # no hold-out unless asked for
+
+
+def test_a_hold_out_is_kept_aside_when_asked_for(german):
+    opt = TrainOptions(
+        target="creditability", exclude=["personal_status_and_sex"], test_size=0.3, cv_folds=0, version="x"
+    )
+    res = train_scorecard(german, opt)
+    assert res.report["samples"]["train"]["rows"] == 700 and res.report["samples"]["test"]["rows"] == 300
+    assert not set(res.samples["train"]) & set(res.samples["test"])
+    assert res.scorecard.spec["monitoring"]["rows"] == 700
 
 
 def test_german_credit_sex_is_not_a_characteristic_but_a_fairness_group(german, german_result):
     keys = [c["key"] for c in german_result.scorecard.spec["characteristics"]]
     assert "personal_status_and_sex" not in keys
-    groups = german_result.report["fairness"]["groups"]["personal_status_and_sex"]["test"]
+    groups = german_result.report["fairness"]["groups"]["personal_status_and_sex"]["train"]
     assert {g["group"] for g in groups} <= set(german["personal_status_and_sex"])
     assert all(0 <= g["approval_rate"] <= 1 and g["impact_ratio"] <= 1 for g in groups)
     with pytest.raises(ForbiddenCharacteristicError, match="personal_status_and_sex"):
@@ -46,7 +54,7 @@ def test_numeric_bins_have_monotone_woe_and_strong_characteristics_are_kept(germ
     assert {"status_of_existing_checking_account", "duration_in_month", "credit_history"} <= keys
     for row in german_result.report["iv"]:
         if row["selected"]:
-            assert row["iv"] >= 0.02
+            assert row["iv"] >= TrainOptions(target="x").min_iv
         else:
             assert row["reason"]
 
