@@ -534,6 +534,7 @@ def model_report(report: dict) -> dict:
         "model": model,
         "warnings": report.get("warnings") or [],
         "samples": samples,
+        "cross_validation": report.get("cross_validation"),
         "iv": report.get("iv") or [],
         "characteristics": report.get("characteristics") or [],
         "calibration": calibration,

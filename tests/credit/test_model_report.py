@@ -77,6 +77,10 @@ def test_upload_review_and_promote(county, users, login, trained, archived):
         assert sample in page
     assert f"{raw['discrimination']['oot']['auc']:.3f}" in page
     assert f"{raw['discrimination']['test']['ks']:.3f}" in page
+    # the cross-validation of the whole pipeline, fold by fold, with its mean ± sd
+    cv = raw["cross_validation"]
+    assert 'data-testid="cross-validation"' in page and len(cv["per_fold"]) == cv["folds"] == 5
+    assert f"{cv['summary']['auc']['mean']:.3f} ± {cv['summary']['auc']['sd']:.3f}" in page
     # IV per characteristic, calibration with the Jeffreys test, PSI/CSI, fairness by town
     top = raw["iv"][0]
     assert f"{top['iv']:.4f}" in page and "入模" in page
