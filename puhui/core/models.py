@@ -394,6 +394,16 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A public user who acts for a small firm (its legal representative or finance staff): the firm's own
+    # pages, authorisations and financing demands hang on it (puhui.firms, puhui.financing).
+    firm = models.ForeignKey(
+        "registry.Firm",
+        verbose_name="所代表的市场主体",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     display_name = models.CharField("姓名", max_length=40, blank=True)
     phone = EncryptedField("手机号", blank=True, validators=[validate_mobile])
     phone_hash = LookupHashField(source="phone")
@@ -424,6 +434,8 @@ class User(AbstractUser):
             errors["organisation"] = "领导小组办公室用户必须属于人民银行。"
         if self.role == self.Role.TOWN and (self.town_id is None or self.town.level != Division.Level.TOWN):
             errors["town"] = "镇（街道）用户必须指定所属镇（街道）。"
+        if self.firm_id and self.role != self.Role.PUBLIC:
+            errors["firm"] = "只有公众用户可以代表市场主体。"
         if errors:
             raise ValidationError(errors)
 

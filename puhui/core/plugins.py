@@ -178,10 +178,16 @@ class TodoSource:
 
 @dataclass(frozen=True)
 class HomePage:
-    """Where users of `roles` land instead of the dashboard (a farmer: their own credit page)."""
+    """Where users of `roles` land instead of the dashboard (a farmer: their own credit page). `when`: dotted
+    path of `fn(user) -> bool` narrowing it within the role (a public user who acts for a firm: the firm's
+    page); entries with a `when` are asked before those without."""
 
     roles: frozenset
     url_name: str
+    when: str = ""
+
+    def applies_to(self, user) -> bool:
+        return user.role in self.roles and (not self.when or bool(counted(self.when, user)))
 
 
 @dataclass(frozen=True)
@@ -352,7 +358,8 @@ def todo_sources(user) -> list[TodoSource]:
 
 def home_page(user) -> str | None:
     """The url name this user's role lands on instead of the dashboard, if an app declares one."""
-    return next((h.url_name for h in contributions("HOME_PAGES") if user.role in h.roles), None)
+    pages = sorted(contributions("HOME_PAGES"), key=lambda h: not h.when)
+    return next((h.url_name for h in pages if h.applies_to(user)), None)
 
 
 def import_tables() -> list[ImportTable]:

@@ -273,6 +273,12 @@ def test_an_installed_apps_entries_appear_where_its_order_puts_them(plugin_app, 
     ]
 
 
+def test_a_home_page_with_a_condition_is_asked_first_within_its_role(plugin_app):
+    assert plugins.home_page(User(username="firm-1", role=User.Role.PUBLIC)) == "plugin_app_page"
+    assert plugins.home_page(User(username="farmer", role=User.Role.PUBLIC)) == "credit_mine"
+    assert plugins.home_page(User(username="firm-2", role=User.Role.OFFICE)) is None
+
+
 def test_an_app_not_installed_contributes_nothing():
     assert "plugin_app_page" not in [name for _label, name, _roles in entries()]
     assert "plugin_app_job" not in [launcher.name for launcher in plugins.job_launchers()]
