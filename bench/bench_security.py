@@ -145,6 +145,7 @@ from django.http import Http404  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import URLPattern, URLResolver, get_resolver  # noqa: E402
 
+from bench import security_params_convenience as convenience  # noqa: E402
 from bench.security_params_tools import tools_api_params, tools_params  # noqa: E402
 from puhui.api import access as api_access  # noqa: E402
 from puhui.api.models import ApiToken  # noqa: E402
@@ -512,6 +513,7 @@ PARAMS = {
     "data_indicator_edit": {"code": indicator_code},
 }
 PARAMS.update(tools_params(IdParam, scope, ChoiceParam))
+PARAMS.update(convenience.convenience_params(IdParam, scope, ChoiceParam))
 
 PARAM_RE = re.compile(r"<(?:(\w+):)?(\w+)>")
 
@@ -637,6 +639,7 @@ API_LISTS = {
     "/data/submissions": submission,
     "/plan/reports": report,
 }
+API_LISTS.update(convenience.convenience_api_lists(IdParam, scope))
 
 
 def make_tokens(users) -> dict[str, tuple[Organisation, str]]:
@@ -822,6 +825,7 @@ def step_cross_tenant_writes(users, tokens) -> Stats:
                 stats.leaks.append((bank.username, method.upper(), url, label, r.status_code))
         if not pks:
             stats.cases.append((label, pattern, "no object to try"))
+    convenience.convenience_writes(stats, send, client_for, bank, foreign)  # the 便民服务 apps (#19)
     # The same bank's token: review another bank's submission, read another bank's line and upload.
     org_tokens = [raw for org, raw in tokens.values() if org.pk == bank.organisation_id]
     if not org_tokens:
