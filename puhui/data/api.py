@@ -109,6 +109,8 @@ class LoanRowOut(Schema):
     is_first: bool
     is_agri: bool
     status: str
+    product: str = Field("", title="贷款产品")
+    collateral: str = Field("", title="押品类型")
 
     @staticmethod
     def resolve_borrower_id(obj) -> str:

@@ -137,6 +137,13 @@ class MemoParsed(Parsed):
         return np.fromiter(values, dtype=dtype, count=len(used))[inverse]
 
 
+def _constant(n: int, value: Any) -> MemoParsed:
+    """A column of `n` cells that all hold `value`."""
+    table = Table()
+    table.add([value])
+    return MemoParsed(np.zeros(n, dtype=np.int64), table)
+
+
 class ListParsed(Parsed):
     """One outcome per cell (a column whose cells rarely repeat)."""
 
@@ -408,6 +415,9 @@ class BlockChecker:
             )
             for index, col in reader.columns.items()
         }
+        # An optional column the file leaves out is its default on every row, as TableReader completes a row.
+        self.absent = {col.key: col.default for col in self.spec.columns if col.key not in self.columns}
+        self.parsers = {col.key: col.parser for col in self.spec.columns}
 
     def check(self, block: Block) -> Checked:
         reader, n = self.reader, len(block)
@@ -437,6 +447,8 @@ class BlockChecker:
                 report=report,
                 empty_reason=empty_reason,
             )
+        for key, default in self.absent.items():
+            parsed[key] = _constant(n, default)
         ok = np.ones(n, dtype=bool)
         for p in parsed.values():
             ok &= ~p.bad
@@ -458,7 +470,7 @@ class BlockChecker:
 
         def get(key: str) -> np.ndarray:
             if key not in cache:
-                cache[key] = vector(parsed[key], self.columns[key].parser)
+                cache[key] = vector(parsed[key], self.parsers[key])
             return cache[key]
 
         return get

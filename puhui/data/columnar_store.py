@@ -61,7 +61,9 @@ class LoanLines:
                 (p["is_credit"], "flag", _flag),
                 (p["is_first"], "flag", _flag),
                 (p["is_agri"], "flag", _flag),
-                (p["status"], "line_end", lambda v: f"{v}\n"),  # the last field ends the line
+                (p["status"], "str", str),
+                (p["product"], "str", str),  # no tab, line break or backslash (specs.ProductName)
+                (p["collateral"], "line_end", lambda v: f"{v}\n"),  # the last field ends the line
             ),
         ]
         tab = np.full((len(good), 1), 9, dtype=np.uint8)

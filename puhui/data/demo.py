@@ -235,6 +235,27 @@ class Book:
         return idx, balance
 
 
+# The products and collateral of the demo's loans, by the loan's position: no draw from the random stream, so
+# every other figure of the demo stays as it was. Names from plan 十三; "" = not told.
+DEMO_PRODUCTS = {
+    "farm": ("鲁担惠农贷", "巾帼信用贷", "", ""),
+    "small": ("担保贷", "鲁青基准贷", "人才贷", ""),
+    "individual": ("源青创业贷", "鲁担巾帼贷", ""),
+}
+MORTGAGED = ("real_estate", "land_rights", "forest_rights")
+PLEDGED = ("movable", "warehouse", "receivables", "equity", "ip")
+
+
+def _product(kind: str, i: int) -> str:
+    names = DEMO_PRODUCTS.get(kind, ("",))
+    return names[i % len(names)]
+
+
+def _collateral(guarantee: str, i: int) -> str:
+    kinds = {"mortgage": MORTGAGED, "pledge": PLEDGED}.get(guarantee)
+    return kinds[i % len(kinds)] if kinds else ""
+
+
 def _write_loans(
     book: Book, idx: np.ndarray, balance: np.ndarray, submission: Submission, ctx, *, flip_agri=None
 ) -> dict:
@@ -265,7 +286,7 @@ def _write_loans(
                     f"{row}\t{book.l_no[i]}\t{book.id_kind[bi]}\t{book.enc[bi]}\t{book.hash[bi]}\t{kind}\t{book.town[bi]}\t"
                     f"{book.village[bi]}\t{book.l_amount[i]}\t{bal}\t{book.l_rate[i]:.2f}\t{issued.isoformat()}\t{due.isoformat()}\t"
                     f"{book.l_guarantee[i]}\t{'t' if book.l_credit[i] else 'f'}\t{'t' if book.l_first[i] else 'f'}\t"
-                    f"{'t' if ag else 'f'}\t{st}\n"
+                    f"{'t' if ag else 'f'}\t{st}\t{_product(kind, i)}\t{_collateral(book.l_guarantee[i], i)}\n"
                 )
                 totals["loans"] += 1
                 totals["amount_fen"] += int(book.l_amount[i])

@@ -78,6 +78,7 @@ def loan_rows(sub: Submission) -> list[dict]:
         "guarantee": dict(LoanRecord.Guarantee.choices),
         "status": dict(LoanRecord.Status.choices),
     }
+    collateral = {"": "", **dict(LoanRecord.Collateral.choices)}
     codes = county_context()
     out = []
     for r in LoanRecord.objects.filter(submission=sub).select_related("village", "town").order_by("row"):
@@ -98,6 +99,8 @@ def loan_rows(sub: Submission) -> list[dict]:
                 "首贷": YES_NO[r.is_first],
                 "涉农贷款": YES_NO[r.is_agri],
                 "贷款状态": str(labels["status"][r.status]),
+                "贷款产品": r.product,
+                "押品类型": str(collateral[r.collateral]),
             }
         )
     return out

@@ -382,6 +382,19 @@ class LoanRecord(models.Model):
         PLEDGE = "pledge", "质押"
         OTHER = "other", "其他"
 
+    class Collateral(models.TextChoices):
+        """What a mortgage or pledge is on (plan 十三: 动产、仓单、应收账款、股权、知识产权、土地经营权、林权)."""
+
+        REAL_ESTATE = "real_estate", "房产"
+        LAND_RIGHTS = "land_rights", "土地经营权"
+        FOREST_RIGHTS = "forest_rights", "林权"
+        MOVABLE = "movable", "动产"
+        WAREHOUSE = "warehouse", "仓单"
+        RECEIVABLES = "receivables", "应收账款"
+        EQUITY = "equity", "股权"
+        IP = "ip", "知识产权"
+        OTHER = "other", "其他"
+
     class Status(models.TextChoices):
         NORMAL = "normal", "正常"
         OVERDUE = "overdue", "逾期"
@@ -423,6 +436,12 @@ class LoanRecord(models.Model):
     is_first = models.BooleanField("首贷")
     is_agri = models.BooleanField("涉农贷款")
     status = models.CharField("贷款状态", max_length=8, choices=Status.choices)
+    # Optional columns of the form (issue #15): the bank's product name and what a mortgage or pledge is on.
+    # A database default as well, so rows written before them and bulk paths that name no such column agree.
+    product = models.CharField("贷款产品", max_length=60, blank=True, default="", db_default="")
+    collateral = models.CharField(
+        "押品类型", max_length=16, choices=Collateral.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["submission", "row"]

@@ -81,6 +81,17 @@ class MemoDate(_Memo, Date):
     pass
 
 
+class ProductName(_Memo, Text):
+    """A loan product's name as the bank calls it (鲁担惠农贷、巾帼信用贷…): one line of text, stored as it is
+    written — no tab, line break or backslash, which the bulk write's text format would read as structure."""
+
+    def __call__(self, value: Any) -> str:
+        text = super().__call__(value)
+        if any(c in text for c in "\t\r\n\\"):
+            raise CellError("不能含制表符、换行符或反斜杠")
+        return text
+
+
 class _ParseBase(Parser):
     def __call__(self, value: Any):
         return self._parse(value)
@@ -188,6 +199,21 @@ BORROWER_TYPE_ALIASES = {
     "小微": "small",
     "个体户": "individual",
 }
+COLLATERAL_ALIASES = {
+    "房地产": "real_estate",
+    "不动产": "real_estate",
+    "农村土地经营权": "land_rights",
+    "土地承包经营权": "land_rights",
+    "林权抵押": "forest_rights",
+    "动产质押": "movable",
+    "存货": "movable",
+    "仓单质押": "warehouse",
+    "应收账款质押": "receivables",
+    "股权质押": "equity",
+    "知识产权质押": "ip",
+    "专利权": "ip",
+    "商标权": "ip",
+}
 STATUS_ALIASES = {"逾期贷款": "overdue", "不良贷款": "npl", "次级": "npl", "可疑": "npl", "损失": "npl"}
 
 
@@ -245,6 +271,14 @@ def loan_spec(*, ctx: CountyContext, period_start: datetime.date, period_end: da
     flags.suspects = lambda c: (
         ((c("guarantee") == G.CREDIT.value) != c("is_credit"))
         | (((c("status") == S.OVERDUE.value) | (c("status") == S.NPL.value)) & (c("balance") == 0))
+    )
+
+    def collateral(v):
+        if v.get("collateral") and v.get("guarantee") not in {G.MORTGAGE, G.PLEDGE, None}:
+            yield "collateral", "押品类型只在担保方式为“抵押”或“质押”时填写"
+
+    collateral.suspects = lambda c: (
+        (c("collateral") != "") & (c("guarantee") != G.MORTGAGE.value) & (c("guarantee") != G.PLEDGE.value)
     )
     borrower.suspects = lambda c: (
         ((c("borrower_type") == BT.FARM.value) & (c("borrower_id") != K.RESIDENT.value))
@@ -377,8 +411,26 @@ def loan_spec(*, ctx: CountyContext, period_start: datetime.date, period_end: da
                 aliases=("状态",),
                 example="正常",
             ),
+            Column(
+                "product",
+                "贷款产品",
+                ProductName(60),
+                default="",
+                aliases=("产品名称", "贷款产品名称"),
+                help="选填：本行的贷款产品名称，如鲁担惠农贷、巾帼信用贷",
+                example="鲁担惠农贷",
+            ),
+            Column(
+                "collateral",
+                "押品类型",
+                _choice(LoanRecord.Collateral.choices, COLLATERAL_ALIASES),
+                default="",
+                aliases=("抵质押物类型", "押品"),
+                help="选填：担保方式为抵押或质押时，押品是什么",
+                example="土地经营权",
+            ),
         ),
-        row_checks=(amounts, dates, flags, borrower),
+        row_checks=(amounts, dates, flags, borrower, collateral),
         notes=(
             f"报送期：{period_start} 至 {period_end}。填报期末余额不为零的贷款，以及本期内发放的全部贷款（本期内已结清的，余额填0）。",
             "借据号在本表中不能重复。只报送本县借款人：证件号码的地区代码须属于本县。",

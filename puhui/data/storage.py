@@ -56,6 +56,8 @@ LOAN_COLUMNS = (
     "is_first",
     "is_agri",
     "status",
+    "product",
+    "collateral",
 )
 # Rows are written here without the model field: the ciphertext is bound to this column by hand
 # (crypto.encrypt(value, context=BORROWER_ID_CONTEXT)), as EncryptedField binds its own.

@@ -365,7 +365,7 @@ def submission_export(request, pk):
 
 LOAN_EXPORT_HEADER = [
     "行号", "借据号", "借款人证件号码", "借款人类型", "镇（街道）", "村（社区）", "贷款金额（元）", "贷款余额（元）",
-    "年利率（%）", "发放日期", "到期日期", "担保方式", "信用贷款", "首贷", "涉农贷款", "贷款状态",
+    "年利率（%）", "发放日期", "到期日期", "担保方式", "信用贷款", "首贷", "涉农贷款", "贷款状态", "贷款产品", "押品类型",
 ]  # fmt: skip
 
 
@@ -377,6 +377,7 @@ def _loan_lines(sub):
         f: dict(getattr(LoanRecord, c).choices)
         for f, c in (("borrower_type", "BorrowerType"), ("guarantee", "Guarantee"), ("status", "Status"))
     }
+    labels["collateral"] = {"": "", **dict(LoanRecord.Collateral.choices)}
     yes = {True: "是", False: "否"}
     for r in selectors.loan_rows(sub).iterator(chunk_size=5000):
         yield csv_line(
@@ -384,7 +385,7 @@ def _loan_lines(sub):
                 r.row, r.loan_no, mask_id_number(r.borrower_id), labels["borrower_type"][r.borrower_type],
                 towns.get(r.town_id, ""), r.village_id or "", f"{r.amount:.2f}", f"{r.balance:.2f}", r.rate,
                 r.issued_on, r.due_on, labels["guarantee"][r.guarantee], yes[r.is_credit], yes[r.is_first],
-                yes[r.is_agri], labels["status"][r.status],
+                yes[r.is_agri], labels["status"][r.status], r.product, labels["collateral"][r.collateral],
             ]
         )  # fmt: skip
 

@@ -61,14 +61,18 @@ VARIANTS = {
     "首贷": ["否", "是", "", "2"],
     "涉农贷款": ["是", "否", "TRUE", "假"],
     "贷款状态": ["正常", "逾期", "不良", "次级", "", "坏"],
+    # optional columns (a file may leave them out)
+    "贷款产品": ["", "鲁担惠农贷", " 巾帼信用贷 ", "x" * 61, "带\\反斜杠", "人才贷{n}"],
+    "押品类型": ["", "土地经营权", "仓单质押", "房产", "黄金", "其他"],
 }  # fmt: skip
+OPTIONAL = ("贷款产品", "押品类型")
 
 
 @st.composite
 def loan_files(draw, *, commas: bool = True):
     """(header, rows): rows of cells picked from VARIANTS (the first, valid one most often), some rows blank,
     short or long, sometimes an unnamed column."""
-    header = list(LOAN_HEADER)
+    header = list(LOAN_HEADER) + (list(OPTIONAL) if draw(st.booleans()) else [])
     unnamed = draw(st.sampled_from([None, None, None, 3, len(header)]))
     rows = []
     for n in range(1, draw(st.integers(min_value=1, max_value=40)) + 1):
@@ -194,10 +198,10 @@ def test_an_xlsx_of_the_same_cells_is_checked_the_same(county, tmp_path, file):
 
 def test_json_cells_of_any_type_are_checked_the_same(county):
     spec = _spec()
-    good = dict(zip(LOAN_HEADER, [v[0].format(n=1, d=0) for v in VARIANTS.values()], strict=True))
+    good = {h: v[0].format(n=1, d=0) for h, v in VARIANTS.items()}  # with the optional columns
     odd = [1, 1.0, True, None, 50000, 50000.5, -0.0, [1], {"a": 1}, "", "是", 20200110, 1.5e20]
     rows = [
-        dict(good, **{h: odd[(i + j) % len(odd)]}) for i, h in enumerate(LOAN_HEADER) for j in range(len(odd))
+        dict(good, **{h: odd[(i + j) % len(odd)]}) for i, h in enumerate(VARIANTS) for j in range(len(odd))
     ]
     rows += [dict(good, 借据号=f"J{i}") for i in range(5)]
     _same(_by_rows(spec, json_source(rows)), _by_columns(spec, json_source(rows), None, 16))
@@ -273,3 +277,21 @@ def test_a_full_table_starts_a_new_one_and_nothing_changes(county, tmp_path, mon
     path.write_bytes(_csv(LOAN_HEADER, rows, newline="\n"))
     errors, values, count = _both(_spec(), str(path), 13)
     assert count == len(rows) and errors and values
+
+
+def test_the_optional_product_and_collateral_columns_are_checked_in_chinese(county):
+    good = {h: v[0].format(n=1, d=0) for h, v in VARIANTS.items()}
+    rows = [
+        dict(good, 借据号="A1", 贷款产品="鲁担惠农贷", 押品类型="土地经营权", 担保方式="抵押", 信用贷款="否"),
+        dict(good, 借据号="A2", 押品类型="仓单"),  # 信用: nothing is pledged
+        dict(good, 借据号="A3", 贷款产品="惠农\t贷"),
+        dict(good, 借据号="A4", 押品类型="黄金", 担保方式="质押", 信用贷款="否"),
+    ]
+    errors, values, _rows = _by_columns(_spec(), json_source(rows), None, 16)
+    assert [(e.row, e.column, e.reason) for e in errors] == [
+        (2, "押品类型", "押品类型只在担保方式为“抵押”或“质押”时填写"),  # JSON rows count from 1
+        (3, "贷款产品", "不能含制表符、换行符或反斜杠"),
+        (4, "押品类型", errors[-1].reason),
+    ]
+    assert "黄金" in str(errors[-1].value) and "土地经营权" in errors[-1].reason
+    assert (values[1]["product"], values[1]["collateral"]) == ("鲁担惠农贷", "land_rights")

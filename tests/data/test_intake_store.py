@@ -15,7 +15,7 @@ from puhui.data.models import LoanRecord, Submission
 from puhui.data.specs import loan_spec
 from puhui.imports.tabular import ErrorList, TableReader, open_table
 
-from .conftest import loan_row, loans_csv, make_uscc, resident_id
+from .conftest import LOAN_HEADER, loan_row, loans_csv, make_uscc, resident_id
 
 ROWS = [
     loan_row(1),
@@ -66,6 +66,7 @@ def _expected(path):
                 r.number, v["loan_no"], *v["borrower_id"], v["borrower_type"], *v["place"],
                 intake.fen(v["amount"]), intake.fen(v["balance"]), v["rate"], v["issued_on"], v["due_on"],
                 v["guarantee"], v["is_credit"], v["is_first"], v["is_agri"], v["status"],
+                v.get("product", ""), v.get("collateral", ""),
             )
         )  # fmt: skip
     return out
@@ -80,16 +81,29 @@ def _stored(submission):
             (
                 x.row, x.loan_no, x.id_kind, number, x.borrower_type, x.town_id, x.village_id, x.amount_fen,
                 x.balance_fen, x.rate, x.issued_on, x.due_on, x.guarantee, x.is_credit, x.is_first, x.is_agri,
-                x.status,
+                x.status, x.product, x.collateral,
             )
         )  # fmt: skip
     return out
 
 
+OPTIONAL = ["贷款产品", "押品类型"]
+WITH_PRODUCTS = {  # row number → (product, collateral); the others leave both empty
+    4: ("担保贷", ""),
+    5: ("鲁担惠农贷", "土地经营权"),
+    6: ("巾帼信用贷 ", ""),  # trimmed when read
+}
+
+
+@pytest.mark.parametrize("optional", [False, True])
 @pytest.mark.parametrize("quoted", [False, True])
-def test_stored_rows_are_the_row_readers(users, county, catalogue, tmp_path, quoted):
+def test_stored_rows_are_the_row_readers(users, county, catalogue, tmp_path, quoted, optional):
     path = tmp_path / "loans.csv"
-    content = loans_csv(ROWS)
+    rows = [
+        {**r, **dict(zip(OPTIONAL, WITH_PRODUCTS.get(n, ("", "")), strict=True))}
+        for n, r in enumerate(ROWS, 1)
+    ]
+    content = loans_csv(rows, header=[*LOAN_HEADER, *OPTIONAL]) if optional else loans_csv(ROWS)
     if not quoted:  # no cell needs quotes: the line reader's file
         content = (
             content.replace(b'"', b"")
@@ -106,6 +120,12 @@ def test_stored_rows_are_the_row_readers(users, county, catalogue, tmp_path, quo
     with connection.cursor() as cursor:  # one borrower, one ciphertext in a submission
         cursor.execute("SELECT DISTINCT borrower_id FROM data_loanrecord WHERE row IN (2, 9)")
         assert len(cursor.fetchall()) == 1
+    if optional:
+        assert [(e[-2], e[-1]) for e in expected][3:6] == [
+            ("担保贷", ""),
+            ("鲁担惠农贷", "land_rights"),
+            ("巾帼信用贷", ""),
+        ]
     totals = outcome.submission.totals
     assert totals["loans"] == len(ROWS) and totals["balance_fen"] == sum(e[8] for e in expected)
     assert totals["amount_fen"] == sum(e[7] for e in expected)
