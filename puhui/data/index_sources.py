@@ -20,7 +20,7 @@ def _town_figures(key: str, indicator_code: str, periods) -> pd.DataFrame:
     ).values_list("division__code", "period__code", "period__kind", "period__end", "value")
     df = pd.DataFrame(list(rows), columns=["uCode", "code", "kind", "end", key])
     if df.empty:
-        return pd.DataFrame(columns=["uCode", "Time", key])
+        return pd.DataFrame(columns=["uCode", "Time", key, "as_of"])
     df[key] = df[key].astype(float)
     yearly_only = (df["kind"] == KIND_YEAR).all()
     by_code = df.set_index(["uCode", "code"])[key]
@@ -32,7 +32,9 @@ def _town_figures(key: str, indicator_code: str, periods) -> pd.DataFrame:
             if known.empty:
                 continue
             latest = known[known["end"] == known["end"].max()]
-            out += [(u, p.label, v) for u, v in zip(latest["uCode"], latest[key], strict=True)]
+            # a quarter inside a year not yet ended carries the last year's figure: say which year
+            as_of = "" if known["end"].max() == p.end else str(latest["code"].iloc[0])
+            out += [(u, p.label, v, as_of) for u, v in zip(latest["uCode"], latest[key], strict=True)]
         else:
             here = (
                 by_code.xs(p.label, level="code")
@@ -40,8 +42,8 @@ def _town_figures(key: str, indicator_code: str, periods) -> pd.DataFrame:
                 else None
             )
             if here is not None:
-                out += [(u, p.label, v) for u, v in here.items()]
-    return pd.DataFrame(out, columns=["uCode", "Time", key])
+                out += [(u, p.label, v, "") for u, v in here.items()]
+    return pd.DataFrame(out, columns=["uCode", "Time", key, "as_of"])
 
 
 def _register(key: str, name: str, unit: str, indicator_code: str) -> None:

@@ -38,6 +38,7 @@ class IndexRunOut(Schema):
     frequency: Frequency = Field(..., title="频度", description="year 年度、quarter 季度")
     frequency_label: str = Field(..., title="频度名称")
     periods: list[str] = Field(..., title="期间", description="年度如 2021，季度如 2021Q4，由早到晚")
+    data_through: str = Field(..., title="数据截至", description="最后一个数据已报送并审核通过的期间")
     base_period: str = Field(..., title="基期")
     indicators_used: list[str] = Field(..., alias="used", title="计入指数的指标代码")
     uncertainty_runs: int = Field(..., title="不确定性分析（蒙特卡洛）次数")
@@ -63,11 +64,21 @@ class IndexScoreOut(Schema):
         title="层级",
         description="index 总指数、pillar 维度、indicator 指标、context 背景指标（不计入指数）",
     )
-    score: float | None = Field(None, title="得分", description="基期最差值为 0、最好值为 100")
+    score: float | None = Field(
+        None,
+        title="得分",
+        description="第2版起：起点为 0、目标为 100（超过目标计 100）；第1版：基期最差值为 0、最好值为 100",
+    )
     rank: int | None = Field(None, title="排名", description="在各镇（街道）中的名次；全县的行为 null")
     contribution: float | None = Field(None, title="对总指数的贡献")
     raw: float | None = Field(None, title="原始值")
     unit: str = Field(..., title="原始值单位")
+    estimate: Literal["", "carry", "interp", "partial"] = Field(
+        ...,
+        title="数据状态",
+        description="空为当期实测；carry 沿用相邻期数据（见 as_of）；interp 前后期插值；partial 由含推算值的指标汇总而来",
+    )
+    as_of: str = Field(..., title="沿用的期间", description="estimate 为 carry 时数据所属的期间，否则为空")
 
     @staticmethod
     def resolve_town_code(obj) -> str | None:

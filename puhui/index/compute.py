@@ -19,7 +19,44 @@ def load(spec_yaml: str) -> dict:
     spec = yaml.safe_load(spec_yaml)
     if not isinstance(spec, dict) or not spec.get("indicators") or not spec.get("pillars"):
         raise ValueError("指标框架须包含 pillars 和 indicators")
+    if uses_fixed_goalposts(spec):
+        for i in spec["indicators"]:
+            _check_goalposts(i)
     return spec
+
+
+# The kinds of goalpost a framework may write (docs/county-index.md).
+GOAL_KINDS = {"target": "方案目标", "natural": "自然界限", "policy": "政策取值"}
+
+
+def uses_fixed_goalposts(spec: dict) -> bool:
+    """A framework scored against goalposts written per indicator (v2), not fitted on the data."""
+    for st in spec.get("steps") or []:
+        params = st.get("normalise") if isinstance(st, dict) else None
+        if params is not None:
+            return (params or {}).get("method") in ("goalposts", "n_goalposts") and not params.get("gposts")
+    return False
+
+
+def _check_goalposts(i: dict) -> None:
+    gp = i.get("goalposts")
+    name = f"指标“{i.get('name', i.get('code'))}”"
+    if not isinstance(gp, dict):
+        raise ValueError(f"{name}缺少阈值（goalposts: floor、goal、kind、basis）")
+    try:
+        floor, goal = float(gp["floor"]), float(gp["goal"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{name}的阈值须有数值型的起点 floor 和目标 goal") from None
+    if floor == goal:
+        raise ValueError(f"{name}的起点和目标不能相同")
+    if (goal > floor) != (int(i.get("direction", 1)) > 0):
+        raise ValueError(f"{name}的目标与方向不符：正向指标目标应高于起点，负向指标目标应低于起点")
+    if gp.get("kind") not in GOAL_KINDS:
+        raise ValueError(f"{name}的阈值类型 kind 应为 {'、'.join(GOAL_KINDS)} 之一")
+    if gp["kind"] == "target" and not gp.get("target"):
+        raise ValueError(f"{name}的目标取自方案，须写明目标代码 target")
+    if not str(gp.get("basis") or "").strip():
+        raise ValueError(f"{name}的阈值须写明依据 basis")
 
 
 def source_keys(spec: dict) -> list[str]:
@@ -50,6 +87,7 @@ def _meta(spec: dict, used: list[dict], pillars: list[dict]) -> pd.DataFrame:
             "Direction": int(i.get("direction", 1)),
             "Weight": float(i.get("weight", 1)),
             "Type": "Indicator",
+            **_goalpost_columns(i),
         }
         for i in used
     ]
@@ -77,6 +115,16 @@ def _meta(spec: dict, used: list[dict], pillars: list[dict]) -> pd.DataFrame:
         }
     )
     return pd.DataFrame(rows)
+
+
+def _goalpost_columns(i: dict) -> dict:
+    """The engine's goalposts in the indicator's own units, low and high (it flips them with the
+    direction itself), scaled to 0–100."""
+    gp = i.get("goalposts")
+    if not gp:
+        return {}
+    floor, goal = float(gp["floor"]), float(gp["goal"])
+    return {"goalpost_lower": min(floor, goal), "goalpost_upper": max(floor, goal), "goalpost_scale": 100.0}
 
 
 def time_code(label: str) -> int:
@@ -108,6 +156,21 @@ def pipeline_spec(spec: dict, frequency: str) -> dict:
     return {"name": spec.get("name", "指数"), "steps": steps, "uncertainty": unc}
 
 
+def last_measured(spec: dict, frame: pd.DataFrame, missing: list[str]) -> str | None:
+    """The last period in which every indicator that has any figure at all has one for at least one
+    town: the periods after it were not reported (or not approved) yet and are not built."""
+    keys = [
+        i["source"]
+        for i in spec["indicators"]
+        if i["source"] not in missing and frame[i["source"]].notna().any()
+    ]
+    if not keys:
+        return None
+    complete = frame.groupby("Time")[keys].count().gt(0).all(axis=1)
+    measured = [t for t, ok in complete.items() if ok]
+    return max(measured, key=time_code) if measured else None
+
+
 def build(
     spec: dict,
     frame: pd.DataFrame,
@@ -135,8 +198,9 @@ def build(
         for k, v in res.tables().items()
     }
     long = _long_scores(spec, frame, tables, res.score_codes(), idata, labels, used)
+    long = _with_estimates(long, estimates(frame, used), used)
     disp = tables["Results.Dispersion"]
-    goalposts = _goalposts(res, {i["code"]: int(i.get("direction", 1)) for i in used})
+    goalposts = _goalposts(res, used)
     weights = {k: float(v) for k, v in (res.agg_weights or res.weights).items()}
 
     unc = pipe.spec.get("uncertainty") or {}
@@ -158,6 +222,67 @@ def build(
         notes,
         runs if stats else 0,
     )
+
+
+# How a stored figure was obtained (IndexScore.estimate): measured in the period, the nearest measured
+# period's figure carried over, interpolated between two measured periods, or (pillars, the index, the
+# county) made from at least one such figure.
+MEASURED, CARRIED, INTERPOLATED, PARTLY = "", "carry", "interp", "partial"
+
+
+def estimates(frame: pd.DataFrame, used: list[dict]) -> pd.DataFrame:
+    """uCode, Time, code, estimate, as_of for every indicator figure not measured in its own period:
+    missing from the source and filled by the engine (carried from the nearest measured period at the
+    ends of a town's series, interpolated between two), or carried by the source itself (a source may
+    return a column `<key>.as_of` naming the period its figure was measured in, e.g. a yearly figure in
+    a quarter)."""
+    base = frame[["uCode", "Time"]].copy()
+    base["_t"] = base["Time"].map(time_code)
+    base = base.sort_values(["uCode", "_t"])
+    out = []
+    for i in used:
+        key = i["source"]
+        df = base.copy()
+        df["m"] = frame.loc[df.index, "Time"].where(frame.loc[df.index, key].notna())
+        prev = df.groupby("uCode")["m"].ffill()
+        nxt = df.groupby("uCode")["m"].bfill()
+        gap = df["m"].isna()
+        df["estimate"] = np.where(
+            gap & prev.notna() & nxt.notna(),
+            INTERPOLATED,
+            np.where(gap & (prev.notna() | nxt.notna()), CARRIED, MEASURED),
+        )
+        df["as_of"] = np.where(df["estimate"] == CARRIED, prev.fillna(nxt).fillna(""), "")
+        if f"{key}.as_of" in frame.columns:
+            src = frame.loc[df.index, f"{key}.as_of"].fillna("").astype(str)
+            by_source = ~gap & (src != "") & (src != df["Time"])
+            df.loc[by_source, "estimate"] = CARRIED
+            df.loc[by_source, "as_of"] = src[by_source]
+        df["code"] = i["code"]
+        out.append(df.loc[df["estimate"] != MEASURED, ["uCode", "Time", "code", "estimate", "as_of"]])
+    cols = ["uCode", "Time", "code", "estimate", "as_of"]
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
+
+
+def _with_estimates(long: pd.DataFrame, est: pd.DataFrame, used: list[dict]) -> pd.DataFrame:
+    """Each row's estimate mark; a pillar and the index are PARTLY estimated where one of their
+    indicators is."""
+    long = long.merge(est, on=["uCode", "Time", "code"], how="left")
+    pillar_of = {i["code"]: i["pillar"] for i in used}
+    marked = est.assign(pillar=est["code"].map(pillar_of))
+    partly = pd.concat(
+        [
+            marked[["uCode", "Time", "pillar"]].rename(columns={"pillar": "code"}),
+            marked[["uCode", "Time"]].assign(code="Index"),
+        ]
+    ).drop_duplicates()
+    partly["partly"] = True
+    long = long.merge(partly, on=["uCode", "Time", "code"], how="left")
+    long["estimate"] = long["estimate"].where(
+        long["estimate"].notna(), np.where(long["partly"].eq(True), PARTLY, "")
+    )
+    long["as_of"] = long["as_of"].fillna("")
+    return long.drop(columns=["partly"])
 
 
 def _indicators_used(spec: dict, frame: pd.DataFrame, missing: list[str]):
@@ -208,7 +333,10 @@ def _long_scores(
     ccols = [c for c in codes if c in contrib.columns]
     cl = contrib.melt(id_vars=["uCode", "Time"], value_vars=ccols, var_name="code", value_name="contribution")
     long = long.merge(cl, on=["uCode", "Time", "code"], how="left")
-    raw = idata.assign(Time=idata["Time"].map(labels)).melt(
+    # The figure used: the imputed one where the source had none (marked by `estimates`).
+    imputed = tables.get("Data.Imputed")
+    values = imputed if imputed is not None else idata.assign(Time=idata["Time"].map(labels))
+    raw = values.melt(
         id_vars=["uCode", "Time"], value_vars=[i["code"] for i in used], var_name="code", value_name="raw"
     )
     long = long.merge(raw, on=["uCode", "Time", "code"], how="left")
@@ -237,14 +365,29 @@ def _rank_stats(pipe, idata: pd.DataFrame, imeta, labels: dict, runs: int, repor
     return stats
 
 
-def _goalposts(res, directions: dict) -> dict:
-    """The frozen goalposts in raw units, as (worst, best): the base period's min and max (the engine
-    reports them in the indicator's own units), swapped for an indicator where lower is better."""
+def _goalposts(res, used: list[dict]) -> dict:
+    """The goalposts in raw units as (worst, best). Written in the framework (v2): its floor and goal
+    with their kind and basis. Fitted (v1): the base period's min and max (the engine reports them in
+    the indicator's own units), swapped for an indicator where lower is better."""
     out = {}
+    for i in used:
+        gp = i.get("goalposts")
+        if gp:
+            out[i["code"]] = {
+                "worst": float(gp["floor"]),
+                "best": float(gp["goal"]),
+                "kind": gp["kind"],
+                "target": gp.get("target", ""),
+                "clause": str(gp.get("clause", "")),
+                "basis": str(gp["basis"]),
+            }
+    directions = {i["code"]: int(i.get("direction", 1)) for i in used}
     df = res.analysis.get("Normalised.Params")
     if df is None or not {"min", "max"} <= set(df.columns):
         return out
     for r in df.itertuples(index=False):
+        if r.iCode in out:
+            continue
         low, high = _f(r.min), _f(r.max)
         out[r.iCode] = (
             {"worst": low, "best": high} if directions.get(r.iCode, 1) > 0 else {"worst": high, "best": low}

@@ -5,7 +5,7 @@ from openpyxl import Workbook
 from puhui.core.exports import xlsx_bytes
 from puhui.core.periods import label as title
 from puhui.index.models import IndexRankInterval, IndexRun, IndexScore
-from puhui.index.selectors import run_catalogue
+from puhui.index.selectors import beyond_goal, estimate_text, run_catalogue
 
 
 def run_workbook(run: IndexRun) -> bytes:
@@ -13,7 +13,22 @@ def run_workbook(run: IndexRun) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "得分"
-    ws.append(["期间", "镇（街道）代码", "镇（街道）", "指标代码", "名称", "得分", "排名", "贡献", "原始值"])
+    ws.append(
+        [
+            "期间",
+            "镇（街道）代码",
+            "镇（街道）",
+            "指标代码",
+            "名称",
+            "得分",
+            "排名",
+            "贡献",
+            "原始值",
+            "单位",
+            "数据状态",
+            "与目标相比",
+        ]
+    )
     qs = IndexScore.objects.filter(run=run).select_related("town").order_by("period", "town__code", "code")
     for s in qs.iterator():
         ws.append(
@@ -27,6 +42,9 @@ def run_workbook(run: IndexRun) -> bytes:
                 s.rank,
                 s.contribution,
                 s.raw,
+                cat.get(s.code, {}).get("unit", ""),
+                estimate_text(s.estimate, s.as_of) or "实测",
+                beyond_goal(s.raw, run.goalposts.get(s.code), cat.get(s.code, {}).get("unit", "")),
             ]
         )
     ws = wb.create_sheet("排名区间")
@@ -48,10 +66,22 @@ def run_workbook(run: IndexRun) -> bytes:
             ]
         )
     ws = wb.create_sheet("权重与阈值")
-    ws.append(["代码", "名称", "相对权重", "基期最差值", "基期最好值"])
+    fixed = any("kind" in g for g in run.goalposts.values())
+    low, high = ("起点（0分）", "目标（100分）") if fixed else ("基期最差值", "基期最好值")
+    ws.append(["代码", "名称", "单位", "相对权重", low, high, "阈值依据"])
     for code, meta in cat.items():
         gp = run.goalposts.get(code) or {}
-        ws.append([code, meta["name"], run.weights.get(code), gp.get("worst"), gp.get("best")])
+        ws.append(
+            [
+                code,
+                meta["name"],
+                meta.get("unit", ""),
+                run.weights.get(code),
+                gp.get("worst"),
+                gp.get("best"),
+                gp.get("basis", ""),
+            ]
+        )
     ws = wb.create_sheet("未计入指标")
     ws.append(["代码", "名称", "数据来源", "原因"])
     for s in run.skipped:
@@ -76,6 +106,8 @@ def methodology_docx(ctx: dict) -> bytes:
             "综合反映全县普惠金融发展水平和各镇（街道）之间的均衡程度，并保持各年度之间可比。"
         ],
     )
+    if ctx.get("fixed_goalposts"):
+        gongwen.body(doc, [ctx["method_items"][0][1]])
     gongwen.heading(doc, "二、指标体系与权重")
     for n, p in enumerate(ctx["pillars"], start=1):
         off = "" if p["effective_weight"] else "，本期未计入"
@@ -86,7 +118,12 @@ def methodology_docx(ctx: dict) -> bytes:
         )
         gongwen.table(
             doc,
-            ["指标", "单位", "方向", "维度内权重", "指数中的权重", "基期最差值", "基期最好值"],
+            ["指标", "单位", "方向", "维度内权重", "指数中的权重"]
+            + (
+                ["起点（0分）", "目标（100分）", "阈值依据"]
+                if ctx.get("fixed_goalposts")
+                else ["基期最差值", "基期最好值"]
+            ),
             [
                 [
                     i["name"] + ("" if i["on"] else "（暂未接入，本期不计入）"),
@@ -97,6 +134,7 @@ def methodology_docx(ctx: dict) -> bytes:
                     _fmt(i["worst"], i["on"], 2),
                     _fmt(i["best"], i["on"], 2),
                 ]
+                + ([i["basis"]] if ctx.get("fixed_goalposts") else [])
                 for i in p["indicators"]
             ],
         )

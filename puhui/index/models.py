@@ -70,6 +70,17 @@ class IndexRun(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    # The last period whose data were reported and approved: no period after it is built.
+    data_through = models.CharField("数据截至", max_length=10, blank=True)
+    # The published run this one was compared with before it was published (none: it was the first).
+    compared_with = models.ForeignKey(
+        "self",
+        verbose_name="发布前对比的结果",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -77,6 +88,15 @@ class IndexRun(models.Model):
 
     def __str__(self):
         return f"{self.framework} · {self.get_frequency_display()} · #{self.pk}"
+
+
+class Estimate(models.TextChoices):
+    """How a figure was obtained (the values are compute.py's MEASURED, CARRIED, INTERPOLATED, PARTLY)."""
+
+    MEASURED = "", "实测"
+    CARRIED = "carry", "沿用"
+    INTERPOLATED = "interp", "插值"
+    PARTLY = "partial", "含推算"
 
 
 class IndexScore(models.Model):
@@ -90,6 +110,8 @@ class IndexScore(models.Model):
     rank = models.PositiveSmallIntegerField("排名", null=True)
     contribution = models.FloatField("贡献", null=True)
     raw = models.FloatField("原始值", null=True)
+    estimate = models.CharField("数据状态", max_length=10, choices=Estimate.choices, blank=True, default="")
+    as_of = models.CharField("沿用的期间", max_length=10, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -41,12 +41,22 @@ def framework_create(*, actor, spec_yaml: str, note: str = "") -> IndexFramework
     return fw
 
 
+# The shipped frameworks, in version order; the last is the default (the pages show the highest version).
+SHIPPED = (
+    ("v1.yaml", "系统内置第1版：基期固定阈值（适合多县比较）"),
+    ("v2.yaml", "系统内置第2版：目标阈值（默认）"),
+)
+
+
 def framework_ensure_default(*, actor) -> IndexFramework:
-    """The shipped framework as version 1 when no version exists yet."""
+    """The shipped frameworks as versions 1 and 2 when no version exists yet; the latest version."""
     fw = IndexFramework.objects.order_by("-version").first()
-    return fw or framework_create(
-        actor=actor, spec_yaml=(FRAMEWORK_DIR / "v1.yaml").read_text(encoding="utf-8"), note="系统内置第1版"
-    )
+    if fw is None:
+        for name, note in SHIPPED:
+            fw = framework_create(
+                actor=actor, spec_yaml=(FRAMEWORK_DIR / name).read_text(encoding="utf-8"), note=note
+            )
+    return fw
 
 
 def _last_year() -> int:
@@ -69,15 +79,27 @@ def run_compute(
     report = progress or (lambda done, total, msg: None)
     t0 = time.perf_counter()
     spec = compute.load(framework.spec_yaml)
-    first = int(spec.get("first_year", FIRST_YEAR))
-    ps = periods(frequency, first, last_year or _last_year())
     report(0, 1, "读取指标数据")
-    frame, missing = sources.collect(compute.source_keys(spec), ps)
+    ps, frame, missing = measured_frame(spec, frequency, last_year)
     built = compute.build(spec, frame, missing, frequency, progress=report, uncertainty_runs=uncertainty_runs)
     with transaction.atomic():
         run = _store(actor, framework, frequency, ps, spec, built, time.perf_counter() - t0)
     report(1, 1, f"完成：{len(ps)} 个期间")
     return run
+
+
+def measured_frame(spec: dict, frequency: str, last_year: int | None = None):
+    """(periods, town data, sources missing) up to the last measured period: a period after the last
+    one whose data were reported and approved is never built (nor carried forward into)."""
+    first = int(spec.get("first_year", FIRST_YEAR))
+    candidates = periods(frequency, first, last_year or _last_year())
+    frame, missing = sources.collect(compute.source_keys(spec), candidates)
+    last = compute.last_measured(spec, frame, missing)
+    if last is None:
+        raise IndexRefused("没有任何一个期间的指标数据齐全（已报送并审核通过），无法计算指数")
+    ps = [p for p in candidates if compute.time_code(p.label) <= compute.time_code(last)]
+    frame = frame[frame["Time"].isin([p.label for p in ps])].reset_index(drop=True)
+    return ps, frame, missing
 
 
 def _num(x):
@@ -89,6 +111,7 @@ def _store(actor, framework, frequency, ps, spec, built, seconds) -> IndexRun:
         framework=framework,
         frequency=frequency,
         periods=[p.label for p in ps],
+        data_through=ps[-1].label,
         base_period=base_label(frequency, int(spec.get("base_year", 2019))),
         used=built.used,
         skipped=built.skipped,
@@ -114,6 +137,8 @@ def _store(actor, framework, frequency, ps, spec, built, seconds) -> IndexRun:
             rank=None if _num(r.rank) is None else int(r.rank),
             contribution=_num(r.contribution),
             raw=_num(r.raw),
+            estimate=r.estimate or "",
+            as_of=r.as_of or "",
         )
         for r in built.scores.itertuples(index=False)
         if r.uCode in towns
@@ -162,6 +187,8 @@ def _county_rows(run, built, towns) -> list[IndexScore]:
                 code=code,
                 score=_wmean(g, "score"),
                 raw=_wmean(g, "raw"),
+                # The county's figure is made from the towns': partly estimated if one of them is.
+                estimate=compute.PARTLY if g["estimate"].fillna("").ne("").any() else "",
             )
         )
     return out
@@ -172,15 +199,36 @@ def _wmean(g, col):
     return float(np.average(g.loc[ok, col], weights=g.loc[ok, "w"])) if ok.any() else None
 
 
+def published_counterpart(run: IndexRun) -> IndexRun | None:
+    """The published run a draft would replace on the pages: the latest published of its frequency
+    (highest framework version first), which the draft is compared with before publishing."""
+    return (
+        IndexRun.objects.filter(frequency=run.frequency, status=IndexRun.Status.PUBLISHED)
+        .exclude(pk=run.pk)
+        .order_by("-framework__version", "-published_at", "-id")
+        .first()
+    )
+
+
+# `compared_with` left out: published without the comparison page (the command's --publish, the demo).
+UNCHECKED = object()
+
+
 @transaction.atomic
-def run_publish(*, actor, run: IndexRun) -> IndexRun:
+def run_publish(*, actor, run: IndexRun, compared_with=UNCHECKED) -> IndexRun:
+    """Publish a draft. From the comparison page `compared_with` is the id of the published run the
+    office saw it compared with (None: there was none); a run published since makes it stale."""
     run = IndexRun.objects.select_for_update().get(pk=run.pk)
     if run.status == IndexRun.Status.PUBLISHED:
         raise IndexRefused("该结果已发布，不能重复发布")
+    current = published_counterpart(run)
+    if compared_with is not UNCHECKED and (current.pk if current else None) != compared_with:
+        raise IndexRefused("对比所依据的已发布结果已经变化，请重新查看发布前对比后再发布")
     before = snapshot(run)
     run.status = IndexRun.Status.PUBLISHED
     run.published_at = timezone.now()
-    run.save(update_fields=["status", "published_at"])
+    run.compared_with = current
+    run.save(update_fields=["status", "published_at", "compared_with"])
     audit_changed(actor=actor, obj=run, before=before, note="发布指数结果")
     return run
 

@@ -1,7 +1,9 @@
 """Indicator sources: where each indicator of the county index gets its town figures.
 
 A source is a function `fn(periods) -> DataFrame` with columns uCode (town code), Time (period label)
-and one column named by its key, one row per town and period. The framework spec names sources by key
+and one column named by its key, one row per town and period; optionally a column `as_of` naming the
+period a figure was measured in when that is not the row's own (a yearly figure carried into quarters),
+so the index marks it as carried. The framework spec names sources by key
 (`source: core.outlets_per_10k`); an indicator whose source is not registered is skipped, with a note
 on the run and the methodology page. Any installed app may add sources: an `index_sources` module in
 the app registers them with the `source` decorator of this module, and is found by name as Django's
@@ -74,7 +76,11 @@ def collect(keys: list[str], periods: list[Period]) -> tuple[pd.DataFrame, list[
         if key not in available:
             missing.append(key)
             continue
-        part = available[key].fn(periods)[["uCode", "Time", key]]
+        part = available[key].fn(periods)
+        # Optional `as_of`: the period a figure was measured in when it is not the row's own (a yearly
+        # figure standing in a quarter); the index marks such figures as carried (compute.estimates).
+        cols = ["uCode", "Time", key] + (["as_of"] if "as_of" in part.columns else [])
+        part = part[cols].rename(columns={"as_of": f"{key}.as_of"})
         frame = frame.merge(part, on=["uCode", "Time"], how="left")
     return frame, missing
 

@@ -22,5 +22,11 @@ def index_build_task(
     )
     state = "并已发布" if publish else "草稿，待发布"
     summary = f"已计算普惠金融指数 {len(runs)} 批：{kinds or '无可计算的期间'}，{state}。"
-    url = f"{reverse('index:overview')}?run={runs[0].pk}" if runs else reverse("index:overview")
+    # A draft's link is its comparison with the published index (where it is published from).
+    if not runs:
+        url = reverse("index:overview")
+    elif publish:
+        url = f"{reverse('index:overview')}?run={runs[0].pk}"
+    else:
+        url = reverse("index:compare", args=[runs[0].pk])
     return job_result(summary, url, runs=[r.pk for r in runs], published=publish)

@@ -44,6 +44,8 @@ def overview(request):
         period = q.period
         trend = selectors.county_trend(run)
         ctx.update(
+            data_through=selectors.data_through_title(run),
+            fixed_goalposts=any("kind" in g for g in run.goalposts.values()),
             period=period,
             period_title=title(period),
             periods=_periods(run),
@@ -150,15 +152,35 @@ def export(request, pk):
 
 
 @login_required
-@require_POST
-def publish(request, pk):
+def compare(request, pk):
+    """A draft against the published run it would replace (a published run: against the one it was
+    compared with when published): what moved and why. The publish button is here."""
     access.require_manager(request.user)
     run = access.access_run_by_id(request.user, pk)
+    draft = run.status != run.Status.PUBLISHED
+    published = services.published_counterpart(run) if draft else run.compared_with
+    ctx = {"run": run, "draft": draft, "freq": run.frequency, **selectors.comparison(run, published)}
+    if not draft and published is None:
+        ctx["notes"] = ["发布时没有可对比的同频度已发布结果（首个发布结果）。"]
+    return render(request, "index/compare.html", ctx)
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    """Publish from the comparison page only: the form sends the published run it showed."""
+    access.require_manager(request.user)
+    run = access.access_run_by_id(request.user, pk)
+    seen = request.POST.get("compared_with")
+    if seen is None or (seen and not seen.isdigit()):
+        messages.error(request, "请先查看与已发布结果的对比，再从对比页面发布。")
+        return redirect("index:compare", pk=run.pk)
     try:
-        services.run_publish(actor=request.user, run=run)
+        services.run_publish(actor=request.user, run=run, compared_with=int(seen) if seen else None)
         messages.success(request, "指数结果已发布。")
     except services.IndexRefused as exc:
         messages.error(request, str(exc))
+        return redirect("index:compare", pk=run.pk)
     return redirect(f"{reverse('index:overview')}?run={run.pk}&freq={run.frequency}")
 
 

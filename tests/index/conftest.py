@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -43,6 +44,48 @@ def dated(county):
         installed_on=datetime.date(2021, 3, 1),
     )
     return county
+
+
+@pytest.fixture
+def published_v1(dated, users):
+    """The same, with framework v1 (base-year min-max goalposts), the one a county may choose."""
+    services.framework_ensure_default(actor=users["office"])
+    return services.index_build(
+        actor=users["office"], version=1, publish=True, last_year=2021, uncertainty_runs=30
+    )
+
+
+def report_npl(towns, codes, value="1.5"):
+    """Approved, derived town figures of the NPL ratio (data.npl_ratio) for the given period codes: what
+    `derived.compute_all` writes from approved submissions."""
+    from puhui.data import services as data_services
+    from puhui.data.models import DerivedRun, IndicatorValue
+
+    for code in codes:
+        period = data_services.period_get(code)
+        run = DerivedRun.objects.create(period=period)
+        for n, town in enumerate(towns):
+            IndicatorValue.objects.create(
+                run=run,
+                indicator_code="npl_ratio",
+                indicator_version=1,
+                period=period,
+                level="town",
+                division=town,
+                value=Decimal(value) + n,
+            )
+
+
+REPORTED_2019_2021 = [str(y) for y in (2019, 2020, 2021)] + [
+    f"{y}Q{q}" for y in (2019, 2020, 2021) for q in (1, 2, 3, 4)
+]
+
+
+@pytest.fixture
+def reported(dated):
+    """The NPL ratio reported and approved for 2019–2021 (years and quarters), nothing later."""
+    report_npl(dated["towns"], REPORTED_2019_2021)
+    return dated
 
 
 @pytest.fixture

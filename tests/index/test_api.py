@@ -35,7 +35,7 @@ def test_published_runs_are_listed_drafts_are_not(runs, users, api):
     }  # the office's token too: the API is the published index
     item = next(r for r in body["items"] if r["id"] == year.pk)
     assert (
-        item["framework_version"] == 1 and item["frequency"] == "year" and item["frequency_label"] == "年度"
+        item["framework_version"] == 2 and item["frequency"] == "year" and item["frequency_label"] == "年度"
     )
     assert item["periods"] == ["2019", "2020", "2021"] and item["base_period"] == "2019"
     assert item["published_at"] and "A1" in item["indicators_used"]
@@ -133,8 +133,8 @@ def test_rank_intervals(runs, api):
 
 def test_framework_with_the_published_weights_and_goalposts(runs, api):
     year, quarter = runs
-    body = api("abc").get("/index/frameworks/1").json()
-    assert body["version"] == 1 and body["name"] == "沂源县普惠金融指数" and body["base_year"] == 2019
+    body = api("abc").get("/index/frameworks/2").json()
+    assert body["version"] == 2 and body["name"] == "沂源县普惠金融指数" and body["base_year"] == 2019
     assert body["frequency"] == "year" and body["run_id"] == year.pk
     assert [p["code"] for p in body["pillars"]] == ["AVAIL", "USAGE", "QUALITY", "SAFETY"]
     assert body["pillars"][0]["weight"] == 0.3
@@ -144,23 +144,30 @@ def test_framework_with_the_published_weights_and_goalposts(runs, api):
         year.goalposts["A1"]["worst"],
         year.goalposts["A1"]["best"],
     )
-    assert by["A1"]["best"] == 15.0  # outlets: the base year's best town (the methodology page shows 15.00)
+    assert (by["A1"]["worst"], by["A1"]["best"]) == (
+        0.0,
+        2.0,
+    )  # v2: the floor and goal written in the framework
     included = [i for i in body["indicators"] if i["included"]]
     assert {i["code"] for i in included} == set(year.used)
     assert sum(i["weight_in_index"] for i in included) == pytest.approx(1)
-    assert all(
-        i["weight_in_index"] == 0 and i["worst"] is None for i in body["indicators"] if not i["included"]
-    )
+    # Not included (no data here): no weight, but the goalposts the framework writes are still shown.
+    assert all(i["weight_in_index"] == 0 for i in body["indicators"] if not i["included"])
+    assert (by["S1"]["worst"], by["S1"]["best"]) == (5.0, 0.0)
     assert [c["code"] for c in body["context"]] == ["C1"]
-    assert api("pboc").get("/index/frameworks/1", {"frequency": "quarter"}).json()["run_id"] == quarter.pk
-    assert api("pboc").get("/index/frameworks/2").status_code == 404
+    assert api("pboc").get("/index/frameworks/2", {"frequency": "quarter"}).json()["run_id"] == quarter.pk
+    assert api("pboc").get("/index/frameworks/3").status_code == 404
 
 
 def test_framework_before_anything_is_published(dated, users, api):
     fw = services.framework_ensure_default(actor=users["office"])
     services.run_compute(actor=users["office"], framework=fw, last_year=2020, uncertainty_runs=0)  # a draft
     body = api("member").get(f"/index/frameworks/{fw.version}").json()
-    assert body["run_id"] is None and all(i["worst"] is None for i in body["indicators"])
+    # v2 (the default) writes its goalposts in the framework: shown before any run is published.
+    assert body["run_id"] is None and body["version"] == 2
+    assert {i["code"]: i["best"] for i in body["indicators"]}["U3"] == 90
+    v1 = api("member").get("/index/frameworks/1").json()  # v1 fits them on the base year: none yet
+    assert v1["run_id"] is None and all(i["worst"] is None for i in v1["indicators"])
     assert api("member").get("/index/runs").json()["total"] == 0
 
 

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 LISHAN, LUCUN = "370323001000", "370323102000"
 
 
-def test_build_stores_scores_ranks_intervals_and_balance(published):
-    year, quarter = published
+def test_build_stores_scores_ranks_intervals_and_balance(published_v1):
+    """Framework v1: min-max goalposts frozen at the base year."""
+    year, quarter = published_v1
     assert year.periods == ["2019", "2020", "2021"] and year.base_period == "2019"
     assert quarter.periods[0] == "2019Q1" and len(quarter.periods) == 12 and quarter.base_period == "2019Q4"
     assert year.status == IndexRun.Status.PUBLISHED and year.published_at
@@ -62,9 +63,9 @@ def test_published_runs_are_immutable_and_new_versions_leave_them_alone(publishe
     spec2 = v1.spec_yaml.replace(
         "{code: AVAIL, name: 可得性, weight: 0.3}", "{code: AVAIL, name: 可得性, weight: 0.6}"
     )
-    v2 = services.framework_create(actor=users["office"], spec_yaml=spec2, note="提高可得性权重")
-    assert v2.version == 2
-    run2 = services.run_compute(actor=users["office"], framework=v2, last_year=2021, uncertainty_runs=0)
+    v3 = services.framework_create(actor=users["office"], spec_yaml=spec2, note="提高可得性权重")
+    assert v3.version == 3  # after the shipped v1 and v2
+    run2 = services.run_compute(actor=users["office"], framework=v3, last_year=2021, uncertainty_runs=0)
     assert run2.status == IndexRun.Status.DRAFT
     after = list(IndexScore.objects.filter(run=year).order_by("pk").values_list("score", flat=True))
     assert after == before

@@ -113,7 +113,7 @@ def test_goalposts_of_a_lower_is_better_indicator_are_the_highest_as_worst():
 
     params = pd.DataFrame({"iCode": ["A1", "S1"], "min": [5.0, 0.69], "max": [15.0, 2.03]})
     res = SimpleNamespace(analysis={"Normalised.Params": params})
-    assert _goalposts(res, {"A1": 1, "S1": -1}) == {
+    assert _goalposts(res, [{"code": "A1", "direction": 1}, {"code": "S1", "direction": -1}]) == {
         "A1": {"worst": 5.0, "best": 15.0},
         "S1": {"worst": 2.03, "best": 0.69},  # the highest NPL ratio is the worst
     }

@@ -15,7 +15,7 @@ def filename(response) -> str:
 
 def test_methodology_word_is_an_a4_document_in_the_bulletin_fonts(published, login, users):
     word = login(users["office"]).get("/index/methodology/?download=docx")
-    assert filename(word).endswith("编制方法_第1版.docx")
+    assert filename(word).endswith("编制方法_第2版.docx")
     doc = Document(io.BytesIO(word.content))
     section = doc.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
@@ -32,7 +32,7 @@ def test_methodology_word_is_an_a4_document_in_the_bulletin_fonts(published, log
 def test_methodology_web_version_prints_on_a4(published, login, users):
     client = login(users["office"])
     html = client.get("/index/methodology/?download=html")
-    assert filename(html).endswith("编制方法_第1版.html")
+    assert filename(html).endswith("编制方法_第2版.html")
     body = html.content.decode()
     assert "@page { size: A4; margin: 37mm 26mm 35mm 28mm; }" in body
     assert '"仿宋_GB2312"' in body and '<div class="gongwen">' in body
@@ -44,4 +44,4 @@ def test_methodology_web_version_prints_on_a4(published, login, users):
 def test_run_export_is_named_with_its_frequency_and_periods(published, login, users):
     yearly = next(r for r in published if r.frequency == "year")
     r = login(users["office"]).get(f"/index/runs/{yearly.pk}/export.xlsx")
-    assert filename(r) == "普惠金融指数_年度_2019年至2021年_第1版.xlsx"
+    assert filename(r) == "普惠金融指数_年度_2019年至2021年_第2版.xlsx"

@@ -48,7 +48,14 @@ def test_collect_reports_missing_sources(dated):
     keys = ["core.outlets_per_10k", "data.npl_ratio", "insurer.claims_paid"]
     frame, missing = sources.collect(keys, periods("year", 2019, 2020))
     assert missing == ["insurer.claims_paid"]
-    assert len(frame) == 4 and set(frame.columns) == {"uCode", "uName", "Time", *keys[:2]}
+    # a yearly source says which period each figure was measured in (`<key>.as_of`)
+    assert len(frame) == 4 and set(frame.columns) == {
+        "uCode",
+        "uName",
+        "Time",
+        *keys[:2],
+        "data.npl_ratio.as_of",
+    }
     assert frame["data.npl_ratio"].isna().all()  # registered, but nothing reported yet
 
 

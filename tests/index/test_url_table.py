@@ -59,6 +59,8 @@ PAGES = [
     ("methodology", None, "get", COUNTY),
     ("export", _("published"), "get", TOWNS),
     ("export", _("draft"), "get", MANAGE_GET),
+    ("compare", _("draft"), "get", MANAGE_GET),
+    ("compare", _("published"), "get", MANAGE_GET),
     ("publish", _("published"), "post", MANAGE_POST),
     ("publish", _("published"), "get", POST_ONLY),
     ("rebuild", None, "post", MANAGE_POST),

@@ -62,7 +62,12 @@ def test_draft_runs_are_for_the_office_only(dated, login, users):
     assert member.get(f"/index/runs/{draft.pk}/export.xlsx").status_code == 404
     assert "尚无已发布" in member.get("/index/").content.decode()
     assert member.post(f"/index/runs/{draft.pk}/publish/").status_code == 404
-    r = login(users["office"]).post(f"/index/runs/{draft.pk}/publish/")
+    office = login(users["office"])
+    # Only from the comparison page, which sends the published run it compared with (none yet here).
+    assert office.post(f"/index/runs/{draft.pk}/publish/")["Location"] == f"/index/runs/{draft.pk}/compare/"
+    draft.refresh_from_db()
+    assert draft.status == IndexRun.Status.DRAFT
+    r = office.post(f"/index/runs/{draft.pk}/publish/", {"compared_with": ""})
     assert r.status_code == 302
     draft.refresh_from_db()
     assert draft.status == IndexRun.Status.PUBLISHED
@@ -87,14 +92,17 @@ def test_methodology_has_actual_weights_goalposts_and_downloads(published, login
         "安全",
         "每万人银行网点数",
         "暂未接入",
-        "2019 年为基期",
+        "起点（0分）",
+        "目标（100分）",
+        "方案第十四条：2021年底农户建档率达到90%。",
+        "60分表示走完了从起点到目标的六成路程",
         "蒙特卡洛",
     ):
         assert text in page
-    assert "15.00" in page  # outlets: the base year's best town
+    assert "90.00" in page  # 建档率: the plan's target is the goal
     doc = client.get("/index/methodology/?download=1")
     assert doc["Content-Disposition"].startswith("attachment")
-    assert "编制方法（第1版）" in doc.content.decode()
+    assert "编制方法（第2版）" in doc.content.decode()
     word = client.get("/index/methodology/?download=docx")
     assert (
         word["Content-Disposition"].endswith(".docx") and "filename*=utf-8''" in word["Content-Disposition"]
@@ -102,7 +110,7 @@ def test_methodology_has_actual_weights_goalposts_and_downloads(published, login
     from docx import Document
 
     text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
-    assert "可得性" in text and "基期最小—最大值法" in text and "30 次" in text
+    assert "可得性" in text and "怎么看分数" in text and "加权算术平均" in text and "30 次" in text
 
 
 def test_rebuild_queues_a_job_for_the_office_only(dated, login, users):
@@ -118,7 +126,7 @@ def test_overview_has_no_n_plus_one(published, login, users, django_assert_max_n
     # 16: the page's own queries and the menu's badges (the risk warnings' one count among them).
     with django_assert_max_num_queries(16):
         client.get("/index/?freq=quarter")
-    assert IndexFramework.objects.count() == 1
+    assert IndexFramework.objects.count() == 2  # the shipped v1 and v2
 
 
 def test_missing_run_ids_are_404(published, login, users):
