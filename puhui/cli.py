@@ -1,8 +1,8 @@
 """The `puhui` console script: Django's manage.py with the project's settings.
 
 `puhui demo`, `puhui worker`, `puhui import …` and every other batch job are management commands;
-`puhui index …`, `puhui credit …`, `puhui assess …`, `puhui policy …`, `puhui prudential …` and `puhui risk …` run the pure engines,
-without settings or a database.
+`puhui index …`, `puhui credit …`, `puhui assess …`, `puhui policy …`, `puhui prudential …`, `puhui risk …`,
+`puhui warnings …` and `puhui matching …` run the pure engines, without settings or a database.
 """
 
 import importlib
@@ -18,6 +18,7 @@ ENGINE_CLIS = {
     "prudential": "puhui.engines.prudential.cli",
     "risk": "puhui.engines.risk.cli",
     "warnings": "puhui.engines.warnings.cli",
+    "matching": "puhui.engines.matching.cli",
 }
 
 

@@ -92,6 +92,10 @@ INSTALLED_APPS = [
     "puhui.protection",
     "puhui.cash",
     "puhui.finder",
+    # Small-firm credit (issue #15), after data: they read the banks' loans and the firm register.
+    "puhui.firms",
+    "puhui.firstloans",
+    "puhui.financing",
     "puhui.index",  # last: its demo builds on every other app's data
 ]
 

@@ -21,6 +21,9 @@ urlpatterns = [
     path("cash/", include("puhui.cash.urls")),
     path("insurance/", include("puhui.insurance.urls")),
     path("finder/", include("puhui.finder.urls")),
+    path("firms/", include("puhui.firms.urls")),
+    path("firstloans/", include("puhui.firstloans.urls")),
+    path("financing/", include("puhui.financing.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]

@@ -82,6 +82,8 @@ ALLOWED_WORDS = {
     "CC",
     "C",
     "D",
+    # the tax authority's 纳税信用等级 A/B/M/C/D (M: a firm new to the grading)
+    "M",
 }
 # A token of letters, digits, asterisks, dots, underscores and hyphens: "core.User", "expert_v1", "2020Q4".
 WORD_RE = re.compile(r"[A-Za-z0-9*][A-Za-z0-9*_./-]*")

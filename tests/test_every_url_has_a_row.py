@@ -36,6 +36,9 @@ TABLE_MODULES = [
     "tests.cash.test_url_table",
     "tests.insurance.test_url_table",
     "tests.finder.test_url_table",
+    "tests.firms.test_url_table",
+    "tests.firstloans.test_url_table",
+    "tests.financing.test_url_table",
 ]
 API_NAMESPACE = "api-v1"  # django-ninja's routes: checked as operations of the schema below
 

@@ -29,6 +29,9 @@ CAPABILITY_APPS = [
     "cash",
     "insurance",
     "finder",
+    "firms",
+    "firstloans",
+    "financing",
 ]
 
 MODULES = [

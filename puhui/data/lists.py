@@ -6,7 +6,7 @@ from django.http import Http404
 from puhui.core import lists
 from puhui.data import access
 from puhui.data.catalogue import forms
-from puhui.data.models import ReportingPeriod, Submission, Upload
+from puhui.data.models import Indicator, IndicatorValue, ReportingPeriod, Submission, Upload
 
 
 def _require_reader(user) -> None:
@@ -115,4 +115,53 @@ UPLOADS = lists.ListSpec(
     search=SEARCH,
     default_sort="-created_at",
     empty="没有上传记录。",
+)
+
+
+# ---------------------------------------------------------------- the indicator catalogue (指标目录)
+
+
+def _current_indicators(user):
+    return access.indicators_for(user).filter(is_current=True)
+
+
+def _level_names(indicator: Indicator) -> str:
+    names = dict(IndicatorValue.Level.choices)
+    return "、".join(str(names.get(code, code)) for code in indicator.levels or [])
+
+
+def _indicator_name(indicator: Indicator) -> str:
+    return f"{indicator.name}（辅助）" if indicator.auxiliary else indicator.name
+
+
+INDICATORS = lists.ListSpec(
+    key="data-indicators",
+    title="指标目录",
+    url_name="data_catalogue",
+    queryset=_current_indicators,
+    columns=(
+        lists.Column("clause", "条款", sort=("clause", "code")),
+        # codes and sources are identifiers, not words: shown as code, as on the indicator's page
+        lists.Column("code", "编码", sort=("code",), phone=False, template="data/_indicator_code.html"),
+        lists.Column("name", "名称", value=_indicator_name, link=("data_indicator", "code"), sort=("name",)),
+        lists.Column("unit", "单位"),
+        lists.Column("direction", "方向", value="get_direction_display", phone=False),
+        lists.Column("levels", "层级", value=_level_names, phone=False),
+        lists.Column(
+            "source",
+            "来源",
+            value=lambda i: f"{i.get_source_kind_display()}：{i.source}",
+            phone=False,
+            template="data/_indicator_source.html",
+        ),
+        lists.Column("dimension", "指数维度", value="get_dimension_display", phone=False),
+        lists.Column("version", "版本", kind="int", phone=False),
+    ),
+    filters=(
+        lists.Choice("source_kind", "来源类型", choices=Indicator.SourceKind.choices, all_label="全部来源"),
+        lists.Choice("dimension", "指数维度", choices=Indicator.Dimension.choices, all_label="全部维度"),
+    ),
+    search=lists.Search(names=("code", "name"), placeholder="指标编码或名称"),
+    default_sort="clause",
+    empty="没有符合条件的指标。",
 )

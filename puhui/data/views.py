@@ -660,17 +660,12 @@ def value_lineage(request, pk):
 @login_required
 def catalogue_list(request):
     _figures_user(request)
-    inds = selectors.indicators()
-    return render(
-        request,
-        "data/catalogue.html",
-        {
-            "inds": inds,
-            "can_edit": access.can_edit_catalogue(request.user),
-            "targets": targets.current_targets(),
-            "forms": catalogue.forms().values(),
-        },
-    )
+    ctx = {
+        "can_edit": access.can_edit_catalogue(request.user),
+        "targets": targets.current_targets(),
+        "forms": catalogue.forms().values(),
+    }
+    return lists.list_response(request, data_lists.INDICATORS, "data/catalogue.html", ctx)
 
 
 @login_required

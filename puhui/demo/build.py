@@ -56,6 +56,9 @@ class DemoContext:
     organisations: dict[str, Organisation] = field(default_factory=dict)  # spec key → row
     users: dict[str, User] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    logins: list = field(
+        default_factory=list
+    )  # the sign-in table; an app adds the users it makes (firm users)
 
     def rng(self, *keys: int):
         return rng_for(self.seed, EXTENSION_STREAM_BASE, *keys)
@@ -431,7 +434,7 @@ def build_demo(
         ctx.counts["firms"] = firms
         _census_totals(ctx)
         clock.say("生成演示用户……")
-        logins = _users(ctx)
+        logins = ctx.logins = _users(ctx)
         _extensions(ctx, clock)
         counts = dict(ctx.counts)
         counts["population"] = ctx.county.population

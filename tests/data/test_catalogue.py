@@ -163,3 +163,19 @@ def test_office_adds_an_indicator(login, users, catalogue):
     page = office.post("/data/catalogue/new/", data).content.decode()
     assert "该编码已存在" in page
     assert login(users["abc"]).get("/data/catalogue/new/").status_code == 404
+
+
+def test_the_catalogue_is_a_list_with_search_filters_and_export(client, users, catalogue):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(users["office"])
+    page = client.get("/data/catalogue/?q=首贷").content.decode()
+    assert "首贷户数（平台认定）" in page and "农户贷款覆盖率" not in page
+    page = client.get("/data/catalogue/?source_kind=platform&q=惠农商圈").content.decode()
+    assert "惠农商圈签约商户数" in page and "huinong_merchants" in page
+    response = client.get("/data/catalogue/?export=xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert [c.value for c in sheet[1]][:4] == ["条款", "编码", "名称", "单位"]
+    assert sheet.max_row - 1 == Indicator.objects.filter(is_current=True).count()

@@ -1,0 +1,122 @@
+"""A firm's loans as the banks reported them (the data app's loan-level returns), matched by the keyed hash of
+its USCC — never by decrypting. Current figures come from each bank's latest approved 贷款明细 (the highest
+version of its latest period); the first loan's date from every approved return that names the firm."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Q, Sum
+
+from puhui.core.crypto import lookup_hash, lookup_hashes
+from puhui.data.models import LoanRecord, Submission
+
+LOANS_FORM = "loans"
+Status = LoanRecord.Status
+
+
+@dataclass
+class LoanSummary:
+    banks: int = 0  # banks with a balance in their latest return
+    balance_fen: int = 0
+    overdue_fen: int = 0
+    npl_fen: int = 0
+    loans: int = 0
+    first_issued: object = None  # the earliest issue date in any approved return
+    as_of: object = None  # the latest period end among the banks' returns used
+
+    @property
+    def balance(self) -> str:
+        return yuan(self.balance_fen)
+
+    @property
+    def overdue(self) -> str:
+        return yuan(self.overdue_fen)
+
+    @property
+    def npl(self) -> str:
+        return yuan(self.npl_fen)
+
+
+def yuan(fen: int) -> str:
+    """Whole fen as yuan with thousands separators: 35000000 → "350,000.00"."""
+    return f"{Decimal(fen).scaleb(-2):,.2f}"
+
+
+def latest_loan_returns() -> dict[int, tuple[int, object]]:
+    """submission id → (institution id, period end): each bank's latest approved loans return."""
+    best: dict[int, tuple] = {}
+    rows = Submission.objects.filter(form=LOANS_FORM, status=Submission.Status.APPROVED).values_list(
+        "pk", "institution_id", "period__end", "version"
+    )
+    for pk, inst, end, version in rows:
+        if inst not in best or (end, version) > best[inst][:2]:
+            best[inst] = (end, version, pk)
+    return {pk: (inst, end) for inst, (end, _v, pk) in best.items()}
+
+
+def loan_summary(uscc: str, latest: dict | None = None) -> LoanSummary:
+    """One firm's aggregates (for the profile page): a few indexed reads by its hash."""
+    latest = latest_loan_returns() if latest is None else latest
+    out = LoanSummary()
+    rows = list(
+        LoanRecord.objects.filter(borrower_hash__in=lookup_hashes(uscc)).values_list(
+            "submission_id", "issued_on", "balance_fen", "status"
+        )
+    )
+    approved = set(
+        Submission.objects.filter(
+            form=LOANS_FORM, status=Submission.Status.APPROVED,
+            pk__in={sub for sub, *_ in rows},
+        ).values_list("pk", flat=True)
+    )  # fmt: skip
+    banks = set()
+    for sub, issued, balance, status in rows:
+        if sub not in approved:
+            continue
+        if out.first_issued is None or issued < out.first_issued:
+            out.first_issued = issued
+        if sub not in latest:
+            continue
+        inst, end = latest[sub]
+        out.as_of = max(out.as_of, end) if out.as_of else end
+        out.loans += 1
+        out.balance_fen += balance
+        if balance > 0:
+            banks.add(inst)
+        if status == Status.OVERDUE:
+            out.overdue_fen += balance
+        elif status == Status.NPL:
+            out.npl_fen += balance
+    out.banks = len(banks)
+    return out
+
+
+def loan_features(usccs: dict[int, str]) -> dict[int, dict]:
+    """firm id → {lender_count, current_overdue, current_npl} for many firms (the rating job): one grouped
+    read of the banks' latest returns, then matched by hash."""
+    by_hash = {lookup_hash(u): pk for pk, u in usccs.items()}
+    latest = list(latest_loan_returns())
+    grouped = (
+        LoanRecord.objects.filter(submission_id__in=latest, id_kind=LoanRecord.IdKind.USCC, balance_fen__gt=0)
+        .values("borrower_hash")
+        .annotate(
+            banks=Count("submission_id", distinct=True),
+            overdue=Count("pk", filter=Q(status=Status.OVERDUE)),
+            npl=Count("pk", filter=Q(status=Status.NPL)),
+            first=Min("issued_on"),
+            last=Max("issued_on"),
+            balance=Sum("balance_fen"),
+        )
+        .order_by()
+    )
+    out: dict[int, dict] = defaultdict(dict)
+    for row in grouped.iterator(chunk_size=5000):
+        pk = by_hash.get(row["borrower_hash"])
+        if pk is not None:
+            out[pk] = {
+                "lender_count": row["banks"],
+                "current_overdue": row["overdue"] > 0,
+                "current_npl": row["npl"] > 0,
+            }
+    return out

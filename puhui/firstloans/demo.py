@@ -1,0 +1,112 @@
+"""首贷培植和续贷 in the demo county.
+
+The data app's demo already lends to about two fifths of the register's firms, under their USCCs, with
+yearly renewals at the same bank and the banks' own 首贷 flag (puhui/data/demo.py `Book`), so nothing here
+invents loans: the demo computes the list as at 2019Q4 (the plan's “2019年首贷培植企业”) and as at the last
+quarter, and each bank records contacts and outcomes on part of the 2019 list in its service area — a firm
+of the 2019 list that borrowed since is recorded “已获得贷款” by the bank that lent, when the firm is in its
+area; the others are contacted and end in one of the other outcomes — so the 2020/2021 cultivation is
+partly met.
+"""
+
+import datetime
+import random
+
+from django.core.exceptions import ValidationError
+from django.db.models import Min
+
+from puhui.core import crypto
+from puhui.core.models import User
+from puhui.data.models import LoanRecord, ReportingPeriod, Submission
+from puhui.firstloans import access
+from puhui.firstloans.models import ListedFirm, Run
+from puhui.firstloans.services.compute import latest_loans_period, run_compute
+from puhui.firstloans.services.records import contact_record, outcome_set
+
+COUNT_LABELS = {"runs": "首贷培植名单计算", "contacts": "首贷培植对接记录", "outcomes": "首贷培植结果"}
+SHARE_CONTACTED = 0.3  # of the firms of the 2019 list still unborrowed, in a bank's area
+RESULTS = {
+    "not_interested": ("企业表示暂无融资需求", "半年后回访"),
+    "not_eligible": ("企业财务报表不全，暂不符合授信条件", "指导企业规范财务后再评估"),
+    "applied": ("企业已提交贷款申请材料", "完成贷前调查"),
+    "granted": ("企业获得首笔贷款", "跟踪贷后使用情况"),
+}
+
+
+def _bank_users() -> dict[int, User]:
+    users = {}
+    for bank in access.county_banks():
+        user = User.objects.filter(role="institution", organisation=bank).order_by("pk").first()
+        if user is not None:
+            users[bank.pk] = user
+    return users
+
+
+def _first_loans(firm_ids: list[int]) -> dict[int, tuple[int, datetime.date, int]]:
+    """firm id → (lending bank, issue date, amount in fen) of its first loan in the approved returns."""
+    usccs = dict(
+        ListedFirm.objects.filter(firm_id__in=firm_ids).values_list("firm_id", "firm__uscc").distinct()
+    )
+    hashes = {crypto.lookup_hash(u): f for f, u in usccs.items()}
+    rows = (
+        LoanRecord.objects.filter(
+            borrower_hash__in=list(hashes),
+            submission__in=Submission.objects.filter(form="loans", status=Submission.Status.APPROVED),
+        )
+        .values("borrower_hash", "submission__institution_id", "amount_fen")
+        .annotate(first=Min("issued_on"))
+        .order_by("first")
+    )
+    out = {}
+    for r in rows:
+        out.setdefault(
+            hashes[r["borrower_hash"]], (r["submission__institution_id"], r["first"], r["amount_fen"])
+        )
+    return out
+
+
+def _cultivate(rnd: random.Random, user, firm, status: str, on: datetime.date, amount_fen=None) -> int:
+    contacts = 0
+    for step in range(rnd.randint(1, 3)):
+        day = on - datetime.timedelta(days=30 * (step + 1) + rnd.randint(0, 20))
+        result, nxt = RESULTS["applied" if step == 0 and status == "granted" else status]
+        way = rnd.choice(["visit", "phone", "meeting", "online"])
+        contact_record(actor=user, firm=firm, contacted_on=day, way=way, result=result, next_step=nxt)
+        contacts += 1
+    amount = None if amount_fen is None else amount_fen / 100
+    outcome_set(actor=user, firm=firm, status=status, decided_on=on, amount=amount, note=RESULTS[status][0])
+    return contacts
+
+
+def build(ctx) -> dict:
+    office = ctx.users.get("office")
+    base = ReportingPeriod.objects.filter(code="2019Q4").first()
+    if office is None or base is None or latest_loans_period() is None:
+        return {}
+    try:
+        first = run_compute(actor=office, period=base)
+        latest = run_compute(actor=office)
+    except ValidationError:  # no approved loans return by 2019Q4
+        return {}
+    rnd = ctx.random(42)
+    still = set(ListedFirm.objects.filter(run=latest).values_list("firm_id", flat=True))
+    listed = list(ListedFirm.objects.filter(run=first).select_related("firm").order_by("firm_id"))
+    borrowed = _first_loans([r.firm_id for r in listed if r.firm_id not in still])
+    users = _bank_users()
+    areas = {bank: access.service_area(user.organisation) for bank, user in users.items()}
+    contacts = outcomes = 0
+    for row in listed:
+        banks = [b for b, towns in areas.items() if row.town_id in towns]
+        if row.firm_id in borrowed:
+            bank, issued, amount = borrowed[row.firm_id]
+            if bank not in areas or row.town_id not in areas[bank] or issued.year < 2020:
+                continue
+            contacts += _cultivate(rnd, users[bank], row.firm, "granted", issued, amount)
+        elif banks and rnd.random() < SHARE_CONTACTED:
+            status = rnd.choices(["not_interested", "not_eligible", "applied"], weights=[5, 3, 2])[0]
+            on = datetime.date(rnd.choice([2020, 2021]), rnd.randint(3, 12), rnd.randint(1, 28))
+            contacts += _cultivate(rnd, users[rnd.choice(banks)], row.firm, status, on)
+        else:
+            continue
+        outcomes += 1
+    return {"runs": Run.objects.count(), "contacts": contacts, "outcomes": outcomes}

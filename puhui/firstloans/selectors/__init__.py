@@ -1,0 +1,1 @@
+"""Reads of the first-loan app: pages and figures (`figures`)."""

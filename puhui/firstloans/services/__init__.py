@@ -1,0 +1,1 @@
+"""Writes of the first-loan app: the computation (`compute`) and the banks' records (`records`)."""
