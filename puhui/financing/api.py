@@ -165,8 +165,13 @@ def _demands_out(user, demands: list[Demand]) -> list[dict]:
     ]
 
 
+# The model's choices as a literal: an enum in the schema is named by its class, and ProgressReport.Status is
+# already "Status" there (tests/api/test_openapi.py).
+DEMAND_STATUS = Literal["open", "accepted", "granted", "declined", "unmatched", "withdrawn"]
+
+
 class DemandFilters(Schema):
-    status: Demand.Status | None = Field(None, title="状态", description="open 待答复等，见 status 字段")
+    status: DEMAND_STATUS | None = Field(None, title="状态", description="open 待答复等，见 status 字段")
     since: datetime.date | None = Field(None, title="发布日期不早于")
 
 

@@ -134,18 +134,20 @@ def everything(transactional_db, dated, users, plan, archived):  # noqa: F811
         town.boundary = square(118.1 + 0.05 * i, 36.1)
         town.save(update_fields=["boundary"])
     data_services.catalogue_sync(actor=users["office"])
-    rows = [loan_row(n, **{"发放日期": "2019-11-05", "贷款余额（元）": "40000"}) for n in (1, 2, 3)]
-    up = data_services.upload_start(
-        actor=users["abc"],
-        institution=dated["abc"],
-        form_code="loans",
-        period_code="2019Q4",
-        channel="api",
-        rows=rows,
-    )
-    data_services.submission_review(
-        actor=users["office"], submission=up.submission, approve=True, recompute=False
-    )
+    # Two measured years: the index builds only periods with reported data, and needs two to impute.
+    for period, issued in (("2019Q4", "2019-11-05"), ("2020Q4", "2020-11-05")):
+        rows = [loan_row(n, **{"发放日期": issued, "贷款余额（元）": "40000"}) for n in (1, 2, 3)]
+        up = data_services.upload_start(
+            actor=users["abc"],
+            institution=dated["abc"],
+            form_code="loans",
+            period_code=period,
+            channel="api",
+            rows=rows,
+        )
+        data_services.submission_review(
+            actor=users["office"], submission=up.submission, approve=True, recompute=False
+        )
     derived.compute_all()
     archived(0)
     index_services.index_build(actor=users["office"], publish=True, last_year=2021, uncertainty_runs=10)

@@ -189,7 +189,7 @@ def _leftover(users, county, monkeypatch) -> Submission:
     spool = county["tmp"] / "rows.copy"
     line = "\t".join(
         ["{row}", "L{row}", "ric", "x", "h", "farm", str(county["towns"][0].pk), "\\N", "100", "100", "5.5"]
-        + ["2020-01-01", "2021-01-01", "credit", "t", "f", "t", "normal"]
+        + ["2020-01-01", "2021-01-01", "credit", "t", "f", "t", "normal", "", ""]  # product, collateral
     )
     spool.write_text("".join(line.format(row=n) + "\n" for n in (2, 3, 4)), encoding="utf-8")
     fields = dict(

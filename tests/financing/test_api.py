@@ -97,3 +97,12 @@ def test_a_decline_needs_a_reason_and_others_cannot_answer(api, posted):
         f"/financing/demands/{lucun.pk}/answer", {"decision": "declined", "reason": "x"}, key="d4"
     )
     assert forbidden.status_code == 403 and "推送到的" in error_of(forbidden)["message"]
+
+
+def test_the_status_filter_offers_every_state_of_a_demand():
+    import typing
+
+    from puhui.financing.api import DEMAND_STATUS
+    from puhui.financing.models import Demand
+
+    assert set(typing.get_args(DEMAND_STATUS)) == set(Demand.Status.values)
