@@ -57,3 +57,15 @@ def status_line(client, users, method: str, url: str, data=None) -> str:
     must lead to the login page, and is written 302)."""
     got = statuses(client, users, method, url, data)
     return " ".join("302" if got[c] == LOGIN else got[c] for c in COLUMNS)
+
+
+def api_operations(client, prefix: str) -> set[tuple[str, str]]:
+    """(method, path without /api/v1) of every operation the schema lists under `prefix` (e.g. "/api/v1/firms/"):
+    what an app's API table must have a row for."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    return {
+        (method, path.removeprefix("/api/v1"))
+        for path, methods in paths.items()
+        if path.startswith(prefix)
+        for method in methods
+    }

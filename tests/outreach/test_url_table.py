@@ -18,7 +18,7 @@ from puhui.outreach.services.review import record_review
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import ApiClient
 from tests.outreach.conftest import event_data, png, publicity_data, school_data
-from tests.url_tables import status_line
+from tests.url_tables import api_operations, status_line
 
 pytestmark = pytest.mark.django_db
 tokens = api_fixtures.tokens
@@ -157,14 +157,7 @@ def api(tokens):
 
 
 def test_every_api_operation_has_a_row(db, client):
-    paths = client.get("/api/v1/openapi.json").json()["paths"]
-    operations = {
-        (method, path.removeprefix("/api/v1"))
-        for path, methods in paths.items()
-        if path.startswith("/api/v1/outreach/")
-        for method in methods
-    }
-    assert operations == {(c[0], c[1]) for c in API_CASES}
+    assert api_operations(client, "/api/v1/outreach/") == {(c[0], c[1]) for c in API_CASES}
 
 
 @pytest.mark.parametrize("method,path,expected", API_CASES, ids=[c[1] for c in API_CASES])
