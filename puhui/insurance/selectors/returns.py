@@ -10,10 +10,11 @@ the data app's figures.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Sum
 
 from puhui.core.models import Organisation
-from puhui.data.models import AggregateValue, Submission
+from puhui.data.derived import effective_submissions
+from puhui.data.models import AggregateValue, ReportingPeriod, Submission
 from puhui.insurance import access
 from puhui.insurance.models import AGRI_LINES
 
@@ -44,22 +45,17 @@ class ReturnRow:
         return all(d == 0 for d in self.differences.values())
 
 
-def _approved_returns(year: int):
-    latest = (
-        Submission.objects.filter(
-            form=FORM,
-            period__code=str(year),
-            status=Submission.Status.APPROVED,
-            institution=OuterRef("institution"),
-        )
-        .order_by("-version")
-        .values("pk")[:1]
-    )
-    return Submission.objects.filter(form=FORM, period__code=str(year), pk=Subquery(latest))
+def _approved_returns(year: int) -> list[int]:
+    """The year's returns in force: the data app's own rule (the highest approved version of each insurer's)."""
+    period = ReportingPeriod.objects.filter(code=str(year)).first()
+    if period is None:
+        return []
+    ids = effective_submissions([period]).get(period.pk, [])
+    return list(Submission.objects.filter(pk__in=ids, form=FORM).values_list("pk", flat=True))
 
 
 def _form_values(user, year: int):
-    values = AggregateValue.objects.filter(submission__in=_approved_returns(year), item__in=COMPARED)
+    values = AggregateValue.objects.filter(submission_id__in=_approved_returns(year), item__in=COMPARED)
     if access.sees_all(user):
         return values
     insurer, town = access.insurer_of(user), access.town_of(user)
