@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "puhui.firms",
     "puhui.firstloans",
     "puhui.financing",
+    # Evaluation (issue #14), after the apps whose figures they read.
+    "puhui.bankeval",
+    "puhui.cases",
     "puhui.index",  # last: its demo builds on every other app's data
 ]
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("firms/", include("puhui.firms.urls")),
     path("firstloans/", include("puhui.firstloans.urls")),
     path("financing/", include("puhui.financing.urls")),
+    path("bankeval/", include("puhui.bankeval.urls")),
+    path("cases/", include("puhui.cases.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]
