@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from puhui.core.access import organisations_for
+from puhui.core.forms import DateInput
 from puhui.core.models import User
 
 
@@ -12,7 +13,7 @@ class TokenCreateForm(forms.Form):
     expires_on = forms.DateField(
         label="有效期至",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="含当日；留空表示长期有效，直到吊销",
     )
     organisation = forms.ModelChoiceField(label="所属机构", queryset=None, required=False)

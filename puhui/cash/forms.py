@@ -6,9 +6,9 @@ from django.utils import timezone
 from puhui.cash import access
 from puhui.cash.models import BOOKABLE, WEEKDAYS, CashPoint, Service, Warning
 from puhui.cash.selectors import open_points
+from puhui.core.forms import DateInput
 from puhui.core.models import Organisation, ServicePoint
 
-DATE = {"type": "date", "class": "form-control"}
 TIME = {"type": "time", "class": "form-control", "step": "300"}
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
@@ -20,9 +20,7 @@ def _text(label, max_length, rows=0, required=True):
 
 
 def _date(label, required=True):
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
-    )
+    return forms.DateField(label=label, required=required, widget=DateInput())
 
 
 def _time(label, required=True):

@@ -20,6 +20,16 @@ class RowMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker wants ISO dates whatever the locale's display format (zh-hans shows
+    2021/03/05, which a date input takes for no date at all — and a required one then blocks the form)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+
+
 Role = User.Role
 # The fields each role needs (the anchor its access scope hangs on, `User.clean`); the page shows only the
 # chosen role's (static/js/app.js, data-role-field), and `clean` drops what another role would have used.

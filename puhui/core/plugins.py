@@ -13,6 +13,7 @@ module-level lists — data, not calls, as NetBox's plugins declare `menu_items`
     IMPORT_TABLES = [ImportTable("households", spec=..., run=..., roles=...)]  # registers loaded from files
     DATA_SOURCES = [DataSource("direct_financing", "直接融资额", values=..., levels=("county",))]  # for indicators
     PROFILE_FLAGS = [ProfileFlag("dishonest_debtor", f"{__package__}.selectors.flags_for")]  # on profile pages
+    PROFILE_SECTIONS = [ProfileSection("financing", f"{__package__}.selectors.profile.section")]  # firm profiles
     EVENT_HANDLERS = [EventHandler("submission_approved", f"{__package__}.events.on_approved")]  # reactions
     FINDER_LAYERS = [FinderLayer("cash_points", "现金服务点", places=..., order=30)]  # on the public finder
     PUBLIC_LINKS = [PublicLink("预约现金服务", "cash:booking", order=20)]  # the public finder's links
@@ -229,6 +230,28 @@ def profile_flags(user, *, firm=None, household=None) -> list[dict]:
 
 
 @dataclass(frozen=True)
+class ProfileSection:
+    """A section an app adds to a firm's credit profile (信用画像, puhui.firms), so that the profile shows the
+    app's records without naming it. `path`: dotted path of `fn(user, *, firm) -> dict | None` giving "title",
+    "rows" ([(label, value)], values as shown, with their units) and optionally "url"; None when this user
+    may see nothing of it. Sections are shown by `order`."""
+
+    name: str
+    path: str
+    order: int = 50
+
+
+def profile_sections(user, *, firm) -> list[dict]:
+    """Every installed app's section of this firm's profile that this user may see, in order."""
+    entries = sorted(contributions("PROFILE_SECTIONS"), key=lambda e: e.order)
+    return [
+        {"name": entry.name, **section}
+        for entry in entries
+        if (section := import_string(entry.path)(user, firm=firm)) is not None
+    ]
+
+
+@dataclass(frozen=True)
 class EventHandler:
     """What an app does when an event is published (`publish`): `path` is the dotted path of
     `fn(**payload)`, called after the publishing transaction commits."""
@@ -387,6 +410,7 @@ def check_plugins(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         ("SERVICES", lambda s: s.name),
         ("EVENT_HANDLERS", lambda e: f"{e.event}:{e.path}"),
         ("PROFILE_FLAGS", lambda f: f.name),
+        ("PROFILE_SECTIONS", lambda s: s.name),
     ):
         seen = set()
         for entry in contributions(hook):

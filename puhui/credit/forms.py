@@ -1,6 +1,7 @@
 from django import forms
 
 from puhui.core.crypto import mask_id_number
+from puhui.core.forms import DateInput
 from puhui.credit.models import ArchiveMember, Consent, HouseholdArchive
 from puhui.credit.services import EDITABLE_FIELDS, REQUIRED_FIELDS
 from puhui.imports.engine import MODE_CREATE, MODE_UPSERT
@@ -193,14 +194,14 @@ MemberFormSet = forms.formset_factory(MemberForm, extra=1, can_delete=True)
 class ConsentForm(forms.Form):
     scope = forms.ChoiceField(label="授权范围", choices=Consent.Scope.choices)
     granted_by_name = forms.CharField(label="授权人", max_length=40)
-    expires_on = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label="有效期至", widget=DateInput())
 
 
 class OfferForm(forms.Form):
     limit = forms.DecimalField(
         label="授信额度（元）", max_digits=14, decimal_places=2, required=False, min_value=1
     )
-    valid_until = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label="有效期至", widget=DateInput())
 
 
 class MoveForm(forms.Form):

@@ -4,21 +4,19 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Organisation
 from puhui.disposal.models import Listing, Measure, RiskCase
 from puhui.disposal.services.cases import MAX_WORKING_DAYS
 from puhui.registry.models import Firm, Household
 from puhui.risk.access import LINKAGE_UNITS
 
-DATE = {"type": "date", "class": "form-control"}
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 
 
 def _date(label: str, required: bool = True, today: bool = True) -> forms.DateField:
-    field = forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
-    )
+    field = forms.DateField(label=label, required=required, widget=DateInput())
     if today:
         field.initial = timezone.localdate
     return field

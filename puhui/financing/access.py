@@ -189,9 +189,13 @@ def access_assignment_by_id(user, pk) -> Assignment:
 
 
 def visits_for(user) -> QuerySet[Visit]:
+    """The office all; a bank its advisers' visits; a firm the visits it received."""
     qs = Visit.objects.select_related("adviser", "bank", "firm")
     if sees_all(user):
         return qs
+    firm = firm_of(user)
+    if firm is not None:
+        return qs.filter(firm=firm)
     bank = bank_of(user)
     if bank is not None:
         return qs.filter(bank__path__startswith=bank.path)

@@ -99,6 +99,8 @@ class RouteOut(Schema):
     answered_on: datetime.date | None = Field(None, title="答复日期")
     granted_on: datetime.date | None = Field(None, title="放款日期")
     granted_amount: Decimal | None = Field(None, title="放款金额（元）")
+    loan_no: str = Field(..., title="借据号（贷款明细表显示放款后）")
+    loan_seen_in: str = Field(..., title="显示放款的贷款明细表期间")
 
 
 class DemandOut(Schema):
@@ -132,6 +134,7 @@ def _route_out(r: Route, today: datetime.date) -> dict:
         "answer_label": r.get_answer_display(), "offered_amount": r.offered_amount,
         "offered_rate": r.offered_rate, "offered_term": r.offered_term, "decline_reason": r.decline_reason,
         "answered_on": r.answered_on, "granted_on": r.granted_on, "granted_amount": r.granted_amount,
+        "loan_no": r.loan_no, "loan_seen_in": r.loan_seen_in,
     }  # fmt: skip
 
 

@@ -3,13 +3,14 @@
 from django import forms
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Division
 from puhui.engines.matching.vocabulary import FIELDS
 from puhui.financing import access
 from puhui.financing.models import COLLATERAL_CHOICES, Product, Route
 from puhui.financing.services.demands import FLAGS
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 FLAG_LABELS = {
     "agri": "涉农用途",
     "female": "女性创业者（巾帼）",

@@ -128,6 +128,10 @@ class Route(models.Model):
     granted_amount = models.DecimalField(
         "放款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # The loan as the bank's next approved 贷款明细表 shows it (services/arrivals.py): the figures then come
+    # from the return, and the platform's first-loan rule counts it like any other loan.
+    loan_no = models.CharField("借据号", max_length=40, blank=True)
+    loan_seen_in = models.CharField("贷款明细表", max_length=40, blank=True)
 
     class Meta:
         ordering = ["demand", "best_rank", "id"]

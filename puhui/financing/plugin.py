@@ -2,7 +2,7 @@
 shared with puhui.firms and puhui.firstloans (docs/smallfirm.md); this app's entries are 60–89."""
 
 from puhui.core.models import User
-from puhui.core.plugins import ApiRouter, DataSource, Menu, NavItem, TodoSource
+from puhui.core.plugins import ApiRouter, DataSource, EventHandler, Menu, NavItem, ProfileSection, TodoSource
 
 Role = User.Role
 SMALL_FIRMS = Menu("小微企业", 42)
@@ -21,6 +21,12 @@ NAVIGATION = [
 ]
 
 API_ROUTERS = [ApiRouter("/financing", f"{__package__}.api.router")]
+
+# A lender's approved 贷款明细表 shows the loans granted on the demands it accepted (services/arrivals.py).
+EVENT_HANDLERS = [EventHandler("submission_approved", f"{__package__}.events.on_submission_approved")]
+
+# The firm's demands and its adviser's visits on its credit profile (信用画像).
+PROFILE_SECTIONS = [ProfileSection("financing", f"{__package__}.selectors.profile.section", order=60)]
 
 TODO = [
     TodoSource("逾期未答复的融资需求", LENDERS, count=f"{TODO_PATH}.overdue_count", url_name="financing:home",
@@ -41,5 +47,11 @@ DATA_SOURCES = [
                link="financing:home"),
     DataSource("adviser_visits", "金融辅导员走访企业次数（按派出银行）",
                values=f"{FIGURES}.adviser_visits_values", levels=("institution", "village", "town", "county"),
+               link="financing:advisers"),
+    DataSource("advisers_assigned", "结对企业的金融辅导员人数（按派出银行，来自结对记录）",
+               values=f"{FIGURES}.advisers_assigned_values", levels=("institution", "county"),
+               link="financing:advisers"),
+    DataSource("advisers_visiting", "到结对企业走访的金融辅导员人数（按派出银行，来自走访记录）",
+               values=f"{FIGURES}.advisers_visiting_values", levels=("institution", "county"),
                link="financing:advisers"),
 ]  # fmt: skip

@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.firms import access
 
 
@@ -39,9 +40,7 @@ class GrantForm(forms.Form):
         label="授权的银行", queryset=access.county_banks(), widget=forms.CheckboxSelectMultiple,
         help_text="被授权的银行在有效期内可以查看本企业的信用画像和部门共享信息，每次查看都会留下记录。",
     )  # fmt: skip
-    expires_on = forms.DateField(
-        label="有效期至", widget=forms.DateInput(attrs={"type": "date"}), help_text="最长 3 年，可随时撤回。"
-    )
+    expires_on = forms.DateField(label="有效期至", widget=DateInput(), help_text="最长 3 年，可随时撤回。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

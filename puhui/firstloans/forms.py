@@ -2,16 +2,16 @@
 
 from django import forms
 
+from puhui.core.forms import DateInput
 from puhui.data.models import ReportingPeriod, Submission
 from puhui.firstloans.models import Contact, Outcome
 
-DATE = {"type": "date", "class": "form-control"}
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 
 
 def _date(label: str) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    return forms.DateField(label=label, widget=DateInput())
 
 
 class ContactForm(forms.Form):

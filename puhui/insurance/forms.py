@@ -4,6 +4,7 @@ rules — shares adding up to 100%, counts within the farm households, years on 
 from django import forms
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Division
 from puhui.insurance import access
 from puhui.insurance.models import SHARES, Line, Subject
@@ -12,7 +13,6 @@ TEXT = {"class": "form-control"}
 NUMBER = {"class": "form-control", "inputmode": "decimal", "min": "0", "step": "any"}
 INTEGER = {"class": "form-control", "inputmode": "numeric", "min": "0"}
 SELECT = {"class": "form-select"}
-DATE = {"type": "date", "class": "form-control"}
 
 
 def _decimal(label: str, required: bool = True, places: int = 2) -> forms.DecimalField:
@@ -30,9 +30,7 @@ def _integer(label: str) -> forms.IntegerField:
 
 
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
-    )
+    return forms.DateField(label=label, required=required, widget=DateInput())
 
 
 class ProductForm(forms.Form):

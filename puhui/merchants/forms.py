@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Division
 from puhui.merchants import access
 from puhui.merchants.models import ACCEPTANCE, BusinessType
@@ -17,7 +18,7 @@ def _date(label: str, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
 

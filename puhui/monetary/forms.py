@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from django import forms
 
+from puhui.core.forms import DateInput
 from puhui.data.models import LoanRecord
 from puhui.monetary import access
 from puhui.monetary.models import RelendingLine
 from puhui.monetary.selectors import DEFAULT_THRESHOLD
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = DateInput()
 TEXT = {"class": "form-control"}
 
 

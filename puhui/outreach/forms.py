@@ -4,12 +4,12 @@ read and type the input; the rules are the services'."""
 from django import forms
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Division, Organisation
 from puhui.core.photos import MAX_PHOTO_BYTES, MAX_PHOTOS
 from puhui.outreach import access
 from puhui.outreach.models import Audience, Channel, EventService, PlaceType
 
-DATE = {"type": "date", "class": "form-control"}
 TEXT = {"class": "form-control"}
 NUMBER = {"class": "form-control", "inputmode": "numeric", "min": "0"}
 SELECT = {"class": "form-select"}
@@ -19,7 +19,7 @@ def _date(label: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={**DATE, "max": ""}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"max": ""}),
     )
 
 

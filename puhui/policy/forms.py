@@ -1,5 +1,6 @@
 from django import forms
 
+from puhui.core.forms import DateInput
 from puhui.policy.models import Result
 
 
@@ -32,7 +33,7 @@ class DecideForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    paid_on = forms.DateField(label="拨付日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label="拨付日期", widget=DateInput())
     amount = forms.DecimalField(label="拨付金额（元）", required=False, min_value=0, max_digits=16, decimal_places=2,
                                 help_text="不填则按核定金额")  # fmt: skip
     reference = forms.CharField(label="拨付凭证号", required=False, max_length=60)

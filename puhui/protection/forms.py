@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Organisation
 from puhui.protection.models import (
     Business,
@@ -14,7 +15,6 @@ from puhui.protection.models import (
     Mediator,
 )
 
-DATE = {"type": "date", "class": "form-control"}
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 
@@ -22,7 +22,7 @@ SELECT = {"class": "form-select"}
 def _date(label: str, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label, required=required, initial=timezone.localdate,
-        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        widget=DateInput(),
     )  # fmt: skip
 
 

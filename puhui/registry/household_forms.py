@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Division
 from puhui.registry import selectors
 from puhui.registry.access import households_for
@@ -14,7 +15,7 @@ Relation = HouseholdMember.Relation
 class _Dated(forms.Form):
     on = forms.DateField(
         label="变动日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="变动自哪天起生效；不能早于该户上次变动的日期，不能晚于今天",
     )
     note = forms.CharField(label="说明", max_length=200, required=False, help_text="如：依据户籍登记变更")

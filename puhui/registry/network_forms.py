@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Division, Organisation, ServicePoint, Terminal
 from puhui.registry.access import network_banks_for
 
@@ -29,7 +30,7 @@ def _day(label: str, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": f"请填写{label}", "invalid": f"{label}格式不正确，应为 年-月-日"},
     )
 

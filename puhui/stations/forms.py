@@ -3,22 +3,20 @@
 from django import forms
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Division, ServicePoint, Terminal, User
 from puhui.core.photos import MAX_PHOTO_BYTES, MAX_PHOTOS
 from puhui.stations import access
 from puhui.stations.models import ChannelKind, CheckItem, SceneKind
 from puhui.stations.services.monthly import FIGURES, parse_month
 
-DATE = {"type": "date", "class": "form-control"}
 TEXT = {"class": "form-control"}
 NUMBER = {"class": "form-control", "inputmode": "decimal", "step": "0.01"}
 SELECT = {"class": "form-select"}
 
 
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
-    )
+    return forms.DateField(label=label, required=required, widget=DateInput())
 
 
 def _text(label: str, max_length: int, rows: int = 0, required: bool = True) -> forms.CharField:

@@ -16,7 +16,7 @@ from puhui.core import periods
 from puhui.core.models import Organisation
 from puhui.data.models import AggregateValue, Submission
 from puhui.financing import access
-from puhui.financing.models import Demand, Route, Visit
+from puhui.financing.models import Assignment, Demand, Route, Visit
 
 Answer = Route.Answer
 
@@ -97,16 +97,13 @@ class AdviserQuarter:
         return reported != (None, None) and reported != (self.advisers, self.advisers_visited)
 
 
-def adviser_quarter(user, code: str) -> list[AdviserQuarter]:
-    """Each bank's target for quarter `code` (2021Q2) from the logs, with its reported form beside it."""
-    spec = periods.parse_code(code)
-    start, end = spec.start, spec.end
-    in_force = access.assignments_for(user).filter(start__lte=end).exclude(end__lt=start)
+def _adviser_rows(assignments, visits, start, end) -> dict[int, AdviserQuarter]:
+    """Per bank, from the assignments in force and the visits logged between `start` and `end`: pairs and
+    pairs visited, advisers and advisers who visited at least one of their firms. The one rule of the
+    quarterly-visit target, for the page and for the catalogue's figures."""
+    in_force = assignments.filter(start__lte=end).exclude(end__lt=start)
     visited = set(
-        access.visits_for(user)
-        .filter(visited_on__gte=start, visited_on__lte=end)
-        .values_list("adviser_id", "firm_id")
-        .distinct()
+        visits.filter(visited_on__gte=start, visited_on__lte=end).values_list("adviser_id", "firm_id").distinct()
     )
     rows: dict[int, AdviserQuarter] = {}
     advisers: dict[int, set] = defaultdict(set)
@@ -120,6 +117,13 @@ def adviser_quarter(user, code: str) -> list[AdviserQuarter]:
             seen[a.bank_id].add(a.adviser_id)
     for bank_id, row in rows.items():
         row.advisers, row.advisers_visited = len(advisers[bank_id]), len(seen[bank_id])
+    return rows
+
+
+def adviser_quarter(user, code: str) -> list[AdviserQuarter]:
+    """Each bank's target for quarter `code` (2021Q2) from the logs, with its reported form beside it."""
+    spec = periods.parse_code(code)
+    rows = _adviser_rows(access.assignments_for(user), access.visits_for(user), spec.start, spec.end)
     _reported(rows, code)
     return sorted(rows.values(), key=lambda r: r.bank.name)
 
@@ -192,3 +196,15 @@ def adviser_visits_values(start: datetime.date, end: datetime.date) -> list[tupl
     """Advisers' visits to firms in the period (次), by the adviser's bank and the firm's town and village."""
     qs = Visit.objects.filter(visited_on__gte=start, visited_on__lte=end)
     return _by_place(qs, "bank_id", "firm", Count("pk"))
+
+
+def advisers_assigned_values(start: datetime.date, end: datetime.date) -> list[tuple]:
+    """Advisers with a firm assigned at some time in the period (人), by their bank — from the assignments."""
+    rows = _adviser_rows(Assignment.objects.all(), Visit.objects.all(), start, end)
+    return [(bank_id, None, None, row.advisers) for bank_id, row in sorted(rows.items())]
+
+
+def advisers_visiting_values(start: datetime.date, end: datetime.date) -> list[tuple]:
+    """Of them, those who logged a visit to one of their firms in the period (人) — from the visit logs."""
+    rows = _adviser_rows(Assignment.objects.all(), Visit.objects.all(), start, end)
+    return [(bank_id, None, None, row.advisers_visited) for bank_id, row in sorted(rows.items())]

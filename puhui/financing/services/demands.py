@@ -89,7 +89,7 @@ def demand_post(
     return demand
 
 
-def _settle(demand: Demand) -> None:
+def status_from_routes(demand: Demand) -> None:
     """The demand's state from its routes' answers (granted > accepted > all declined > open)."""
     answers = list(demand.routes.values_list("answer", "granted_on"))
     if any(granted for _, granted in answers):
@@ -144,7 +144,7 @@ def route_answer(
     answered_on = timezone.localdate() if on is None else _not_before_posting(route, on, "on", "答复日期")
     route.answer, route.answered_on, route.answered_by = decision, answered_on, answered_by
     route.save()
-    _settle(route.demand)
+    status_from_routes(route.demand)
     late = "（逾期答复）" if route.answered_on > route.due_on else ""
     audit_changed(
         actor=actor, obj=route, before=before, note=f"答复融资需求：{route.get_answer_display()}{late}"
@@ -167,7 +167,7 @@ def route_grant(*, actor, route: Route, granted_on: datetime.date, amount) -> Ro
     route.granted_on = granted_on
     route.granted_amount = _number(amount, "amount", "放款金额", "元", high=MAX_AMOUNT)
     route.save(update_fields=["granted_on", "granted_amount"])
-    _settle(route.demand)
+    status_from_routes(route.demand)
     audit_changed(actor=actor, obj=route, before=before, note=f"登记放款：{route.granted_amount:,.2f} 元")
     return route
 

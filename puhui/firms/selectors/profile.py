@@ -4,6 +4,7 @@ loans as aggregates (never another bank's loan lines), the current rating, and â
 
 from django.utils import timezone
 
+from puhui.core.plugins import profile_sections
 from puhui.firms import access, catalogue
 from puhui.firms.models import DepartmentRecord, FirmRating
 from puhui.firms.selectors.loans import loan_summary
@@ -44,6 +45,7 @@ def firm_profile(user, firm) -> dict:
         "rating": current_rating(firm),
         "today": today,
         "shows_consent": own_or_office and user.role != "member_unit",
+        "sections": profile_sections(user, firm=firm),
     }
     if ctx["shows_consent"]:
         ctx["authorisations"] = list(

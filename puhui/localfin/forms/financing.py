@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django import forms
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Division
 from puhui.localfin.models import BondIssue, EquityDeal
 from puhui.localfin.selectors.financing import mutual_candidates
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+DATE = DateInput()
 TEXT = {"class": "form-control"}
 SELECT = forms.Select(attrs={"class": "form-select"})
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")

@@ -3,19 +3,17 @@
 from django import forms
 from django.utils import timezone
 
+from puhui.core.forms import DateInput
 from puhui.core.models import Division
 from puhui.localfin.models import Board, Stage
 from puhui.localfin.services.listing import FIRST_GOAL_YEAR, LAST_GOAL_YEAR, MAX_GOAL
 
-DATE = {"type": "date", "class": "form-control"}
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 
 
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
-    )
+    return forms.DateField(label=label, required=required, widget=DateInput())
 
 
 def _text(label: str, max_length: int, rows: int = 0) -> forms.CharField:
