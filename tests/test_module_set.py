@@ -32,6 +32,7 @@ CAPABILITY_APPS = [
     "firms",
     "firstloans",
     "financing",
+    "cases",
 ]
 
 MODULES = [
