@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     # Evaluation (issue #14), after the apps whose figures they read.
     "puhui.bankeval",
     "puhui.cases",
+    "puhui.evaluation",
     "puhui.index",  # last: its demo builds on every other app's data
 ]
 

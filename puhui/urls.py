@@ -26,6 +26,7 @@ urlpatterns = [
     path("financing/", include("puhui.financing.urls")),
     path("bankeval/", include("puhui.bankeval.urls")),
     path("cases/", include("puhui.cases.urls")),
+    path("evaluation/", include("puhui.evaluation.urls")),
     path("tokens/", include("puhui.api.urls")),
     path("api/v1/", include("puhui.api.v1")),
 ]
