@@ -34,3 +34,20 @@ def test_no_function_over_80_lines_but_the_named_tables_and_forms():
                     found[(path.relative_to(PUHUI).as_posix(), node.name)] = lines
     assert set(found) - set(LONG_ALLOWED) == set(), found
     assert set(LONG_ALLOWED) - set(found) == set(), "an allowed function got shorter: take it off the list"
+
+
+def test_date_inputs_use_the_one_widget():
+    """A date input renders ISO dates whatever the locale: `puhui.core.forms.DateInput`. Django's own widget
+    writes zh-hans dates (2021/03/05), which the browser's date picker takes for no date at all."""
+    own = PUHUI / "core" / "forms.py"
+    found = [str(p.relative_to(PUHUI)) for p in _sources() if p != own and "forms.DateInput(" in p.read_text()]
+    assert found == []
+
+
+def test_the_date_widget_renders_iso_dates():
+    import datetime
+
+    from puhui.core.forms import DateInput
+
+    html = DateInput().render("day", datetime.date(2021, 3, 5))
+    assert 'type="date"' in html and 'value="2021-03-05"' in html
