@@ -6,6 +6,13 @@ out), and the rating job over the whole register. Budget (issue #15): profile p9
     DATABASE_URL=postgres://… .venv/bin/python bench/bench_firms.py   # a demo county built already
 
 Without DATABASE_URL a temporary SQLite demo county of --scale is built first (bench/demo_db.py).
+
+    .venv/bin/python bench/bench_firms.py --synthetic [--scale 10] [--loans 1000000]
+
+builds the issue's scale on PostgreSQL without the whole demo: the register of the demo county at --scale
+(about 300,000 firms at 10) and --loans loan rows a quarter for 2019–2021 written straight into the banks'
+approved returns (bench_firstloans.py's builder), then the firms app's own demo (department data, firm users,
+authorisations, look-ups, ratings) on top, into the database --database-url names (dropped and created).
 """
 
 import argparse
@@ -79,12 +86,44 @@ def measure(label, user, firm_ids, requests: int) -> None:
         print(f"    {ms:5.1f} ms/request  {sql}")
 
 
+def _synthetic(scale: float, loans: int, url: str):
+    """The register and a scale-sized loan book straight into PostgreSQL, then the firms app's demo."""
+    import numpy as np
+
+    from bench import bench_firstloans as book_builder
+
+    book_builder._django(url)
+    book_builder._register(scale)
+    book, hashes, bank, town, is_firm, _firms = book_builder._book(loans, np.random.default_rng(15))
+    print(f"loans: {book_builder._write(book, hashes, bank, town, is_firm):,} rows", flush=True)
+
+    from puhui.core.models import User
+    from puhui.demo import build as demo
+    from puhui.demo import county
+    from puhui.firms import demo as firms_demo
+    from puhui.firms.access import county_banks
+
+    started = time.perf_counter()
+    ctx = demo.DemoContext(seed=2020, scale=scale, plan=county.plan_county(2020, scale), progress=print)
+    ctx.users["office"] = User.objects.create(username="office", role="office", phone="13800000000")
+    for n, org in enumerate(county_banks()):
+        User.objects.create(username=f"bank_{n}", role="institution", organisation=org, phone="13800000001")
+    print(f"firms demo: {firms_demo.build(ctx)} in {time.perf_counter() - started:.0f} s", flush=True)
+    return lambda: None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.2)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--synthetic", action="store_true", help="build --scale on PostgreSQL (see above)")
+    parser.add_argument("--loans", type=int, default=1_000_000, help="with --synthetic: loan rows a quarter")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/puhui_bench_firms")
     args = parser.parse_args()
-    cleanup = demo_db.setup(args.scale)
+    if args.synthetic:
+        cleanup = _synthetic(args.scale, args.loans, args.database_url)
+    else:
+        cleanup = demo_db.setup(args.scale)
     try:
         from django.conf import settings
 

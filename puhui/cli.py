@@ -19,6 +19,7 @@ ENGINE_CLIS = {
     "risk": "puhui.engines.risk.cli",
     "warnings": "puhui.engines.warnings.cli",
     "matching": "puhui.engines.matching.cli",
+    "evaluate": "puhui.engines.evaluation.cli",
 }
 
 

@@ -99,8 +99,8 @@ INSTALLED_APPS = [
     # Evaluation (issue #14), after the apps whose figures they read.
     "puhui.bankeval",
     "puhui.cases",
-    "puhui.evaluation",
-    "puhui.index",  # last: its demo builds on every other app's data
+    "puhui.index",  # its demo builds on every other app's data
+    "puhui.evaluation",  # after the index: its report reads the published index
 ]
 
 MIDDLEWARE = [

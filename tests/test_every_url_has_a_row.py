@@ -39,7 +39,9 @@ TABLE_MODULES = [
     "tests.firms.test_url_table",
     "tests.firstloans.test_url_table",
     "tests.financing.test_url_table",
+    "tests.bankeval.test_url_table",
     "tests.cases.test_url_table",
+    "tests.evaluation.test_url_table",
 ]
 API_NAMESPACE = "api-v1"  # django-ninja's routes: checked as operations of the schema below
 

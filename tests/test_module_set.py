@@ -32,7 +32,9 @@ CAPABILITY_APPS = [
     "firms",
     "firstloans",
     "financing",
+    "bankeval",
     "cases",
+    "evaluation",
 ]
 
 MODULES = [

@@ -16,7 +16,7 @@ from django.utils import timezone
 from puhui.core.access import get_or_404
 from puhui.core.models import Organisation, User
 from puhui.firms import catalogue
-from puhui.firms.models import Authorisation, DepartmentUpload, LookUp
+from puhui.firms.models import Authorisation, DepartmentUpload, FirmScorecard, LookUp
 from puhui.registry.access import BANK_KINDS
 from puhui.registry.models import Firm
 
@@ -178,7 +178,20 @@ def lookups_for(user) -> QuerySet[LookUp]:
 
 
 def may_rate(user) -> bool:
+    """The rating job, the firm scorecard's versions and their reports: the office and administrators."""
     return user.is_authenticated and user.role in {Role.OFFICE, Role.ADMIN}
+
+
+def scorecards_for(user) -> QuerySet[FirmScorecard]:
+    return (
+        FirmScorecard.objects.select_related("created_by", "promoted_by")
+        if may_rate(user)
+        else FirmScorecard.objects.none()
+    )
+
+
+def access_scorecard_by_id(user, pk) -> FirmScorecard:
+    return get_or_404(scorecards_for(user), pk=pk)
 
 
 def may_see_uploads(user) -> bool:

@@ -10,6 +10,7 @@ Runs after the data demo (INSTALLED_APPS order), so the ratings read the banks' 
 import datetime
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from puhui.core.audit import audit_record
@@ -18,8 +19,10 @@ from puhui.demo import ids
 from puhui.demo import logins as logins_mod
 from puhui.firms import access, catalogue
 from puhui.firms.models import Authorisation, DepartmentRecord, DepartmentUpload, LookUp
+from puhui.firms.selectors.loans import firm_hashes, loan_outcomes
 from puhui.firms.services.authorisations import authorisation_grant, authorisation_revoke
 from puhui.firms.services.ratings import ratings_compute
+from puhui.firms.services.scorecards import scorecard_train
 from puhui.registry.models import Firm
 
 COUNT_LABELS = {
@@ -29,6 +32,7 @@ COUNT_LABELS = {
     "authorisations": "企业授权",
     "lookups": "银行查询记录",
     "ratings": "企业信用评级",
+    "scorecards": "统计评分卡版本",
 }
 STREAM = 4200  # this app's random streams (ctx.rng)
 # The share of the register's firms each source covers, and its period (the latest the plan's years had).
@@ -47,9 +51,10 @@ FIRM_USERS = 5
 OUTSIDE_FIRMS = 3  # the utility file's firms registered outside the county (partial matching)
 
 
-def _values(code: str, rng, employees: int, revenue: float) -> dict:
+def _values(code: str, rng, employees: int, revenue: float, risky: bool = False) -> dict:
     r = float(rng.random())
     if code == "tax_credit":
+        r = 0.6 + 0.4 * r if risky else r  # 2021's bad borrowers: M, C or D more often
         return {
             "grade": "A" if r < 0.3 else "B" if r < 0.7 else "M" if r < 0.85 else "C" if r < 0.95 else "D"
         }
@@ -81,10 +86,17 @@ def _values(code: str, rng, employees: int, revenue: float) -> dict:
     return {"amount": f"{20000 + r * 200000:.2f}", "programme": "创业担保贷款贴息" if r < 0.5 else "稳岗补贴"}  # fmt: skip
 
 
+def _going_bad(firms) -> set[int]:
+    """The firms with a loan reported overdue or non-performing in 2021's returns."""
+    usccs = dict(Firm.objects.filter(pk__in=[f[0] for f in firms]).values_list("pk", "uscc"))
+    outcomes = loan_outcomes(firm_hashes(usccs), datetime.date(2020, 12, 31), datetime.date(2021, 12, 31))
+    return {pk for pk, bad in outcomes.items() if bad}
+
+
 def _departments(ctx, firms) -> tuple[int, int]:
     by_alias = {o.plan_alias: o for o in Organisation.objects.exclude(plan_alias="")}
     uploads = records = 0
-    now = timezone.now()
+    now, risky = timezone.now(), _going_bad(firms)
     for n, (code, (share, period)) in enumerate(COVERAGE.items()):
         source, rng = catalogue.source(code), ctx.rng(STREAM, n)
         org = by_alias.get(source.department)
@@ -115,7 +127,7 @@ def _departments(ctx, firms) -> tuple[int, int]:
                     firm_id=pk,
                     source=code,
                     period=period,
-                    values=_values(code, rng, emp, float(rev)),
+                    values=_values(code, rng, emp, float(rev), pk in risky),
                 )
                 for pk, emp, rev in chosen
             ],
@@ -204,6 +216,11 @@ def build(ctx) -> dict:
     authorisations, lookups = _authorisations(ctx, firms, users)
     office = ctx.users.get("office")
     rated = ratings_compute(actor=office)
+    try:
+        trained = 1 if scorecard_train(actor=office) else 0
+    except ValidationError as e:  # a small demo county: too few outcomes, as the job would say
+        ctx.progress(f"    未开发统计评分卡：{e.messages[0]}")
+        trained = 0
     return {
         "uploads": uploads,
         "records": records,
@@ -211,4 +228,5 @@ def build(ctx) -> dict:
         "authorisations": authorisations,
         "lookups": lookups,
         "ratings": rated["firms"],
+        "scorecards": trained,
     }

@@ -172,3 +172,47 @@ class FirmRating(models.Model):
     def version_label(self) -> str:
         """The card's version as people read it: “2026.1版” (the card's id stays in `version`)."""
         return f"{self.version.rpartition('@')[2]}版"
+
+
+class FirmScorecard(models.Model):
+    """A statistical version of the firm scorecard, trained by the job `firm_scorecard_train` on the banks'
+    outcomes; the office puts one in force. With none in force the shipped expert card rates the firms."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "待启用"
+        ACTIVE = "active", "使用中"
+        RETIRED = "retired", "已停用"
+
+    card_id = models.CharField("评分卡", max_length=40)
+    version = models.CharField("版本", max_length=20)
+    name = models.CharField("名称", max_length=100)
+    spec = models.JSONField("评分表")
+    fingerprint = models.CharField("指纹", max_length=16)
+    report = models.JSONField("验证报告")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    observed_on = models.DateField("观察日")
+    window_end = models.DateField("表现期截至")
+    labelled = models.PositiveIntegerField("有结果的企业数")
+    bad = models.PositiveIntegerField("逾期或不良的企业数")
+    created_at = models.DateTimeField("建模时间")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    promoted_at = models.DateTimeField("启用时间", null=True, blank=True)
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业评分卡版本"
+        constraints = [
+            models.UniqueConstraint(fields=["card_id", "version"], name="firms_scorecard_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.version}版）"
+
+    @property
+    def full_version(self) -> str:
+        """As the ratings store it: “small-firm-statistical@20261207-1305”."""
+        return f"{self.card_id}@{self.version}"

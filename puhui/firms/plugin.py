@@ -11,6 +11,7 @@ NAVIGATION = [
     NavItem(SMALL_FIRMS, 10, "企业信用画像", "firms:list", None, when=f"{ACCESS}.may_see_firms"),
     NavItem(SMALL_FIRMS, 20, "部门共享企业信息", "firms:uploads", None, when=f"{ACCESS}.may_see_uploads"),
     NavItem(SMALL_FIRMS, 30, "信息来源目录", "firms:sources", None, when=f"{ACCESS}.may_see_sources"),
+    NavItem(SMALL_FIRMS, 35, "企业评分卡", "firms:scorecards", frozenset({Role.OFFICE, Role.ADMIN})),
     NavItem(
         SMALL_FIRMS, 39, "我的企业", "firms:mine", frozenset({Role.PUBLIC}), when=f"{ACCESS}.acts_for_firm"
     ),
@@ -38,5 +39,15 @@ JOB_LAUNCHERS = [
         task_path=f"{__package__}.tasks.ratings_compute_task",
         roles=frozenset({Role.OFFICE, Role.ADMIN}),
         order=42,
+    ),
+    JobLauncher(
+        name="firm_scorecard_train",
+        label="开发小微企业统计评分卡",
+        description="用银行贷款明细表中企业的逾期和不良情况（观察日后12个月）和观察日的部门共享信息、名录信息，"
+        "分箱、逻辑回归、定分并五折交叉验证，保存为待启用的统计评分卡版本；有结果的企业不足200户"
+        "（或逾期不良、始终正常各不足20户）时不开发，继续使用专家评分卡。",
+        task_path=f"{__package__}.tasks.scorecard_train_task",
+        roles=frozenset({Role.OFFICE, Role.ADMIN}),
+        order=43,
     ),
 ]

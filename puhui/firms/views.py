@@ -14,8 +14,9 @@ from puhui.core.service_errors import message_service_error, run_on_form
 from puhui.firms import access, catalogue, forms
 from puhui.firms.lists import FIRMS, UPLOADS
 from puhui.firms.models import LookUp
+from puhui.firms.selectors import scorecards as scorecard_reads
 from puhui.firms.selectors.profile import firm_profile
-from puhui.firms.services import authorisations, uploads
+from puhui.firms.services import authorisations, scorecards, uploads
 from puhui.imports.blank_forms import template_xlsx
 
 
@@ -121,6 +122,57 @@ def upload_detail(request, pk):
         "headers": [c.header for c in source.columns],
     }
     return render(request, "firms/upload_detail.html", ctx)
+
+
+# ---------------------------------------------------------------- the firm scorecard's versions (the office)
+
+
+@login_required
+def scorecard_list(request):
+    """The card in force, the statistical versions with their cross-validated AUC and KS, the two jobs."""
+    if not access.may_rate(request.user):
+        raise Http404
+    versions = access.scorecards_for(request.user).order_by("-created_at")
+    ctx = {"in_force": scorecard_reads.in_force(), "versions": versions, "window": scorecards.WINDOW_MONTHS,
+           "min_firms": scorecards.MIN_FIRMS, "min_bad": scorecards.MIN_BAD}  # fmt: skip
+    return render(request, "firms/scorecards.html", ctx)
+
+
+@login_required
+def scorecard_detail(request, pk):
+    """A statistical version's validation report and points table; the office puts it in force here."""
+    version = access.access_scorecard_by_id(request.user, pk)
+    ctx = {
+        "version": version,
+        "report": scorecard_reads.report_sections(version.report),
+        "points": scorecard_reads.points_table(version.spec),
+    }
+    return render(request, "firms/scorecard.html", ctx)
+
+
+@login_required
+@require_POST
+def scorecard_promote(request, pk):
+    version = access.access_scorecard_by_id(request.user, pk)
+    try:
+        scorecards.scorecard_promote(actor=request.user, scorecard=version)
+        messages.success(request, f"已启用{version}。下次运行“小微企业信用评级”时按该版本评级。")
+    except ValidationError as e:
+        message_service_error(request, e)
+    return redirect("firms:scorecard", pk)
+
+
+@login_required
+@require_POST
+def scorecard_retire(request):
+    if not access.may_rate(request.user):
+        raise Http404
+    try:
+        scorecards.scorecard_retire(actor=request.user)
+        messages.success(request, "已停用统计评分卡。下次运行“小微企业信用评级”时按专家评分卡评级。")
+    except ValidationError as e:
+        message_service_error(request, e)
+    return redirect("firms:scorecards")
 
 
 # ---------------------------------------------------------------- the firm's own pages

@@ -1,7 +1,7 @@
 """What consumer protection adds to the shared places (see `puhui/core/plugins.py`)."""
 
 from puhui.core.models import User
-from puhui.core.plugins import ApiRouter, JobLauncher, Menu, NavItem, PublicLink, TodoSource
+from puhui.core.plugins import ApiRouter, JobLauncher, Menu, NavItem, PublicLink, Service, TodoSource
 
 Role = User.Role
 PROTECTION = Menu("消费者保护", 49)  # after 金融风险 (48), before 普惠金融指数 (50)
@@ -70,3 +70,6 @@ SCHEDULE = [
         "label": "清除保存期满的投诉个人信息",
     }
 ]
+
+# The banks' evaluation (puhui.bankeval) scores complaints answered on time without naming this app.
+SERVICES = [Service("complaints_on_time_rate", f"{__package__}.selectors.statistics.on_time_rates")]

@@ -94,8 +94,8 @@ def test_every_capability_declares_its_entries_in_its_plugin_module():
 def test_the_navigation_keeps_its_menus_and_order():
     assert [(menu.label, [item.url_name for item in items]) for menu, items in plugins.navigation()] == [
         ("首页", ["dashboard"]),
-        ("实施方案", ["plan_board", "plan_my_tasks"]),
-        ("数据与目标", ["data_home", "data_targets"]),
+        ("实施方案", ["plan_board", "plan_my_tasks", "cases:cases", "cases:publicity", "cases:summary", "evaluation:reports"]),
+        ("数据与目标", ["data_home", "data_targets", "bankeval:home"]),
         (
             "信用体系",
             [
@@ -113,6 +113,7 @@ def test_the_navigation_keeps_its_menus_and_order():
                 "firms:list",
                 "firms:uploads",
                 "firms:sources",
+                "firms:scorecards",
                 "firms:mine",
                 "firstloans:list",
                 "firstloans:contacts",
@@ -214,8 +215,10 @@ def test_the_navigation_keeps_its_menus_and_order():
         "census_refresh",
         "index_build",
         "derived_compute",
+        "bankeval_run",
         "firm_ratings",
         "firstloans_compute",
+        "firm_scorecard_train",
         "monetary_rates",
         "localfin_breaches",
         "risk_networks",
@@ -245,7 +248,10 @@ def test_the_navigation_keeps_its_menus_and_order():
         ("/firms", "puhui.firms.api.router"),
         ("/firstloans", "puhui.firstloans.api.router"),
         ("/financing", "puhui.financing.api.router"),
+        ("/bankeval", "puhui.bankeval.api.router"),
+        ("/cases", "puhui.cases.api.router"),
         ("/index", "puhui.index.api.router"),
+        ("/evaluation", "puhui.evaluation.api.router"),
     ]
 
 
@@ -284,8 +290,10 @@ def test_an_installed_apps_entries_appear_where_its_order_puts_them(plugin_app, 
         "plugin_app_job",
         "index_build",
         "derived_compute",
+        "bankeval_run",
         "firm_ratings",
         "firstloans_compute",
+        "firm_scorecard_train",
         "monetary_rates",
         "localfin_breaches",
         "risk_networks",

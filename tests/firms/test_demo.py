@@ -7,7 +7,7 @@ from django.urls import reverse
 from puhui.core.models import User
 from puhui.firms import access, catalogue
 from puhui.firms.demo import COUNT_LABELS
-from puhui.firms.models import Authorisation, DepartmentUpload, FirmRating, LookUp
+from puhui.firms.models import Authorisation, DepartmentUpload, FirmRating, FirmScorecard, LookUp
 from puhui.registry.models import Firm
 from tests import small_demo
 
@@ -51,5 +51,16 @@ def test_every_firm_is_rated_and_a_bank_sees_its_work_list(in_demo, client):
 
 
 def test_the_counts_are_labelled(in_demo):
-    assert set(COUNT_LABELS) == {"uploads", "records", "firm_users", "authorisations", "lookups", "ratings"}
+    assert set(COUNT_LABELS) == {
+        "uploads", "records", "firm_users", "authorisations", "lookups", "ratings", "scorecards",
+    }  # fmt: skip
     assert in_demo["counts"]["firms.ratings"] == FirmRating.objects.filter(is_current=True).count()
+
+
+def test_a_statistical_version_is_trained_when_there_are_enough_outcomes(in_demo):
+    """At scale 0.02 the county has too few firms with loan outcomes: the demo goes on without a version and
+    the expert card stays in force (at scale 1 a draft version is trained, docs/firms.md)."""
+    versions = FirmScorecard.objects.count()
+    assert in_demo["counts"]["firms.scorecards"] == versions
+    assert not FirmScorecard.objects.filter(status=FirmScorecard.Status.ACTIVE).exists()
+    assert set(FirmRating.objects.values_list("version", flat=True)) == {"small-firm-default@2026.1"}

@@ -15,7 +15,7 @@ from puhui.firms.models import LookUp
 from puhui.firms.services import authorisations, uploads
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import ApiClient
-from tests.firms.conftest import xlsx
+from tests.firms.conftest import stored_scorecard, xlsx
 from tests.url_tables import api_operations, status_line
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,7 @@ def scene(firm_scene, county):
         "upload": done.upload.pk,
         "grant": grant.pk,
         "bank": county["abc"].pk,
+        "scorecard": stored_scorecard().pk,
     }
 
 
@@ -68,6 +69,10 @@ PAGES = [
     ("upload", None, "get", NONE, None),
     ("upload", None, "post", NONE, {"source": "tax_credit", "period": "2020-12"}),
     ("upload_detail", _arg("upload"), "get", OFFICE_ADMIN, None),
+    ("scorecards", None, "get", OFFICE_ADMIN, None),
+    ("scorecard", _arg("scorecard"), "get", OFFICE_ADMIN, None),
+    ("scorecard_promote", _arg("scorecard"), "post", "302 302 404 404 404 404 404 302", None),
+    ("scorecard_retire", None, "post", "302 302 404 404 404 404 404 302", None),
     ("mine", None, "get", NONE, None),
     ("grant", None, "get", NONE, None),
     ("grant", None, "post", NONE, {"banks": ["BANK"], "expires_on": "SOON"}),
@@ -91,10 +96,13 @@ OTHERS = [
     ("grant", None, "post", "firm_user", 400, {"banks": ["BANK"], "expires_on": "2001-01-01"}),
     ("revoke", _arg("grant"), "post", "firm_user", 302, None),
     ("sources", None, "get", "firm_user", 404, None),
+    ("scorecards", None, "get", "tax_user", 404, None),
+    ("scorecard", _arg("scorecard"), "get", "firm_user", 404, None),
+    ("scorecard_promote", _arg("scorecard"), "post", "tax_user", 404, None),
 ]
 NAMES = {
     "list", "profile", "sources", "source_partial", "template", "uploads", "upload", "upload_detail", "mine",
-    "grant", "revoke",
+    "grant", "revoke", "scorecards", "scorecard", "scorecard_promote", "scorecard_retire",
 }  # fmt: skip
 
 

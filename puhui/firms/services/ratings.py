@@ -1,6 +1,7 @@
-"""The firm scorecard (`engines/scoring/configs/small-firm-default.yaml`, the one scoring engine) applied to
-every firm in the register: features from the register, the departments' latest data and the banks' loans;
-ratings stored per version and day, the latest run's marked current. `firm_rating` is offered as a Service."""
+"""The firm scorecard in force (a statistical version the office put in force, else the shipped expert card
+`engines/scoring/configs/small-firm-default.yaml`; the one scoring engine) applied to every firm in the
+register: features from the register, the departments' latest data and the banks' loans; ratings stored per
+version and day, the latest run's marked current. `firm_rating` is offered as a Service."""
 
 import functools
 from decimal import Decimal
@@ -12,7 +13,7 @@ from django.utils import timezone
 from puhui.core.audit import audit_record
 from puhui.core.models import AuditLog
 from puhui.engines.scoring import CONFIG_DIR, Scorecard
-from puhui.firms.models import DepartmentRecord, FirmRating
+from puhui.firms.models import DepartmentRecord, FirmRating, FirmScorecard
 from puhui.firms.selectors.loans import loan_features
 from puhui.registry.models import Firm
 
@@ -21,8 +22,14 @@ CHUNK = 20_000
 
 
 @functools.cache
-def scorecard() -> Scorecard:
+def expert_scorecard() -> Scorecard:
     return Scorecard.from_file(CARD_FILE)
+
+
+def scorecard() -> Scorecard:
+    """The card in force: the statistical version the office put in force, else the expert card."""
+    active = FirmScorecard.objects.filter(status=FirmScorecard.Status.ACTIVE).order_by("-promoted_at").first()
+    return Scorecard.from_dict(active.spec) if active else expert_scorecard()
 
 
 def _number(value):
@@ -47,13 +54,21 @@ def department_features(values_by_source: dict[str, dict]) -> dict:
     }
 
 
-def _frame(firms: list, today) -> pd.DataFrame:
+FIRM_COLUMNS = ("pk", "uscc", "registered_on", "employees", "annual_revenue")
+
+
+def features_frame(firms: list, today, as_of=None) -> pd.DataFrame:
+    """The card's columns for `firms` (rows of FIRM_COLUMNS), in their order. `as_of`: an observation date —
+    only department rows of periods up to it and the loans returns ending by it (the statistical card's
+    training); years of operation are counted to `today`."""
     ids = [f[0] for f in firms]
     latest: dict[int, dict[str, dict]] = {}
     rows = DepartmentRecord.objects.filter(firm_id__in=ids).order_by("source", "period")
+    if as_of is not None:
+        rows = rows.filter(period__lte=as_of)
     for firm_id, source, values in rows.values_list("firm_id", "source", "values").iterator(chunk_size=5000):
         latest.setdefault(firm_id, {})[source] = values  # ordered by period: the last one stays
-    loans = loan_features({pk: uscc for pk, uscc, *_ in firms})
+    loans = loan_features({pk: uscc for pk, uscc, *_ in firms}, as_of)
     records = []
     for pk, _uscc, registered_on, employees, revenue in firms:
         records.append(
@@ -106,14 +121,10 @@ def ratings_compute(*, actor, progress=None) -> dict:
     done, grades = 0, {}
     last = 0
     while True:
-        firms = list(
-            qs.filter(pk__gt=last).values_list("pk", "uscc", "registered_on", "employees", "annual_revenue")[
-                :CHUNK
-            ]
-        )
+        firms = list(qs.filter(pk__gt=last).values_list(*FIRM_COLUMNS)[:CHUNK])
         if not firms:
             break
-        frame = _frame(firms, today)
+        frame = features_frame(firms, today)
         for grade in _store(firms, frame, card, today):
             grades[grade] = grades.get(grade, 0) + 1
         last, done = firms[-1][0], done + len(firms)
@@ -126,7 +137,7 @@ def ratings_compute(*, actor, progress=None) -> dict:
         after={"version": card.version, "firms": done, "grades": grades},
         note=f"按{card.name}（{card.version}）评级 {done:,} 户企业",
     )
-    return {"version": card.version, "firms": done, "grades": grades}  # fmt: skip
+    return {"version": card.version, "name": card.name, "firms": done, "grades": grades}  # fmt: skip
 
 
 def firm_rating(*, firm) -> dict | None:

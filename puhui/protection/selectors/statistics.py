@@ -136,3 +136,25 @@ def _month(g: dict) -> dict:
         "on_time_rate": rate(g["n_answered"] - g["n_late"], g["n_answered"]),
         "satisfied_rate": rate(g["n_satisfied"], g["n_rated"]),
     }
+
+
+def on_time_rates(start: datetime.date, end: datetime.date) -> dict[int, float]:
+    """Per county-level bank (its outlets' complaints included): of the complaints whose deadline (extended or
+    not) fell in the period, the share answered on time, in per cent — a banks' evaluation indicator
+    (plug-in service `complaints_on_time_rate`). A bank with no such complaint is absent."""
+    due = Q(extended_to__range=(start, end)) | Q(extended_to__isnull=True, due_on__range=(start, end))
+    rows = (
+        Complaint.objects.filter(due)
+        .values("institution__path")
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(answered_on__isnull=False, late=False)))
+        .order_by()
+    )
+    branches = dict(Organisation.objects.filter(level=Organisation.Level.BRANCH).values_list("path", "pk"))
+    totals: dict[int, list[int]] = {}
+    for row in rows:
+        path = row["institution__path"] or ""
+        bank = next((pk for p, pk in branches.items() if path.startswith(p)), None)
+        if bank is not None:
+            n, on_time = totals.setdefault(bank, [0, 0]), row["on_time"]
+            n[0], n[1] = n[0] + row["n"], n[1] + on_time
+    return {bank: round(on_time * 100 / n, 2) for bank, (n, on_time) in totals.items() if n}
