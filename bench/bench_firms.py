@@ -117,6 +117,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.2)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--synthetic", action="store_true", help="build --scale on PostgreSQL (see above)")
+    parser.add_argument("--no-ratings", action="store_true", help="measure the pages only, not the rating job")
     parser.add_argument("--loans", type=int, default=1_000_000, help="with --synthetic: loan rows a quarter")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/puhui_bench_firms")
     args = parser.parse_args()
@@ -140,6 +141,8 @@ def main() -> None:
         )
         for label, user, firm_ids in _viewers():
             measure(label, user, firm_ids, args.requests)
+        if args.no_ratings:
+            return
         started = time.perf_counter()
         done = ratings_compute(actor=User.objects.get(username="office"))
         print(f"rating job: {done['firms']:,} firms in {time.perf_counter() - started:.1f} s")
