@@ -129,12 +129,15 @@ def _refusal(result: ImportResult) -> ApiError:
             f"有 {len(result.warnings)} 处较大变化需要确认，未保存任何数据；核对无误后带 confirm=true 重新提交",
             [{"field": "confirm", "message": w} for w in result.warnings],
         )
-    errors = result.errors.sorted()[:ERRORS_LISTED]
-    details = [_detail(e.row, e.column, e.value, e.reason) for e in errors]
-    more = f"（仅列出前 {len(details)} 处）" if result.errors.total > len(details) else ""
-    return ApiError(
-        422, "validation_error", f"共有 {result.errors.total} 处问题{more}，没有保存任何数据", details
-    )
+    return errors_refusal(result.errors)
+
+
+def errors_refusal(errors) -> ApiError:
+    """422 for a table refused whole: every problem (the first ERRORS_LISTED) with its row and column."""
+    listed = errors.sorted()[:ERRORS_LISTED]
+    details = [_detail(e.row, e.column, e.value, e.reason) for e in listed]
+    more = f"（仅列出前 {len(details)} 处）" if errors.total > len(details) else ""
+    return ApiError(422, "validation_error", f"共有 {errors.total} 处问题{more}，没有保存任何数据", details)
 
 
 def _detail(row, column, value, reason) -> dict:

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from puhui.firms.models import LookUp
+from puhui.firms.models import DepartmentRecord, LookUp
 from puhui.firms.services import authorisations, uploads
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import ApiClient
@@ -162,6 +162,10 @@ def api_row(path, statuses: str):
 API_CASES = [
     api_row("/firms/firms", "200 200 200 200 401"),
     api_row("/firms/firms/{firm_id}", "200 200 200 404 401"),
+    # A department's push: none of these organisations keeps the tax source (the tax bureau's own token stores
+    # it: test_push_api.py), so each is refused with the reason — and nothing is stored.
+    ("post", "/firms/sources/{code}/rows", dict(zip(TOKENS, [422, 422, 422, 422, 401], strict=True))),
+    ("post", "/firms/sources/{code}/file", dict(zip(TOKENS, [422, 422, 422, 422, 401], strict=True))),
 ]
 # Read by tests/test_every_url_has_a_row.py: (METHOD, schema path) → its rows.
 API_TABLE = {(m.upper(), f"/api/v1{p}"): [c for c in API_CASES if c[:2] == (m, p)] for m, p, _ in API_CASES}
@@ -179,8 +183,14 @@ def test_every_api_operation_has_a_row(db, client):
 
 @pytest.mark.parametrize("method,path,expected", API_CASES, ids=[c[1] for c in API_CASES])
 def test_api_access(scene, api, method, path, expected):
-    url = path.format(firm_id=scene["firm_pk"])
-    assert {who: api(who).get(url).status_code for who in TOKENS} == expected
+    url = path.format(firm_id=scene["firm_pk"], code="tax_credit")
+    if method == "get":
+        assert {who: api(who).get(url).status_code for who in TOKENS} == expected
+        return
+    body = {"period": "2020-12", "rows": [{"uscc": scene["firm"].uscc, "grade": "B"}]}
+    answers = {who: api(who).post(url, body, key=f"push-{who}").status_code for who in TOKENS}
+    assert answers == expected
+    assert DepartmentRecord.objects.get().values == {"grade": "A"}  # the scene's upload, untouched
 
 
 def test_the_api_gives_a_bank_its_work_list_and_logs_its_reads(scene, api):

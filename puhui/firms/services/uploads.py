@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from puhui.api.access import acting_user
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.models import AuditLog
 from puhui.firms import access, catalogue
@@ -65,9 +66,10 @@ def _check(actor, source_code: str, period: datetime.date) -> catalogue.Source:
 def department_upload(
     *, actor, source_code: str, period: datetime.date, file, filename: str = ""
 ) -> UploadResult:
-    """Check the whole file, then store it (replacing the same source and period) in one transaction."""
+    """Check the whole file, then store it (replacing the same source and period) in one transaction.
+    `actor`: the department's staff member, or its API token (the department's system pushing the file)."""
     period = period.replace(day=1)
-    source = _check(actor, source_code, period)
+    source = _check(acting_user(actor), source_code, period)
     parsed = tabular.parse(file, source.spec(), filename=filename)
     result = UploadResult(parsed.filename, parsed.errors, rows=len(parsed.rows))
     if parsed.errors.fatal or parsed.errors:
@@ -115,8 +117,8 @@ def _store(actor, source: catalogue.Source, period, good, result: UploadResult) 
     upload = DepartmentUpload.objects.create(
         source=source.code,
         period=period,
-        organisation=actor.organisation,
-        uploaded_by=actor,
+        organisation=acting_user(actor).organisation,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,  # a token: in the audit
         uploaded_at=timezone.now(),
         filename=result.filename[:200],
         rows=result.rows,
