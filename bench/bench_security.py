@@ -11,7 +11,8 @@ Client (`force_login`, no CSRF), inside one transaction that is rolled back at t
 per request that is rolled back after it: the POSTs of the matrix (empty bodies, plausible cross-tenant
 bodies, fuzzed API writes) leave the database as it was.
 
-1. One user per role from the demo (`puhui/demo/logins.py` names them) and anonymous.
+1. One user per role from the demo (`puhui/demo/logins.py` names them), a firm's own user (`firm_01`, a public
+   user acting for a firm) and anonymous.
 2. Matrix: every URL pattern (`get_resolver()`, /api/v1/ excepted), its path parameters filled with up to
    --per-param objects inside the user's scope and up to --per-param outside it, by the app's access
    querysets (`organisations_for`, `credit_households_for`, `submissions_for`, …). GET for every role; POST
@@ -20,12 +21,19 @@ bodies, fuzzed API writes) leave the database as it was.
 3. API: every operation of /api/v1/openapi.json with a token per kind of organisation, path ids in and out
    of the token's scope (`api.access.scope_user_for_token`); a LEAK is a 2xx on an out-of-scope id, or an
    item outside the scope in a list answer.
-4. Cross-tenant writes: a bank user (and its token) POSTs review / verify / respond / answer / revoke
-   requests with plausible bodies on other banks' and units' objects: each must answer 404.
+4. Cross-tenant writes: a bank user (and its token) POSTs review / verify / respond / answer / grant / revoke
+   requests with plausible bodies on other banks' and units' objects, and the firm user on other firms'
+   demands and authorisations: each must answer 404; forms naming another party's object must be refused.
 5. Fuzz: the page edge-value sweep of tests/security/test_edge_values.py (every parameter-free page × the
    parameters its source reads × 9 hostile values, per role, and ids past 64 bits), the API sweep of
    tests/api/test_edge_values.py, and the schema-driven API write fuzzing of tests/api/test_fuzz.py
    (every JSON write × --fuzz-examples examples), counting requests and 5xx.
+
+Layout: this file runs the steps and prints; bench/security_params_sampling.py draws ids in and out of scope;
+bench/security_params_<area>.py say, per area, which ids a user's scope holds (by the app's access querysets)
+and which cross-tenant writes to try — core (the first apps), tools (policy, monetary, local finance, risk,
+disposal, protection, outreach), convenience (便民服务), smallfirm (firms, firstloans, financing), cases; and
+bench/security_params_api.py gathers the API's path parameters and list answers.
 """
 
 import argparse
@@ -34,7 +42,6 @@ import itertools
 import json
 import os
 import platform
-import random
 import re
 import subprocess
 import sys
@@ -58,6 +65,7 @@ DEFAULT_USERS = {
     "town": "town_370323102",
     "agent": "agent_01",
     "public": "farmer_01",
+    "firm": "firm_01",  # a public user who acts for a firm (User.firm): the small-firm apps' own tenant
 }
 
 
@@ -140,44 +148,31 @@ for _name in ("django.request", "django.security", "puhui", "puhui.security"):
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.signals import got_request_exception  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import QuerySet  # noqa: E402
-from django.http import Http404  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import URLPattern, URLResolver, get_resolver  # noqa: E402
 
 from bench import security_params_convenience as convenience  # noqa: E402
-from bench.security_params_tools import tools_api_params, tools_params  # noqa: E402
+from bench import security_params_sampling as sampling  # noqa: E402
+from bench.security_params_api import api_lists, api_path_params, unjudged_values  # noqa: E402
+from bench.security_params_cases import cases_params, cases_writes  # noqa: E402
+from bench.security_params_core import core_params, core_writes  # noqa: E402
+from bench.security_params_sampling import ChoiceParam, IdParam, pks_of, scope  # noqa: E402
+from bench.security_params_smallfirm import (  # noqa: E402
+    smallfirm_api_writes,
+    smallfirm_form_writes,
+    smallfirm_params,
+    smallfirm_writes,
+)
+from bench.security_params_tools import tools_params  # noqa: E402
 from puhui.api import access as api_access  # noqa: E402
 from puhui.api.models import ApiToken  # noqa: E402
 from puhui.api.services import token_create  # noqa: E402
-from puhui.core import access as core_access  # noqa: E402
-from puhui.core import notifications as core_notifications  # noqa: E402
-from puhui.core.models import Division, Notification, Organisation, ServicePoint, User  # noqa: E402
-from puhui.credit import access as credit_access  # noqa: E402
-from puhui.credit.models import Consent, HouseholdArchive, Objection, PreCreditLine, ScorecardVersion  # noqa: E402
-from puhui.data import access as data_access  # noqa: E402
-from puhui.data import catalogue  # noqa: E402
-from puhui.data.models import Indicator, IndicatorValue, ReportingPeriod, Submission, Target, Upload  # noqa: E402
-from puhui.index import access as index_access  # noqa: E402
-from puhui.index.models import IndexRun, IndexScore  # noqa: E402
-from puhui.jobs import access as jobs_access  # noqa: E402
-from puhui.jobs.launchers import launcher_for, launchers  # noqa: E402
-from puhui.jobs.models import Job  # noqa: E402
-from puhui.plan import access as plan_access  # noqa: E402
-from puhui.plan.models import (  # noqa: E402
-    AssessmentScheme,
-    Bulletin,
-    DelayRequest,
-    Evidence,
-    ProgressReport,
-    SupervisionNotice,
-    Task,
-)
-from puhui.registry import access as registry_access  # noqa: E402
-from puhui.registry.models import Firm, Household  # noqa: E402
+from puhui.core.models import Organisation, User  # noqa: E402
+from puhui.credit.models import PreCreditLine  # noqa: E402
+from puhui.data.models import Submission  # noqa: E402
+from puhui.registry.models import Household  # noqa: E402
 
-RNG = random.Random(2020)
-N = ARGS.per_param
+sampling.N = N = ARGS.per_param
 ANON = AnonymousUser()
 
 # ------------------------------------------------------------------------------------------------ requests
@@ -246,274 +241,16 @@ def to_login(response) -> bool:
     return response.status_code == 302 and "/login/" in response.get("Location", "")
 
 
-# ------------------------------------------------------------------------------------------------ sampling
-
-
-def safe_qs(fn, user, model) -> QuerySet:
-    """A `*_for(user)` queryset; a gate that raises (404 for the role) or fails on AnonymousUser = nothing."""
-    try:
-        qs = fn(user)
-    except (Http404, AttributeError, TypeError):
-        return model.objects.none()
-    return qs
-
-
-def pks_of(qs: QuerySet, k: int, pool: int = 400) -> list:
-    """Up to k primary keys of qs, drawn from its first `pool` rows (bounded, deterministic)."""
-    ids = list(qs.order_by().values_list("pk", flat=True)[:pool])
-    return RNG.sample(ids, min(k, len(ids)))
-
-
-_SPREAD: dict[str, list] = {}
-
-
-def spread(model, base: QuerySet | None = None, k: int = 40) -> list:
-    """About k primary keys spread over the whole table (random pk thresholds): candidates for out of scope."""
-    key = f"{model.__name__}:{base.query if base is not None else ''}"
-    if key not in _SPREAD:
-        qs = (base if base is not None else model.objects.all()).order_by("pk")
-        first, last = (
-            qs.values_list("pk", flat=True).first(),
-            qs.reverse().values_list("pk", flat=True).first(),
-        )
-        picked = set()
-        if first is not None:
-            for _ in range(k):
-                pk = qs.filter(pk__gte=RNG.randint(first, last)).values_list("pk", flat=True).first()
-                if pk is not None:
-                    picked.add(pk)
-        _SPREAD[key] = sorted(picked)
-    return _SPREAD[key]
-
-
-class IdParam:
-    """A primary key of `model`; in scope = in `scope(user)`."""
-
-    def __init__(self, model, scope, base: QuerySet | None = None):
-        self.model, self.scope, self.base = model, scope, base
-
-    def in_scope_qs(self, user) -> QuerySet:
-        qs = self.scope(user)
-        return qs if self.base is None else qs.filter(pk__in=self.base.values("pk"))
-
-    def sample(self, user) -> tuple[list, list]:
-        scoped = self.in_scope_qs(user)
-        inside = pks_of(scoped, N)
-        candidates = spread(self.model, self.base)
-        allowed = set(self.scope(user).filter(pk__in=candidates).values_list("pk", flat=True))
-        outside = [pk for pk in candidates if pk not in allowed]
-        return [str(x) for x in inside], [str(x) for x in RNG.sample(outside, min(N, len(outside)))]
-
-
-class ChoiceParam:
-    """A string among `values(user)`; in scope = `allowed(user, value)` (None: not judged)."""
-
-    def __init__(self, values, allowed=None):
-        self.values, self.allowed = values, allowed
-
-    def sample(self, user) -> tuple[list, list]:
-        values = list(self.values())
-        if self.allowed is None:
-            return values[: 2 * N], []
-        inside = [v for v in values if self.allowed(user, v)]
-        outside = [v for v in values if not self.allowed(user, v)]
-        return RNG.sample(inside, min(N, len(inside))), RNG.sample(outside, min(N, len(outside)))
-
-
-def scope(fn, model):
-    return lambda user: safe_qs(fn, user, model)
-
-
-def credit_page_scope(user) -> QuerySet:
-    """A household's credit page: its credit scope, plus (a bank) archives waiting in its verification queue."""
-    own = safe_qs(credit_access.credit_households_for, user, Household)
-    queue = safe_qs(credit_access.verification_queue_for, user, HouseholdArchive)
-    return Household.objects.filter(pk__in=own.values("pk")) | Household.objects.filter(
-        pk__in=queue.values("household_id")
-    )
-
-
-def credit_village_scope(user) -> QuerySet:
-    villages = Division.objects.filter(level=Division.Level.VILLAGE)
-    if not user.is_authenticated or user.role == User.Role.PUBLIC:
-        return villages.none()
-    if user.role == User.Role.AGENT:
-        return villages.filter(pk__in=user.villages.values("pk"))
-    if user.role == User.Role.TOWN:
-        return villages.filter(parent_id=user.town_id)
-    return villages
-
-
-def towns_if(predicate):
-    towns = Division.objects.filter(level=Division.Level.TOWN)
-    return lambda user: towns if predicate(user) else towns.none()
-
-
-def _form_codes():
-    return sorted(catalogue.forms())
-
-
-def _form_allowed(user, code) -> bool:
-    org = data_access.submitting_organisation(user) if user.is_authenticated else None
-    return org is not None and any(f.code == code for f in catalogue.forms_for_organisation(org))
-
-
-def _periods():
-    codes = list(ReportingPeriod.objects.order_by("-start").values_list("code", flat=True)[:2])
-    return codes + ["2099Q9"]
-
-
-def _index_codes():
-    return list(IndexScore.objects.order_by().values_list("code", flat=True).distinct()[:3]) + ["nope"]
-
-
-def _target_codes():
-    return list(Target.objects.filter(is_current=True).values_list("code", flat=True)[:3]) + ["NOPE"]
-
-
-def _indicator_codes():
-    return list(Indicator.objects.filter(is_current=True).values_list("code", flat=True)[:3]) + ["NOPE"]
-
-
-def _import_kinds():
-    from puhui.imports.tables import tables
-
-    return list(tables())[:3] + ["nope"]
-
-
-FMT = ChoiceParam(lambda: ["xlsx", "csv", "pdf"])
-TOWN_CODES = towns_if(index_access.can_view_towns)
-household = IdParam(Household, scope(registry_access.households_for, Household))
-credit_household = IdParam(Household, credit_page_scope)
-task = IdParam(Task, scope(plan_access.tasks_for, Task))
-submission = IdParam(Submission, scope(data_access.submissions_for, Submission))
-notice = IdParam(SupervisionNotice, scope(plan_access.notices_for, SupervisionNotice))
-scheme = IdParam(AssessmentScheme, scope(plan_access.schemes_for, AssessmentScheme))
-bulletin = IdParam(Bulletin, scope(plan_access.bulletins_for, Bulletin))
-user_param = IdParam(User, scope(core_access.users_for, User))
-line = IdParam(PreCreditLine, scope(credit_access.lines_for, PreCreditLine))
-report = IdParam(ProgressReport, scope(plan_access.reports_for, ProgressReport))
-scorecard = IdParam(ScorecardVersion, scope(credit_access.scorecards_for, ScorecardVersion))
-run = IdParam(IndexRun, scope(index_access.runs_for, IndexRun))
-job = IdParam(Job, scope(jobs_access.jobs_for, Job))
-target_code = ChoiceParam(
-    _target_codes, lambda u, c: safe_qs(data_access.targets_for, u, Target).filter(code=c).exists()
-)
-indicator_code = ChoiceParam(
-    _indicator_codes, lambda u, c: safe_qs(data_access.indicators_for, u, Indicator).filter(code=c).exists()
-)
-form_code = ChoiceParam(_form_codes, _form_allowed)
-period_code = ChoiceParam(_periods)
-
-# URL name → {path parameter: how to fill it}. A parameter missing here is filled with ids 1 and 2 and
-# its answers are not judged (reported as "unmapped").
+# URL name → {path parameter: how to fill it}, by area (bench/security_params_<area>.py). A parameter missing
+# here is filled with ids 1 and 2 and its answers are not judged (reported as "unmapped").
 PARAMS = {
-    "organisation_detail": {"pk": IdParam(Organisation, scope(core_access.organisations_for, Organisation))},
-    "user_edit": {"pk": user_param},
-    "user_reset_password": {"pk": user_param},
-    "user_unlock": {"pk": user_param},
-    "household_detail": {"pk": household},
-    "household_unmask": {"pk": household},
-    "firm_detail": {"pk": IdParam(Firm, scope(registry_access.firms_for, Firm))},
-    "token_revoke": {"pk": IdParam(ApiToken, scope(api_access.tokens_for, ApiToken))},
-    "import_template": {"kind": ChoiceParam(_import_kinds), "fmt": FMT},
-    "job_start": {
-        "name": ChoiceParam(
-            lambda: [la.name for la in launchers()] + ["no_such_job"],
-            lambda u, n: u.is_authenticated and launcher_for(u, n) is not None,
-        )
-    },
-    "job_detail": {"pk": job},
-    "job_status": {"pk": job},
-    **{
-        name: {"pk": task}
-        for name in ["plan_task_detail", "plan_report_new", "plan_notice_new", "plan_delay_new"]
-    },
-    "plan_report_detail": {"pk": report},
-    "plan_report_review": {"pk": report},
-    "plan_evidence_download": {"pk": IdParam(Evidence, scope(plan_access.evidence_for, Evidence))},
-    **{
-        name: {"pk": notice}
-        for name in ["plan_notice_detail", "plan_notice_respond", "plan_notice_remind", "plan_notice_close"]
-    },
-    "plan_delay_decide": {"pk": IdParam(DelayRequest, scope(plan_access.delay_requests_for, DelayRequest))},
-    **{
-        name: {"pk": scheme}
-        for name in ["plan_assessment_detail", "plan_assessment_compute", "plan_score_manual"]
-    },
-    **{
-        name: {"pk": bulletin}
-        for name in ["plan_bulletin_detail", "plan_bulletin_publish", "plan_bulletin_docx"]
-    },
-    "plan_notification_read": {
-        "pk": IdParam(Notification, scope(core_notifications.notifications_for, Notification))
-    },
-    "index:town": {
-        "code": ChoiceParam(
-            lambda: list(Division.objects.filter(level="town").values_list("code", flat=True)[:4]),
-            lambda u, c: TOWN_CODES(u).filter(code=c).exists(),
-        )
-    },
-    "index:indicator": {
-        "code": ChoiceParam(_index_codes, lambda u, c: index_access.can_view_towns(u) and c != "nope")
-    },
-    "index:export": {"pk": run},
-    "index:publish": {"pk": run},
-    **{
-        name: {"pk": credit_household}
-        for name in [
-            "credit_household",
-            "credit_archive_edit",
-            "credit_archive_unmask",
-            "credit_archive_verify",
-            "credit_household_rate",
-            "credit_consent_add",
-            "credit_objection_add",
-            "credit_line_offer",
-        ]
-    },
-    "credit_consent_revoke": {"pk": IdParam(Consent, scope(credit_access.consents_for, Consent))},
-    "credit_objection_answer": {"pk": IdParam(Objection, scope(credit_access.objections_for, Objection))},
-    "credit_line_respond": {"pk": line},
-    "credit_line_move": {"pk": line},
-    "credit_village": {
-        "pk": IdParam(
-            Division, credit_village_scope, base=Division.objects.filter(level=Division.Level.VILLAGE)
-        )
-    },
-    "credit_town": {
-        "pk": IdParam(
-            Division,
-            scope(credit_access.credit_towns_for, Division),
-            base=Division.objects.filter(level=Division.Level.TOWN),
-        )
-    },
-    "credit_scorecard_report": {"pk": scorecard},
-    "credit_scorecard_promote": {"pk": scorecard},
-    "credit_archive_import_template": {"fmt": FMT},
-    **{
-        name: {"form_code": form_code, "period_code": period_code}
-        for name in ["data_form", "data_upload_new"]
-    },
-    "data_template": {"form_code": form_code, "period_code": period_code, "fmt": FMT},
-    "data_upload": {"pk": IdParam(Upload, scope(data_access.uploads_for, Upload))},
-    **{
-        name: {"pk": submission}
-        for name in [
-            "data_submission",
-            "data_submission_review",
-            "data_submission_export",
-            "data_submission_file",
-        ]
-    },
-    "data_target": {"code": target_code},
-    "data_target_edit": {"code": target_code},
-    "data_value": {"pk": IdParam(IndicatorValue, scope(data_access.indicator_values_for, IndicatorValue))},
-    "data_indicator": {"code": indicator_code},
-    "data_indicator_edit": {"code": indicator_code},
+    **core_params(IdParam, scope, ChoiceParam),
+    **tools_params(IdParam, scope, ChoiceParam),
+    **convenience.convenience_params(IdParam, scope, ChoiceParam),
+    **smallfirm_params(IdParam, scope, ChoiceParam),
+    **cases_params(IdParam, scope, ChoiceParam),
 }
-PARAMS.update(tools_params(IdParam, scope, ChoiceParam))
-PARAMS.update(convenience.convenience_params(IdParam, scope, ChoiceParam))
+
 
 PARAM_RE = re.compile(r"<(?:(\w+):)?(\w+)>")
 
@@ -620,26 +357,8 @@ def judge(stats, who, method, url, name, r, inside, plain=False):
         stats.notes.append((who, method.upper(), url, name, r.status_code, r.get("Location", "")))
 
 
-API_PATH_PARAMS = {
-    "org_id": IdParam(Organisation, scope(core_access.organisations_for, Organisation)),
-    "point_id": IdParam(ServicePoint, scope(core_access.service_points_for, ServicePoint)),
-    "report_id": report,
-    "line_id": line,
-    "upload_id": IdParam(Upload, scope(data_access.uploads_for, Upload)),
-    "submission_id": submission,
-    "code": None,  # divisions/{code} (public statistics) and data/forms/{code}: filled below, not judged
-    "number": None,  # plan/tasks/{number}: the task's number in the current plan
-    **tools_api_params(IdParam, scope),
-}
-# List answers whose items must all be in the token's scope: path → (model, scope).
-API_LISTS = {
-    "/organisations": API_PATH_PARAMS["org_id"],
-    "/service-points": API_PATH_PARAMS["point_id"],
-    "/credit/lines": line,
-    "/data/submissions": submission,
-    "/plan/reports": report,
-}
-API_LISTS.update(convenience.convenience_api_lists(IdParam, scope))
+API_PATH_PARAMS = api_path_params(IdParam, scope)
+API_LISTS = api_lists(IdParam, scope, API_PATH_PARAMS)
 
 
 def make_tokens(users) -> dict[str, tuple[Organisation, str]]:
@@ -689,11 +408,8 @@ def step_api(tokens) -> Stats:
                     list_spec = API_LISTS.get(path.removeprefix("/api/v1"))
                     if method == "get" and list_spec and r.status_code == 200:
                         body = r.json()
-                        ids = (
-                            [item.get("id") for item in body.get("items", [])]
-                            if isinstance(body, dict)
-                            else []
-                        )
+                        items = body.get("items", []) if isinstance(body, dict) else body  # paginated or not
+                        ids = [item.get("id") for item in items if isinstance(item, dict)]
                         stats.list_items = getattr(stats, "list_items", 0) + len(ids)
                         allowed = set(
                             list_spec.scope(scope_user).filter(pk__in=ids).values_list("pk", flat=True)
@@ -713,120 +429,70 @@ def api_combos(names, scope_user):
     if isinstance(spec, IdParam):
         inside, outside = spec.sample(scope_user)
         out += [({p: v}, True) for v in inside] + [({p: v}, False) for v in outside]
-    elif p == "code":
-        out += [({p: v}, None) for v in _form_codes()[:2] + ["370323102000", "nope"]]
-    elif p == "number":
-        out += [({p: v}, None) for v in ["1", "2", "999"]]
+    else:
+        out += [({p: v}, None) for v in unjudged_values(p)]
     return out or [({p: "1"}, None)]
 
 
-def step_cross_tenant_writes(users, tokens) -> Stats:
-    """A bank's user and token write to other parties' objects with plausible bodies: each must be 404."""
-    stats = Stats("cross-tenant writes")
-    bank = users["institution"]
-    client = client_for(bank)
-    own_path = bank.organisation.path
-    others = dict(institution__path__startswith=own_path)
-
-    def foreign(qs):
-        return pks_of(qs, max(N, 5), pool=2000)
-
-    queue = credit_access.verification_queue_for(bank).values("household_id")
-    customers = credit_access.credit_households_for(bank).values("pk")
-    waiting = HouseholdArchive.objects.filter(status=HouseholdArchive.Status.SUBMITTED, is_complete=True)
-    cases = [
-        (
-            "data_submission_review",
-            "/data/submissions/{}/review/",
-            foreign(Submission.objects.exclude(**others)),
-            {"decision": "approve", "comment": "bench"},
-        ),
-        (
-            "credit_line_respond",
-            "/credit/lines/{}/respond/",
-            foreign(PreCreditLine.objects.exclude(bank__path__startswith=own_path)),
-            {"accept": "1"},
-        ),
-        (
-            "credit_line_move",
-            "/credit/lines/{}/move/",
-            foreign(PreCreditLine.objects.exclude(bank__path__startswith=own_path)),
-            {"kind": "draw", "amount": "1000"},
-        ),
-        (
-            "credit_archive_verify",
-            "/credit/households/{}/verify/",
-            foreign(
-                Household.objects.filter(pk__in=waiting.values("household_id"))
-                .exclude(pk__in=queue)
-                .exclude(pk__in=customers)
-            ),
-            {},
-        ),
-        (
-            "credit_archive_verify (verified by another bank)",
-            "/credit/households/{}/verify/",
-            foreign(
-                Household.objects.filter(archive__status=HouseholdArchive.Status.VERIFIED).exclude(
-                    pk__in=customers
-                )
-            ),
-            {},
-        ),
-        (
-            "credit_line_offer",
-            "/credit/households/{}/offer/",
-            foreign(Household.objects.exclude(pk__in=customers).exclude(pk__in=queue)),
-            {"amount": "50000"},
-        ),
-        (
-            "credit_objection_answer",
-            "/credit/objections/{}/answer/",
-            foreign(Objection.objects.all()),
-            {"answer": "bench", "status": "upheld"},
-        ),
-        ("credit_consent_revoke", "/credit/consents/{}/revoke/", foreign(Consent.objects.all()), {}),
-        (
-            "plan_report_review",
-            "/plan/reports/{}/review/",
-            foreign(ProgressReport.objects.exclude(unit_id=bank.organisation_id)),
-            {"decision": "accept"},
-        ),
-        (
-            "plan_notice_respond",
-            "/plan/notices/{}/respond/",
-            foreign(SupervisionNotice.objects.exclude(unit_id=bank.organisation_id)),
-            {"response": "bench"},
-        ),
-        (
-            "plan_delay_decide",
-            "/plan/delays/{}/decide/",
-            foreign(DelayRequest.objects.exclude(unit_id=bank.organisation_id)),
-            {"decision": "approve"},
-        ),
-        (
-            "data_submission_file",
-            "/data/submissions/{}/file/",
-            foreign(Submission.objects.exclude(**others)),
-            None,
-        ),
-    ]
-    stats.cases = []
-    for label, pattern, pks, body in cases:
+def writes_by_id(stats, cases) -> None:
+    """(user, label, id → URL, ids of objects the user must not touch, body; None = a GET): each must be 404."""
+    clients = {}
+    for user, label, url_of, pks, body in cases:
+        client = clients.setdefault(user.pk, client_for(user))
         for pk in pks:
-            url = pattern.format(pk)
+            url = url_of(pk)
             method = "get" if body is None else "post"
             r = send(
-                stats, client, method, url, bank.username, **({"data": body} if body is not None else {})
+                stats, client, method, url, user.username, **({"data": body} if body is not None else {})
             )
             stats.cases.append((label, url, r.status_code))
             stats.outside += 1
             if r.status_code != 404:
-                stats.leaks.append((bank.username, method.upper(), url, label, r.status_code))
+                stats.leaks.append((user.username, method.upper(), url, label, r.status_code))
         if not pks:
-            stats.cases.append((label, pattern, "no object to try"))
+            stats.cases.append((label, "-", "no object to try"))
+
+
+def writes_by_form(stats, cases) -> None:
+    """(user, label, URL, body naming the user's own object or None, bodies naming another party's): the form
+    must refuse the others (400 or 404); the own one is the control that the body is otherwise plausible."""
+    clients = {}
+    for user, label, url, own_body, foreign_bodies in cases:
+        client = clients.setdefault(user.pk, client_for(user))
+        if own_body is not None:
+            r = send(stats, client, "post", url, user.username, data=own_body)
+            stats.inside += 1
+            stats.cases.append((f"{label} (own, control)", url, r.status_code))
+            if r.status_code >= 400:
+                stats.notes.append(
+                    (user.username, "POST", url, f"{label}: the control was refused", r.status_code, "")
+                )
+        for body in foreign_bodies:
+            r = send(stats, client, "post", url, user.username, data=body)
+            stats.cases.append((f"{label} (another party's)", url, r.status_code))
+            stats.outside += 1
+            if r.status_code < 400:
+                stats.leaks.append((user.username, "POST", url, f"{label} (another party's)", r.status_code))
+
+
+def step_cross_tenant_writes(users, tokens) -> Stats:
+    """A bank's user and token, and a firm's user, write to other parties' objects with plausible bodies: each
+    must be 404; a form naming another party's object must be refused (400 or 404)."""
+    stats = Stats("cross-tenant writes")
+    bank = users["institution"]
+    firm_user = users.get("firm")
+    firm_user = firm_user if firm_user is not None and firm_user.firm_id else None
+
+    def foreign(qs):
+        return pks_of(qs, max(N, 5), pool=2000)
+
+    stats.cases = []
+    by_id = [
+        (bank, label, pattern.format, pks, body) for label, pattern, pks, body in core_writes(bank, foreign)
+    ]
+    writes_by_id(stats, by_id)
     convenience.convenience_writes(stats, send, client_for, bank, foreign)  # the 便民服务 apps (#19)
-    # The same bank's token: review another bank's submission, read another bank's line and upload.
+    # The same bank's token: review another bank's submission, answer a demand never routed to the bank.
     org_tokens = [raw for org, raw in tokens.values() if org.pk == bank.organisation_id]
     if not org_tokens:
         _t, raw = token_create(
@@ -837,22 +503,32 @@ def step_cross_tenant_writes(users, tokens) -> Stats:
         org_tokens = [raw]
     api = Client(raise_request_exception=False)
     headers = {"Authorization": f"Bearer {org_tokens[0]}"}
-    for pk in foreign(Submission.objects.exclude(**others)):
-        url = f"/api/v1/data/submissions/{pk}/review"
-        r = send(
-            stats,
-            api,
-            "post",
-            url,
-            f"token:{bank.organisation.code}",
-            data=json.dumps({"decision": "approve", "comment": "bench"}),
-            content_type="application/json",
-            headers=headers | {"Idempotency-Key": uuid.uuid4().hex},
-        )
-        stats.cases.append(("API review", url, r.status_code))
-        stats.outside += 1
-        if r.status_code != 404:
-            stats.leaks.append((f"token:{bank.organisation.code}", "POST", url, "API review", r.status_code))
+    own = bank.organisation.path
+    api_cases = [
+        (Submission.objects.exclude(institution__path__startswith=own), "/api/v1/data/submissions/{}/review",
+         {"decision": "approve", "comment": "bench"}, "API review"),
+        *smallfirm_api_writes(bank),
+    ]  # fmt: skip
+    for qs, pattern, body, label in api_cases:
+        for pk in foreign(qs):
+            url = pattern.format(pk)
+            r = send(
+                stats,
+                api,
+                "post",
+                url,
+                f"token:{bank.organisation.code}",
+                data=json.dumps(body),
+                content_type="application/json",
+                headers=headers | {"Idempotency-Key": uuid.uuid4().hex},
+            )
+            stats.cases.append((label, url, r.status_code))
+            stats.outside += 1
+            if r.status_code != 404:
+                stats.leaks.append((f"token:{bank.organisation.code}", "POST", url, label, r.status_code))
+    # The small-firm apps (#15) and the typical cases (#14 §6): by id, then forms naming another party's object.
+    writes_by_id(stats, smallfirm_writes(bank, firm_user, foreign) + cases_writes(bank, foreign))
+    writes_by_form(stats, smallfirm_form_writes(bank, firm_user))
     return stats
 
 

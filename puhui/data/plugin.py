@@ -1,7 +1,7 @@
 """What the data app adds to the shared places (see `puhui/core/plugins.py`)."""
 
 from puhui.core.models import User
-from puhui.core.plugins import STAFF, ApiRouter, JobLauncher, Menu, NavItem, TodoSource
+from puhui.core.plugins import STAFF, ApiRouter, JobLauncher, Menu, NavItem, Service, TodoSource
 from puhui.data.access import RECOMPUTE_ROLES
 
 Role = User.Role
@@ -13,6 +13,9 @@ NAVIGATION = [
 ]
 
 API_ROUTERS = [ApiRouter("/data", "puhui.data.api.router")]
+
+# A target's verdict for a period, read by the plan's milestones and its 目标达成 criterion.
+SERVICES = [Service("target_status", f"{__package__}.targets.target_status")]
 
 # The home page's to-do lines (counters in todo.py, each through access.py).
 _T = f"{__package__}.todo"

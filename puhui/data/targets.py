@@ -368,3 +368,36 @@ def latest_period() -> ReportingPeriod | None:
         .order_by("-end")
         .first()
     )
+
+
+def target_status(*, code: str, on=None, period: str | None = None) -> dict | None:
+    """One target's verdict for one period, offered to other apps as Service "target_status" (the plan's
+    milestones linked to a target, its 目标达成 criterion). The period: `period` if given, else the one of
+    the target's kind containing the day `on`, else its deadline period (or the latest with figures).
+    None when no current target has this code; `met` is None when the period has no figure yet."""
+    from puhui.core.periods import containing, label
+
+    target = Target.objects.filter(code=code, is_current=True).first()
+    if target is None:
+        return None
+    if not period:
+        if on is not None:
+            period = containing(on, target.period_kind).code
+        else:
+            latest = _periods(target.period_kind, None)
+            period = target.deadline_period or (latest[-1].code if latest else "")
+    indicator = Indicator.objects.filter(code=target.indicator_code, is_current=True).first()
+    value = _measure_and_figure(target, indicator, [period])[0].get(period) if period else None
+    shown = TargetStatus(target=target, indicator=indicator, status=NO_DATA, series=[])
+    return {
+        "code": target.code,
+        "name": target.name,
+        "met": compare(value, target),
+        "figure": value,
+        "threshold": float(target.threshold),
+        "comparator": target.get_comparator_display(),
+        "unit": shown.measure_unit,
+        "measure": shown.measure_name,
+        "period": period,
+        "period_label": label(period) if period else "",
+    }

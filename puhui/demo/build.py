@@ -59,6 +59,12 @@ class DemoContext:
     logins: list = field(
         default_factory=list
     )  # the sign-in table; an app adds the users it makes (firm users)
+    deferred: list = field(default_factory=list)
+
+    def later(self, step) -> None:
+        """Run `step()` once every app's build(ctx) has run, in the order asked: demo data that reads what
+        apps later in INSTALLED_APPS build (the plan's target-linked milestones read the data app's figures)."""
+        self.deferred.append(step)
 
     def rng(self, *keys: int):
         return rng_for(self.seed, EXTENSION_STREAM_BASE, *keys)
@@ -390,6 +396,10 @@ def _extensions(ctx: DemoContext, clock: _Clock):
             # The summary in the audit log names them in Chinese: the module's COUNT_LABELS.
             labels = getattr(module, "COUNT_LABELS", {})
             _LABELS.update({f"{config.label}.{k}": labels[k] for k in counts if k in labels})
+    if ctx.deferred:
+        clock.say("生成依赖其他模块数据的后续演示数据……")
+    for step in ctx.deferred:
+        step()
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from puhui.api.auth import token_auth
+from puhui.core.converters import MAX_ID
 from puhui.firstloans import access
 from puhui.firstloans.selectors import figures
 
@@ -21,7 +22,7 @@ class ListedOut(Schema):
 
 
 class ListedQuery(Schema):
-    after: int = Field(0, title="上一页最后一个企业编号（翻页用）")
+    after: int = Field(0, ge=0, le=MAX_ID, title="上一页最后一个企业编号（翻页用）")
 
 
 @router.get("/listed", response=list[ListedOut], summary="首贷培植名单（最近一次计算，每页 1000 户）")

@@ -254,6 +254,12 @@ def access_notice_for_office(user: User, pk) -> SupervisionNotice:
     return access_notice_by_id(user, pk)
 
 
+def access_milestone_for_office(user: User, pk) -> Milestone:
+    """Linking a milestone to a target and closing it on the target (or by override): the office."""
+    require_office(user)
+    return get_or_404(milestones_for(user).select_related("task", "unit"), pk=pk)
+
+
 def access_delay_request_for_decision(user: User, pk) -> DelayRequest:
     require_office(user)
     return access_delay_request_by_id(user, pk)

@@ -17,6 +17,7 @@ from puhui.core.models import Notification, User
 from puhui.core.notifications import mail_suppressed
 from puhui.core.workdays import add_working_days, is_working_day
 from puhui.plan import selectors, services
+from puhui.plan.demo_outcomes import is_linked, link_and_close
 from puhui.plan.documents import DATA_DIR
 from puhui.plan.leading_group_demo import leading_group_demo
 from puhui.plan.models import DelayRequest, Milestone, Plan, ProgressReport, SupervisionNotice
@@ -33,6 +34,10 @@ COUNT_LABELS = {
     "open_notices": "未办结督办",
     "approved_delays": "批准的延期",
     "leading_group": "领导小组成员",
+    "linked": "关联目标的里程碑",
+    "target_met": "目标达标完成的里程碑",
+    "overridden": "办公室确认完成的里程碑",
+    "target_unmet": "目标未达标的里程碑",
 }
 
 OPENINGS = [
@@ -104,11 +109,30 @@ def _load_plan(actor) -> Plan:
 
 @transaction.atomic
 def plan_demo(
-    *, rng: random.Random, actor, start=datetime.date(2020, 8, 1), end=datetime.date(2022, 6, 30)
+    *,
+    rng: random.Random,
+    actor,
+    start=datetime.date(2020, 8, 1),
+    end=datetime.date(2022, 6, 30),
+    later=None,
 ) -> dict:
-    """Load the shipped plan (if not loaded) and generate its history from `start` to `end`."""
+    """Load the shipped plan (if not loaded) and generate its history from `start` to `end`.
+
+    The milestones linked to targets, the assessment rounds and their 通报 read the targets' figures, which
+    the data app's demo makes after this one: given `later` (the demo builder's `ctx.later`), they are
+    handed to it to run once every app's demo is built; without it they run at once (no figures: the
+    links are skipped)."""
     with mail_suppressed():
-        return _generate(rng=rng, actor=actor, start=start, end=end)
+        w = _generate(rng=rng, actor=actor, start=start, end=end)
+        if later is None:
+            return _finish(w, end)
+    later(lambda: _finish_quietly(w, end))
+    return w.counts
+
+
+def _finish_quietly(w, end) -> dict:
+    with mail_suppressed(), transaction.atomic():
+        return _finish(w, end)
 
 
 @dataclass
@@ -131,7 +155,7 @@ class _Replay:
     counts: dict = field(default_factory=lambda: {"reports": 0, "returned": 0, "notices": 0, "delays": 0})
 
 
-def _generate(*, rng, actor, start, end) -> dict:
+def _generate(*, rng, actor, start, end) -> "_Replay":
     plan = _load_plan(actor)
     units = selectors.assessed_units(plan)
     names = {org.pk: name for org, name in units}
@@ -165,6 +189,13 @@ def _generate(*, rng, actor, start, end) -> dict:
         for task_id, org_id in pairs:
             _report(w, index, period, task_id, org_id)
         _notices(w, period)
+    return w
+
+
+def _finish(w: "_Replay", end) -> dict:
+    """Close the target-linked milestones on their figures, then the assessment rounds and their 通报."""
+    plan = w.plan
+    w.counts.update(link_and_close(office=w.office, plan=plan, end=end))
     bulletins = _assessments(w, end)
     # Two years of replayed notifications are history; leave only the last 通报 unread.
     history = Notification.objects.filter(read_at__isnull=True)
@@ -252,6 +283,7 @@ def _report(w: _Replay, index: int, period, task_id: int, org_id: int) -> None:
         and m.due_on <= period.end + datetime.timedelta(days=45)
         and (value >= 60 or m.due_on < period.start)
         and w.rng.random() < 0.55 + 0.4 * d
+        and not is_linked(task.number, m.seq)  # closed on its target's figure (demo_outcomes)
     ]
     report = services.report_submit(
         actor=w.staff.get(org_id),
@@ -369,7 +401,8 @@ def _assessments(w: _Replay, end: datetime.date) -> list:
                 "mid": w.rng.randint(14, 17),
                 "low": w.rng.randint(10, 14),
             }
-            points = Decimal(drawn[band])
+            # Drawn out of 20 and scaled to the criterion's points (15 in the default set).
+            points = (Decimal(drawn[band]) * quality.max_points / 20).quantize(Decimal("0.5"))
             services.score_manual(
                 actor=w.office,
                 scheme=scheme,
@@ -396,6 +429,15 @@ def _assessments(w: _Replay, end: datetime.date) -> list:
 
 def build(ctx) -> dict:
     """Hook called by `puhui demo` once the county, its units and users exist."""
-    counts = plan_demo(rng=ctx.random(6), actor=ctx.users["office"])
+    later = getattr(ctx, "later", None)
+    deferred = None
+    if callable(later):
+        # The late part's counts join the summary when it has run (keys present now, for their labels).
+        def deferred(step):
+            later(lambda: ctx.counts.update({f"plan.{k}": v for k, v in step().items()}))
+
+    counts = plan_demo(rng=ctx.random(6), actor=ctx.users["office"], later=deferred)
+    for key in ("bulletins", "open_notices", "approved_delays", "linked", "target_met", "overridden"):
+        counts.setdefault(key, 0)
     counts["leading_group"] = leading_group_demo(ctx, ctx.rng(61))
     return counts

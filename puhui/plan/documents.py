@@ -91,9 +91,46 @@ def bulletin_docx(bulletin, ranking: list) -> bytes:
         },
         autoescape=True,
     )
+    _append_outcomes(doc.docx, bulletin.outcomes or {})
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _append_outcomes(doc, found: dict) -> None:
+    """附件：目标达成情况 — each unit's outcome criteria, and the target-linked milestones unmet or closed by
+    the office's override with its reason — written after the template (so a county's own letterhead
+    template carries it too), from the snapshot the 通报 keeps (`Bulletin.outcomes`)."""
+    if not (found.get("criteria") or found.get("overrides") or found.get("unmet")):
+        return
+    gongwen.para(doc)
+    gongwen.para(doc, "附件：目标达成情况", font=gongwen.FONT_HEADING)
+    if found.get("criteria") and found.get("units"):
+        gongwen.heading(doc, "（一）各单位结果导向考核得分", level=2)
+        header = ["单位", *[f"{c}（得分/满分）" for c in found["criteria"]]]
+        rows = [
+            [u["name"], *[f"{s['points']}/{s['max']}（{s['detail']}）" for s in u["scores"]]]
+            for u in found["units"]
+        ]
+        gongwen.table(doc, header, rows)
+    gongwen.heading(doc, "（二）关联量化目标未达到的里程碑", level=2)
+    if found.get("unmet"):
+        gongwen.table(
+            doc,
+            ["任务", "里程碑", "责任单位", "完成日期", "目标核验"],
+            [[r["task"], r["milestone"], r["unit"], r["due_on"], r["check"]] for r in found["unmet"]],
+        )
+    else:
+        gongwen.para(doc, "无。", indent=True)
+    gongwen.heading(doc, "（三）经办公室书面确认完成的里程碑", level=2)
+    if found.get("overrides"):
+        gongwen.table(
+            doc,
+            ["任务", "里程碑", "责任单位", "目标核验", "确认理由"],
+            [[r["task"], r["milestone"], r["unit"], r["check"], r["reason"]] for r in found["overrides"]],
+        )
+    else:
+        gongwen.para(doc, "无。", indent=True)
 
 
 def notice_docx(notice) -> bytes:

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from puhui.core.forms import DateInput
 from puhui.plan.models import Criterion, Plan, ProgressReport
 
 
@@ -11,15 +12,6 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker wants ISO dates whatever the locale's display format."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class Bootstrap:
@@ -164,3 +156,18 @@ class PlanSettingsForm(Bootstrap, forms.Form):
 class PlanUploadForm(Bootstrap, forms.Form):
     file = forms.FileField(label="方案文件（.yaml 或 .xlsx）")
     check_only = forms.BooleanField(label="只检查，不导入", required=False)
+
+
+class MilestoneTargetForm(Bootstrap, forms.Form):
+    target_code = forms.CharField(
+        label="关联目标编码", max_length=60, required=False, help_text="数据与目标中的目标编码；留空取消关联"
+    )
+
+
+class MilestoneCloseForm(Bootstrap, forms.Form):
+    reason = forms.CharField(
+        label="确认理由",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="目标已达标时可不填；未达标或暂无数据时须写明办公室确认完成的理由，理由将列入通报",
+    )

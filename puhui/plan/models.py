@@ -179,6 +179,21 @@ class Milestone(models.Model):
     completed_report = models.ForeignKey(
         "ProgressReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A milestone may depend on one of the plan's quantitative targets (the data app's target code, its
+    # current version): it closes only when the target's figure for the due period meets it, or when the
+    # office overrides with a written reason (shown on the milestone and in the 通报).
+    target_code = models.CharField("关联目标", max_length=60, blank=True, db_index=True)
+    target_check = models.JSONField("目标核验", default=dict, blank=True)  # the verdict it closed on
+    override_reason = models.TextField("办公室确认理由", blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField("确认时间", null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "task", "seq"]
@@ -191,6 +206,10 @@ class Milestone(models.Model):
     @property
     def met_on_time(self) -> bool:
         return self.completed_on is not None and self.completed_on <= self.due_on
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.override_reason)
 
 
 class ProgressReport(models.Model):
@@ -318,6 +337,9 @@ class Bulletin(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    # As drafted, so a published 通报 never changes: each unit's outcome criteria, the milestones closed
+    # by the office's override with their reasons, and those whose targets are unmet (selectors.outcomes).
+    outcomes = models.JSONField("目标达成情况", default=dict, blank=True)
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
@@ -443,6 +465,9 @@ class AssessmentScheme(models.Model):
         COMPUTED = "computed", "已计算"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="schemes")
+    # The criteria and their points in force when the scores were computed (name, kind, max_points):
+    # the weights are this round's own; once computed they are frozen (services.assessment).
+    weights = models.JSONField("分值（计算时）", default=list, blank=True)
     name = models.CharField("名称", max_length=100)
     period_start = models.DateField("考核期起")
     period_end = models.DateField("考核期止")
@@ -465,10 +490,21 @@ class Criterion(models.Model):
         REPORT_TIMELINESS = "report_timeliness", "进度报送及时性"
         MILESTONES = "milestones", "里程碑完成情况"
         NOTICE_RESPONSE = "notice_response", "督办事项按期办理"
+        TARGETS = "targets", "目标达成"
+        BANK_EVALUATION = "bank_evaluation", "金融机构综合评价"
         QUALITY = "quality", "工作质量（办公室评分）"
         MANUAL = "manual", "其他（人工评分）"
 
-    AUTOMATIC = frozenset({Kind.REPORT_TIMELINESS, Kind.MILESTONES, Kind.NOTICE_RESPONSE})
+    AUTOMATIC = frozenset(
+        {
+            Kind.REPORT_TIMELINESS,
+            Kind.MILESTONES,
+            Kind.NOTICE_RESPONSE,
+            Kind.TARGETS,
+            Kind.BANK_EVALUATION,
+        }
+    )
+    OUTCOMES = frozenset({Kind.TARGETS, Kind.BANK_EVALUATION})  # 考核结果导向: shown in the 通报
 
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(default=0)

@@ -11,11 +11,12 @@ from puhui.core.converters import parse_id
 from puhui.core.models import Organisation, User
 from puhui.core.periods import date_cn
 from puhui.engines.assessment import engine
-from puhui.plan import access
+from puhui.plan import access, outcomes
 from puhui.plan.models import (
     AssessmentResult,
     AssessmentScheme,
     Assignment,
+    Criterion,
     DelayRequest,
     Milestone,
     Plan,
@@ -475,6 +476,11 @@ def assessment_facts(scheme: AssessmentScheme, *, as_of: datetime.date) -> list[
             facts[unit_id].notices += 1
             if responded_at is not None and timezone.localdate(responded_at) <= deadline:
                 facts[unit_id].notices_on_time += 1
+    kinds = set(scheme.criteria.values_list("kind", flat=True))
+    if Criterion.Kind.TARGETS in kinds:
+        outcomes.add_target_facts(facts, plan, start, end)
+    if Criterion.Kind.BANK_EVALUATION in kinds:
+        outcomes.add_bank_facts(facts, scheme, {org.pk for org, _n in units if org.is_financial})
     return list(facts.values())
 
 
@@ -510,9 +516,15 @@ def _cn(day: datetime.date) -> str:
 
 
 def bulletin_draft_body(
-    *, plan: Plan, scheme: AssessmentScheme | None, issued_on: datetime.date, overdue
+    *,
+    plan: Plan,
+    scheme: AssessmentScheme | None,
+    issued_on: datetime.date,
+    overdue,
+    found: dict | None = None,
 ) -> str:
-    """A first draft the office edits: the plan, the assessment round, the ranking summary, overdue 督办."""
+    """A first draft the office edits: the plan, the assessment round, the ranking summary, the targets
+    (milestones unmet, closed by override), overdue 督办. `found`: `outcomes.bulletin_outcomes(scheme)`."""
     paragraphs = []
     basis = f"根据《{plan.title}》（{plan.doc_number}）关于建立定期督办机制和专项评估制度的要求"
     if scheme is not None:
@@ -523,27 +535,57 @@ def bulletin_draft_body(
         )
         if results:
             top = "、".join(r.unit_name for r in results if r.rank <= 3)
+            names = [c.name for c in scheme.criteria.all()]
+            listed = "、".join(names[:-1]) + f"和{names[-1]}" if len(names) > 1 else "".join(names)
             paragraphs.append(
-                f"一、考核结果。本次共考核 {len(results)} 个责任单位，考核项目包括进度报送及时性、里程碑完成情况、"
-                f"督办事项按期办理和工作质量。{top}等单位名列前茅，得分及排名见附表。"
+                f"一、考核结果。本次共考核 {len(results)} 个责任单位，考核项目包括{listed}。"
+                f"{top}等单位名列前茅，得分及排名见附表。"
             )
     else:
         paragraphs.append(f"{basis}，现将示范区建设任务推进情况通报如下。")
+    n = 2
+    if found and (found.get("criteria") or found.get("overrides") or found.get("unmet")):
+        paragraphs.append(_targets_paragraph(found))
+        n = 3
+    heads = {2: "二", 3: "三", 4: "四"}
     if overdue:
         listed = "；".join(
-            f"{n.number}（{n.unit.short_name or n.unit.name}，{n.task.number}.{n.task.title}，办理期限{_cn(n.deadline)}）"
-            for n in overdue
+            f"{o.number}（{o.unit.short_name or o.unit.name}，{o.task.number}.{o.task.title}，办理期限{_cn(o.deadline)}）"
+            for o in overdue
         )
         paragraphs.append(
-            f"二、逾期未办结督办事项。截至{date_cn(issued_on)}，以下督办事项逾期未办结：{listed}。"
+            f"{heads[n]}、逾期未办结督办事项。截至{date_cn(issued_on)}，以下督办事项逾期未办结：{listed}。"
         )
     else:
-        paragraphs.append(f"二、督办事项办理情况。截至{date_cn(issued_on)}，无逾期未办结的督办事项。")
+        paragraphs.append(f"{heads[n]}、督办事项办理情况。截至{date_cn(issued_on)}，无逾期未办结的督办事项。")
     paragraphs.append(
-        "三、下一步要求。各责任单位要对照任务分解表，按期报送工作进展，按时办理督办事项，"
-        "确保示范区建设各项任务按时保质完成。"
+        f"{heads[n + 1]}、下一步要求。各责任单位要对照任务分解表，按期报送工作进展，按时办理督办事项，"
+        "确保示范区建设各项任务按时保质完成，各项量化目标如期达成。"
     )
     return "\n".join(paragraphs)
+
+
+def _targets_paragraph(found: dict) -> str:
+    """二、目标达成情况: the milestones whose targets are unmet, and those the office closed by override."""
+    text = "二、目标达成情况。"
+    if found["unmet"]:
+        text += (
+            "以下关联量化目标的里程碑，目标未达到："
+            + "；".join(f"{r['task']}“{r['milestone']}”（{r['unit']}，{r['check']}）" for r in found["unmet"])
+            + "。"
+        )
+    else:
+        text += "考核期内到期的关联量化目标的里程碑，目标均已达到。"
+    if found["overrides"]:
+        text += (
+            "以下里程碑目标数据未达到，经领导小组办公室书面确认完成："
+            + "；".join(
+                f"{r['task']}“{r['milestone']}”（{r['unit']}，确认理由：{r['reason']}）"
+                for r in found["overrides"]
+            )
+            + "。"
+        )
+    return text
 
 
 def period_of(plan: Plan, day: datetime.date) -> Period:

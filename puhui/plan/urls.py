@@ -1,6 +1,6 @@
 from django.urls import path
 
-from puhui.plan import document_views, leading_group_views, views
+from puhui.plan import document_views, leading_group_views, milestone_views, views
 
 urlpatterns = [
     path("", views.board, name="plan_board"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("tasks/<id:pk>/report/", views.report_new, name="plan_report_new"),
     path("tasks/<id:pk>/notice/", views.notice_new, name="plan_notice_new"),
     path("tasks/<id:pk>/delay/", views.delay_new, name="plan_delay_new"),
+    path("milestones/<id:pk>/target/", milestone_views.milestone_target, name="plan_milestone_target"),
+    path("milestones/<id:pk>/close/", milestone_views.milestone_close, name="plan_milestone_close"),
     path("reports/", views.report_list, name="plan_report_list"),
     path("reports/<id:pk>/", views.report_detail, name="plan_report_detail"),
     path("reports/<id:pk>/review/", views.report_review, name="plan_report_review"),

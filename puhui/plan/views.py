@@ -254,7 +254,7 @@ def report_review(request, pk):
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.report_review(
+            reviewed = services.report_review(
                 actor=request.user,
                 report=report,
                 accept=form.cleaned_data["decision"] == "accept",
@@ -264,6 +264,8 @@ def report_review(request, pk):
             messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, "审核意见已保存。")
+            for refused in reviewed.milestones_refused:  # linked milestones whose target is not met
+                messages.warning(request, refused)
     else:
         messages.error(request, "请选择审核结果。")
     return redirect("plan_report_detail", report.pk)
@@ -516,8 +518,12 @@ def assessment_detail(request, pk):
 @require_POST
 def assessment_compute(request, pk):
     scheme = access.access_scheme_by_id(request.user, pk)
-    rows = services.scheme_compute(actor=request.user, scheme=scheme)
-    messages.success(request, f"已计算 {len(rows)} 个单位的得分和排名。")
+    try:
+        rows = services.scheme_compute(actor=request.user, scheme=scheme)
+    except ValidationError as exc:  # published in a 通报: the scores are frozen
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已计算 {len(rows)} 个单位的得分和排名。")
     return redirect("plan_assessment_detail", scheme.pk)
 
 

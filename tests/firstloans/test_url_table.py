@@ -120,3 +120,8 @@ def test_the_api_gives_each_bank_the_firms_of_its_area(scene, api):
     assert {r["name"] for r in api("abc").get("/firstloans/listed").json()} == {"沂源甲公司", "鲁村乙商店"}
     assert {r["name"] for r in api("rcb").get("/firstloans/listed").json()} == {"沂源甲公司"}
     assert len(api("pboc").get("/firstloans/listed").json()) == 2
+
+
+def test_a_page_cursor_beyond_any_id_is_refused_in_chinese(scene, api):
+    answer = api("abc").get("/firstloans/listed", {"after": "9223372036854775808"})
+    assert answer.status_code == 422 and "after" in str(answer.json())

@@ -178,6 +178,7 @@ def test_notification_badge_counts_only_ones_own(client, scene, users, more_user
 # (url name, args from the scene, method, who gets through, who gets 404)
 OFFICE_ONLY = (["office"], ["member", "czj", "abc", "town_lishan", "public"])
 T = lambda n: lambda s: [s["plan"].tasks.get(number=n).pk]  # noqa: E731
+M = lambda n: lambda s: [s["plan"].tasks.get(number=n).milestones.order_by("seq").first().pk]  # noqa: E731
 CASES = [
     ("plan_board", None, "get", ["office", "member", "tjj", "abc"], []),
     ("plan_my_tasks", None, "get", ["member", "czj", "abc"], []),
@@ -201,6 +202,10 @@ CASES = [
         ["member", "tjj", "abc", "town_lishan"],
     ),
     ("plan_report_review", lambda s: [s["r_czj"].pk], "post", ["office"], ["member", "czj", "abc"]),
+    # A milestone's target link and its closing (on the target or by override): the office only, though
+    # the units responsible for task 20 (财政局 co-operates) can read the milestone.
+    ("plan_milestone_target", M(20), "post", ["office"], ["member", "czj", "abc", "town_lishan", "public"]),
+    ("plan_milestone_close", M(20), "post", ["office"], ["member", "czj", "abc", "town_lishan", "public"]),
     (
         "plan_evidence_download",
         lambda s: [s["e_czj"].pk],

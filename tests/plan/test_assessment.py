@@ -17,6 +17,14 @@ from puhui.plan.models import AssessmentResult, Criterion, Score
 from puhui.plan.selectors import ranking
 from tests.plan.conftest import task
 
+# The four reporting criteria of the first rounds, with their points: this test's figures are theirs.
+REPORTING_CRITERIA = [
+    ("进度报送及时性", "report_timeliness", Decimal("30"), ""),
+    ("里程碑完成情况", "milestones", Decimal("30"), ""),
+    ("督办事项按期办理", "notice_response", Decimal("20"), ""),
+    ("工作质量", "quality", Decimal("20"), ""),
+]
+
 
 def at(day: str, hour=10):
     return timezone.make_aware(datetime.datetime.fromisoformat(day).replace(hour=hour))
@@ -30,6 +38,7 @@ def test_a_round_of_assessment_ranks_the_units(plan, units, users, more_users):
         name="2020年度考核",
         period_start=datetime.date(2020, 7, 28),
         period_end=datetime.date(2021, 1, 31),
+        criteria=REPORTING_CRITERIA,
     )
     assert [c.kind for c in scheme.criteria.all()] == [
         "report_timeliness",
@@ -151,6 +160,26 @@ def test_a_round_of_assessment_ranks_the_units(plan, units, users, more_users):
         services.bulletin_update(
             actor=office, bulletin=bulletin, title="x", body="y", issued_on=bulletin.issued_on
         )
+
+
+def test_the_default_round_adds_the_outcome_criteria(plan, users):
+    scheme = services.scheme_create(
+        actor=users["office"],
+        plan=plan,
+        name="默认",
+        period_start=datetime.date(2021, 1, 1),
+        period_end=datetime.date(2021, 6, 30),
+    )
+    weights = [(c.kind, c.max_points) for c in scheme.criteria.all()]
+    assert weights == [
+        ("report_timeliness", 20),
+        ("milestones", 20),
+        ("notice_response", 15),
+        ("targets", 20),
+        ("bank_evaluation", 10),
+        ("quality", 15),
+    ]
+    assert sum(p for _k, p in weights) == 100
 
 
 def test_bulletin_needs_a_computed_scheme(plan, users):

@@ -37,7 +37,11 @@ def test_a_year_of_plan_history(units, village_bank, users, more_users):
         plan=plan, bulletin__isnull=False
     ).exists()  # and listed in a 通报
     assert DelayRequest.objects.filter(task__plan=plan).count() == counts["delays"] > 0
-    assert Milestone.objects.filter(task__plan=plan, completed_on__isnull=False).count() >= 3
+    assert Milestone.objects.filter(task__plan=plan, completed_on__isnull=False).count() >= 2
+    # Without the data app's targets (not built here) the demo links no milestone to a target, and the
+    # milestones it would link are left to their targets, not claimed in reports.
+    assert counts["linked"] == 0 and not Milestone.objects.exclude(target_code="").exists()
+    assert not Milestone.objects.filter(task__number=14, seq=1, completed_on__isnull=False).exists()
     assert AssessmentScheme.objects.filter(plan=plan, status="computed").count() == 1
     assert AssessmentResult.objects.filter(scheme__plan=plan).count() == 28
     assert Bulletin.objects.filter(plan=plan, status="published").count() == 1

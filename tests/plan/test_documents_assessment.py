@@ -29,7 +29,7 @@ def scheme(plan, units, users):
         scheme=scheme,
         criterion=quality,
         unit=units["县财政局"],
-        points=Decimal("18"),
+        points=Decimal("14"),
         reason="材料详实",
     )
     return scheme
@@ -50,7 +50,7 @@ def test_results_before_and_after_computing(client, scheme, users):
     assert texts[0].endswith("建设工作领导小组办公室") and "2020年度考核考核结果" in texts
     assert any("尚未计算得分和排名" in t for t in texts)
     assert "一、考核项目和评分标准" in texts and "二、得分和排名" in texts
-    assert any(t.startswith("（一）进度报送及时性（30分）。") for t in texts)
+    assert any(t.startswith("（一）进度报送及时性（20分）。") for t in texts)
     assert any("满分 100 分。" in t for t in texts)
     header = [c.text for c in doc.tables[0].rows[0].cells]
     criteria = [c.name for c in scheme.criteria.all()]
@@ -61,7 +61,7 @@ def test_results_before_and_after_computing(client, scheme, users):
     doc = Document(io.BytesIO(get(client, users["office"], scheme).content))
     rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert rows[1][:2] == ["1", "县财政局"]  # the only unit with quality points
-    assert rows[1][1 + 1 + criteria.index(scheme.criteria.get(kind="quality").name)] == "18.00"
+    assert rows[1][1 + 1 + criteria.index(scheme.criteria.get(kind="quality").name)] == "14.00"
     assert all(r[0].isdigit() for r in rows[1:])
     assert any("计算结果列出" in p.text for p in doc.paragraphs)
 

@@ -143,13 +143,13 @@ def test_assessment_and_bulletin_through_the_pages(client, plan, users, more_use
         {
             "criterion": quality.pk,
             "unit": more_users["czj"].organisation_id,
-            "points": "19.5",
+            "points": "14.5",
             "reason": "成效明显",
         },
     )
     client.post(reverse("plan_assessment_compute", args=[scheme.pk]))
     html = client.get(reverse("plan_assessment_detail", args=[scheme.pk])).content.decode()
-    assert "19.50" in html and "县财政局" in html
+    assert "14.50" in html and "县财政局" in html
     client.post(
         reverse("plan_bulletin_new"),
         {

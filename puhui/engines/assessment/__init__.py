@@ -1,7 +1,7 @@
 """The assessment engine (考核计分; pure Python, standard library only, no Django).
 
-Facts per unit (reports due/on time/late, milestones due/met, 督办 notices/answered in time) and the
-office's manual points in; points per criterion, totals and ranks out (ties share a rank: 1, 1, 3).
+Facts per unit (reports due/on time/late, milestones due/met, 督办 notices/answered in time, the plan's
+targets met at their deadline, a bank's evaluation score) and the office's manual points in; points per criterion, totals and ranks out (ties share a rank: 1, 1, 3).
 `puhui.plan` feeds it from the database; `python -m puhui.engines.assessment` (`puhui assess`) from
 CSV or JSON files. See docs/assessment-engine.md.
 
@@ -11,10 +11,13 @@ CSV or JSON files. See docs/assessment-engine.md.
 
 from .engine import (
     AUTOMATIC,
+    BANK_EVALUATION,
     CENT,
     MILESTONES,
     NOTICE_RESPONSE,
+    OUTCOMES,
     REPORT_TIMELINESS,
+    TARGETS,
     CriterionScore,
     CriterionSpec,
     UnitFacts,
@@ -26,10 +29,13 @@ from .files import AssessmentInputError, load, read_records, results_records, wr
 
 __all__ = [
     "AUTOMATIC",
+    "BANK_EVALUATION",
     "CENT",
     "MILESTONES",
     "NOTICE_RESPONSE",
+    "OUTCOMES",
     "REPORT_TIMELINESS",
+    "TARGETS",
     "AssessmentInputError",
     "CriterionScore",
     "CriterionSpec",

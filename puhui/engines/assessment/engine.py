@@ -14,7 +14,11 @@ CENT = Decimal("0.01")
 REPORT_TIMELINESS = "report_timeliness"
 MILESTONES = "milestones"
 NOTICE_RESPONSE = "notice_response"
-AUTOMATIC = {REPORT_TIMELINESS, MILESTONES, NOTICE_RESPONSE}
+TARGETS = "targets"  # 目标达成: the plan's targets a unit answers for, met at their deadline
+BANK_EVALUATION = "bank_evaluation"  # 金融机构综合评价: a bank's points from the banks' evaluation
+AUTOMATIC = {REPORT_TIMELINESS, MILESTONES, NOTICE_RESPONSE, TARGETS, BANK_EVALUATION}
+# Outcome criteria (考核结果导向): what was achieved, not how the unit reported; the 通报 lists them.
+OUTCOMES = {TARGETS, BANK_EVALUATION}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,19 @@ class UnitFacts:
     milestones_met: int = 0
     notices: int = 0
     notices_on_time: int = 0
+    # 目标达成: target-linked milestones due, of which the figure met the target at the due period, the
+    # office confirmed with a written reason (override), or the period has no figure yet.
+    targets_due: int = 0
+    targets_met: int = 0
+    targets_overridden: int = 0
+    targets_no_data: int = 0
+    # 金融机构综合评价: a bank's score out of `bank_score_max` (None: not evaluated for the period);
+    # `bank_unavailable` when no evaluation is offered at all (the criterion then scores nothing).
+    is_bank: bool = False
+    bank_score: Decimal | None = None
+    bank_score_max: Decimal = Decimal("100")
+    bank_grade: str = ""
+    bank_unavailable: bool = False
 
 
 @dataclass
@@ -75,7 +92,41 @@ def automatic_score(kind: str, max_points: Decimal, facts: UnitFacts) -> Criteri
     if kind == NOTICE_RESPONSE:
         detail = {"督办事项": facts.notices, "按期办理": facts.notices_on_time}
         return CriterionScore(_share(max_points, facts.notices_on_time, facts.notices), detail)
+    if kind == TARGETS:
+        return _targets_score(max_points, facts)
+    if kind == BANK_EVALUATION:
+        return _bank_score(max_points, facts)
     raise ValueError(f"not an automatic criterion: {kind}")
+
+
+def _targets_score(max_points: Decimal, facts: UnitFacts) -> CriterionScore:
+    """A target met at its deadline, or closed by the office with a written reason, earns its share; a
+    target missed or without a figure earns nothing (no figure is no proof it was met)."""
+    good = facts.targets_met + facts.targets_overridden
+    detail = {
+        "关联目标": facts.targets_due,
+        "按期达成": facts.targets_met,
+        "办公室确认": facts.targets_overridden,
+        "未达成": max(facts.targets_due - good - facts.targets_no_data, 0),
+        "暂无数据": facts.targets_no_data,
+    }
+    return CriterionScore(_share(max_points, good, facts.targets_due), detail)
+
+
+def _bank_score(max_points: Decimal, facts: UnitFacts) -> CriterionScore:
+    """The bank's evaluation score scaled to the criterion's maximum; a unit that is no bank has nothing
+    asked of it here (full points); a bank without a result for the period, or no evaluation at all,
+    scores nothing and the detail says why."""
+    if facts.bank_unavailable:
+        return CriterionScore(Decimal("0.00"), {"综合评价": "未提供（平台未开展金融机构综合评价）"})
+    if not facts.is_bank:
+        return CriterionScore(max_points.quantize(CENT), {"综合评价": "非金融机构，不适用"})
+    if facts.bank_score is None or facts.bank_score_max <= 0:
+        return CriterionScore(Decimal("0.00"), {"综合评价": "本考核期暂无评价结果"})
+    score = min(max(Decimal(facts.bank_score), Decimal("0")), facts.bank_score_max)
+    detail = {"综合评价得分": str(score), "满分": str(facts.bank_score_max), "等级": facts.bank_grade}
+    points = (max_points * score / facts.bank_score_max).quantize(CENT, rounding=ROUND_HALF_UP)
+    return CriterionScore(min(points, max_points.quantize(CENT)), detail)
 
 
 def assess(

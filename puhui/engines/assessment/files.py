@@ -5,7 +5,9 @@ with the same names; `.json` suffix), see docs/assessment-engine.md:
 
     criteria   key, kind, max_points[, name]
     facts      unit[, name], reports_due, reports_on_time, reports_late, milestones_due,
-               milestones_met, notices, notices_on_time       (a missing count column is 0)
+               milestones_met, notices, notices_on_time, targets_due, targets_met,
+               targets_overridden, targets_no_data            (a missing count column is 0)
+               [, is_bank, bank_score, bank_score_max, bank_grade]   (the banks' evaluation)
     manual     criterion, unit, points                         (optional; manual criteria only)
 
 Keys and unit ids are kept as text ("0123" stays "0123"). Every problem found is reported at once in
@@ -24,15 +26,19 @@ from pathlib import Path
 from .engine import AUTOMATIC, CriterionSpec, UnitFacts, UnitResult
 
 ENCODINGS = ("utf-8-sig", "gb18030")
-COUNTS = tuple(f.name for f in fields(UnitFacts) if f.name not in ("unit", "name"))
+BANK_COLUMNS = ("is_bank", "bank_score", "bank_score_max", "bank_grade")
+COUNTS = tuple(
+    f.name for f in fields(UnitFacts) if f.name not in ("unit", "name", "bank_unavailable", *BANK_COLUMNS)
+)
 # (part, whole): the part can never exceed the whole it is counted from.
 BOUNDS = (
     (("reports_on_time", "reports_late"), "reports_due"),
     (("milestones_met",), "milestones_due"),
     (("notices_on_time",), "notices"),
+    (("targets_met", "targets_overridden", "targets_no_data"), "targets_due"),
 )
 CRITERION_COLUMNS = ("key", "kind", "max_points", "name")
-FACT_COLUMNS = ("unit", "name", *COUNTS)
+FACT_COLUMNS = ("unit", "name", *COUNTS, *BANK_COLUMNS)
 MANUAL_COLUMNS = ("criterion", "unit", "points")
 
 
@@ -151,10 +157,41 @@ def parse_facts(records: list[dict]) -> list[UnitFacts]:
         for parts, whole in BOUNDS:
             if sum(counts[p] for p in parts) > counts[whole]:
                 problems.append(f"{where}：{' + '.join(parts)} 超过 {whole}")
-        facts.append(UnitFacts(unit=unit, name=_text(r.get("name")), **counts))
+        bank = _bank_facts(r, where, problems)
+        if bank is not None:
+            facts.append(UnitFacts(unit=unit, name=_text(r.get("name")), **counts, **bank))
     if problems:
         raise AssessmentInputError(problems)
     return facts
+
+
+def _bank_facts(r: dict, where: str, problems: list) -> dict | None:
+    """is_bank (0/1, blank 0), bank_score (blank: not evaluated), bank_score_max (blank 100), bank_grade."""
+    flag = _text(r.get("is_bank"))
+    if flag not in ("", "0", "1"):
+        problems.append(f"{where}：is_bank 应为 0 或 1（现为“{flag}”）")
+        return None
+    top = _decimal(r.get("bank_score_max")) if _text(r.get("bank_score_max")) else Decimal("100")
+    if top is None or top <= 0:
+        problems.append(f"{where}：bank_score_max 应为大于 0 的数（现为“{_text(r.get('bank_score_max'))}”）")
+        return None
+    score = None
+    if _text(r.get("bank_score")):
+        score = _decimal(r.get("bank_score"))
+        if score is None or not 0 <= score <= top:
+            problems.append(
+                f"{where}：bank_score 应为 0 到 {top} 之间的数（现为“{_text(r.get('bank_score'))}”）"
+            )
+            return None
+        if flag != "1":
+            problems.append(f"{where}：有 bank_score 的单位 is_bank 应为 1")
+            return None
+    return {
+        "is_bank": flag == "1",
+        "bank_score": score,
+        "bank_score_max": top,
+        "bank_grade": _text(r.get("bank_grade")),
+    }
 
 
 def parse_manual(

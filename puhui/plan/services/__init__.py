@@ -12,15 +12,23 @@ One module per part of the work; callers keep writing `from puhui.plan import se
     reports         report_submit, report_review
     supervision     notice_issue, notice_respond, notice_close, notice_remind (督办, 催办)
     delays          delay_request, delay_decide
-    assessment      DEFAULT_CRITERIA, scheme_create, score_manual, scheme_compute
+    milestones      milestone_link_target, milestone_close (target-linked milestones, the office's override)
+    assessment      DEFAULT_CRITERIA, scheme_create, scheme_criteria_set, score_manual, scheme_compute
     bulletins       bulletin_create, bulletin_update, bulletin_publish (通报)
     reminders       plan_remind (the daily job)
     common          the office check, the reporting check, the clock
 """
 
-from puhui.plan.services.assessment import DEFAULT_CRITERIA, scheme_compute, scheme_create, score_manual
+from puhui.plan.services.assessment import (
+    DEFAULT_CRITERIA,
+    scheme_compute,
+    scheme_create,
+    scheme_criteria_set,
+    score_manual,
+)
 from puhui.plan.services.bulletins import bulletin_create, bulletin_publish, bulletin_update
 from puhui.plan.services.delays import delay_decide, delay_request
+from puhui.plan.services.milestones import milestone_close, milestone_link_target
 from puhui.plan.services.notifications import office_users, unit_users
 from puhui.plan.services.plan_file import plan_check, plan_load, plan_update_settings
 from puhui.plan.services.reminders import plan_remind
@@ -34,6 +42,8 @@ __all__ = [
     "bulletin_update",
     "delay_decide",
     "delay_request",
+    "milestone_close",
+    "milestone_link_target",
     "notice_close",
     "notice_issue",
     "notice_remind",
@@ -47,6 +57,7 @@ __all__ = [
     "report_submit",
     "scheme_compute",
     "scheme_create",
+    "scheme_criteria_set",
     "score_manual",
     "unit_users",
 ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import User
 from puhui.core.notifications import notifications_send
-from puhui.plan import selectors
+from puhui.plan import outcomes, selectors
 from puhui.plan.models import AssessmentScheme, Bulletin, Plan, SupervisionNotice
 from puhui.plan.services.common import Role, at_or_now, require_office
 
@@ -43,11 +43,16 @@ def bulletin_create(
             plan=plan, status=SupervisionNotice.Status.OPEN, deadline__lt=issued_on, bulletin__isnull=True
         )
     )
+    # The targets' state as the 通报 reports it, kept on it so a published 通报 never changes.
+    found = outcomes.bulletin_outcomes(scheme) if scheme is not None else {}
     if body is None:
-        body = selectors.bulletin_draft_body(plan=plan, scheme=scheme, issued_on=issued_on, overdue=overdue)
+        body = selectors.bulletin_draft_body(
+            plan=plan, scheme=scheme, issued_on=issued_on, overdue=overdue, found=found
+        )
     bulletin = Bulletin.objects.create(
         plan=plan,
         scheme=scheme,
+        outcomes=found,
         number=number.strip(),
         title=title.strip(),
         issued_on=issued_on,

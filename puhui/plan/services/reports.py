@@ -10,7 +10,8 @@ from puhui.core.audit import audit_changed, snapshot
 from puhui.core.evidence import check_evidence
 from puhui.core.models import Organisation, User
 from puhui.core.notifications import notifications_resolve, notifications_send
-from puhui.plan.models import Evidence, ProgressReport, Task
+from puhui.plan import outcomes
+from puhui.plan.models import Evidence, Milestone, ProgressReport, Task
 from puhui.plan.services.common import at_or_now, require_office, require_reporting_unit
 from puhui.plan.services.notifications import office_users, unit_users
 from puhui.plan.workdays import period_by_code
@@ -37,6 +38,10 @@ def _checked_submission(*, task, unit, period, status, completion, narrative, mi
     milestones = list(milestones)
     if any(m.task_id != task.pk or m.unit.organisation_id != unit.pk for m in milestones):
         errors["milestones"] = "只能申报本单位负责的本任务里程碑。"
+    else:
+        refused = _unmet_targets(milestones)
+        if refused:
+            errors["milestones"] = refused
     checked = []
     try:
         checked = check_evidence(files)
@@ -45,6 +50,20 @@ def _checked_submission(*, task, unit, period, status, completion, narrative, mi
     if errors:
         raise ValidationError(errors)
     return p, completion, milestones, checked
+
+
+def _unmet_targets(milestones) -> list[str]:
+    """Why each target-linked milestone claimed may not close: its target's figure does not meet it."""
+    refused = []
+    # As stored now: the caller's objects may predate the office's link.
+    fresh = Milestone.objects.filter(pk__in=[m.pk for m in milestones]).select_related("unit")
+    for m in fresh:
+        if m.target_code and m.completed_on is None:
+            try:
+                outcomes.check_milestone(m)
+            except ValidationError as exc:
+                refused.extend(exc.messages)
+    return refused
 
 
 def _previous_returned(*, task, unit, period, label) -> ProgressReport | None:
@@ -154,6 +173,27 @@ def report_submit(
     return report
 
 
+def _complete_milestones(actor, report: ProgressReport) -> None:
+    """The accepted report's milestones close; one linked to a target whose figure (checked again now)
+    does not meet it stays open, and `report.milestones_refused` says why."""
+    done_on = min(timezone.localdate(report.submitted_at), report.period_end)
+    for m in report.milestones_done.filter(completed_on__isnull=True).select_related("unit"):
+        check = {}
+        if m.target_code:
+            try:
+                check = outcomes.verdict_record(outcomes.check_milestone(m))
+            except ValidationError as exc:
+                report.milestones_refused.extend(exc.messages)
+                audit_changed(actor=actor, obj=m, before=snapshot(m), note="里程碑未完成：关联目标未达到")
+                continue
+        m_before = snapshot(m)
+        m.completed_on = done_on
+        m.completed_report = report
+        m.target_check = check
+        m.save(update_fields=["completed_on", "completed_report", "target_check"])
+        audit_changed(actor=actor, obj=m, before=m_before, note="里程碑完成（报告审核通过）")
+
+
 def _review_key(report: ProgressReport) -> str:
     return f"report-review:{report.pk}"
 
@@ -175,14 +215,9 @@ def report_review(
     report.reviewed_by = actor
     report.reviewed_at = at_or_now(reviewed_at)
     report.save(update_fields=["review", "review_comment", "reviewed_by", "reviewed_at"])
+    report.milestones_refused = []
     if accept:
-        done_on = min(timezone.localdate(report.submitted_at), report.period_end)
-        for m in report.milestones_done.filter(completed_on__isnull=True):
-            m_before = snapshot(m)
-            m.completed_on = done_on
-            m.completed_report = report
-            m.save(update_fields=["completed_on", "completed_report"])
-            audit_changed(actor=actor, obj=m, before=m_before, note="里程碑完成（报告审核通过）")
+        _complete_milestones(actor, report)
     audit_changed(actor=actor, obj=report, before=before, note="审核通过" if accept else "退回修改")
     notifications_resolve(users=office_users(), key=_review_key(report))
     url = reverse("plan_report_detail", args=[report.pk])

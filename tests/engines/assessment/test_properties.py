@@ -3,20 +3,22 @@ within [0, max], ranks follow the totals and ties share a rank (1, 1, 3)."""
 
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from puhui.engines.assessment import (
     AUTOMATIC,
+    BANK_EVALUATION,
     MILESTONES,
     NOTICE_RESPONSE,
     REPORT_TIMELINESS,
+    TARGETS,
     CriterionSpec,
     UnitFacts,
     assess,
 )
 
-KINDS = [REPORT_TIMELINESS, MILESTONES, NOTICE_RESPONSE, "quality", "innovation"]
+KINDS = [REPORT_TIMELINESS, MILESTONES, NOTICE_RESPONSE, TARGETS, BANK_EVALUATION, "quality", "innovation"]
 points = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
 
 
@@ -28,7 +30,19 @@ def unit_facts(draw, unit):
     late = draw(st.integers(0, due - on_time))
     m_due = draw(st.integers(0, 20))
     notices = draw(st.integers(0, 20))
+    t_due = draw(st.integers(0, 20))
+    t_met = draw(st.integers(0, t_due))
+    t_over = draw(st.integers(0, t_due - t_met))
+    top = draw(st.decimals(min_value="0.01", max_value=1000, places=2))
     return UnitFacts(
+        targets_due=t_due,
+        targets_met=t_met,
+        targets_overridden=t_over,
+        targets_no_data=draw(st.integers(0, t_due - t_met - t_over)),
+        is_bank=draw(st.booleans()),
+        bank_score=draw(st.none() | st.decimals(min_value=0, max_value=top, places=2)),
+        bank_score_max=top,
+        bank_unavailable=draw(st.booleans()),
         unit=unit,
         name=draw(st.sampled_from(["甲", "乙", "丙", "", "a"])),
         reports_due=due,
@@ -61,7 +75,7 @@ def assessments(draw):
     return criteria, facts, manual
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(assessments())
 def test_totals_points_and_ranks(case):
     criteria, facts, manual = case
