@@ -117,7 +117,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.2)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--synthetic", action="store_true", help="build --scale on PostgreSQL (see above)")
-    parser.add_argument("--no-ratings", action="store_true", help="measure the pages only, not the rating job")
+    parser.add_argument(
+        "--no-ratings", action="store_true", help="measure the pages only, not the rating job"
+    )
     parser.add_argument("--loans", type=int, default=1_000_000, help="with --synthetic: loan rows a quarter")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/puhui_bench_firms")
     args = parser.parse_args()

@@ -40,7 +40,9 @@ def test_date_inputs_use_the_one_widget():
     """A date input renders ISO dates whatever the locale: `puhui.core.forms.DateInput`. Django's own widget
     writes zh-hans dates (2021/03/05), which the browser's date picker takes for no date at all."""
     own = PUHUI / "core" / "forms.py"
-    found = [str(p.relative_to(PUHUI)) for p in _sources() if p != own and "forms.DateInput(" in p.read_text()]
+    found = [
+        str(p.relative_to(PUHUI)) for p in _sources() if p != own and "forms.DateInput(" in p.read_text()
+    ]
     assert found == []
 
 

@@ -25,7 +25,9 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def scene(transactional_db, county, users, shelf):  # noqa: F811
     firm = county["firms"][0]
-    advisers.assignment_create(actor=users["abc"], adviser=users["abc"], firm=firm, start=datetime.date(2020, 1, 1))
+    advisers.assignment_create(
+        actor=users["abc"], adviser=users["abc"], firm=firm, start=datetime.date(2020, 1, 1)
+    )
     return {"firm": firm}
 
 

@@ -94,7 +94,17 @@ def test_every_capability_declares_its_entries_in_its_plugin_module():
 def test_the_navigation_keeps_its_menus_and_order():
     assert [(menu.label, [item.url_name for item in items]) for menu, items in plugins.navigation()] == [
         ("首页", ["dashboard"]),
-        ("实施方案", ["plan_board", "plan_my_tasks", "cases:cases", "cases:publicity", "cases:summary", "evaluation:reports"]),
+        (
+            "实施方案",
+            [
+                "plan_board",
+                "plan_my_tasks",
+                "cases:cases",
+                "cases:publicity",
+                "cases:summary",
+                "evaluation:reports",
+            ],
+        ),
         ("数据与目标", ["data_home", "data_targets", "bankeval:home"]),
         (
             "信用体系",

@@ -26,11 +26,15 @@ DAY = datetime.timedelta(days=1)
 def _accepted(users, firm, county):
     demand = post(users["firm_a"], firm)
     route = demand.routes.get(bank=county["abc"])
-    demands.route_answer(actor=users["abc"], route=route, decision="accepted", amount=200_000, rate=4.2, term=12)
+    demands.route_answer(
+        actor=users["abc"], route=route, decision="accepted", amount=200_000, rate=4.2, term=12
+    )
     return demand, route
 
 
-def _return(bank, firm, county, issued, *, loan_no="JJ-001", amount=180_000, status=Submission.Status.SUBMITTED):
+def _return(
+    bank, firm, county, issued, *, loan_no="JJ-001", amount=180_000, status=Submission.Status.SUBMITTED
+):
     today = timezone.localdate()
     sub = approved_return(bank, f"{today.year}Q{(today.month - 1) // 3 + 1}", status=status)
     loan(sub, firm.uscc, loan_no, issued, issued + 365 * DAY, amount=amount, town=firm.town)
@@ -48,7 +52,11 @@ def test_the_approved_return_grants_the_demand_and_it_counts_as_first_loan(
     route.refresh_from_db()
     demand.refresh_from_db()
     assert demand.status == Demand.Status.GRANTED
-    assert (route.loan_no, route.granted_amount, route.granted_on) == ("JJ-001", 180_000, timezone.localdate())
+    assert (route.loan_no, route.granted_amount, route.granted_on) == (
+        "JJ-001",
+        180_000,
+        timezone.localdate(),
+    )
     assert AuditLog.objects.filter(note__contains="借据号 JJ-001").count() == 1
 
     run_compute(actor=users["office"])
@@ -63,7 +71,9 @@ def test_the_approved_return_grants_the_demand_and_it_counts_as_first_loan(
 def test_a_loan_before_the_acceptance_or_of_another_bank_is_not_the_demands(users, shelf, county):
     firm = county["firms"][0]
     demand, route = _accepted(users, firm, county)
-    earlier = _return(county["abc"], firm, county, demand.posted_on - 30 * DAY, status=Submission.Status.APPROVED)
+    earlier = _return(
+        county["abc"], firm, county, demand.posted_on - 30 * DAY, status=Submission.Status.APPROVED
+    )
     other_bank = _return(county["rcb"], firm, county, demand.posted_on, status=Submission.Status.APPROVED)
     assert routes_match_return(actor=users["office"], submission=earlier) == []
     assert routes_match_return(actor=users["office"], submission=other_bank) == []

@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from puhui.core import plugins
-from puhui.protection.services import complaints as services
 from puhui.protection.models import Complaint
+from puhui.protection.services import complaints as services
 from tests.protection.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_complaints_due_in_the_period_answered_on_time_or_not(file, users, county):
     on_time, _ = file(received_ago=20)
-    services.complaint_answer(actor=users["abc"], complaint=on_time, answer="已退还。", answered_on=days_ago(5))
+    services.complaint_answer(
+        actor=users["abc"], complaint=on_time, answer="已退还。", answered_on=days_ago(5)
+    )
     late, _ = file(received_ago=40)
     Complaint.objects.filter(pk=late.pk).update(answered_on=days_ago(1), late=True, status="answered")
     unanswered, _ = file(received_ago=40)  # past its deadline, no answer: not on time

@@ -103,7 +103,9 @@ def _adviser_rows(assignments, visits, start, end) -> dict[int, AdviserQuarter]:
     quarterly-visit target, for the page and for the catalogue's figures."""
     in_force = assignments.filter(start__lte=end).exclude(end__lt=start)
     visited = set(
-        visits.filter(visited_on__gte=start, visited_on__lte=end).values_list("adviser_id", "firm_id").distinct()
+        visits.filter(visited_on__gte=start, visited_on__lte=end)
+        .values_list("adviser_id", "firm_id")
+        .distinct()
     )
     rows: dict[int, AdviserQuarter] = {}
     advisers: dict[int, set] = defaultdict(set)

@@ -12,14 +12,16 @@ DEMANDS_SHOWN = 5
 def _loan(route) -> str:
     if route.granted_on is None:
         return f"{route.bank.name}：{route.get_answer_display()}"
-    seen = f"，{route.loan_seen_in}贷款明细表借据号 {route.loan_no}" if route.loan_no else "（银行登记，待贷款明细表确认）"
+    seen = (
+        f"，{route.loan_seen_in}贷款明细表借据号 {route.loan_no}"
+        if route.loan_no
+        else "（银行登记，待贷款明细表确认）"
+    )
     return f"{route.bank.name}：{date_cn(route.granted_on)}放款 {route.granted_amount:,.2f} 元{seen}"
 
 
 def section(user, *, firm) -> dict | None:
-    demands = list(
-        access.demands_for(user).filter(firm=firm).order_by("-posted_on", "-pk")[:DEMANDS_SHOWN]
-    )
+    demands = list(access.demands_for(user).filter(firm=firm).order_by("-posted_on", "-pk")[:DEMANDS_SHOWN])
     visits = access.visits_for(user).filter(firm=firm).aggregate(n=Count("pk"), last=Max("visited_on"))
     if not demands and not visits["n"]:
         return None

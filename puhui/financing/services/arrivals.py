@@ -54,11 +54,15 @@ def routes_match_return(*, actor, submission: Submission) -> list[Route]:
         .values_list("borrower_hash", "loan_no", "issued_on", "amount_fen")
     )
     taken = set(
-        Route.objects.filter(bank_id=submission.institution_id).exclude(loan_no="").values_list("loan_no", flat=True)
+        Route.objects.filter(bank_id=submission.institution_id)
+        .exclude(loan_no="")
+        .values_list("loan_no", flat=True)
     )
     matched = []
     for borrower_hash, loan_no, issued_on, amount_fen in loans:
-        route = next((r for r in hashes[borrower_hash] if not r.loan_no and _after_answer(r, issued_on)), None)
+        route = next(
+            (r for r in hashes[borrower_hash] if not r.loan_no and _after_answer(r, issued_on)), None
+        )
         if route is None or loan_no in taken:
             continue
         before = snapshot(route)
