@@ -79,3 +79,19 @@ def test_the_pages_and_api_answer_for_the_office_a_bank_and_the_guarantee_compan
     demand = Route.objects.filter(bank__code__startswith="RCB").first().demand
     client.force_login(User.objects.get(username="bank_rcb"))
     assert client.get(reverse("financing:demand", args=[demand.pk])).status_code == 200
+
+
+def test_the_quarterly_visit_target_is_computed_from_the_logs(in_demo):
+    """The plan's target (金融辅导员每季度到企业蹲点调研至少1次) reads the catalogue's logged rate, the same rule as the
+    advisers' page."""
+    from puhui.data.models import Target
+
+    assert Target.objects.get(code="adviser_quarterly_visit", is_current=True).indicator_code == (
+        "adviser_visit_rate_logged"
+    )
+    rows = {r.bank.pk: r for r in figures.adviser_quarter(User.objects.get(username="office"), "2021Q2")}
+    start, end = datetime.date(2021, 4, 1), datetime.date(2021, 6, 30)
+    assigned = {bank: n for bank, _t, _v, n in figures.advisers_assigned_values(start, end)}
+    visiting = {bank: n for bank, _t, _v, n in figures.advisers_visiting_values(start, end)}
+    assert assigned == {pk: r.advisers for pk, r in rows.items()}
+    assert visiting == {pk: r.advisers_visited for pk, r in rows.items()}
