@@ -8,6 +8,7 @@ import datetime
 import os
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -23,14 +24,20 @@ PASSWORD = "Ceshi-mima-2026"
 ID_NUMBERS = ["370323199001011234", "370323199006150022", "37032319921230001X", "37032320000229004X"]
 
 
+ENGINE_TESTS = Path(__file__).resolve().parent / "engines"
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests (row locks across threads) are left out on SQLite, not skipped: the suite's
-    SQLite leg reports them as deselected and the PostgreSQL leg of .ci/run runs them."""
+    SQLite leg reports them as deselected and the PostgreSQL leg of .ci/run runs them. The pure engines'
+    tests (tests/engines/: no Django, no database — tests/engines/test_purity.py holds them to it) are left
+    out of the PostgreSQL leg the same way: a second run of them there would test nothing the first did not."""
     from django.conf import settings
 
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
-    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+        kept = [item for item in items if ENGINE_TESTS not in Path(str(item.path)).parents]
+    else:
+        kept = [item for item in items if item.get_closest_marker("postgres") is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
