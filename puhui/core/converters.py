@@ -15,6 +15,18 @@ class RowId:
         return str(int(value))
 
 
+class Year:
+    """A calendar year in a URL: four digits, so a year no column can hold is a 404."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):04d}"
+
+
 # The largest id a URL, a filter or an API body may carry: 18 digits, inside a 64-bit integer column.
 MAX_ID = 10**18 - 1
 

@@ -24,7 +24,7 @@ DOC = "application/msword"
 PDF = "application/pdf"
 IMAGES = {"image/jpeg": ".jpg", "image/png": ".png"}
 SUFFIX = {DOCX: ".docx", DOC: ".doc", PDF: ".pdf", **IMAGES}
-KINDS_CN = "Word（doc、docx）、PDF 和 JPEG/PNG 图片"
+KINDS_CN = "Word（doc、docx）、PDF 和 JPEG、PNG 图片"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_STREAM = "WordDocument".encode("utf-16-le")  # the stream every Word 97–2003 file has
 
