@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from pytest_django.plugin import blocking_manager_key
 
 from puhui.core.models import Division, Organisation, ServicePoint, Terminal, User
 from puhui.registry.models import Firm, Household
+from tests import small_demo
+from tests.small_demo import _shared_demo, demo, in_demo  # noqa: F401  (fixtures for every module)
 
 # Playwright's sync API keeps an event loop in the main thread; the ORM calls around it stay sequential.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -41,6 +44,16 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+    # The modules that read the shared demo county run first, together: each worker builds it once.
+    on_demo = {item.path for item in items if small_demo.reads_the_demo(item)}
+    items.sort(key=lambda item: item.path not in on_demo)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of a test that does not read the shared demo county: roll the county back."""
+    if not small_demo.reads_the_demo(item):
+        small_demo.SHARED.close(item.config.stash[blocking_manager_key])
 
 
 @pytest.fixture(autouse=True)

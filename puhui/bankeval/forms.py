@@ -27,6 +27,29 @@ class RunForm(forms.Form):
         ]
 
 
+MAX_SET_BYTES = 256 * 1024
+
+
+class SetForm(forms.Form):
+    """A new version of the indicator set: the YAML file (the current version downloaded and edited) and why."""
+
+    file = forms.FileField(
+        label="指标体系文件（YAML，UTF-8 编码，不超过 256 KB）",
+        help_text="先下载现行版本，在其基础上修改，并写一个新的版本号",
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".yaml,.yml"}),
+    )
+    change_note = forms.CharField(label="修改说明", max_length=300, widget=forms.TextInput(attrs=TEXT))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_SET_BYTES:
+            raise forms.ValidationError(f"文件有 {upload.size // 1024:,} KB，超过 256 KB。")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("文件应为 UTF-8 编码的 YAML 文本。") from None
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

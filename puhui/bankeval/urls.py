@@ -7,6 +7,7 @@ app_name = "bankeval"
 urlpatterns = [
     path("", views.home, name="home"),
     path("set/", views.indicator_set, name="set"),
+    path("set/add/", views.set_add, name="set_add"),
     path("qualitative/", views.qualitative, name="qualitative"),
     path("qualitative/<year:year>/<id:bank>/<slug:item>/", views.qualitative_edit, name="qualitative_edit"),
     path("evidence/<id:pk>/", views.evidence, name="evidence"),

@@ -19,8 +19,11 @@ from .models import IndicatorSet
 from .selectors import results
 from .services import qualitative as qualitative_services
 from .services import runs as run_services
+from .services import sets as set_services
 from .services.sets import engine_set, set_in_force
 from .tasks import bankeval_run_task
+
+YAML = "application/x-yaml"
 
 
 def _require_see(user) -> None:
@@ -62,9 +65,33 @@ def _chosen_set(request) -> IndicatorSet:
 def indicator_set(request):
     _require_see(request.user)
     stored = _chosen_set(request)
+    if request.GET.get("download"):
+        return download(stored.text.encode("utf-8"), f"综合评价指标体系（第{stored.version}版）.yaml", YAML)
     ctx = {"stored": stored, "spec": engine_set(stored), "rows": results.indicator_rows(stored),
-           "versions": access.sets_for(request.user)}  # fmt: skip
+           "versions": access.sets_for(request.user),
+           "form": forms.SetForm() if access.may_manage(request.user) else None}  # fmt: skip
     return render(request, "bankeval/set.html", ctx)
+
+
+@login_required
+@require_POST
+def set_add(request):
+    _require_manage(request.user)
+    form = forms.SetForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("bankeval:set")
+    try:
+        stored = set_services.set_add(
+            actor=request.user, text=form.cleaned_data["file"], change_note=form.cleaned_data["change_note"]
+        )
+    except ValidationError as exc:
+        message_service_error(request, exc)
+        return redirect("bankeval:set")
+    messages.success(request, f"已新增第 {stored.version} 版；此后发起的评价可选用这一版。")
+    return redirect(f"{reverse('bankeval:set')}?version={stored.version}")
 
 
 @login_required

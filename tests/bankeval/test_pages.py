@@ -89,3 +89,67 @@ def test_the_demo_scores_publishes_and_monitors(users, county, figures):
     counts = demo.build(ctx)
     assert counts == {"qualitative": 20, "runs": 3}  # 2 banks × 5 items × 2 years; 2020, 2021, 2021Q2
     assert Run.objects.filter(published_at__isnull=False, missing_qualitative=0).count() == 3
+
+
+def _yaml_file(text: str, name="指标体系.yaml"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="application/x-yaml")
+
+
+def test_the_office_downloads_the_set_edits_it_and_uploads_a_new_version_a_run_may_use(
+    client, users, figures
+):
+    from puhui.bankeval.models import IndicatorSet
+
+    client.force_login(users["office"])
+    assert "上传新版本" in client.get(reverse("bankeval:set")).content.decode()
+    response = client.get(reverse("bankeval:set"), {"download": "1"})
+    assert "综合评价指标体系（第1版）.yaml" in unquote(response["Content-Disposition"])
+    text = response.content.decode("utf-8")
+    # A typo in one weight and a version already taken: every problem is listed, nothing stored.
+    broken = text.replace("weight: 12", "weight: 十二", 1)
+    response = client.post(reverse("bankeval:set_add"), {"file": _yaml_file(broken), "change_note": "试改"})
+    listed = [m.message for m in response.wsgi_request._messages]
+    assert "指标第 1 项（agri_loan_growth）：weight（分值）应为大于 0 的数" in listed
+    assert IndicatorSet.objects.count() == 1
+    response = client.post(
+        reverse("bankeval:set_add"), {"file": _yaml_file(text), "change_note": "未改版本号"}
+    )
+    assert "版本 1 已经存在" in " ".join(m.message for m in response.wsgi_request._messages)
+    # Version 2 with a higher loan-growth goal: stored, shown, and a run computed on it.
+    v2 = text.replace("version: 1", "version: 2", 1).replace("（第1版）", "（第2版）", 1)
+    v2 = v2.replace("goal: 20", "goal: 25", 1)
+    response = client.post(
+        reverse("bankeval:set_add"), {"file": _yaml_file(v2), "change_note": "提高增速目标"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?version=2")
+    page = client.get(response["Location"]).content.decode()
+    assert "第 2 版：提高增速目标" in page and "达到 25% 得满分" in page
+    stored = IndicatorSet.objects.get(version=2)
+    run = run_compute(
+        actor=users["office"], period=ReportingPeriod.objects.get(code="2021"), indicator_set=stored
+    )
+    assert run.indicator_set == stored
+
+
+def test_a_set_that_is_not_yaml_or_too_large_or_from_a_bank_is_refused(client, users, figures):
+    from puhui.bankeval.models import IndicatorSet
+
+    client.force_login(users["office"])
+    response = client.post(
+        reverse("bankeval:set_add"), {"file": _yaml_file("version: [1"), "change_note": "坏文件"}, follow=True
+    )
+    assert "不是有效的 YAML（第 1 行）" in response.content.decode()
+    assert list(IndicatorSet.objects.values_list("version", flat=True)) == [1]  # the shipped one, shown
+    big = _yaml_file("#" * (300 * 1024))
+    response = client.post(reverse("bankeval:set_add"), {"file": big, "change_note": "太大"}, follow=True)
+    assert "超过 256 KB" in response.content.decode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    gbk = SimpleUploadedFile("旧.yaml", "版本: 2".encode("gbk"))
+    response = client.post(reverse("bankeval:set_add"), {"file": gbk, "change_note": "编码"}, follow=True)
+    assert "UTF-8 编码" in response.content.decode()
+    client.force_login(users["abc"])
+    assert "上传新版本" not in client.get(reverse("bankeval:set")).content.decode()
+    assert client.post(reverse("bankeval:set_add"), {"change_note": "x"}).status_code == 404

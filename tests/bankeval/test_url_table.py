@@ -61,6 +61,13 @@ def _arg(*keys):
 PAGES = [
     ("home", None, "get", READ, None),
     ("set", None, "get", READ, None),
+    (
+        "set_add",
+        None,
+        "post",
+        OFFICE_POST,
+        None,
+    ),  # no file: the office is sent back to the page with the error
     ("qualitative", None, "get", STAFF_READ, None),
     ("qualitative_edit", _arg(2021, "abc", ("innovation",)), "get", OFFICE_GET, None),
     ("qualitative_edit", _arg(2021, "abc", ("innovation",)), "post", OFFICE_POST, SCORE),
@@ -74,7 +81,7 @@ PAGES = [
     ("result", _arg("rcb_result"), "get", STAFF_READ, None),  # another bank's detail: 404 for ABC
     ("result", _arg("abc_quarter"), "get", STAFF_READ, None),  # its own, but not published
 ]
-NAMES = {"home", "set", "qualitative", "qualitative_edit", "evidence", "run_start", "run", "run_publish",
+NAMES = {"home", "set", "set_add", "qualitative", "qualitative_edit", "evidence", "run_start", "run", "run_publish",
          "bulletin", "result"}  # fmt: skip
 
 

@@ -6,10 +6,6 @@ import pytest
 from puhui.cash.models import Booking, CashPoint, Recipient, Warning
 from puhui.cash.selectors import reads
 from puhui.core.models import User
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 @pytest.mark.django_db

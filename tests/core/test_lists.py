@@ -333,8 +333,14 @@ def test_every_list_is_found():
 
 @pytest.mark.parametrize("who", ["office", "admin"])
 def test_every_list_takes_hostile_values_without_a_server_error(login, users, county, who):
+    """The office sweeps every list it may open; the admin the others (users, audit, …)."""
+    office = login(users["office"])
+    specs = _all_specs()
+    if who == "admin":
+        specs = [s for s in specs if office.get(reverse(s.url_name)).status_code != 200]
+        assert specs
     client = login(users[who])
-    for spec in _all_specs():
+    for spec in specs:
         url = reverse(spec.url_name)
         names = {p for f in spec.filters for p in f.params()} | {
             "q",

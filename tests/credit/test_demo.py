@@ -2,9 +2,7 @@
 targets (建档率 ≥ 80% / 90%, 预授信率 ≥ 60% / 70%) partly met and partly missed across towns."""
 
 import datetime
-import io
 
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -32,8 +30,7 @@ def _town_rates(year: int) -> dict[int, tuple[float, float]]:
     return {t: (archived.get(t, 0) / f, lines.get(t, 0) / f) for t, f in farm.items() if f}
 
 
-def test_demo_builds_credit_data(db):
-    call_command("demo", scale=0.05, seed=11, stdout=io.StringIO())
+def test_demo_builds_credit_data(in_demo):
     farm = Household.objects.filter(is_farm=True).count()
     archives = HouseholdArchive.objects.count()
     counted = HouseholdArchive.objects.filter(is_complete=True, status="verified").count()

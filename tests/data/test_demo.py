@@ -5,14 +5,11 @@ import pytest
 from puhui.core.models import ServicePoint, User
 from puhui.data import derived, targets
 from puhui.data.models import AggregateValue, LoanRecord, Submission, Upload
-from puhui.demo.build import build_demo
 from puhui.registry.models import Firm, Household
 
 
 @pytest.fixture
-def demo_county(db, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    build_demo(scale=0.02, seed=7, progress=lambda s: None)
+def demo_county(in_demo):
     return User.objects.get(username="office")
 
 

@@ -8,10 +8,6 @@ from puhui.core.models import User
 from puhui.disposal.access import LINKAGE_UNITS
 from puhui.disposal.demo import COUNT_LABELS
 from puhui.disposal.models import CaseStep, Listing, RiskCase
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 def test_cases_in_both_states_with_a_step_for_each_linkage_unit(in_demo):

@@ -13,10 +13,7 @@ from puhui.engines.matching.vocabulary import COLLATERAL
 from puhui.financing.demo import COUNT_LABELS
 from puhui.financing.models import Demand, Product, Route, Visit
 from puhui.financing.selectors import figures
-from tests import small_demo
 
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 NAMED = {"鲁担惠农贷", "担保贷", "鲁担巾帼贷", "巾帼信用贷", "鲁青基准贷", "源青创业贷", "人才贷"}
 
 

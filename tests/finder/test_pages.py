@@ -9,12 +9,9 @@ from django.urls import get_resolver, reverse
 from puhui.core.models import User
 from puhui.finder import services
 from puhui.finder.models import Article
-from tests import small_demo
 from tests.crawl import Crawler
 
 pytestmark = pytest.mark.django_db
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 @pytest.mark.parametrize("who", ["office", "agent", None])

@@ -9,10 +9,6 @@ from puhui.firms import access, catalogue
 from puhui.firms.demo import COUNT_LABELS
 from puhui.firms.models import Authorisation, DepartmentUpload, FirmRating, FirmScorecard, LookUp
 from puhui.registry.models import Firm
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 def test_every_source_has_data_and_the_partial_one_lists_unmatched(in_demo):

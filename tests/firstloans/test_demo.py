@@ -10,10 +10,6 @@ from puhui.core.models import User
 from puhui.firstloans import access
 from puhui.firstloans.demo import COUNT_LABELS
 from puhui.firstloans.models import Contact, ListedFirm, Outcome, Run
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 def test_the_2019_list_and_the_latest_with_cultivation_partly_met(in_demo):

@@ -7,10 +7,6 @@ from django.urls import reverse
 from puhui.core.models import User
 from puhui.insurance.models import Product, Report
 from puhui.insurance.selectors import coverage as figures
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 def test_products_for_the_plans_crops_and_groups(in_demo):

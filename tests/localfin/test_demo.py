@@ -22,10 +22,6 @@ from puhui.data.models import IndicatorValue
 from puhui.localfin.demo import LICENCES
 from puhui.localfin.models import BondIssue, Candidate, CreditMutual, EquityDeal, Stage, StageChange
 from puhui.localfin.selectors.orgs import insurer_outlets_open
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 YEARS = (2019, 2020, 2021)
 CATALOGUE = ("direct_financing", "direct_financing_share", "listed_firms", "insurance_outlets")

@@ -9,10 +9,6 @@ from puhui.core.models import User
 from puhui.merchants.demo import COUNT_LABELS
 from puhui.merchants.models import Merchant, MonthlyFigure
 from puhui.merchants.selectors import coverage
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 def test_some_towns_are_mostly_covered_and_others_not_at_all(in_demo):

@@ -8,10 +8,6 @@ from puhui.core.models import User
 from puhui.outreach.demo import COUNT_LABELS
 from puhui.outreach.models import MobileEvent, Publicity, SchoolBase
 from puhui.outreach.selectors import figures
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 def test_the_target_is_partly_met_in_both_years(in_demo):

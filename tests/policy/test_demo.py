@@ -6,19 +6,11 @@ import pytest
 from django.urls import reverse
 
 from puhui.core.models import User
-from puhui.demo.build import build_demo
 from puhui.engines.policy import PASSED, evaluate
 from puhui.policy import access
 from puhui.policy.models import Evaluation, Objection, Result
 from puhui.policy.selectors import ledger, rules_current
 from puhui.policy.services import figure_rows
-
-
-@pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    build_demo(scale=0.02, seed=7, progress=lambda s: None)
-
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +90,7 @@ def _the_objection_was_answered():
     assert objection.answer and objection.result.status == "failed"
 
 
-def test_the_demo_incentives(demo, client):
+def test_the_demo_incentives(in_demo, client):
     """One demo county (built once: it takes a while) for every check above."""
     _ledger_is_what_the_engine_computes()
     _each_rule_is_passed_and_failed()

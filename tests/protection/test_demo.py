@@ -7,10 +7,6 @@ from django.urls import reverse
 from puhui.core.models import User
 from puhui.protection.demo import COUNT_LABELS
 from puhui.protection.models import Complaint, MediationCase, TypicalCase
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 def test_complaints_in_every_state_and_the_chain(in_demo):

@@ -10,10 +10,6 @@ from puhui.stations import rules
 from puhui.stations.demo import COUNT_LABELS
 from puhui.stations.models import BankOffer, ChannelOffer, Inspection, MonthlyReport, StationAgent
 from puhui.stations.selectors import targets
-from tests import small_demo
-
-demo = small_demo.demo
-in_demo = small_demo.in_demo
 
 
 def test_some_towns_meet_the_2020_station_targets_and_others_miss(in_demo):
