@@ -44,9 +44,15 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
-    # The modules that read the shared demo county run first, together: each worker builds it once.
-    on_demo = {item.path for item in items if small_demo.reads_the_demo(item)}
-    items.sort(key=lambda item: item.path not in on_demo)
+    # The tests that read the shared demo county run first, together: it is built once.
+    items.sort(key=lambda item: not small_demo.reads_the_demo(item))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") == "loadfile":
+        return small_demo.DemoFirstScheduling(config, log)
+    return None
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -3,18 +3,22 @@
 A build takes half a minute, and about twenty modules read the same county: they ask for `in_demo` (or `demo`)
 and get one build, kept inside a transaction each test's own savepoint rolls back to. The transaction is
 rolled back, and the county gone, before the first test that does not read it starts (the
-`pytest_runtest_setup` hook in tests/conftest.py, which also runs the demo's modules first, so each worker
-builds it once). A test may change the county; its changes are rolled back with its savepoint. Tests that
+`pytest_runtest_setup` hook in tests/conftest.py). So that this happens once: the tests that read it run
+first, and under xdist every module that asks for `in_demo` is one unit of work (`DemoFirstScheduling`), run
+by one worker. A test may change the county; its changes are rolled back with its savepoint. Tests that
 commit (live server, transactional_db) cannot share it and build their own.
 """
 
+import functools
 import io
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from xdist.scheduler import LoadFileScheduling
 
 from puhui.demo.build import build_demo
 from puhui.demo.management.commands import demo as demo_command
@@ -75,6 +79,24 @@ SHARED = _SharedDemo()
 
 def reads_the_demo(item) -> bool:
     return "demo" in getattr(item, "fixturenames", ())
+
+
+class DemoFirstScheduling(LoadFileScheduling):
+    """--dist loadfile, with the modules that ask for the shared county as one unit (the largest, so first)."""
+
+    SCOPE = "tests/small_demo.py::the-shared-demo-county"
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        return (
+            self.SCOPE if _asks_for_the_demo(self.config.rootpath / module) else super()._split_scope(nodeid)
+        )
+
+
+@functools.cache
+def _asks_for_the_demo(path: Path) -> bool:
+    # The controller has node ids, not fixtures: a module's source naming the fixture stands for its tests.
+    return path.suffix == ".py" and path.is_file() and "in_demo" in path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from puhui.core.forms import DateInput
 from puhui.plan.models import Criterion, Plan, ProgressReport
+from puhui.plan.services.assessment import DEFAULT_CRITERIA
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -113,6 +114,33 @@ class SchemeForm(Bootstrap, forms.Form):
     name = forms.CharField(label="考核名称", max_length=100)
     period_start = forms.DateField(label="考核期起", widget=DateInput)
     period_end = forms.DateField(label="考核期止", widget=DateInput)
+
+
+class CriteriaForm(Bootstrap, forms.Form):
+    """A round's points, one field per way of scoring (0 or empty: not assessed); the names and scoring
+    standards are the round's own where it has the criterion, the default round's otherwise."""
+
+    def __init__(self, *args, current, frozen: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = {k: (n, d) for n, k, _p, d in DEFAULT_CRITERIA}
+        self.known |= {c.kind: (c.name, c.description) for c in current}
+        points = {c.kind: c.max_points for c in current}
+        for kind, label in Criterion.Kind.choices:
+            name, description = self.known.get(kind, (label, ""))
+            self.fields[kind] = forms.DecimalField(
+                label=f"{name}（分）", required=False, min_value=0, max_digits=6, decimal_places=2,
+                initial=points.get(kind), help_text=description, disabled=frozen,
+            )  # fmt: skip
+
+    def criteria(self) -> list[tuple]:
+        """[(name, kind, points, description)] of the criteria given points, in the kinds' order."""
+        out = []
+        for kind, label in Criterion.Kind.choices:
+            points = self.cleaned_data.get(kind)
+            if points:
+                name, description = self.known.get(kind, (label, ""))
+                out.append((name, kind, points, description))
+        return out
 
 
 class ManualScoreForm(Bootstrap, forms.Form):

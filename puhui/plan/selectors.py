@@ -710,3 +710,48 @@ def leading_group_terms(user: User, *, on=None, post: str | None = None, unit_id
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
     return qs.order_by("from_date", "post", "order", "pk")
+
+
+# ---------------------------------------------------------------- the plan's progress on a past day
+
+
+TASK_STATUS = {"done": "已完成", "on_track": "正常推进", "overdue": "存在逾期"}
+
+
+def progress_as_of(plan, end: datetime.date) -> dict:
+    """Each task as it stood on `end`: the lead unit's report for the reporting period containing that day, its
+    milestones due by then and met by then, and the milestones overdue then (due, not completed by `end`). A
+    task is 已完成 when all its milestones were met by then, or its lead reported it done with none overdue."""
+    plan_period = period_containing(end, plan.report_frequency, plan.report_due_working_days)
+    reports = {
+        (r.task_id, r.unit_id): r
+        for r in ProgressReport.objects.filter(task__plan=plan, period=plan_period.code, is_current=True)
+    }
+    milestones = list(
+        Milestone.objects.filter(task__plan=plan).select_related("unit", "task").order_by("due_on", "seq")
+    )
+    overdue = [m for m in milestones if m.due_on <= end and (m.completed_on is None or m.completed_on > end)]
+    tasks = plan.tasks.select_related("lead").order_by("number")
+    return {
+        "plan_period": plan_period.code,
+        "tasks": [_task_as_of(t, reports, milestones, overdue, end) for t in tasks],
+        "overdue": overdue,
+    }
+
+
+def _task_as_of(task, reports: dict, milestones: list, overdue: list, end: datetime.date) -> dict:
+    report = reports.get((task.pk, task.lead.organisation_id))
+    own = [m for m in milestones if m.task_id == task.pk]
+    met = [m for m in own if m.completed_on is not None and m.completed_on <= end]
+    late = sum(1 for m in overdue if m.task_id == task.pk)
+    done = (bool(own) and len(met) == len(own)) or (
+        report is not None and report.status == ProgressReport.Status.DONE and not late
+    )
+    status = "overdue" if late else ("done" if done else "on_track")
+    return {
+        "number": task.number, "title": task.title, "lead": task.lead.name, "status": status,
+        "status_label": TASK_STATUS[status], "report": report.get_status_display() if report else "未报送",
+        "completion": report.completion if report else None,
+        "milestones_due": sum(1 for m in own if m.due_on <= end),
+        "milestones_met": sum(1 for m in met if m.due_on <= end), "milestones_overdue": late,
+    }  # fmt: skip

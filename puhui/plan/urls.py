@@ -1,6 +1,6 @@
 from django.urls import path
 
-from puhui.plan import document_views, leading_group_views, milestone_views, views
+from puhui.plan import assessment_views, document_views, leading_group_views, milestone_views, views
 
 urlpatterns = [
     path("", views.board, name="plan_board"),
@@ -26,10 +26,13 @@ urlpatterns = [
     path("notices/<id:pk>/docx/", document_views.notice_docx, name="plan_notice_docx"),
     path("delays/", views.delay_list, name="plan_delay_list"),
     path("delays/<id:pk>/decide/", views.delay_decide, name="plan_delay_decide"),
-    path("assessments/", views.assessment_list, name="plan_assessment_list"),
-    path("assessments/<id:pk>/", views.assessment_detail, name="plan_assessment_detail"),
-    path("assessments/<id:pk>/compute/", views.assessment_compute, name="plan_assessment_compute"),
-    path("assessments/<id:pk>/score/", views.score_manual, name="plan_score_manual"),
+    path("assessments/", assessment_views.assessment_list, name="plan_assessment_list"),
+    path("assessments/<id:pk>/", assessment_views.assessment_detail, name="plan_assessment_detail"),
+    path(
+        "assessments/<id:pk>/criteria/", assessment_views.assessment_criteria, name="plan_assessment_criteria"
+    ),
+    path("assessments/<id:pk>/compute/", assessment_views.assessment_compute, name="plan_assessment_compute"),
+    path("assessments/<id:pk>/score/", assessment_views.score_manual, name="plan_score_manual"),
     path("assessments/<id:pk>/docx/", document_views.assessment_docx, name="plan_assessment_docx"),
     path("bulletins/", views.bulletin_list, name="plan_bulletin_list"),
     path("bulletins/new/", views.bulletin_new, name="plan_bulletin_new"),

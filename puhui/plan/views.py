@@ -18,11 +18,11 @@ from puhui.core.periods import date_cn
 from puhui.plan import access, documents, forms, selectors, services
 from puhui.plan import lists as plan_lists
 from puhui.plan.loader import PlanFileError
-from puhui.plan.models import Criterion, ProgressReport, SupervisionNotice
+from puhui.plan.models import ProgressReport, SupervisionNotice
 from puhui.plan.workdays import period_by_code, plan_periods
 
 
-def _no_plan(request):
+def no_plan_page(request):
     return render(request, "plan/no_plan.html", {"is_office": access.is_office(request.user)})
 
 
@@ -33,7 +33,7 @@ def _no_plan(request):
 def board(request):
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
-        return _no_plan(request)
+        return no_plan_page(request)
     periods = selectors.periods_until(
         plan, timezone.localdate() + datetime.timedelta(days=92)
     ) or plan_periods(plan)
@@ -58,7 +58,7 @@ def my_tasks(request):
     if plan is None or access.acting_unit(request.user) is None:
         if plan is not None and access.is_office(request.user):  # an administrator without a unit
             return redirect("plan_board")
-        return _no_plan(request)
+        return no_plan_page(request)
     agenda = selectors.unit_agenda(plan, request.user, as_of=timezone.localdate())
     return render(
         request, "plan/my_tasks.html", {"plan": plan, "agenda": agenda, "today": timezone.localdate()}
@@ -69,7 +69,7 @@ def my_tasks(request):
 def overdue(request):
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
-        return _no_plan(request)
+        return no_plan_page(request)
     today = timezone.localdate()
     data = selectors.overdue(plan, request.user, as_of=today)
     if request.GET.get("export") == "xlsx":
@@ -96,7 +96,7 @@ OVERDUE_SHOWN = 20  # the rest are a click away on the 督办单 list, filtered 
 def timeline(request):
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
-        return _no_plan(request)
+        return no_plan_page(request)
     rows = selectors.timeline(plan, request.user)
     chart = [
         {
@@ -292,7 +292,7 @@ def evidence_download(request, pk):
 def notice_list(request):
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
-        return _no_plan(request)
+        return no_plan_page(request)
     notices = plan_lists.NOTICES.queryset(request.user).filter(plan=plan)
     context = {"plan": plan, "today": timezone.localdate(), "is_office": access.is_office(request.user)}
     return lists.list_response(
@@ -433,7 +433,7 @@ def delay_new(request, pk):
 def delay_list(request):
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
-        return _no_plan(request)
+        return no_plan_page(request)
     delays = plan_lists.DELAYS.queryset(request.user).filter(task__plan=plan)
     context = {"plan": plan, "is_office": access.is_office(request.user)}
     return lists.list_response(request, plan_lists.DELAYS, "plan/delay_list.html", context, queryset=delays)
@@ -444,7 +444,7 @@ def report_list(request):
     """进展报告: every unit's reports (the office) or the unit's own, with their review state."""
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
-        return _no_plan(request)
+        return no_plan_page(request)
     reports = plan_lists.REPORTS.queryset(request.user).filter(task__plan=plan)
     context = {"plan": plan, "is_office": access.is_office(request.user)}
     return lists.list_response(
@@ -474,93 +474,6 @@ def delay_decide(request, pk):
     return redirect("plan_delay_list")
 
 
-# ---------------------------------------------------------------------------------------- 考核
-
-
-@login_required
-def assessment_list(request):
-    access.require_office(request.user)
-    plan = selectors.current_plan(request.user, request.GET.get("plan"))
-    if plan is None:
-        return _no_plan(request)
-    form = forms.SchemeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            scheme = services.scheme_create(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, f"已新建考核“{scheme.name}”。")
-            return redirect("plan_assessment_detail", scheme.pk)
-    schemes = access.schemes_for(request.user).filter(plan=plan)
-    return render(request, "plan/assessment_list.html", {"plan": plan, "schemes": schemes, "form": form})
-
-
-@login_required
-def assessment_detail(request, pk):
-    scheme = access.access_scheme_by_id(request.user, pk)
-    criteria = list(scheme.criteria.all())
-    units = selectors.assessed_units(scheme.plan)
-    return render(
-        request,
-        "plan/assessment_detail.html",
-        {
-            "scheme": scheme,
-            "plan": scheme.plan,
-            "table": selectors.scheme_table(scheme),
-            "score_form": forms.ManualScoreForm(criteria=criteria, units=units),
-            "has_manual": any(c.kind not in Criterion.AUTOMATIC for c in criteria),
-        },
-    )
-
-
-@login_required
-@require_POST
-def assessment_compute(request, pk):
-    scheme = access.access_scheme_by_id(request.user, pk)
-    try:
-        rows = services.scheme_compute(actor=request.user, scheme=scheme)
-    except ValidationError as exc:  # published in a 通报: the scores are frozen
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"已计算 {len(rows)} 个单位的得分和排名。")
-    return redirect("plan_assessment_detail", scheme.pk)
-
-
-@login_required
-@require_POST
-def score_manual(request, pk):
-    scheme = access.access_scheme_by_id(request.user, pk)
-    criteria = list(scheme.criteria.all())
-    units = selectors.assessed_units(scheme.plan)
-    form = forms.ManualScoreForm(request.POST, criteria=criteria, units=units)
-    if form.is_valid():
-        criterion = next(c for c in criteria if str(c.pk) == form.cleaned_data["criterion"])
-        unit = next(org for org, _n in units if str(org.pk) == form.cleaned_data["unit"])
-        try:
-            services.score_manual(
-                actor=request.user,
-                scheme=scheme,
-                criterion=criterion,
-                unit=unit,
-                points=form.cleaned_data["points"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "评分已保存；重新计算后计入总分和排名。")
-    else:
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[f].label if f in form.fields else ''}{'、'.join(e)}"
-                for f, e in form.errors.items()
-            ),
-        )
-    return redirect("plan_assessment_detail", scheme.pk)
-
-
 # ------------------------------------------------------------------------------------------- 通报
 
 
@@ -568,7 +481,7 @@ def score_manual(request, pk):
 def bulletin_list(request):
     plan = selectors.current_plan(request.user, request.GET.get("plan"))
     if plan is None:
-        return _no_plan(request)
+        return no_plan_page(request)
     bulletins = access.bulletins_for(request.user).filter(plan=plan)
     return render(
         request,

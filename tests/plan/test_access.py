@@ -238,6 +238,8 @@ CASES = [
     ("plan_delay_decide", lambda s: [s["d_czj"].pk], "post", ["office"], ["czj", "member"]),
     ("plan_assessment_list", None, "get", *OFFICE_ONLY),
     ("plan_assessment_detail", lambda s: [s["scheme"].pk], "get", *OFFICE_ONLY),
+    ("plan_assessment_criteria", lambda s: [s["scheme"].pk], "get", *OFFICE_ONLY),
+    ("plan_assessment_criteria", lambda s: [s["scheme"].pk], "post", *OFFICE_ONLY),
     ("plan_assessment_compute", lambda s: [s["scheme"].pk], "post", *OFFICE_ONLY),
     ("plan_score_manual", lambda s: [s["scheme"].pk], "post", *OFFICE_ONLY),
     ("plan_assessment_docx", lambda s: [s["scheme"].pk], "get", *OFFICE_ONLY),

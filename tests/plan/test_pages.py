@@ -10,6 +10,7 @@ from django.urls import reverse
 from puhui.plan.models import (
     AssessmentScheme,
     Bulletin,
+    Criterion,
     DelayRequest,
     Plan,
     ProgressReport,
@@ -231,3 +232,34 @@ def test_plan_upload_page_lists_problems_and_loads(client, units, village_bank, 
 def test_shipped_file_is_utf8_yaml(path):
     assert path.read_bytes().decode("utf-8").startswith("# 沂源县")
     assert datetime.date(2020, 7, 28).isoformat() in path.read_text(encoding="utf-8")
+
+
+def test_the_office_chooses_a_rounds_points_on_a_page_until_it_is_first_computed(client, plan, users):
+    client.force_login(users["office"])
+    client.post(
+        reverse("plan_assessment_list"),
+        {"name": "2021年度考核", "period_start": "2021-01-01", "period_end": "2021-12-31"},
+    )
+    scheme = AssessmentScheme.objects.get()
+    url = reverse("plan_assessment_criteria", args=[scheme.pk])
+    page = client.get(url).content.decode()
+    assert "目标达成（分）" in page and "保存分值" in page
+    # Nothing given points: refused, the round keeps its criteria.
+    before = list(scheme.criteria.values_list("kind", "max_points"))
+    response = client.post(url, {k: "0" for k in Criterion.Kind.values})
+    assert response.status_code == 200 and "至少需要一个考核项目" in response.content.decode()
+    assert list(scheme.criteria.values_list("kind", "max_points")) == before
+    # Outcomes weigh more, the quality score goes: stored in the kinds' order with the default names.
+    chosen = {"report_timeliness": "10", "milestones": "20", "notice_response": "10", "targets": "40",
+              "bank_evaluation": "15", "quality": "", "manual": "5"}  # fmt: skip
+    response = client.post(url, chosen)
+    assert response.status_code == 302
+    rows = list(scheme.criteria.values_list("name", "kind", "max_points"))
+    assert [(k, int(p)) for _n, k, p in rows] == [(k, int(v)) for k, v in chosen.items() if v]
+    assert rows[3][0] == "目标达成" and rows[-1][0] == "其他（人工评分）"
+    # Computed once: the points are frozen, the page says so and a change is refused.
+    client.post(reverse("plan_assessment_compute", args=[scheme.pk]))
+    page = client.get(url).content.decode()
+    assert "分值已锁定" in page and "保存分值" not in page
+    client.post(url, {**chosen, "targets": "50"})
+    assert scheme.criteria.get(kind="targets").max_points == 40

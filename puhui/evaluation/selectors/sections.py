@@ -13,10 +13,8 @@ from that snapshot alone):
 Every section reads only data of the period or before, so a past period's report can be regenerated.
 """
 
-import datetime
 import math
 
-from django.db.models import Q
 from django.utils import timezone
 
 from puhui.core import periods, plugins
@@ -28,8 +26,6 @@ from puhui.index import access as index_access
 from puhui.index import selectors as index_selectors
 from puhui.index.models import IndexRun
 from puhui.plan import selectors as plan_selectors
-from puhui.plan.models import Milestone, ProgressReport
-from puhui.plan.workdays import period_containing
 
 NOT_CONDUCTED = "本期未开展"
 
@@ -141,38 +137,24 @@ def index_section(actor, period: ReportPeriod) -> dict:
 # ---------------------------------------------------------------- the plan's tasks
 
 
-def _overdue_at(end: datetime.date):
-    """Milestones due by `end` and not completed by then (completed later, or not yet)."""
-    return Q(due_on__lte=end) & (Q(completed_on__isnull=True) | Q(completed_on__gt=end))
-
-
 def plan_progress(actor, period: ReportPeriod) -> dict:
-    """Each task of the current plan at the period's end: the lead unit's report for the plan's reporting period
-    containing that day, its milestones due by then and met by then; the milestones overdue then, with unit."""
+    """The current plan's tasks and overdue milestones at the period's end (the plan's own rule,
+    `plan.selectors.progress_as_of`)."""
     plan = plan_selectors.current_plan(actor)
     if plan is None:
         return {"available": False, "note": "尚未导入实施方案。"}
     end = period.end
-    plan_period = period_containing(end, plan.report_frequency, plan.report_due_working_days)
-    tasks = list(plan.tasks.select_related("lead").order_by("number"))
-    reports = {
-        (r.task_id, r.unit_id): r
-        for r in ProgressReport.objects.filter(task__plan=plan, period=plan_period.code, is_current=True)
-    }
-    milestones = list(
-        Milestone.objects.filter(task__plan=plan).select_related("unit", "task").order_by("due_on", "seq")
-    )
-    overdue = [m for m in milestones if m.due_on <= end and (m.completed_on is None or m.completed_on > end)]
-    rows = [_task_row(t, reports, milestones, overdue, end) for t in tasks]
+    progress = plan_selectors.progress_as_of(plan, end)
+    rows = progress["tasks"]
     return {
         "available": True,
         "plan": plan.title,
         "doc_number": plan.doc_number,
-        "plan_period": plan_period.code,
-        "plan_period_label": periods.label(plan_period.code),
+        "plan_period": progress["plan_period"],
+        "plan_period_label": periods.label(progress["plan_period"]),
         "end": end.isoformat(),
         "tasks": rows,
-        "counts": {key: sum(1 for r in rows if r["status"] == key) for key in TASK_STATUS},
+        "counts": {key: sum(1 for r in rows if r["status"] == key) for key in plan_selectors.TASK_STATUS},
         "overdue": [
             {
                 "task": m.task.number,
@@ -182,29 +164,9 @@ def plan_progress(actor, period: ReportPeriod) -> dict:
                 "due_on": m.due_on.isoformat(),
                 "days": (end - m.due_on).days,
             }
-            for m in overdue
+            for m in progress["overdue"]
         ],  # fmt: skip
     }
-
-
-TASK_STATUS = {"done": "已完成", "on_track": "正常推进", "overdue": "存在逾期"}
-
-
-def _task_row(task, reports: dict, milestones: list, overdue: list, end: datetime.date) -> dict:
-    report = reports.get((task.pk, task.lead.organisation_id))
-    own = [m for m in milestones if m.task_id == task.pk]
-    due = [m for m in own if m.due_on <= end]
-    met = [m for m in due if m.completed_on is not None and m.completed_on <= end]
-    late = sum(1 for m in overdue if m.task_id == task.pk)
-    all_met = bool(own) and all(m.completed_on is not None and m.completed_on <= end for m in own)
-    done = all_met or (report is not None and report.status == ProgressReport.Status.DONE and not late)
-    status = "overdue" if late else ("done" if done else "on_track")
-    return {
-        "number": task.number, "title": task.title, "lead": task.lead.name, "status": status,
-        "status_label": TASK_STATUS[status], "report": report.get_status_display() if report else "未报送",
-        "completion": report.completion if report else None, "milestones_due": len(due),
-        "milestones_met": len(met), "milestones_overdue": late,
-    }  # fmt: skip
 
 
 # ---------------------------------------------------------------- plug-in services
