@@ -303,7 +303,7 @@ def plan_workbook(data: dict | None = None) -> bytes:
             "条目": [6, 36, 36, 100],
             "任务": [6, 8, 40, 22, 60],
             "责任目标": [8, 100, 50, 18],
-            "里程碑": [8, 6, 80, 14],
+            "里程碑": [8, 6, 80, 14, 22],
         }[name]
         style_header(ws, widths)
         for row in ws.iter_rows(min_row=2):
@@ -358,7 +358,7 @@ def plan_workbook(data: dict | None = None) -> bytes:
     sheet(
         "里程碑",
         [
-            [t.get("number"), m.get("item"), m.get("text"), str(m.get("due") or "")]
+            [t.get("number"), m.get("item"), m.get("text"), str(m.get("due") or ""), m.get("target", "")]
             for t in tasks
             for m in t.get("milestones") or []
         ],

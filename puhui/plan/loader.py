@@ -14,8 +14,10 @@ from io import BytesIO
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError
 
 from puhui.core.models import Division, Organisation
+from puhui.plan import outcomes
 from puhui.plan.models import Plan, PlanUnit
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -136,8 +138,16 @@ SHEETS = {
         ("责任单位", "units"),
         ("子项牵头单位", "lead"),
     ],
-    "里程碑": [("任务序号", "task"), ("子项", "item"), ("里程碑", "text"), ("完成日期", "due")],
+    "里程碑": [
+        ("任务序号", "task"),
+        ("子项", "item"),
+        ("里程碑", "text"),
+        ("完成日期", "due"),
+        ("关联目标编码", "target"),
+    ],
 }
+# Columns a workbook made from an earlier template may lack.
+OPTIONAL_COLUMNS = {"关联目标编码"}
 LIST_SEPARATORS = re.compile(r"[、，,；;\s]+")
 FREQUENCY_LABELS = {"按季度": "quarterly", "按月": "monthly", "季度": "quarterly", "月": "monthly"}
 TYPE_LABELS = {label: value for value, label in PlanUnit.Type.choices}
@@ -199,7 +209,7 @@ def read_excel(content: bytes) -> tuple[dict, Locate, list[str]]:
         for h, fname in columns:
             if h in header:
                 index[fname] = header.index(h)
-        absent = [h for h, _f in columns if h not in header]
+        absent = [h for h, _f in columns if h not in header and h not in OPTIONAL_COLUMNS]
         if absent:
             problems.append(f"「{sheet}」表缺少列：{'、'.join(absent)}。")
         colmap = {fname: h for h, fname in columns}
@@ -365,7 +375,7 @@ UNIT_KEYS = {"name", "full_name", "type", "kind", "match", "leading_group", "ali
 SECTION_KEYS = {"number", "chapter", "title", "text"}
 TASK_KEYS = {"number", "section", "title", "lead", "cooperating", "items", "milestones"}
 ITEM_KEYS = {"target", "units", "lead"}
-MILESTONE_KEYS = {"text", "item", "due"}
+MILESTONE_KEYS = {"text", "item", "due", "target"}
 KIND_LABELS = {label: value for value, label in Organisation.Kind.choices}
 KIND_VALUES = set(Organisation.Kind.values)
 
@@ -708,8 +718,19 @@ class _Check:
                     )
                 elif len(set(dates)) > 1:
                     self.problem(mpath + ("text",), "文字中有多个完成时间，请用 due 指明。")
-            milestones.append({"text": text, "item": item_no, "due": due})
+            milestones.append({"text": text, "item": item_no, "due": due, "target": self.target(ms, mpath)})
         return milestones
+
+    def target(self, ms: dict, mpath: PathT) -> str:
+        """The code of the quantitative target the milestone restates (the data app's current target), or ""."""
+        code = _text(ms.get("target"))
+        if code:
+            try:
+                outcomes.validate_target_code(code)
+            except ValidationError as exc:
+                self.problem(mpath + ("target",), "；".join(exc.messages))
+                return ""
+        return code
 
 
 def check_plan(data, locate: Locate) -> tuple[list[str], CheckedPlan | None]:

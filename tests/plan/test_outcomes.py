@@ -11,7 +11,9 @@ import io
 from decimal import Decimal
 
 import pytest
+import yaml
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -19,11 +21,11 @@ from docx import Document
 from puhui.core.models import AuditLog
 from puhui.data import services as data_services
 from puhui.data.models import DerivedRun, Indicator, IndicatorValue, Target
-from puhui.plan import outcomes, services
-from puhui.plan.documents import bulletin_docx
-from puhui.plan.models import Milestone, Score
+from puhui.plan import loader, outcomes, services
+from puhui.plan.documents import bulletin_docx, plan_workbook
+from puhui.plan.models import Milestone, Plan, Score
 from puhui.plan.selectors import ranking
-from tests.plan.conftest import task
+from tests.plan.conftest import PLAN_FILE, task
 
 START, END, AS_OF = datetime.date(2020, 7, 28), datetime.date(2021, 1, 31), datetime.date(2021, 2, 1)
 
@@ -284,3 +286,36 @@ def test_the_demo_closes_linked_milestones_on_their_figures(plan, users):
     assert closed.get(task__number=14, seq=1).met_on_time
     assert closed.filter(override_reason=OVERRIDE_REASON).count() == 1
     assert closed.filter(completed_on__isnull=True).count() == 1
+
+
+def _plan_with_targets(*codes: str) -> bytes:
+    """The shipped plan, its task 14 milestones naming these target codes (YAML)."""
+    data = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
+    t14 = next(t for t in data["tasks"] if t["number"] == 14)
+    for ms, code in zip(t14["milestones"], codes, strict=False):
+        ms["target"] = code
+    return yaml.safe_dump(data, allow_unicode=True).encode("utf-8")
+
+
+def test_the_plan_file_names_a_milestones_target(db, units, village_bank, users):
+    office = users["office"]
+    target("archive_rate_2020", "archive_rate", "2020年底农户建档率达到80%", "80", "2020Q4")
+    bad = SimpleUploadedFile("方案.yaml", _plan_with_targets("archive_rate_2020", "no_such_target"))
+    with pytest.raises(loader.PlanFileError) as refused:
+        services.plan_load(actor=office, file=bad)
+    # Located by line and path; the other problems of the file would be listed with it.
+    assert [p.split(" 行 ", 1)[1] for p in refused.value.problems] == [
+        "tasks[14].milestones[2].target：没有编码为“no_such_target”的现行目标。"
+    ]
+    assert not Plan.objects.exists()
+    good = SimpleUploadedFile("方案.yaml", _plan_with_targets("archive_rate_2020"))
+    plan = services.plan_load(actor=office, file=good)
+    first, second = task(plan, 14).milestones.order_by("seq")
+    assert (first.target_code, second.target_code) == ("archive_rate_2020", "")
+    # The Excel template made from a plan file carries the column, and reads back the same.
+    data = yaml.safe_load(_plan_with_targets("archive_rate_2020"))
+    content = plan_workbook(data)
+    read, _locate, problems = loader.read_excel(content)
+    assert not problems
+    t14 = next(t for t in read["tasks"] if t["number"] == 14)
+    assert t14["milestones"][0]["target"] == "archive_rate_2020" and "target" not in t14["milestones"][1]

@@ -75,6 +75,7 @@ def _create_task(plan: Plan, t: dict, *, units: list[PlanUnit], sections: dict) 
             unit=item.lead if item else task.lead,
             original_due_on=ms["due"],
             due_on=ms["due"],
+            target_code=ms["target"],
         )
     return len(items), len(t["milestones"])
 
