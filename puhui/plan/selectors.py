@@ -728,7 +728,9 @@ def progress_as_of(plan, end: datetime.date) -> dict:
         for r in ProgressReport.objects.filter(task__plan=plan, period=plan_period.code, is_current=True)
     }
     milestones = list(
-        Milestone.objects.filter(task__plan=plan).select_related("unit", "task").order_by("due_on", "seq")
+        Milestone.objects.filter(task__plan=plan)
+        .select_related("unit", "task")
+        .order_by("due_on", "task__number", "seq")
     )
     overdue = [m for m in milestones if m.due_on <= end and (m.completed_on is None or m.completed_on > end)]
     tasks = plan.tasks.select_related("lead").order_by("number")

@@ -147,6 +147,9 @@ def test_a_version_in_force_rates_the_firms_with_chinese_reasons(trained, outcom
     assert AuditLog.objects.filter(object_type="firms.FirmScorecard", action="update").count() == 2
 
 
+# The worker closes and reopens its connection (close_old_connections): a real closing on PostgreSQL, so the
+# test cannot sit inside one rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_office_starts_the_job_and_a_refusal_is_its_result(three_firms, users, client):
     from django.core.management import call_command
 
