@@ -86,9 +86,10 @@ def _values(code: str, rng, employees: int, revenue: float, risky: bool = False)
     return {"amount": f"{20000 + r * 200000:.2f}", "programme": "创业担保贷款贴息" if r < 0.5 else "稳岗补贴"}  # fmt: skip
 
 
-def _going_bad(firms) -> set[int]:
-    """The firms with a loan reported overdue or non-performing in 2021's returns."""
-    usccs = dict(Firm.objects.filter(pk__in=[f[0] for f in firms]).values_list("pk", "uscc"))
+def _going_bad() -> set[int]:
+    """The registered firms with a loan reported overdue or non-performing in 2021's returns."""
+    # The same firms as build()'s list, read by its condition: an id list is too long for SQLite at scale 10.
+    usccs = dict(Firm.objects.filter(deregistered_on__isnull=True).values_list("pk", "uscc"))
     outcomes = loan_outcomes(firm_hashes(usccs), datetime.date(2020, 12, 31), datetime.date(2021, 12, 31))
     return {pk for pk, bad in outcomes.items() if bad}
 
@@ -96,7 +97,7 @@ def _going_bad(firms) -> set[int]:
 def _departments(ctx, firms) -> tuple[int, int]:
     by_alias = {o.plan_alias: o for o in Organisation.objects.exclude(plan_alias="")}
     uploads = records = 0
-    now, risky = timezone.now(), _going_bad(firms)
+    now, risky = timezone.now(), _going_bad()
     for n, (code, (share, period)) in enumerate(COVERAGE.items()):
         source, rng = catalogue.source(code), ctx.rng(STREAM, n)
         org = by_alias.get(source.department)
