@@ -156,6 +156,11 @@ from bench import security_params_sampling as sampling  # noqa: E402
 from bench.security_params_api import api_lists, api_path_params, unjudged_values  # noqa: E402
 from bench.security_params_cases import cases_params, cases_writes  # noqa: E402
 from bench.security_params_core import core_params, core_writes  # noqa: E402
+from bench.security_params_evaluation import (  # noqa: E402
+    evaluation_api_params,
+    evaluation_params,
+    evaluation_writes,
+)
 from bench.security_params_sampling import ChoiceParam, IdParam, pks_of, scope  # noqa: E402
 from bench.security_params_smallfirm import (  # noqa: E402
     smallfirm_api_writes,
@@ -249,6 +254,7 @@ PARAMS = {
     **convenience.convenience_params(IdParam, scope, ChoiceParam),
     **smallfirm_params(IdParam, scope, ChoiceParam),
     **cases_params(IdParam, scope, ChoiceParam),
+    **evaluation_params(IdParam, scope, ChoiceParam),
 }
 
 
@@ -358,6 +364,7 @@ def judge(stats, who, method, url, name, r, inside, plain=False):
 
 
 API_PATH_PARAMS = api_path_params(IdParam, scope)
+API_PATH_OVERRIDES = evaluation_api_params(IdParam, scope)
 API_LISTS = api_lists(IdParam, scope, API_PATH_PARAMS)
 
 
@@ -389,7 +396,7 @@ def step_api(tokens) -> Stats:
         for path, ops in schema["paths"].items():
             for method, op in ops.items():
                 names = [p["name"] for p in op.get("parameters", []) if p["in"] == "path"]
-                for vals, inside in api_combos(names, scope_user):
+                for vals, inside in api_combos(names, scope_user, path):
                     url = re.sub(r"\{(\w+)\}", lambda m, vals=vals: vals[m.group(1)], path)
                     kw = {"headers": headers | {"Idempotency-Key": uuid.uuid4().hex}}
                     if method != "get":
@@ -420,12 +427,16 @@ def step_api(tokens) -> Stats:
     return stats
 
 
-def api_combos(names, scope_user):
+def api_combos(names, scope_user, path):
     if not names:
         return [({}, None)]
     out = []
     p = names[0]
-    spec = API_PATH_PARAMS.get(p)
+    # A name one area uses for another kind of object (evaluation's report_id) is keyed by its path's prefix.
+    spec = next(
+        (v for (prefix, q), v in API_PATH_OVERRIDES.items() if q == p and path.startswith(prefix)), None
+    )
+    spec = spec or API_PATH_PARAMS.get(p)
     if isinstance(spec, IdParam):
         inside, outside = spec.sample(scope_user)
         out += [({p: v}, True) for v in inside] + [({p: v}, False) for v in outside]
@@ -526,8 +537,14 @@ def step_cross_tenant_writes(users, tokens) -> Stats:
             stats.outside += 1
             if r.status_code != 404:
                 stats.leaks.append((f"token:{bank.organisation.code}", "POST", url, label, r.status_code))
-    # The small-firm apps (#15) and the typical cases (#14 §6): by id, then forms naming another party's object.
-    writes_by_id(stats, smallfirm_writes(bank, firm_user, foreign) + cases_writes(bank, foreign))
+    # The small-firm apps (#15), the typical cases and the evaluations (#14): by id, then forms naming another
+    # party's object.
+    writes_by_id(
+        stats,
+        smallfirm_writes(bank, firm_user, foreign)
+        + cases_writes(bank, foreign)
+        + evaluation_writes(bank, foreign),
+    )
     writes_by_form(stats, smallfirm_form_writes(bank, firm_user))
     return stats
 

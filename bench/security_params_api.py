@@ -5,6 +5,7 @@ every item of a listed answer must be. Parameters not judged (`code`, `number`) 
 from bench import security_params_convenience as convenience
 from bench.security_params_cases import cases_api_lists, cases_api_params
 from bench.security_params_core import core_shared, form_codes
+from bench.security_params_evaluation import evaluation_api_lists
 from bench.security_params_smallfirm import smallfirm_api_lists, smallfirm_api_params
 from bench.security_params_tools import tools_api_params
 from puhui.core import access as core_access
@@ -50,4 +51,5 @@ def api_lists(IdParam, scope, params: dict) -> dict:
     lists.update(convenience.convenience_api_lists(IdParam, scope))
     lists.update(smallfirm_api_lists(IdParam, scope))
     lists.update(cases_api_lists(IdParam, scope))
+    lists.update(evaluation_api_lists(IdParam, scope))
     return lists

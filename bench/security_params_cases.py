@@ -6,13 +6,9 @@ outside counts as a leak."""
 
 from django.urls import reverse
 
+from bench.security_params_sampling import only_if
 from puhui.cases import access as cases_access
 from puhui.cases.models import KEPT, Case, CaseFile, CaseStatus, Promotion, PromotionFile, PromotionStatus
-
-
-def _only_if(may, fn):
-    """`fn(user)` for a user the `may` rule lets act, else nothing: the page answers 404 to the others."""
-    return lambda user: fn(user) if may(user) else fn(user).none()
 
 
 def _editable_cases(user):
@@ -37,7 +33,7 @@ def _promotion_files(user):
 
 def cases_params(IdParam, scope, ChoiceParam) -> dict:
     """URL name → {parameter: IdParam}, built with bench_security's IdParam and scope()."""
-    reviewed = IdParam(Case, scope(_only_if(cases_access.can_review, cases_access.cases_for), Case))
+    reviewed = IdParam(Case, scope(only_if(cases_access.can_review, cases_access.cases_for), Case))
     return {
         "cases:case_detail": {"pk": IdParam(Case, scope(cases_access.cases_for, Case))},
         "cases:case_edit": {"pk": IdParam(Case, scope(_editable_cases, Case))},
@@ -48,7 +44,7 @@ def cases_params(IdParam, scope, ChoiceParam) -> dict:
         "cases:publicity_edit": {"pk": IdParam(Promotion, scope(_editable_promotions, Promotion))},
         "cases:publicity_review": {
             "pk": IdParam(
-                Promotion, scope(_only_if(cases_access.can_review, cases_access.promotions_for), Promotion)
+                Promotion, scope(only_if(cases_access.can_review, cases_access.promotions_for), Promotion)
             )
         },
         "cases:publicity_file": {"pk": IdParam(PromotionFile, scope(_promotion_files, PromotionFile))},

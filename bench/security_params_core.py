@@ -240,6 +240,7 @@ def _plan_pages(IdParam, scope, shared) -> dict:
             name: {"pk": scheme}
             for name in [
                 "plan_assessment_detail",
+                "plan_assessment_criteria",
                 "plan_assessment_compute",
                 "plan_score_manual",
                 "plan_assessment_docx",

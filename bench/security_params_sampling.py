@@ -85,3 +85,8 @@ class ChoiceParam:
 
 def scope(fn, model):
     return lambda user: safe_qs(fn, user, model)
+
+
+def only_if(may, fn):
+    """`fn(user)` for a user the `may` rule lets act, else nothing: the page answers 404 to the others."""
+    return lambda user: fn(user) if may(user) else fn(user).none()
