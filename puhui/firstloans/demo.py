@@ -24,6 +24,7 @@ from puhui.firstloans.services.compute import latest_loans_period, run_compute
 from puhui.firstloans.services.records import contact_record, outcome_set
 
 COUNT_LABELS = {"runs": "首贷培植名单计算", "contacts": "首贷培植对接记录", "outcomes": "首贷培植结果"}
+HASHES_PER_QUERY = 10_000
 SHARE_CONTACTED = 0.3  # of the firms of the 2019 list still unborrowed, in a bank's area
 RESULTS = {
     "not_interested": ("企业表示暂无融资需求", "半年后回访"),
@@ -42,23 +43,24 @@ def _bank_users() -> dict[int, User]:
     return users
 
 
-def _first_loans(firm_ids: list[int]) -> dict[int, tuple[int, datetime.date, int]]:
-    """firm id → (lending bank, issue date, amount in fen) of its first loan in the approved returns."""
-    usccs = dict(
-        ListedFirm.objects.filter(firm_id__in=firm_ids).values_list("firm_id", "firm__uscc").distinct()
-    )
+def _first_loans(gone) -> dict[int, tuple[int, datetime.date, int]]:
+    """firm id → (lending bank, issue date, amount in fen) of its first loan in the approved returns, for the
+    listed firms of `gone` (a ListedFirm queryset)."""
+    usccs = dict(gone.values_list("firm_id", "firm__uscc").distinct())
     hashes = {crypto.lookup_hash(u): f for f, u in usccs.items()}
-    rows = (
-        LoanRecord.objects.filter(
-            borrower_hash__in=list(hashes),
-            submission__in=Submission.objects.filter(form="loans", status=Submission.Status.APPROVED),
+    approved = Submission.objects.filter(form="loans", status=Submission.Status.APPROVED)
+    found = []
+    keys = list(hashes)
+    for start in range(0, len(keys), HASHES_PER_QUERY):  # SQLite takes at most 32,766 parameters a query
+        found += (
+            LoanRecord.objects.filter(
+                borrower_hash__in=keys[start : start + HASHES_PER_QUERY], submission__in=approved
+            )
+            .values("borrower_hash", "submission__institution_id", "amount_fen")
+            .annotate(first=Min("issued_on"))
         )
-        .values("borrower_hash", "submission__institution_id", "amount_fen")
-        .annotate(first=Min("issued_on"))
-        .order_by("first")
-    )
     out = {}
-    for r in rows:
+    for r in sorted(found, key=lambda r: r["first"]):
         out.setdefault(
             hashes[r["borrower_hash"]], (r["submission__institution_id"], r["first"], r["amount_fen"])
         )
@@ -89,9 +91,9 @@ def build(ctx) -> dict:
     except ValidationError:  # no approved loans return by 2019Q4
         return {}
     rnd = ctx.random(42)
-    still = set(ListedFirm.objects.filter(run=latest).values_list("firm_id", flat=True))
     listed = list(ListedFirm.objects.filter(run=first).select_related("firm").order_by("firm_id"))
-    borrowed = _first_loans([r.firm_id for r in listed if r.firm_id not in still])
+    still = ListedFirm.objects.filter(run=latest).values("firm_id")
+    borrowed = _first_loans(ListedFirm.objects.filter(run=first).exclude(firm_id__in=still))
     users = _bank_users()
     areas = {bank: access.service_area(user.organisation) for bank, user in users.items()}
     contacts = outcomes = 0
