@@ -85,6 +85,7 @@ def test_core_migrations_do_not_depend_on_the_plan():
     assert not [n for n in graph.forwards_plan(core_leaf) if n[0] == "plan"]
 
 
+@pytest.mark.sqlite_leg  # a minute of migrating every app back and forth; the data move is ORM code
 @pytest.mark.django_db(transaction=True)
 def test_rows_written_before_the_move_are_read_after_it(users):
     executor = MigrationExecutor(connection)

@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from django.core.management import call_command
 
 from puhui.core.models import AuditLog
@@ -9,6 +10,7 @@ from puhui.demo import build
 from tests.demo.ext_app import demo as ext_demo
 
 
+@pytest.mark.sqlite_leg  # a whole demo build for the hook's call; the shared demo runs on both databases
 def test_an_app_demo_module_runs_after_the_core_county(db, settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "tests.demo.ext_app"]
