@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from puhui.core.exports import DOCX, download
+from puhui.core.exports import DOCX, YAML, download
 from puhui.core.service_errors import form_add_service_error, message_service_error
 from puhui.data.models import ReportingPeriod
 from puhui.jobs.services import job_enqueue
@@ -22,8 +22,6 @@ from .services import runs as run_services
 from .services import sets as set_services
 from .services.sets import engine_set, set_in_force
 from .tasks import bankeval_run_task
-
-YAML = "application/x-yaml"
 
 
 def _require_see(user) -> None:

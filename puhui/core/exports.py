@@ -38,6 +38,7 @@ _SHEET_FORBIDDEN = re.compile(r"[:\\/?*\[\]]")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CSV = "text/csv; charset=utf-8"
+YAML = "application/x-yaml"
 BOM = "\ufeff"  # Excel opens a CSV with a BOM as UTF-8 instead of guessing the system code page
 
 

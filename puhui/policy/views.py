@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from puhui.core.access import get_or_404
-from puhui.core.exports import DOCX, XLSX, download
+from puhui.core.exports import DOCX, XLSX, YAML, download
 from puhui.core.service_errors import message_service_error
 from puhui.data.selectors import ended_periods
 from puhui.policy import access, documents, selectors, services
@@ -294,7 +294,7 @@ def rule_version(request, pk):
     version = access.access_rule_version_by_id(request.user, pk)
     if request.GET.get("download"):
         return download(
-            version.text.encode("utf-8"), f"激励规则（{version.version}）.yaml", "application/x-yaml"
+            version.text.encode("utf-8"), f"激励规则（{version.version}）.yaml", YAML
         )
     return render(request, "policy/rule_version.html", {"version": version})
 
