@@ -293,9 +293,7 @@ def rules(request):
 def rule_version(request, pk):
     version = access.access_rule_version_by_id(request.user, pk)
     if request.GET.get("download"):
-        return download(
-            version.text.encode("utf-8"), f"激励规则（{version.version}）.yaml", YAML
-        )
+        return download(version.text.encode("utf-8"), f"激励规则（{version.version}）.yaml", YAML)
     return render(request, "policy/rule_version.html", {"version": version})
 
 
