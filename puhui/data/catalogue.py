@@ -101,6 +101,11 @@ def forms() -> dict[str, FormDef]:
     return out
 
 
+# The returns other apps read row by row: the loan book (kind loans) and the guarantees behind it (kind guarantees).
+LOANS_FORM = "loans"
+GUARANTEES_FORM = "guarantees"
+
+
 def form(code: str) -> FormDef | None:
     return forms().get(code)
 

@@ -396,7 +396,7 @@ def _generate(*, gen, actor, scale, progress) -> dict:
     years = {y: services.period_get(str(y)) for y in YEARS}
     orgs = catalogue.submitting_organisations()
     forms = catalogue.forms()
-    banks = [o for o in orgs if forms["loans"].applies_to(o)]
+    banks = [o for o in orgs if forms[catalogue.LOANS_FORM].applies_to(o)]
     staff = User.objects.filter(role__in=["institution", "member_unit"], organisation__in=orgs).order_by("pk")
     users = {u.organisation_id: u for u in staff}
     writer = Writer(gen, actor, users)

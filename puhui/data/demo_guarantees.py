@@ -23,7 +23,7 @@ from django.db import transaction
 
 from puhui.core import crypto
 from puhui.core.validators import check_id_or_uscc
-from puhui.data import demo_policy
+from puhui.data import catalogue, demo_policy
 from puhui.data.models import GuaranteeRecord, Submission
 from puhui.registry.models import Firm
 
@@ -203,9 +203,9 @@ def _write(writer, book, banks, quarters, edges: _Edges) -> int:
     hash_of = {g: crypto.lookup_hash(g) for g in kind_of}
     loan_subs = {
         (inst, period): (pk, version)
-        for pk, inst, period, version in Submission.objects.filter(form="loans", is_current=True).values_list(
-            "pk", "institution_id", "period_id", "version"
-        )
+        for pk, inst, period, version in Submission.objects.filter(
+            form=catalogue.LOANS_FORM, is_current=True
+        ).values_list("pk", "institution_id", "period_id", "version")
     }
     rows_total = 0
     reported = np.zeros(len(book.l_b), dtype=bool)

@@ -19,10 +19,9 @@ from django.db import transaction
 
 from puhui.core import crypto
 from puhui.data import storage
+from puhui.data.catalogue import LOANS_FORM
 from puhui.data.models import GuaranteeRecord, LoanRecord, Submission
 from puhui.imports.tabular import ErrorList, Row, TableReader
-
-LOANS_FORM = "loans"
 
 
 class _Guarantee(NamedTuple):

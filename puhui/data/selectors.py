@@ -159,6 +159,11 @@ def my_forms(org: Organisation) -> list[dict]:
     return out
 
 
+def approved_loan_returns() -> QuerySet[Submission]:
+    """Every approved version of the loan-level return (贷款明细表), the loan book other apps read."""
+    return Submission.objects.filter(form=catalogue.LOANS_FORM, status=Submission.Status.APPROVED)
+
+
 def versions(submission: Submission) -> QuerySet[Submission]:
     return Submission.objects.filter(
         institution_id=submission.institution_id, form=submission.form, period_id=submission.period_id
@@ -331,7 +336,7 @@ def lineage(user: User, value: IndicatorValue) -> dict:
     platform = []
     for leaf in leaves:
         if leaf.source_kind == Indicator.SourceKind.LOANS:
-            forms_used.setdefault("loans", []).append(leaf)
+            forms_used.setdefault(catalogue.LOANS_FORM, []).append(leaf)
         elif leaf.source_kind == Indicator.SourceKind.ITEM:
             forms_used.setdefault(leaf.source.split(".")[0], []).append(leaf)
         else:
@@ -398,7 +403,11 @@ def _lineage_links(
     for leaf in leaves:
         if leaf.source_kind == Indicator.SourceKind.PLATFORM:
             continue
-        form_code = "loans" if leaf.source_kind == Indicator.SourceKind.LOANS else leaf.source.split(".")[0]
+        form_code = (
+            catalogue.LOANS_FORM
+            if leaf.source_kind == Indicator.SourceKind.LOANS
+            else leaf.source.split(".")[0]
+        )
         subs_here = [s for s in subs if s.form == form_code]
         amounts = _contributions(leaf, subs_here, town=town, village=village)
         for s in subs_here:

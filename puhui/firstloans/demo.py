@@ -17,7 +17,8 @@ from django.db.models import Min
 
 from puhui.core import crypto
 from puhui.core.models import User
-from puhui.data.models import LoanRecord, ReportingPeriod, Submission
+from puhui.data.models import LoanRecord, ReportingPeriod
+from puhui.data.selectors import approved_loan_returns
 from puhui.firstloans import access
 from puhui.firstloans.models import Contact, ListedFirm, Outcome, Run
 from puhui.firstloans.services.compute import latest_loans_period, run_compute
@@ -53,7 +54,7 @@ def _first_loans(gone) -> dict[int, tuple[int, datetime.date, int]]:
     listed firms of `gone` (a ListedFirm queryset)."""
     usccs = dict(gone.values_list("firm_id", "firm__uscc").distinct())
     hashes = {crypto.lookup_hash(u): f for f, u in usccs.items()}
-    approved = Submission.objects.filter(form="loans", status=Submission.Status.APPROVED)
+    approved = approved_loan_returns()
     found = []
     keys = list(hashes)
     for start in range(0, len(keys), HASHES_PER_QUERY):  # SQLite takes at most 32,766 parameters a query

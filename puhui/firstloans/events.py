@@ -1,5 +1,6 @@
 """What the first-loan app does when another app publishes an event (`plugin.py` EVENT_HANDLERS)."""
 
+from puhui.data.catalogue import LOANS_FORM
 from puhui.data.models import Submission
 
 
@@ -9,7 +10,7 @@ def on_submission_approved(*, submission_id: int, **payload) -> None:
     from puhui.firstloans.tasks import firstloans_compute_task
     from puhui.jobs.services import job_enqueue
 
-    sub = Submission.objects.filter(pk=submission_id, form="loans").select_related("period").first()
+    sub = Submission.objects.filter(pk=submission_id, form=LOANS_FORM).select_related("period").first()
     if sub is None or _waiting(firstloans_compute_task):
         return
     job_enqueue(

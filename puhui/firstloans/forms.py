@@ -3,7 +3,8 @@
 from django import forms
 
 from puhui.core.forms import DateInput
-from puhui.data.models import ReportingPeriod, Submission
+from puhui.data.models import ReportingPeriod
+from puhui.data.selectors import approved_loan_returns
 from puhui.firstloans.models import Contact, Outcome
 
 TEXT = {"class": "form-control"}
@@ -42,7 +43,7 @@ class OutcomeForm(forms.Form):
 
 
 def _loan_quarters():
-    ids = Submission.objects.filter(form="loans", status=Submission.Status.APPROVED).values("period_id")
+    ids = approved_loan_returns().values("period_id")
     return [("", "最近一个有审核通过贷款明细的季度")] + [
         (p.code, p.label) for p in ReportingPeriod.objects.filter(pk__in=ids).order_by("-end")
     ]

@@ -5,7 +5,8 @@ there), the LPR table and the rate summary. Written through the services, so eve
 import datetime
 from decimal import Decimal
 
-from puhui.data.models import LoanRecord, Submission
+from puhui.data.models import LoanRecord
+from puhui.data.selectors import approved_loan_returns
 from puhui.monetary import access, services
 from puhui.monetary.lpr_values import PUBLISHED
 from puhui.monetary.models import LprQuote, RelendingLine
@@ -35,9 +36,9 @@ def _bank(ctx, key):
 
 def _loan_numbers(bank, types, start: datetime.date, end: datetime.date, n: int, rnd) -> list[dict]:
     """Up to n loans the bank reported issuing between start and end, of the given borrower types."""
-    subs = Submission.objects.filter(
-        institution=bank, form=services.LOANS_FORM, status=Submission.Status.APPROVED, period__end__gte=start
-    ).values_list("pk", flat=True)
+    subs = (
+        approved_loan_returns().filter(institution=bank, period__end__gte=start).values_list("pk", flat=True)
+    )
     rows = list(
         LoanRecord.objects.filter(
             submission_id__in=list(subs), borrower_type__in=types, issued_on__gte=start, issued_on__lte=end

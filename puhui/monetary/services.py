@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, ExtractMonth
 from puhui.core.audit import audit_changed, audit_record, snapshot
 from puhui.core.models import AuditLog, Organisation
 from puhui.core.periods import date_cn
+from puhui.data.catalogue import LOANS_FORM
 from puhui.data.derived import effective_submissions
 from puhui.data.models import LoanRecord, ReportingPeriod, Submission
 from puhui.monetary import access
@@ -31,7 +32,6 @@ from puhui.monetary.models import (
     yuan,
 )
 
-LOANS_FORM = "loans"
 MAX_FEN = 10**15  # 10 万亿元: anything above is a typing error
 
 

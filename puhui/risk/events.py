@@ -1,5 +1,6 @@
 """What risk monitoring does when another app publishes an event (`plugin.py` EVENT_HANDLERS)."""
 
+from puhui.data.catalogue import GUARANTEES_FORM, LOANS_FORM
 from puhui.data.models import Submission
 
 
@@ -12,7 +13,7 @@ def on_submission_approved(*, submission_id: int, **payload) -> None:
     from puhui.risk.tasks import networks_build_task, warnings_evaluate_task
 
     sub = (
-        Submission.objects.filter(pk=submission_id, form__in=["loans", "guarantees"])
+        Submission.objects.filter(pk=submission_id, form__in=[LOANS_FORM, GUARANTEES_FORM])
         .select_related("period")
         .first()
     )
@@ -25,7 +26,9 @@ def on_submission_approved(*, submission_id: int, **payload) -> None:
             label=f"生成担保网络（{sub.period.label}{sub.form_title}审核通过后）",
             actor_id=sub.reviewed_by_id,
         )
-    if sub.form != "loans" or _waiting(warnings_evaluate_task, lambda k: k.get("period") == sub.period.code):
+    if sub.form != LOANS_FORM or _waiting(
+        warnings_evaluate_task, lambda k: k.get("period") == sub.period.code
+    ):
         return
     job_enqueue(
         actor=sub.reviewed_by,

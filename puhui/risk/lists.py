@@ -87,13 +87,13 @@ def _warning_rules(user, values):
 
 def _warning_banks(user, values):
     from puhui.core.models import Organisation
-    from puhui.risk.selectors.warnings import LOANS
+    from puhui.data.catalogue import LOANS_FORM
 
     if not access.sees_all(user):
         return []  # a bank sees its own warnings only: no bank picker
     from puhui.data.models import Submission
 
-    ids = Submission.objects.filter(form=LOANS).values("institution_id").distinct()
+    ids = Submission.objects.filter(form=LOANS_FORM).values("institution_id").distinct()
     return list(Organisation.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
 
 

@@ -111,6 +111,12 @@ def test_edit_pages(login, users, catalogue):
     assert Indicator.objects.filter(code="loan_balance").count() == 1
 
 
+def test_the_returns_other_apps_read_row_by_row_are_in_the_catalogue():
+    assert catalogue.form(catalogue.LOANS_FORM).is_loans
+    assert catalogue.form(catalogue.GUARANTEES_FORM).is_guarantees
+    assert [f.code for f in catalogue.forms().values() if f.is_loans] == [catalogue.LOANS_FORM]
+
+
 def test_loan_source_grammar():
     src = catalogue.parse_loan_source("balance[type=small|individual,is_agri]")
     assert src.flags == ("is_agri",) and src.choices == (("borrower_type", ("individual", "small")),)

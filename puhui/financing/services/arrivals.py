@@ -13,11 +13,10 @@ from django.db import transaction
 
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.crypto import lookup_hashes
+from puhui.data.catalogue import LOANS_FORM
 from puhui.data.models import LoanRecord, Submission
 from puhui.financing.models import Demand, Route
 from puhui.financing.services.demands import status_from_routes
-
-LOANS_FORM = "loans"
 
 
 def _waiting_routes(bank_id: int) -> list[Route]:

@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from puhui.core.crypto import lookup_hashes
+from puhui.data.catalogue import LOANS_FORM
 from puhui.data.derived import effective_submissions
 from puhui.data.models import LoanRecord, ReportingPeriod, Submission
+from puhui.data.selectors import approved_loan_returns
 
-LOANS_FORM = "loans"
 Status = LoanRecord.Status
 
 
@@ -47,7 +48,7 @@ def latest_loan_returns(as_of=None) -> dict[int, tuple[int, object]]:
     """submission id → (institution id, period end): each bank's latest approved loans return (ending on or
     before `as_of` when given: the loans as they stood on an observation date)."""
     best: dict[int, tuple] = {}
-    qs = Submission.objects.filter(form=LOANS_FORM, status=Submission.Status.APPROVED)
+    qs = approved_loan_returns()
     if as_of is not None:
         qs = qs.filter(period__end__lte=as_of)
     rows = qs.values_list("pk", "institution_id", "period__end", "version")
@@ -67,11 +68,8 @@ def loan_summary(uscc: str, latest: dict | None = None) -> LoanSummary:
         )
     )
     approved = set(
-        Submission.objects.filter(
-            form=LOANS_FORM, status=Submission.Status.APPROVED,
-            pk__in={sub for sub, *_ in rows},
-        ).values_list("pk", flat=True)
-    )  # fmt: skip
+        approved_loan_returns().filter(pk__in={sub for sub, *_ in rows}).values_list("pk", flat=True)
+    )
     banks = set()
     for sub, issued, balance, status in rows:
         if sub not in approved:

@@ -22,12 +22,12 @@ from django.utils import timezone
 
 from puhui.core.audit import audit_record
 from puhui.core.models import AuditLog
-from puhui.data.models import Submission
+from puhui.data.selectors import approved_loan_returns
 from puhui.engines.scoring import ScoringError, train_scorecard
 from puhui.engines.scoring.scorecard import range_label
 from puhui.engines.scoring.train import TrainOptions
 from puhui.firms.models import FirmScorecard
-from puhui.firms.selectors.loans import LOANS_FORM, firm_hashes, loan_outcomes
+from puhui.firms.selectors.loans import firm_hashes, loan_outcomes
 from puhui.firms.services.ratings import FIRM_COLUMNS, expert_scorecard, features_frame
 from puhui.registry.models import Firm
 
@@ -73,7 +73,7 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 
 def latest_loans_end() -> datetime.date | None:
-    ends = Submission.objects.filter(form=LOANS_FORM, status=Submission.Status.APPROVED)
+    ends = approved_loan_returns()
     return ends.order_by("-period__end").values_list("period__end", flat=True).first()
 
 

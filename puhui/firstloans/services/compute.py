@@ -22,8 +22,10 @@ from django.utils import timezone
 from puhui.core import crypto
 from puhui.core.audit import audit_record
 from puhui.core.periods import containing
+from puhui.data.catalogue import LOANS_FORM
 from puhui.data.derived import effective_submissions
 from puhui.data.models import LoanRecord, ReportingPeriod, Submission
+from puhui.data.selectors import approved_loan_returns
 from puhui.firstloans import rules
 from puhui.firstloans.models import (
     Disagreement,
@@ -50,12 +52,7 @@ def _quiet(done, total, message=""):
 
 def latest_loans_period() -> ReportingPeriod | None:
     """The last quarter for which some bank's 贷款明细表 is approved."""
-    sub = (
-        Submission.objects.filter(form="loans", status=Submission.Status.APPROVED)
-        .select_related("period")
-        .order_by("-period__end")
-        .first()
-    )
+    sub = approved_loan_returns().select_related("period").order_by("-period__end").first()
     return sub.period if sub else None
 
 
@@ -63,7 +60,7 @@ def loan_returns(period: ReportingPeriod) -> dict[int, tuple[int, object, object
     """submission id → (bank id, period start, period end) of the approved loans returns in force up to `period`."""
     periods = list(ReportingPeriod.objects.filter(kind=period.kind, end__lte=period.end))
     ids = [pk for pks in effective_submissions(periods).values() for pk in pks]
-    rows = Submission.objects.filter(pk__in=ids, form="loans").values_list(
+    rows = Submission.objects.filter(pk__in=ids, form=LOANS_FORM).values_list(
         "pk", "institution_id", "period__start", "period__end"
     )
     return {pk: (bank, start, end) for pk, bank, start, end in rows}

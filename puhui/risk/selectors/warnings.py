@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from puhui.core.crypto import mask_id_number
 from puhui.core.models import Division, Organisation
+from puhui.data.catalogue import LOANS_FORM
 from puhui.data.derived import effective_submissions
 from puhui.data.models import LoanRecord, ReportingPeriod, Submission
 from puhui.engines.warnings import Exposure, FirmCredit, Inputs, Portfolio, RuleSet, load_rules
@@ -21,7 +22,6 @@ from puhui.engines.warnings.rules import SEVERITIES
 from puhui.risk import access
 from puhui.risk.models import NetworkGroupBank, NetworkRun, Warning, WarningRuleVersion
 
-LOANS = "loans"
 Status = LoanRecord.Status
 # The office's dashboard: open warnings by days since first raised.
 AGE_BANDS = [("0–7 天", 0, 7), ("8–30 天", 8, 30), ("31–90 天", 31, 90), ("90 天以上", 91, None)]
@@ -48,7 +48,7 @@ def loan_submissions(periods: list[ReportingPeriod]) -> dict[int, tuple[int, int
     ids = [pk for pks in effective_submissions(periods).values() for pk in pks]
     return {
         pk: (inst, period_id)
-        for pk, inst, period_id in Submission.objects.filter(pk__in=ids, form=LOANS).values_list(
+        for pk, inst, period_id in Submission.objects.filter(pk__in=ids, form=LOANS_FORM).values_list(
             "pk", "institution_id", "period_id"
         )
     }
@@ -266,7 +266,7 @@ def age_days(warning: Warning) -> int:
 def owner_choices() -> list[Organisation]:
     """Who a warning may be assigned to: the county's banks (those that report loans) and the member units of
     the linkage mechanism."""
-    bank_ids = Submission.objects.filter(form=LOANS).values("institution_id").distinct()
+    bank_ids = Submission.objects.filter(form=LOANS_FORM).values("institution_id").distinct()
     return list(
         Organisation.objects.filter(Q(pk__in=bank_ids) | Q(plan_alias__in=access.LINKAGE_UNITS)).order_by(
             "kind", "name"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from puhui.core.audit import audit_record
 from puhui.core.crypto import mask_id_number
+from puhui.data.catalogue import GUARANTEES_FORM, LOANS_FORM
 from puhui.data.derived import effective_submissions
 from puhui.data.models import GuaranteeRecord, LoanRecord, ReportingPeriod, Submission
 from puhui.engines.risk.contagion import contagion
@@ -33,11 +34,11 @@ def _fen(yuan) -> np.ndarray:
 def _submissions(period: ReportingPeriod) -> tuple[dict[int, int], dict[int, int]]:
     """(guarantees submission id → bank id, loans submission id → bank id): the approved versions in force."""
     ids = effective_submissions([period]).get(period.pk, [])
-    rows = Submission.objects.filter(pk__in=ids, form__in=["guarantees", "loans"]).values_list(
+    rows = Submission.objects.filter(pk__in=ids, form__in=[GUARANTEES_FORM, LOANS_FORM]).values_list(
         "pk", "form", "institution_id"
     )
-    guarantees = {pk: bank for pk, form, bank in rows if form == "guarantees"}
-    loans = {pk: bank for pk, form, bank in rows if form == "loans"}
+    guarantees = {pk: bank for pk, form, bank in rows if form == GUARANTEES_FORM}
+    loans = {pk: bank for pk, form, bank in rows if form == LOANS_FORM}
     return guarantees, loans
 
 
@@ -237,11 +238,11 @@ def networks_build_pending(*, actor, progress=None) -> list[NetworkRun]:
     runs = {r.period_id: set(r.submissions) for r in NetworkRun.objects.all()}
     for period_id, ids in effective_submissions().items():
         wanted = set(
-            Submission.objects.filter(pk__in=ids, form__in=["guarantees", "loans"]).values_list(
+            Submission.objects.filter(pk__in=ids, form__in=[GUARANTEES_FORM, LOANS_FORM]).values_list(
                 "pk", flat=True
             )
         )
-        has_guarantees = Submission.objects.filter(pk__in=wanted, form="guarantees").exists()
+        has_guarantees = Submission.objects.filter(pk__in=wanted, form=GUARANTEES_FORM).exists()
         if not has_guarantees or runs.get(period_id) == wanted:
             continue
         run = network_build(actor=actor, period=ReportingPeriod.objects.get(pk=period_id), progress=progress)

@@ -21,6 +21,7 @@ from puhui.core.models import Organisation, User
 from puhui.core.notifications import notifications_send
 from puhui.core.service_checks import text_within
 from puhui.data.models import ReportingPeriod
+from puhui.data.selectors import approved_loan_returns
 from puhui.engines.warnings import SEVERITIES, WarningInputError, evaluate, load_rules
 from puhui.engines.warnings.rules import rule_data
 from puhui.risk import access
@@ -247,9 +248,7 @@ def warnings_evaluate(*, actor=None, period: ReportingPeriod) -> dict:
 
 def periods_to_evaluate() -> list[ReportingPeriod]:
     """The quarters with an approved 贷款明细表: what the nightly run evaluates."""
-    from puhui.data.models import Submission
-
-    ids = Submission.objects.filter(form=selectors.LOANS, status="approved").values("period_id").distinct()
+    ids = approved_loan_returns().values("period_id").distinct()
     return list(ReportingPeriod.objects.filter(pk__in=ids).order_by("start"))
 
 
