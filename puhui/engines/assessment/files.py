@@ -17,15 +17,14 @@ one AssessmentInputError, in Chinese.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from dataclasses import fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .. import recordfiles
 from .engine import AUTOMATIC, CriterionSpec, UnitFacts, UnitResult
 
-ENCODINGS = ("utf-8-sig", "gb18030")
 BANK_COLUMNS = ("is_bank", "bank_score", "bank_score_max", "bank_grade")
 COUNTS = tuple(
     f.name for f in fields(UnitFacts) if f.name not in ("unit", "name", "bank_unavailable", *BANK_COLUMNS)
@@ -56,26 +55,7 @@ def _text(value) -> str:
 
 def read_records(path: str | Path) -> list[dict]:
     """Rows of a CSV file (header row) or the objects of a JSON list, as dicts."""
-    path = Path(path)
-    if not path.exists():
-        raise AssessmentInputError([f"找不到文件 {path}"])
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise AssessmentInputError([f"无法解析 JSON 文件 {path.name}：{exc}"]) from exc
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise AssessmentInputError([f"JSON 文件 {path.name} 应为对象列表（[{{...}}, ...]）"])
-        return data
-    raw = path.read_bytes()
-    for enc in ENCODINGS:
-        try:
-            text = raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        rows = csv.DictReader(io.StringIO(text, newline=""))
-        return [{(k.strip() if isinstance(k, str) else k): v for k, v in row.items()} for row in rows]
-    raise AssessmentInputError([f"无法识别文件 {path.name} 的编码（支持 UTF-8 与 GB18030）"])
+    return recordfiles.read_records(path, AssessmentInputError)
 
 
 def _columns(records: list[dict], allowed: tuple, required: tuple, label: str, problems: list) -> bool:

@@ -9,15 +9,14 @@ A qualitative item's cell holds the office's points. Every problem is reported a
 from __future__ import annotations
 
 import csv
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
 
+from .. import recordfiles
 from .engine import MANUAL, NA, NOT_APPLICABLE, BankFigures, BankResult, IndicatorSet
 from .spec import EvaluationInputError, _decimal
 
-ENCODINGS = ("utf-8-sig", "gb18030")
 STATUS_LABELS = {"scored": "已计分", "absent": "无数据", NOT_APPLICABLE: "不适用"}
 
 
@@ -26,28 +25,8 @@ def _text(value) -> str:
 
 
 def read_records(path: str | Path) -> list[dict]:
-    path = Path(path)
-    if not path.exists():
-        raise EvaluationInputError([f"找不到文件 {path}"])
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise EvaluationInputError([f"无法解析 JSON 文件 {path.name}"]) from None
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise EvaluationInputError([f"JSON 文件 {path.name} 应为对象列表（[{{...}}, ...]）"])
-        return data
-    raw = path.read_bytes()
-    for enc in ENCODINGS:
-        try:
-            text = raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        return [
-            {(k.strip() if isinstance(k, str) else k): v for k, v in row.items()}
-            for row in csv.DictReader(io.StringIO(text, newline=""))
-        ]
-    raise EvaluationInputError([f"无法识别文件 {path.name} 的编码（支持 UTF-8 与 GB18030）"])
+    """Rows of a CSV file (header row) or the objects of a JSON list, as dicts."""
+    return recordfiles.read_records(path, EvaluationInputError)
 
 
 def parse_values(records: list[dict], indicator_set: IndicatorSet) -> list[BankFigures]:
