@@ -15,7 +15,7 @@ changes only in `services/`.
 from django.conf import settings
 from django.db import models
 
-from puhui.core import periods
+from puhui.core import periods, review
 from puhui.core.models import Division, Organisation
 
 
@@ -41,26 +41,12 @@ class CaseStatus(models.TextChoices):
 KEPT = (CaseStatus.ACCEPTED, CaseStatus.PUBLISHED)
 
 
-class Entered(models.Model):
-    """Who entered a record and the office's last decision on it."""
+class Entered(review.Entered):
+    """A record a unit enters: the unit, who entered it and the office's last decision on it."""
 
     unit = models.ForeignKey(
         Organisation, verbose_name="报送单位", on_delete=models.PROTECT, related_name="+"
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
-    )
-    entered_at = models.DateTimeField("填报时间", auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    return_reason = models.TextField("退回原因", blank=True)
 
     class Meta:
         abstract = True
@@ -125,10 +111,7 @@ class PromotionKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class PromotionStatus(models.TextChoices):
-    PENDING = "pending", "待审核"
-    APPROVED = "approved", "已通过"
-    RETURNED = "returned", "已退回"
+PromotionStatus = review.ReviewStatus
 
 
 class Promotion(Entered):

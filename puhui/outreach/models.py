@@ -11,36 +11,18 @@ Each is entered by those who do the work and reviewed by the office (待审核 �
 corrected and sent again). Only approved records count. The state changes only in `services/`.
 """
 
-from django.conf import settings
 from django.db import models
 
 from puhui.core.models import Division, Organisation
+from puhui.core.review import Entered, ReviewStatus
+
+Status = ReviewStatus
 
 
-class Status(models.TextChoices):
-    PENDING = "pending", "待审核"
-    APPROVED = "approved", "已通过"
-    RETURNED = "returned", "已退回"
-
-
-class Reviewed(models.Model):
+class Reviewed(Entered):
     """What every outreach record carries: who entered it and the office's review."""
 
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
-    )
-    entered_at = models.DateTimeField("填报时间", auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    return_reason = models.TextField("退回原因", blank=True)
 
     class Meta:
         abstract = True

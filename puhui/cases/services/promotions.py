@@ -7,7 +7,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from puhui.cases import access
 from puhui.cases.models import Promotion, PromotionFile, PromotionKind, PromotionStatus
@@ -15,7 +14,7 @@ from puhui.cases.services.attachments import files_check, files_remove, files_st
 from puhui.cases.services.cases import FIRST_YEAR
 from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import Division
-from puhui.core.notifications import notifications_send
+from puhui.core.review import review_decide
 from puhui.core.service_checks import not_future, text_within
 
 UPLOAD_DIR = "cases/promotion"
@@ -96,35 +95,17 @@ def promotion_update(
     return record
 
 
-@transaction.atomic
 def promotion_review(*, actor, record: Promotion, decision: str, reason: str = "") -> Promotion:
     """`decision`: "approve" or "return" (a reason is required to return)."""
     if not access.can_review(actor):
         raise ValidationError("只有领导小组办公室可以审核示范区宣传记录。")
-    record = Promotion.objects.select_for_update(of=("self",)).get(pk=record.pk)
-    if record.status != PromotionStatus.PENDING:
-        raise ValidationError(f"这条记录处于“{record.get_status_display()}”状态，不能再审核。")
-    if decision not in ("approve", "return"):
-        raise ValidationError({"decision": "请选择审核结果（通过或退回）。"})
-    reason = text_within(reason, "reason", "退回原因", limit=1000, required=decision == "return")
-    before = snapshot(record)
-    record.status = PromotionStatus.APPROVED if decision == "approve" else PromotionStatus.RETURNED
-    record.reviewed_by, record.reviewed_at = actor, timezone.now()
-    if decision == "return":
-        record.return_reason = reason
-    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "return_reason"])
-    audit_changed(
+    url = reverse("cases:publicity_detail", args=[record.pk])
+    return review_decide(
         actor=actor,
-        obj=record,
-        before=before,
-        note="审核通过" if decision == "approve" else f"退回：{reason}",
-    )
-    notifications_send(
-        users=[record.entered_by],
+        record=record,
+        decision=decision,
+        reason=reason,
+        what="示范区宣传记录",
         kind="cases",
-        title=f"示范区宣传记录{'已审核通过' if decision == 'approve' else '被退回'}：{record}",
-        body="" if decision == "approve" else f"退回原因：{reason}。请修改后重新提交。",
-        url=reverse("cases:publicity_detail", args=[record.pk]),
-        key=f"cases-promotion-{record.pk}-{record.reviewed_at:%Y%m%d%H%M%S%f}",
+        url=url,
     )
-    return record
