@@ -13,13 +13,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from puhui.cash.models import Booking, CashPoint, Recipient, Warning
-from puhui.core.access import get_or_404
+from puhui.core.access import bank_of, get_or_404
 from puhui.core.models import Organisation, User
 
 Role = User.Role
 Kind = Organisation.Kind
 # Banks keep cash: insurers, guarantee firms and the rest have no counter for notes.
-BANK_KINDS = frozenset({Kind.POLICY_BANK, Kind.COMMERCIAL_BANK, Kind.RURAL_BANK, Kind.VILLAGE_BANK})
+BANK_KINDS = Organisation.BANK_KINDS
 POINT_READERS = frozenset(
     {Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT, Role.INSTITUTION, Role.TOWN, Role.AGENT}
 )
@@ -33,12 +33,7 @@ def is_office(user) -> bool:
     return user.is_authenticated and user.role == Role.OFFICE
 
 
-def bank_of(user) -> Organisation | None:
-    """The bank a user works for (a bank's county branch, or an outlet's user), else None."""
-    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
-        org = user.organisation
-        return org if org.kind in BANK_KINDS else None
-    return None
+bank_of = bank_of
 
 
 def _own(qs: QuerySet, user, field: str = "bank") -> QuerySet:

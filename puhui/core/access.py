@@ -61,6 +61,47 @@ def _bank_network_for(user: User, qs: QuerySet) -> QuerySet:
     return qs.none()
 
 
+def institution_of(user: User) -> Organisation | None:
+    """The financial institution (at any level) a user of one works for, else None."""
+    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
+        return user.organisation
+    return None
+
+
+def bank_of(user: User) -> Organisation | None:
+    """The bank (at any level: a county branch or an outlet) a user works for, else None."""
+    org = institution_of(user)
+    return org if org is not None and org.kind in Organisation.BANK_KINDS else None
+
+
+def firm_of(user: User):
+    """The firm a public user acts for (a 企业 account), else None."""
+    if user.is_authenticated and user.role == Role.PUBLIC and user.firm_id:
+        return user.firm
+    return None
+
+
+def county_bank(org: Organisation | None) -> Organisation | None:
+    """The county branch of the bank `org` belongs to (itself, or the branch above an outlet), else None."""
+    if org is None or org.kind not in Organisation.BANK_KINDS:
+        return None
+    if org.level == Organisation.Level.BRANCH:
+        return org
+    ids = [int(part) for part in org.path.strip("/").split("/") if part]
+    return (
+        Organisation.objects.filter(
+            pk__in=ids, level=Organisation.Level.BRANCH, kind__in=Organisation.BANK_KINDS
+        )
+        .order_by("-path")
+        .first()
+    )
+
+
+def county_bank_of(user: User) -> Organisation | None:
+    """The county branch of the bank a user works for (the user's own office or the branch above it)."""
+    return county_bank(institution_of(user))
+
+
 def service_points_for(user: User) -> QuerySet[ServicePoint]:
     return _bank_network_for(user, ServicePoint.objects.all())
 

@@ -86,6 +86,9 @@ class Organisation(models.Model):
         BRANCH = "branch", "县级机构"
         OUTLET = "outlet", "网点"
 
+    # Banks: the lenders the plan's lending targets, relending and bank outlets concern (not insurers, guarantors
+    # or micro-lenders).
+    BANK_KINDS = frozenset({Kind.POLICY_BANK, Kind.COMMERCIAL_BANK, Kind.RURAL_BANK, Kind.VILLAGE_BANK})
     FINANCIAL_KINDS = frozenset(
         {
             Kind.POLICY_BANK,

@@ -20,7 +20,7 @@ Missing and forbidden look the same: `access_*` raise Http404.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from puhui.core.access import get_or_404
+from puhui.core.access import get_or_404, institution_of
 from puhui.core.models import User
 from puhui.disposal.models import CaseStep, Listing, RiskCase
 from puhui.risk.access import LINKAGE_UNITS, linkage_unit_of  # noqa: F401 (LINKAGE_UNITS: the demo, tests)
@@ -44,11 +44,7 @@ def require_manage(user) -> None:
         raise Http404
 
 
-def bank_of(user):
-    """The financial institution a user works for, else None."""
-    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
-        return user.organisation
-    return None
+bank_of = institution_of
 
 
 def step_owner_of(user):

@@ -13,6 +13,8 @@ lines). Missing and forbidden look the same: `access_*` raise Http404.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from puhui.core.access import bank_of as core_bank_of
+from puhui.core.access import firm_of as core_firm_of
 from puhui.core.access import get_or_404
 from puhui.core.models import Organisation, User
 from puhui.financing.models import Assignment, Demand, Product, Route, Visit
@@ -20,7 +22,7 @@ from puhui.registry.models import Firm
 
 Role = User.Role
 Kind = Organisation.Kind
-BANK_KINDS = frozenset({Kind.POLICY_BANK, Kind.COMMERCIAL_BANK, Kind.RURAL_BANK, Kind.VILLAGE_BANK})
+BANK_KINDS = Organisation.BANK_KINDS
 LENDER_KINDS = BANK_KINDS | {Kind.GUARANTEE}
 
 
@@ -36,16 +38,10 @@ def lender_of(user) -> Organisation | None:
     return None
 
 
-def bank_of(user) -> Organisation | None:
-    """The bank (not the guarantee company) a staff user works for: its staff may be 金融辅导员."""
-    org = lender_of(user)
-    return org if org is not None and org.kind in BANK_KINDS else None
+bank_of = core_bank_of
 
 
-def firm_of(user):
-    if user.is_authenticated and user.role == Role.PUBLIC and user.firm_id:
-        return user.firm
-    return None
+firm_of = core_firm_of
 
 
 def may_see_any(user) -> bool:

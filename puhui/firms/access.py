@@ -13,7 +13,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from puhui.core.access import get_or_404
+from puhui.core.access import county_bank_of, get_or_404
+from puhui.core.access import firm_of as core_firm_of
 from puhui.core.models import Organisation, User
 from puhui.firms import catalogue
 from puhui.firms.models import Authorisation, DepartmentUpload, FirmScorecard, LookUp
@@ -32,28 +33,10 @@ def is_office(user) -> bool:
     return user.is_authenticated and user.role == Role.OFFICE
 
 
-def county_bank(org: Organisation | None) -> Organisation | None:
-    """The county-level bank an organisation belongs to (itself, or the branch above an outlet)."""
-    while org is not None and org.kind in BANK_KINDS:
-        if org.level == Organisation.Level.BRANCH:
-            return org
-        if org.level == Organisation.Level.HEAD_OFFICE:
-            return None
-        org = org.parent
-    return None
+bank_of = county_bank_of
 
 
-def bank_of(user) -> Organisation | None:
-    """The county-level bank a user works for, else None."""
-    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
-        return county_bank(user.organisation)
-    return None
-
-
-def firm_of(user) -> Firm | None:
-    if user.is_authenticated and user.role == Role.PUBLIC and user.firm_id:
-        return user.firm
-    return None
+firm_of = core_firm_of
 
 
 def acts_for_firm(user) -> bool:

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from puhui.core.access import county_bank
 from puhui.core.audit import audit_record
 from puhui.core.models import AuditLog, Organisation, User
 from puhui.demo import ids
@@ -191,7 +192,7 @@ def _lookups(rng, now) -> int:
     """Each bank looks at some of the firms that authorised it, as its staff would."""
     staff = {}
     for user in User.objects.filter(role=User.Role.INSTITUTION).select_related("organisation"):
-        bank = access.county_bank(user.organisation)
+        bank = county_bank(user.organisation)
         if bank is not None:
             staff.setdefault(bank.pk, user)
     rows = []

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from puhui.core.access import get_or_404
+from puhui.core.access import county_bank_of, get_or_404
 from puhui.core.models import Division, Organisation, ServicePoint, User
 from puhui.firstloans.models import (
     Contact,
@@ -38,21 +38,7 @@ def may_compute(user) -> bool:
     return sees_all(user)
 
 
-def bank_of(user) -> Organisation | None:
-    """The county branch of the bank a user works for (the user's own office or the branch above it)."""
-    if not (user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id):
-        return None
-    org = user.organisation
-    if org.kind not in BANK_KINDS:
-        return None
-    if org.level == Organisation.Level.BRANCH:
-        return org
-    ids = [int(part) for part in org.path.strip("/").split("/") if part]
-    return (
-        Organisation.objects.filter(pk__in=ids, level=Organisation.Level.BRANCH, kind__in=BANK_KINDS)
-        .order_by("-path")
-        .first()
-    )
+bank_of = county_bank_of
 
 
 def may_see(user) -> bool:

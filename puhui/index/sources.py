@@ -138,12 +138,7 @@ def _ratio(key, periods, num: pd.DataFrame, den, scale: float) -> pd.DataFrame:
 
 
 # Banking outlets only: insurers, guarantors and the like are not 银行网点.
-BANK_KINDS = (
-    Organisation.Kind.POLICY_BANK,
-    Organisation.Kind.COMMERCIAL_BANK,
-    Organisation.Kind.RURAL_BANK,
-    Organisation.Kind.VILLAGE_BANK,
-)
+BANK_KINDS = Organisation.BANK_KINDS
 
 
 def _outlets(periods):

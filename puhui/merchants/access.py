@@ -13,14 +13,14 @@ catalogue's lineage load here. Missing and forbidden look the same: `access_*` r
 from django.db.models import QuerySet
 from django.http import Http404
 
-from puhui.core.access import get_or_404
+from puhui.core.access import bank_of, get_or_404
 from puhui.core.models import Division, Organisation, User
 from puhui.merchants.models import Merchant, MonthlyFigure
 
 Role = User.Role
 Kind = Organisation.Kind
 # The banks that sign merchants for card and QR acceptance (insurers and other institutions do not acquire).
-BANK_KINDS = frozenset({Kind.POLICY_BANK, Kind.COMMERCIAL_BANK, Kind.RURAL_BANK, Kind.VILLAGE_BANK})
+BANK_KINDS = Organisation.BANK_KINDS
 COUNTY_WIDE = frozenset({Role.OFFICE, Role.ADMIN, Role.MEMBER_UNIT})
 
 
@@ -32,12 +32,7 @@ def is_office(user) -> bool:
     return user.is_authenticated and user.role == Role.OFFICE
 
 
-def bank_org_of(user) -> Organisation | None:
-    """The organisation of a bank's user (any level of a bank's tree), else None."""
-    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
-        org = user.organisation
-        return org if org.kind in BANK_KINDS else None
-    return None
+bank_org_of = bank_of
 
 
 def acquirer_of(user) -> Organisation | None:

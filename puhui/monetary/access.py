@@ -23,14 +23,7 @@ REFRESH_ROLES = frozenset({Role.OFFICE, Role.ADMIN})
 
 
 # Banks, not insurers: relending and loan rates concern lenders.
-BANK_KINDS = frozenset(
-    {
-        Organisation.Kind.POLICY_BANK,
-        Organisation.Kind.COMMERCIAL_BANK,
-        Organisation.Kind.RURAL_BANK,
-        Organisation.Kind.VILLAGE_BANK,
-    }
-)
+BANK_KINDS = Organisation.BANK_KINDS
 
 
 def can_read(user) -> bool:

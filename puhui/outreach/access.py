@@ -12,7 +12,7 @@ photos and the hooks load here. Missing and forbidden look the same: `access_*` 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from puhui.core.access import get_or_404
+from puhui.core.access import get_or_404, institution_of
 from puhui.core.models import Organisation, User
 from puhui.outreach.models import EventPhoto, MobileEvent, Publicity, SchoolBase, Status
 
@@ -20,7 +20,7 @@ Role = User.Role
 EDUCATION_BUREAU = "县教育和体育局"
 # The banks of 九 (the 服务渠道情况表's submitters): insurers and other institutions hold no 流动银行 events.
 Kind = Organisation.Kind
-BANK_KINDS = frozenset({Kind.POLICY_BANK, Kind.COMMERCIAL_BANK, Kind.RURAL_BANK, Kind.VILLAGE_BANK})
+BANK_KINDS = Organisation.BANK_KINDS
 
 
 def sees_all(user) -> bool:
@@ -36,11 +36,7 @@ def require_review(user) -> None:
         raise Http404
 
 
-def bank_of(user) -> Organisation | None:
-    """The financial institution a user works for, else None."""
-    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
-        return user.organisation
-    return None
+bank_of = institution_of
 
 
 def is_agent(user) -> bool:

@@ -21,7 +21,7 @@ Missing and forbidden look the same: `access_*` raise Http404.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from puhui.core.access import get_or_404
+from puhui.core.access import get_or_404, institution_of
 from puhui.core.models import Organisation, User
 from puhui.protection.models import Complaint, MediationCase, MediationOrg, TypicalCase
 
@@ -43,10 +43,7 @@ def require_office(user) -> None:
         raise Http404
 
 
-def bank_of(user) -> Organisation | None:
-    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
-        return user.organisation
-    return None
+bank_of = institution_of
 
 
 def _unit_alias(user) -> str:

@@ -100,14 +100,7 @@ def access_household_for_change(user: User, pk) -> Household:
 # and towns read only.
 
 NETWORK_EDITORS = frozenset({Role.OFFICE, Role.INSTITUTION})
-BANK_KINDS = frozenset(
-    {
-        Organisation.Kind.POLICY_BANK,
-        Organisation.Kind.COMMERCIAL_BANK,
-        Organisation.Kind.RURAL_BANK,
-        Organisation.Kind.VILLAGE_BANK,
-    }
-)
+BANK_KINDS = Organisation.BANK_KINDS
 
 
 def may_edit_network(user: User) -> bool:

@@ -12,7 +12,7 @@ Missing and forbidden look the same: `*_by_id` raise Http404.
 from django.db.models import QuerySet
 from django.http import Http404
 
-from puhui.core.access import get_or_404
+from puhui.core.access import get_or_404, institution_of
 from puhui.core.models import User
 from puhui.risk.models import NetworkGroup, NetworkGroupBank, NetworkNode, NetworkRun
 
@@ -29,11 +29,7 @@ def can_manage(user) -> bool:
     return user.is_authenticated and user.role == Role.OFFICE
 
 
-def bank_of(user):
-    """The bank a bank user works for (its county-level organisation), else None."""
-    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
-        return user.organisation
-    return None
+bank_of = institution_of
 
 
 def linkage_unit_of(user):

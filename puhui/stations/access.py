@@ -12,7 +12,7 @@ hooks load here. Missing and forbidden look the same (Http404).
 from django.db.models import QuerySet
 from django.http import Http404
 
-from puhui.core.access import get_or_404, service_points_for
+from puhui.core.access import bank_of, get_or_404, service_points_for
 from puhui.core.models import Organisation, ServicePoint, User
 from puhui.registry.access import BANK_KINDS
 from puhui.stations.models import (
@@ -35,12 +35,7 @@ def is_office(user) -> bool:
     return user.is_authenticated and user.role == Role.OFFICE
 
 
-def bank_of(user) -> Organisation | None:
-    """The bank a user works for (any level), else None."""
-    if user.is_authenticated and user.role == Role.INSTITUTION and user.organisation_id:
-        org = user.organisation
-        return org if org.kind in BANK_KINDS else None
-    return None
+bank_of = bank_of
 
 
 def town_of(user):

@@ -22,8 +22,7 @@ RADIUS_KM = 8  # about a half-hour ride on an electric tricycle
 MAX_VILLAGES = 15  # at demo scale 10 about 130 service points: enough for 60 places, fast to read
 MAX_PLACES = 60
 CACHE_KEY = "finder:villages:v1"
-BANK_KINDS = (Organisation.Kind.POLICY_BANK, Organisation.Kind.COMMERCIAL_BANK, Organisation.Kind.RURAL_BANK,
-              Organisation.Kind.VILLAGE_BANK)  # fmt: skip
+BANK_KINDS = Organisation.BANK_KINDS
 # What every staffed bank outlet does (a bank must exchange damaged notes at every outlet).
 OUTLET_SERVICES = ("存取款", "转账汇款", "跨行支付", "缴费", "贷款业务", "残损币兑换", "反假货币咨询")
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from puhui.core.access import county_bank
 from puhui.core.audit import audit_changed, snapshot
 from puhui.firms import access
 from puhui.firms.models import Authorisation, LookUp
@@ -66,10 +67,10 @@ def authorisation_revoke(*, actor, authorisation: Authorisation) -> Authorisatio
 
 def firm_authorised_bank(*, firm, bank) -> bool:
     """Whether `firm`'s authorisation of `bank` (or of the county-level bank above it) is in force today."""
-    county_bank = access.county_bank(bank)
-    if firm is None or county_bank is None:
+    branch = county_bank(bank)
+    if firm is None or branch is None:
         return False
-    return Authorisation.objects.filter(access.in_force(), firm=firm, bank=county_bank).exists()
+    return Authorisation.objects.filter(access.in_force(), firm=firm, bank=branch).exists()
 
 
 def lookup_record(*, actor, firm, what: str = LookUp.What.PROFILE, label: str = "") -> LookUp | None:
