@@ -210,6 +210,7 @@ class Framework:
     name: dict[str, str]
     maxlev: int
     extra: dict[str, dict] = field(default_factory=dict)
+    _rows_memo: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     # ---- construction -------------------------------------------------------------------
     @classmethod
@@ -273,10 +274,18 @@ class Framework:
     def meta_value(self, code: str, column: str, default=np.nan):
         if column not in self.meta.columns:
             return default
-        v = self.meta.loc[self.meta["iCode"] == code, column]
-        if v.empty or _blank(v.iloc[0]):
+        row = self._meta_rows().get(code)
+        if row is None or _blank(row[column]):
             return default
-        return v.iloc[0]
+        return row[column]
+
+    def _meta_rows(self) -> dict[str, dict]:
+        """iCode → its (first) iMeta row, built once per meta table: each pipeline run reads a few
+        hundred values, and a filtered lookup per value was most of a 1,000-run uncertainty analysis."""
+        if self._rows_memo is None or self._rows_memo[0] is not self.meta:
+            rows = self.meta.drop_duplicates("iCode", keep="first").set_index("iCode", drop=False)
+            self._rows_memo = (self.meta, rows.to_dict("index"))
+        return self._rows_memo[1]
 
     def lineage(self) -> pd.DataFrame:
         """One row per indicator: its ancestors level by level (COINr's Meta.Lineage)."""

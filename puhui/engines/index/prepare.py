@@ -103,10 +103,11 @@ def _interp(srt: pd.DataFrame, codes: list[str], method: str) -> pd.DataFrame:
     if np.isnan(t).any():
         raise SpecError("线性或常数插补需要数值型的期间（Time）")
     res = srt[codes].copy()
+    columns = {c: srt[c].to_numpy(dtype=float) for c in codes}  # once, not once per unit
     for _, idx in srt.groupby("uCode", sort=False).indices.items():
         tt = t[idx]
         for c in codes:
-            y = srt[c].to_numpy(dtype=float)[idx]
+            y = columns[c][idx]
             ok = ~np.isnan(y)
             if ok.all() or not ok.any():
                 continue

@@ -57,9 +57,19 @@ def skew_kurt_pass(M: np.ndarray, skew_thresh, kurt_thresh):
 
 
 def nan_quantile_cols(M: np.ndarray, q: float) -> np.ndarray:
-    """R type-7 quantile (numpy 'linear') of each column, NaN ignored."""
+    """R type-7 quantile (numpy 'linear') of each column, NaN ignored. The columns without a NaN go through
+    np.quantile at once (np.nanquantile handles a 2-D array column by column in Python: most of the cost of
+    a 1,000-run uncertainty analysis); the same values either way."""
     with np.errstate(invalid="ignore"), _quiet():
-        return np.nanquantile(M, q, axis=0)
+        if M.ndim != 2 or M.shape[0] == 0:
+            return np.nanquantile(M, q, axis=0)
+        full = ~np.isnan(M).any(axis=0)
+        out = np.empty(M.shape[1], dtype=float)
+        if full.any():
+            out[full] = np.quantile(M[:, full], q, axis=0)
+        if not full.all():
+            out[~full] = np.nanquantile(M[:, ~full], q, axis=0)
+        return out
 
 
 class _quiet:

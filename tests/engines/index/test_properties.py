@@ -1,5 +1,7 @@
 """Property tests of engine invariants (hypothesis)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from scipy.stats import rankdata
 from puhui.engines.index import Framework, Pipeline, ahp
 from puhui.engines.index.aggregate import aggregate_block, check_params, rank_desc
 from puhui.engines.index.normalise import normalise_panel
+from puhui.engines.index.stats import nan_quantile_cols
 
 from .conftest import one_indicator
 
@@ -161,3 +164,20 @@ def test_log_efficacy_is_monotone_and_bounded_in_the_base_year(x):
     order = np.argsort(x)
     assert (np.diff(y[order]) >= -1e-9).all()
     assert y.min() >= 0 and y.max() <= 100
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    arrays(
+        float,
+        st.tuples(st.integers(1, 25), st.integers(1, 6)),
+        elements=st.one_of(st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False), st.just(np.nan)),
+    ),
+    st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.05, 0.5, 0.95, 1.0])),
+)
+def test_column_quantiles_are_numpys_nan_quantiles_exactly(m, q):
+    """The fast path (columns without a NaN at once) gives numpy's nanquantile to the last bit."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanquantile(m, q, axis=0)
+    assert np.array_equal(nan_quantile_cols(m, q), expected, equal_nan=True)
