@@ -27,7 +27,7 @@ def precredit_rate(periods):
     """Households holding a live pre-credit line at the end of the period, over farm households. Lines are
     counted by their validity; a household holding more than one live line (two banks) counts once."""
     live = PreCreditLine.objects.filter(selectors.live_line_q())
-    lines = _spans(live, "town_id", "valid_from", "valid_until", periods)
+    lines = _spans(live, "town_id", selectors.LINE_VALID_FROM, selectors.LINE_VALID_UNTIL, periods)
     num = lines.merge(_second_lines(live, periods), on=["uCode", "Time"], how="left").fillna({"extra": 0})
     num["n"] = num["n"] - num["extra"]
     return _ratio("credit.precredit_rate", periods, num[["uCode", "Time", "n"]], _town_totals()["farm"], 100)
@@ -37,7 +37,7 @@ def _second_lines(live, periods) -> pd.DataFrame:
     """Per town and period, the live lines beyond a household's first (few: read line by line)."""
     several = PreCreditLine.objects.values("household_id").annotate(n=Count("pk")).filter(n__gt=1)
     rows = live.filter(household_id__in=several.values("household_id")).values_list(
-        "town__code", "household_id", "valid_from", "valid_until"
+        "town__code", "household_id", selectors.LINE_VALID_FROM, selectors.LINE_VALID_UNTIL
     )
     held = defaultdict(int)
     for town, household, start, end in rows:

@@ -70,6 +70,8 @@ ARCHIVED_WHERE: dict = {"is_complete": True, "status": HouseholdArchive.Status.V
 ARCHIVED_SINCE = "verified_at"
 # 预授信: a line offered or accepted (not declined or withdrawn), valid on the day in question.
 LIVE_LINE_STATUSES: tuple = (PreCreditLine.Status.OFFERED, PreCreditLine.Status.ACCEPTED)
+# A line is valid from its first to its last day, both included.
+LINE_VALID_FROM, LINE_VALID_UNTIL = "valid_from", "valid_until"
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
@@ -99,7 +101,7 @@ def live_line_q(on: datetime.date | None = None, prefix: str = "") -> Q:
     """The 预授信 rule as a Q on PreCreditLine: live status, and valid on `on` when given."""
     q = Q(**{f"{prefix}status__in": list(LIVE_LINE_STATUSES)})
     if on is not None:
-        q &= Q(**{f"{prefix}valid_from__lte": on, f"{prefix}valid_until__gte": on})
+        q &= Q(**{f"{prefix}{LINE_VALID_FROM}__lte": on, f"{prefix}{LINE_VALID_UNTIL}__gte": on})
     return q
 
 
