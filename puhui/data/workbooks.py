@@ -8,8 +8,6 @@ period or by the wrong institution is recognised.
 """
 
 from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -18,7 +16,7 @@ from puhui.data.catalogue import FormDef
 from puhui.data.county import CountyContext
 from puhui.data.intake import META_SHEET
 from puhui.data.specs import BorrowerId, Place, Rate
-from puhui.imports.blank_forms import INLINE_LIST_LIMIT, OPTIONAL_FILL, OPTIONS_SHEET, REQUIRED_FILL
+from puhui.imports.blank_forms import INLINE_LIST_LIMIT, OPTIONS_SHEET, header_cell, instructions_sheet
 from puhui.imports.tabular import INSTRUCTIONS_SHEET, Date, DecimalNumber, Integer, Money, TableSpec, Text
 
 LAST_ROW = 1048576
@@ -81,14 +79,7 @@ def template_xlsx(*, spec: TableSpec, form: FormDef, ctx: CountyContext, institu
     options_ws = None
     for index, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
-        cell = ws.cell(row=1, column=index, value=col.header)
-        cell.font = Font(bold=True, color="C00000" if col.required else "1F3864")
-        cell.fill = REQUIRED_FILL if col.required else OPTIONAL_FILL
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-        tip = f"{'必填' if col.required else '选填'}：{col.parser.describe()}"
-        if col.help:
-            tip += f"\n{col.help}"
-        cell.comment = Comment(tip, "普惠平台", width=280, height=120)
+        header_cell(ws.cell(row=1, column=index, value=col.header), col, wrap=True)
         ws.column_dimensions[letter].width = max(12, min(36, 2 * len(col.header) + 2))
         if col.parser.number_format:
             ws.column_dimensions[letter].number_format = col.parser.number_format
@@ -108,7 +99,16 @@ def template_xlsx(*, spec: TableSpec, form: FormDef, ctx: CountyContext, institu
             ws.cell(row=r, column=1, value=code).number_format = "@"
             ws.cell(row=r, column=2, value=name)
     ws.freeze_panes = "A2"
-    _instructions(wb.create_sheet(INSTRUCTIONS_SHEET, 1), spec, form, institution, period)
+    instructions_sheet(
+        wb.create_sheet(INSTRUCTIONS_SHEET, 1),
+        spec,
+        title=f"{form.title} · 填写说明",
+        lines=[
+            f"报送机构：{institution.name}　报送期：{period.label}（{period.start} 至 {period.end}）　报送期限：{period.due}"
+        ],
+        notes=GENERAL_NOTES,
+        keys_too=False,
+    )
     meta = wb.create_sheet(META_SHEET)
     for key, value in (
         ("报表编码", form.code),
@@ -122,40 +122,6 @@ def template_xlsx(*, spec: TableSpec, form: FormDef, ctx: CountyContext, institu
     meta.sheet_state = "hidden"
     wb.active = 0
     return xlsx_bytes(wb)
-
-
-def _instructions(ws, spec: TableSpec, form: FormDef, institution, period) -> None:
-    ws.append([f"{form.title} · 填写说明"])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(
-        [
-            f"报送机构：{institution.name}　报送期：{period.label}（{period.start} 至 {period.end}）　报送期限：{period.due}"
-        ]
-    )
-    ws.append([])
-    for i, note in enumerate((*GENERAL_NOTES, *spec.notes), start=1):
-        ws.append([f"{i}. {note.format(sheet=spec.data_sheet)}"])
-    ws.append([])
-    ws.append(["列名", "是否必填", "填写要求", "说明", "示例", "也可用的列名"])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-        cell.fill = OPTIONAL_FILL
-    for col in spec.columns:
-        ws.append(
-            [
-                col.header,
-                "必填" if col.required else "选填",
-                col.parser.describe(),
-                col.help,
-                col.example,
-                "、".join(col.aliases),
-            ]
-        )
-    for letter, width in zip("ABCDEF", (26, 10, 44, 50, 22, 30), strict=True):
-        ws.column_dimensions[letter].width = width
-    for row in ws.iter_rows(min_row=ws.max_row - len(spec.columns) + 1):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def template_csv(spec: TableSpec, *, form: FormDef, ctx: CountyContext) -> bytes:

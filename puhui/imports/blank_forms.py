@@ -33,14 +33,7 @@ def template_xlsx(spec: TableSpec) -> bytes:
     options_ws = None
     for index, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
-        cell = ws.cell(row=1, column=index, value=col.header)
-        cell.font = Font(bold=True, color="C00000" if col.required else "1F3864")
-        cell.fill = REQUIRED_FILL if col.required else OPTIONAL_FILL
-        cell.alignment = Alignment(horizontal="center")
-        tip = f"{'必填' if col.required else '选填'}：{col.parser.describe()}"
-        if col.help:
-            tip += f"\n{col.help}"
-        cell.comment = Comment(tip, "普惠平台", width=260, height=120)
+        header_cell(ws.cell(row=1, column=index, value=col.header), col)
         ws.column_dimensions[letter].width = max(12, 2 * len(col.header) + 4, min(40, len(col.example) + 4))
         if col.parser.number_format:
             ws.column_dimensions[letter].number_format = col.parser.number_format
@@ -66,16 +59,33 @@ def template_xlsx(spec: TableSpec) -> bytes:
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{LAST_ROW}")
     ws.freeze_panes = "A2"
-    _instructions(wb.create_sheet(INSTRUCTIONS_SHEET, 1), spec)
+    instructions_sheet(wb.create_sheet(INSTRUCTIONS_SHEET, 1), spec, title=f"{spec.title}导入模板 · 填写说明")
     wb.active = 0
     return xlsx_bytes(wb)
 
 
-def _instructions(ws, spec: TableSpec) -> None:
-    ws.append([f"{spec.title}导入模板 · 填写说明"])
+def header_cell(cell, col, *, wrap: bool = False) -> None:
+    """A template's column header: red and filled when required, blue when optional, the rule in a note."""
+    cell.font = Font(bold=True, color="C00000" if col.required else "1F3864")
+    cell.fill = REQUIRED_FILL if col.required else OPTIONAL_FILL
+    cell.alignment = Alignment(horizontal="center", wrap_text=wrap)
+    tip = f"{'必填' if col.required else '选填'}：{col.parser.describe()}"
+    if col.help:
+        tip += f"\n{col.help}"
+    cell.comment = Comment(tip, "普惠平台", width=270, height=120)
+
+
+def instructions_sheet(
+    ws, spec: TableSpec, *, title: str, lines=(), notes=GENERAL_NOTES, keys_too=True
+) -> None:
+    """The 填写说明 sheet: title, `lines` under it, the numbered notes, then a row per column (required or not,
+    its rule, help, example, the other names it may go by — with its key when `keys_too`)."""
+    ws.append([title])
     ws["A1"].font = Font(bold=True, size=14)
+    for line in lines:
+        ws.append([line])
     ws.append([])
-    for i, note in enumerate((*GENERAL_NOTES, *spec.notes), start=1):
+    for i, note in enumerate((*notes, *spec.notes), start=1):
         ws.append([f"{i}. {note.format(sheet=spec.data_sheet)}"])
     ws.append([])
     ws.append(["列名", "是否必填", "填写要求", "说明", "示例", "也可用的列名"])
@@ -83,6 +93,7 @@ def _instructions(ws, spec: TableSpec) -> None:
         cell.font = Font(bold=True)
         cell.fill = OPTIONAL_FILL
     for col in spec.columns:
+        aliases = (*col.aliases, col.key) if keys_too else col.aliases
         ws.append(
             [
                 col.header,
@@ -90,10 +101,10 @@ def _instructions(ws, spec: TableSpec) -> None:
                 col.parser.describe(),
                 col.help,
                 col.example,
-                "、".join((*col.aliases, col.key)),
+                "、".join(aliases),
             ]
         )
-    for letter, width in zip("ABCDEF", (18, 10, 40, 60, 22, 30), strict=True):
+    for letter, width in zip("ABCDEF", (22, 10, 42, 55, 22, 30), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=ws.max_row - len(spec.columns) + 1):
         for cell in row:
