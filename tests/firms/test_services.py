@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +46,19 @@ def test_bad_cells_are_named_by_row_and_column_and_nothing_is_stored(firm_scene)
     assert errors == {(2, "纳税信用等级"), (3, "统一社会信用代码")}
     assert all(e.reason for e in result.errors)
     assert not DepartmentUpload.objects.exists() and not DepartmentRecord.objects.exists()
+
+
+def test_the_upload_page_lists_every_problem_by_row_and_column(firm_scene, client):
+    client.force_login(firm_scene["tax_user"])
+    bad = xlsx(HEADER, [[firm_scene["firm"].uscc, "", "E"], ["91370323MA3C4DB554", "", "A"]])
+    response = client.post(
+        reverse("firms:upload"), {"source": "tax_credit", "period": "2020-12", "file": bad}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "文件有 2 处问题，没有保存任何数据" in page
+    assert "第 2 行" in page and "纳税信用等级" in page and "第 3 行" in page and "统一社会信用代码" in page
+    assert not DepartmentUpload.objects.exists()
 
 
 def test_unmatched_uscc_refuses_the_whole_file_unless_the_source_accepts_partial(firm_scene, users):
