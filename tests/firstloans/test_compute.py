@@ -106,6 +106,17 @@ def test_first_loans_the_cross_check_and_renewals(returns, county, users):
     assert access.renewals_for(users["abc"], run).count() == 1
 
 
+def test_returns_hashed_under_the_previous_key_still_credit_the_firm(returns, county, settings):
+    """Mid-rotation (the new key in force, the returns not yet re-hashed): the firm's loans are still its."""
+    settings.FIELD_ENCRYPTION_OLD_KEYS = [settings.FIELD_ENCRYPTION_KEY]
+    settings.FIELD_ENCRYPTION_KEY = "rotated-field-key-Zq8wX3vB7nM2kP5s"
+    run = run_compute(actor=None)
+    assert run.first_loans == 2
+    renewal = Renewal.objects.get(run=run)
+    assert renewal.firm is not None and renewal.firm.name == "鲁村丙公司"
+    assert Disagreement.objects.get(run=run, kind="flagged").firm.name == "鲁村丙公司"
+
+
 def test_figures_for_the_indicator_catalogue(returns, county):
     run_compute(actor=None)
     abc, rcb = county["abc"].pk, county["rcb"].pk

@@ -80,7 +80,7 @@ def firms_never_borrowed(sub_ids: list[int], on) -> tuple[list[tuple[int, int]],
     for pk, uscc, town_id in alive.values_list("pk", "uscc", "town_id").iterator(chunk_size=20_000):
         checked += 1
         hashes = crypto.lookup_hashes(uscc)
-        by_hash[hashes[0]] = pk
+        by_hash.update(dict.fromkeys(hashes, pk))  # returns hashed under an old key still name the firm
         if borrowed.isdisjoint(hashes):
             listed.append((pk, town_id))
     return listed, by_hash, checked
