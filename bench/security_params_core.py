@@ -6,6 +6,7 @@ the other `security_params_*` modules."""
 
 from django.db.models import QuerySet
 
+from bench.security_params_sampling import only_if
 from puhui.api import access as api_access
 from puhui.api.models import ApiToken
 from puhui.core import access as core_access
@@ -30,6 +31,7 @@ from puhui.plan.models import (
     DelayRequest,
     Evidence,
     LeadingGroupMember,
+    Milestone,
     ProgressReport,
     SupervisionNotice,
     Task,
@@ -126,6 +128,10 @@ def _core_pages(IdParam, scope, ChoiceParam, shared) -> dict:
         "user_edit": {"pk": user_param},
         "user_reset_password": {"pk": user_param},
         "user_unlock": {"pk": user_param},
+        # A sheet is handed out once, by a token only its maker holds: a made-up token is refused to everyone.
+        "user_password_sheet_download": {
+            "token": ChoiceParam(lambda: ["0123456789abcdef0123456789abcdef-3-x"], lambda user, value: False)
+        },
         "household_detail": {"pk": household},
         "household_unmask": {"pk": household},
         "firm_detail": {"pk": IdParam(Firm, scope(registry_access.firms_for, Firm))},
@@ -143,11 +149,6 @@ def _core_pages(IdParam, scope, ChoiceParam, shared) -> dict:
         "job_detail": {"pk": job},
         "job_status": {"pk": job},
     }
-
-
-def _only_if(may, fn):
-    """`fn(user)` for a user the `may` rule lets act, else nothing: the page answers 404 to the others."""
-    return lambda user: fn(user) if may(user) else fn(user).none()
 
 
 def _changeable_households(user) -> QuerySet:
@@ -186,16 +187,16 @@ def _registry_pages(IdParam, scope) -> dict:
     import run page."""
     may_edit = registry_access.may_edit_network
     household = IdParam(
-        Household, scope(_only_if(registry_access.may_change_households, _changeable_households), Household)
+        Household, scope(only_if(registry_access.may_change_households, _changeable_households), Household)
     )
-    point = IdParam(ServicePoint, scope(_only_if(may_edit, _editable_points), ServicePoint))
+    point = IdParam(ServicePoint, scope(only_if(may_edit, _editable_points), ServicePoint))
     outlets = Organisation.objects.filter(level=Organisation.Level.OUTLET)
-    outlet = IdParam(Organisation, scope(_only_if(may_edit, _editable_outlets), Organisation), base=outlets)
+    outlet = IdParam(Organisation, scope(only_if(may_edit, _editable_outlets), Organisation), base=outlets)
     return {
         **{name: {"pk": household} for name in ("household_split", "household_merge", "household_move",
                                                  "household_dissolve")},
         "firm_deregister": {
-            "pk": IdParam(Firm, scope(_only_if(registry_access.may_edit_firms, registry_access.firms_for), Firm))
+            "pk": IdParam(Firm, scope(only_if(registry_access.may_edit_firms, registry_access.firms_for), Firm))
         },
         "service_point_detail": {"pk": IdParam(ServicePoint, scope(core_access.service_points_for, ServicePoint))},
         **{name: {"pk": point} for name in ("service_point_upgrade", "service_point_suspend",
@@ -204,7 +205,7 @@ def _registry_pages(IdParam, scope) -> dict:
         "outlet_suspend": {"pk": outlet},
         "outlet_resume": {"pk": outlet},
         "terminal_detail": {"pk": IdParam(Terminal, scope(core_access.terminals_for, Terminal))},
-        "terminal_retire": {"pk": IdParam(Terminal, scope(_only_if(may_edit, _editable_terminals), Terminal))},
+        "terminal_retire": {"pk": IdParam(Terminal, scope(only_if(may_edit, _editable_terminals), Terminal))},
         "import_run": {"pk": IdParam(ImportRun, scope(_import_runs, ImportRun))},
     }  # fmt: skip
 
@@ -232,6 +233,14 @@ def _plan_pages(IdParam, scope, shared) -> dict:
                 "plan_notice_close",
                 "plan_notice_docx",
             ]
+        },
+        **{
+            name: {
+                "pk": IdParam(
+                    Milestone, scope(only_if(plan_access.is_office, plan_access.milestones_for), Milestone)
+                )
+            }
+            for name in ["plan_milestone_target", "plan_milestone_close"]
         },
         "plan_delay_decide": {
             "pk": IdParam(DelayRequest, scope(plan_access.delay_requests_for, DelayRequest))

@@ -157,6 +157,14 @@ def tools_api_params(IdParam, scope) -> dict:
     }
 
 
+def _unmaskable(user):
+    """The complaints whose contact the user may see in clear (the office; the institution handling one)."""
+    complaints = protection_access.complaints_for(user).select_related("institution")
+    return complaints.filter(
+        pk__in=[c.pk for c in complaints if protection_access.may_unmask_contact(user, c)]
+    )
+
+
 def _protection_params(IdParam, ChoiceParam, scope) -> dict:
     """Consumer protection and financial education (#17): complaints, mediation cases, typical cases, events,
     photos, publicity and school bases by their access querysets; an action name is not judged (the view
@@ -179,6 +187,9 @@ def _protection_params(IdParam, ChoiceParam, scope) -> dict:
             "pk": complaint,
             "action": ChoiceParam(lambda: list(complaint_views.ACTIONS)),
         },
+        "protection:complaint_unmask": {"pk": IdParam(Complaint, scope(_unmaskable, Complaint))},
+        # The complaint is the one the visitor's tracking session follows, never an id in the path.
+        "protection:track_act": {"action": ChoiceParam(lambda: ["feedback", "escalate"])},
         "protection:mediation_detail": {"pk": mediation},
         "protection:agreement": {"pk": mediation},
         "protection:mediation_act": {
