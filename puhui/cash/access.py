@@ -33,9 +33,6 @@ def is_office(user) -> bool:
     return user.is_authenticated and user.role == Role.OFFICE
 
 
-bank_of = bank_of
-
-
 def _own(qs: QuerySet, user, field: str = "bank") -> QuerySet:
     bank = bank_of(user)
     return qs.filter(**{f"{field}__path__startswith": bank.path}) if bank is not None else qs.none()

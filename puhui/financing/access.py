@@ -13,9 +13,7 @@ lines). Missing and forbidden look the same: `access_*` raise Http404.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from puhui.core.access import bank_of as core_bank_of
-from puhui.core.access import firm_of as core_firm_of
-from puhui.core.access import get_or_404
+from puhui.core.access import bank_of, firm_of, get_or_404
 from puhui.core.models import Organisation, User
 from puhui.financing.models import Assignment, Demand, Product, Route, Visit
 from puhui.registry.models import Firm
@@ -36,12 +34,6 @@ def lender_of(user) -> Organisation | None:
     if is_staff and user.organisation.kind in LENDER_KINDS:
         return user.organisation
     return None
-
-
-bank_of = core_bank_of
-
-
-firm_of = core_firm_of
 
 
 def may_see_any(user) -> bool:

@@ -13,8 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from puhui.core.access import county_bank_of, get_or_404
-from puhui.core.access import firm_of as core_firm_of
+from puhui.core.access import county_bank_of, firm_of, get_or_404
 from puhui.core.models import Organisation, User
 from puhui.firms import catalogue
 from puhui.firms.models import Authorisation, DepartmentUpload, FirmScorecard, LookUp
@@ -34,9 +33,6 @@ def is_office(user) -> bool:
 
 
 bank_of = county_bank_of
-
-
-firm_of = core_firm_of
 
 
 def acts_for_firm(user) -> bool:

@@ -35,9 +35,6 @@ def is_office(user) -> bool:
     return user.is_authenticated and user.role == Role.OFFICE
 
 
-bank_of = bank_of
-
-
 def town_of(user):
     if user.is_authenticated and user.role == Role.TOWN and user.town_id:
         return user.town
