@@ -26,9 +26,8 @@ from puhui.firstloans.services.records import contact_record, outcome_set
 
 COUNT_LABELS = {"runs": "首贷培植名单计算", "contacts": "首贷培植对接记录", "outcomes": "首贷培植结果"}
 HASHES_PER_QUERY = 10_000
-THROUGH_SERVICES = (
-    60  # firms recorded one service call at a time; the rest in bulk (tens of thousands at scale 10)
-)
+# Firms recorded one service call at a time; the rest in bulk (tens of thousands at scale 10).
+THROUGH_SERVICES = 60
 BATCH = 5000
 WAYS = ["visit", "phone", "meeting", "online"]
 SHARE_CONTACTED = 0.3  # of the firms of the 2019 list still unborrowed, in a bank's area
