@@ -5,6 +5,7 @@ bank's award with a lower amount, records the payment, and finds it in the ledge
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from puhui.core.models import Organisation, User
 from puhui.policy.models import Objection, Result
@@ -33,8 +34,10 @@ def test_the_incentive_walk(
     bank.click("text=政策工具")
     bank.click("text=政策激励评价")
     bank.click("[data-testid=evaluations] >> text=2020 年")
-    rows = bank.locator("[data-testid=results] tbody tr")
-    assert rows.count() == 5 and "农村商业银行" not in bank.inner_text("[data-testid=results]")
+    bank.wait_for_url("**/policy/evaluations/*/")
+    # The locator's count does not wait for the page; expect() waits until the rows are there.
+    expect(bank.locator("[data-testid=results] tbody tr")).to_have_count(5)
+    assert "农村商业银行" not in bank.inner_text("[data-testid=results]")
     bank.click("[data-testid=results] tr:has-text('创业担保贷款奖补') >> text=不符合")
     assert "不低于 10.00%" in bank.inner_text("[data-testid=conditions]")
     bank.fill("[data-testid=objection-form] textarea", "我行第四季度有一笔创业担保贷款漏报，已补报。")
@@ -42,16 +45,16 @@ def test_the_incentive_walk(
         "#id_files", files=[{"name": "补报说明.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     bank.click("[data-testid=objection-form] button")
-    assert "异议已提交" in bank.content()
+    expect(bank.locator("main")).to_contain_text("异议已提交")
 
     # The finance bureau sees it to answer, answers, and decides the rural bank's award.
     finance = as_user("czj")
-    assert "待答复的政策激励异议" in finance.content()
+    expect(finance.locator("main")).to_contain_text("待答复的政策激励异议")
     objection = Objection.objects.get()
     finance.goto(f"/policy/results/{objection.result_id}/")
     finance.fill("[data-testid=objection] textarea", "已核对，补报数据将在重新评价时采用。")
     finance.click("[data-testid=objection] button")
-    assert "已答复" in finance.content()
+    expect(finance.locator("main")).to_contain_text("已答复")
     award = Result.objects.get(rule_code="startup_award", institution__code="RCB-YY")
     finance.goto(f"/policy/results/{award.pk}/")
     assert "333,333.33 元" in finance.inner_text("[data-testid=granted]")
@@ -61,7 +64,7 @@ def test_the_incentive_walk(
     finance.click("[data-testid=decide-form] button")
     finance.fill("#id_paid_on", timezone.localdate().isoformat())
     finance.click("[data-testid=pay-form] button")
-    assert "已登记拨付" in finance.content()
+    expect(finance.locator("main")).to_contain_text("已登记拨付")
     finance.goto("/policy/ledger/")
     assert "300,000 元" in finance.inner_text("[data-testid=ledger]")
     with finance.expect_download() as download:
