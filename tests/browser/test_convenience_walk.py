@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from puhui.cash.models import Booking
 from puhui.cash.services import points
@@ -83,7 +84,7 @@ def test_find_a_station_book_coins_and_see_the_outlet_confirm(scene, browser, li
     farmer.fill("#id_code", code)
     farmer.fill("#id_digits", "4321")
     farmer.click("[data-testid=track-form] button")
-    assert farmer.inner_text("[data-testid=status]") == "已确认"
+    expect(farmer.locator("[data-testid=status]")).to_have_text("已确认", use_inner_text=True)
     assert "14:00" in farmer.inner_text("[data-testid=confirmed]")
     context.close()
 

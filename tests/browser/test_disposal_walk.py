@@ -7,6 +7,7 @@ profile shows the flag only while the debtor is listed."""
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from puhui.disposal.models import Listing
 from tests.conftest import ID_NUMBERS
@@ -40,7 +41,7 @@ def test_propose_notify_object_list_settle_remove(scene, as_user):
     bank.fill("#id_judgment_date", "2020-06-01")
     bank.fill("#id_enforcement_date", "2020-09-01")
     bank.click("[data-testid=propose-form] button")
-    assert "请填写判决书或裁定书文号（证据）。" in bank.inner_text("[data-testid=propose-form]")
+    expect(bank.locator("[data-testid=propose-form]")).to_contain_text("请填写判决书或裁定书文号（证据）。")
     assert not Listing.objects.exists()
     bank.fill("#id_judgment_no", JUDGMENT)
     bank.click("[data-testid=propose-form] button")
@@ -56,13 +57,13 @@ def test_propose_notify_object_list_settle_remove(scene, as_user):
     office.fill("#id_notice-notified_on", today)
     office.select_option("#id_notice-means", "delivery")
     office.click("[data-testid=notice-form] button")
-    assert "已登记告知" in office.inner_text("main")
+    expect(office.locator("main")).to_contain_text("已登记告知")
     assert "15 天" in office.inner_text("[data-testid=window]")
     # Listing now, inside the window, is refused.
     office.select_option("#id_decision-decision", "list")
     office.fill("#id_decision-reason", "证据充分")
     office.click("[data-testid=decision-form] button")
-    assert "期满前不能决定列入" in office.inner_text("[data-testid=refused]")
+    expect(office.locator("[data-testid=refused]")).to_contain_text("期满前不能决定列入")
     listing.refresh_from_db()
     assert listing.status == Listing.Status.NOTIFIED
 
@@ -74,7 +75,7 @@ def test_propose_notify_object_list_settle_remove(scene, as_user):
     assert "如有异议" in debtor.inner_text("main")
     debtor.fill("#id_objection-objection", "该笔借款已与银行协商展期，不属于恶意逃废债务。")
     debtor.click("[data-testid=objection-form] button")
-    assert "异议已登记" in debtor.inner_text("main")
+    expect(debtor.locator("main")).to_contain_text("异议已登记")
     assert debtor.inner_text("[data-testid=listing-status]") == "异议中"
 
     # The office decides to list, answering the objection.
@@ -82,7 +83,7 @@ def test_propose_notify_object_list_settle_remove(scene, as_user):
     office.select_option("#id_decision-decision", "list")
     office.fill("#id_decision-reason", "展期协议未签订，债务人拒不履行生效判决，异议不成立。")
     office.click("[data-testid=decision-form] button")
-    assert office.inner_text("[data-testid=listing-status]") == "已列入"
+    expect(office.locator("[data-testid=listing-status]")).to_have_text("已列入", use_inner_text=True)
     household = scene["household"]
     office.goto(reverse("household_detail", args=[household.pk]))
     assert "已列入逃废债黑名单" in office.inner_text("[data-testid=profile-flag]")
@@ -92,12 +93,12 @@ def test_propose_notify_object_list_settle_remove(scene, as_user):
     bank.fill("#id_settle-settled_on", today)
     bank.fill("#id_settle-note", "债务人已全额归还本息。")
     bank.click("[data-testid=settle-form] button")
-    assert "已报告清偿" in bank.inner_text("main")
+    expect(bank.locator("main")).to_contain_text("已报告清偿")
     office.goto(reverse("disposal:listing_detail", args=[listing.pk]))
     office.select_option("#id_remove-removal", "settled")
     office.fill("#id_remove-reason", "银行报告债务人已全额清偿。")
     office.click("[data-testid=remove-form] button")
-    assert office.inner_text("[data-testid=listing-status]") == "已移出"
+    expect(office.locator("[data-testid=listing-status]")).to_have_text("已移出", use_inner_text=True)
     steps = office.locator("[data-testid=timeline] li")
     texts = [steps.nth(i).inner_text() for i in range(steps.count())]
     kinds = ["银行提议", "告知债务人", "债务人提出异议", "决定列入", "银行报告已清偿", "移出黑名单"]

@@ -3,6 +3,7 @@ and the line leaves the list. Agent and farmer on a phone. Also the menus each r
 administrator's role-aware user form with its village picker."""
 
 import pytest
+from playwright.sync_api import expect
 
 from puhui.core.models import Notification, User
 from puhui.credit import services as credit
@@ -49,7 +50,9 @@ def test_office_reviews_a_progress_report_from_its_todo_list(transactional_db, a
     office.wait_for_url(f"**/plan/reports/{report.pk}/")
     office.check("[data-testid=review-form] input[value=accept]")
     office.click("[data-testid=review-form] button")
-    assert "已通过" in office.inner_text(f"[data-testid=version-{report.version}] [data-testid=review]")
+    expect(office.locator(f"[data-testid=version-{report.version}] [data-testid=review]")).to_contain_text(
+        "已通过"
+    )
 
     office.goto("/")
     assert todo_line(office, "待审核的进度报告").count() == 0

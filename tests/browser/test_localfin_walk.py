@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from playwright.sync_api import expect
 
 from puhui.core.models import User
 from puhui.data import services as data_services
@@ -82,11 +83,12 @@ def test_the_finance_centre_walk(scene, as_user):
     page.wait_for_url(f"**/localfin/listing/{candidate.pk}/")
     page.select_option("#id_move-to_stage", "restructuring")
     page.click("[data-testid=move-form] button")
-    assert "已变更阶段：培育 → 规范化公司制改制" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("已变更阶段：培育 → 规范化公司制改制")
 
     # Back without a reason: refused in Chinese, nothing moved.
     page.select_option("#id_move-to_stage", "cultivating")
     page.click("[data-testid=move-form] button")
+    expect(page.locator("[data-testid=move-form]")).to_contain_text("退回到前一阶段须写明原因")
     refusal = page.inner_text("[data-testid=move-form]")
     assert "退回到前一阶段须写明原因（从“规范化公司制改制”退回到“培育”）" in refusal
     candidate.refresh_from_db()
@@ -96,9 +98,9 @@ def test_the_finance_centre_walk(scene, as_user):
     page.select_option("#id_move-to_stage", "cultivating")
     page.fill("#id_move-reason", "股东对改制方案意见分歧，暂缓改制")
     page.click("[data-testid=move-form] button")
-    assert "已变更阶段：规范化公司制改制 → 培育" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("已变更阶段：规范化公司制改制 → 培育")
     rows = page.locator("[data-testid=history] tbody tr")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     assert "入库" in rows.nth(0).inner_text()
     assert "规范化公司制改制" in rows.nth(1).inner_text()
     last = rows.nth(2).inner_text()
@@ -120,6 +122,7 @@ def test_the_finance_centre_walk(scene, as_user):
     page.fill("#id_matures_on", "2021-03-01")
     page.fill("#id_underwriter", "中泰证券股份有限公司")
     page.click("[data-testid=record-form] button")
+    expect(page.locator("[data-testid=record-form]")).to_contain_text("到期日期须晚于发行日期")
     refusal = page.inner_text("[data-testid=record-form]")
     assert "到期日期须晚于发行日期：到期 2021年3月1日，发行 2021年3月15日" in refusal, refusal
     assert not BondIssue.objects.exists()

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, log_in
 
@@ -19,7 +20,7 @@ def test_office_logs_in_and_sees_the_dashboard_with_map(page, mapped_county, use
 
     page.click("nav >> text=名录")
     page.click("nav >> text=机构与网点")
-    assert "中国农业银行沂源县支行" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("中国农业银行沂源县支行")
 
 
 def test_bank_user_sees_own_outlets_only(page, mapped_county, users):

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from puhui.outreach.models import MobileEvent, Publicity
 from tests.outreach.conftest import png
@@ -39,16 +40,16 @@ def test_a_bank_records_an_event_on_a_phone_and_the_office_reviews_it(scene, as_
     bank.fill("#id_people_served", "120")
     bank.set_input_files("#id_photos", [_files("现场.jpg", b"not a photo at all", "image/jpeg")])
     bank.click("[data-testid=save]")
-    assert "还没有保存" in bank.inner_text("[data-testid=error-summary]")
+    expect(bank.locator("[data-testid=error-summary]")).to_contain_text("还没有保存")
     assert "图片" in bank.inner_text("[data-testid=record-form]")
     assert not MobileEvent.objects.exists()
 
     bank.set_input_files("#id_photos", [_files("现场.png", png(), "image/png")])
     bank.click("[data-testid=save]")
-    assert bank.inner_text("[data-testid=status]") == "待审核"
+    expect(bank.locator("[data-testid=status]")).to_have_text("待审核", use_inner_text=True)
     event = MobileEvent.objects.get()
     assert event.people_served == 120 and event.photos.count() == 1
-    assert bank.locator("[data-testid=photos] img").count() == 1
+    expect(bank.locator("[data-testid=photos] img")).to_have_count(1)
 
     # The office returns it: the people served are for two villages, not one.
     office = as_user("office")
@@ -56,19 +57,21 @@ def test_a_bank_records_an_event_on_a_phone_and_the_office_reviews_it(scene, as_
     office.check("#id_review-decision_1")  # 退回修改
     office.fill("#id_review-reason", "服务人数请只填本村的。")
     office.click("[data-testid=review-form] button")
-    assert "审核完成：已退回" in office.inner_text("main")  # back on the list, with the next to review
+    expect(office.locator("main")).to_contain_text(
+        "审核完成：已退回"
+    )  # back on the list, with the next to review
 
     bank.goto(reverse("outreach:event_detail", args=[event.pk]))
     bank.click("[data-testid=edit]")
-    assert "服务人数请只填本村的" in bank.inner_text("[data-testid=return-reason]")
+    expect(bank.locator("[data-testid=return-reason]")).to_contain_text("服务人数请只填本村的")
     bank.fill("#id_people_served", "80")
     bank.click("[data-testid=save]")
-    assert bank.inner_text("[data-testid=status]") == "待审核"
+    expect(bank.locator("[data-testid=status]")).to_have_text("待审核", use_inner_text=True)
 
     office.goto(reverse("outreach:event_detail", args=[event.pk]))
     office.check("#id_review-decision_0")  # 通过
     office.click("[data-testid=review-form] button")
-    assert "审核完成：已通过" in office.inner_text("main")
+    expect(office.locator("main")).to_contain_text("审核完成：已通过")
     event.refresh_from_db()
     assert (event.status, event.people_served) == ("approved", 80)
 
@@ -87,6 +90,6 @@ def test_an_agent_records_a_session_in_its_own_village_on_a_phone(scene, as_user
     agent.select_option("#id_village", str(scene["villages"][0].pk))
     agent.fill("#id_audience", "35")
     agent.click("[data-testid=save]")
-    assert agent.inner_text("[data-testid=status]") == "待审核"
+    expect(agent.locator("[data-testid=status]")).to_have_text("待审核", use_inner_text=True)
     record = Publicity.objects.get()
     assert (record.channel, record.village, record.audience) == ("agent", scene["villages"][0], 35)

@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from puhui.core.models import AuditLog
 from puhui.protection import rules
@@ -47,7 +48,7 @@ def test_file_answer_late_escalate_mediate_confirm_enforce(scene, browser, live_
     farmer.fill("#id_content", "申请农户贷款时被要求购买理财产品，否则不放贷。")
     farmer.fill("#id_demand", "退还理财资金。")
     farmer.click("[data-testid=file-form] button")
-    assert "请留下联系电话" in farmer.inner_text("[data-testid=file-form]")
+    expect(farmer.locator("[data-testid=file-form]")).to_contain_text("请留下联系电话")
     assert not Complaint.objects.exists()
     farmer.fill("#id_phone", "13905331234")
     farmer.click("[data-testid=file-form] button")
@@ -67,7 +68,7 @@ def test_file_answer_late_escalate_mediate_confirm_enforce(scene, browser, live_
     bank.fill("#id_extend-reason", "需调取录像")
     bank.fill("#id_extend-approver", "市分行投诉处理负责人")
     bank.click("[data-testid=extend-form] button")
-    assert "最长 60 天" in bank.inner_text("[data-testid=extend-form]")
+    expect(bank.locator("[data-testid=extend-form]")).to_contain_text("最长 60 天")
     complaint.refresh_from_db()
     assert complaint.extended_to is None
 
@@ -78,7 +79,7 @@ def test_file_answer_late_escalate_mediate_confirm_enforce(scene, browser, live_
     assert "逾期未答复" in bank.inner_text("[data-testid=complaint-state]")
     bank.fill("#id_answer-answer", "经核查，理财产品系客户自愿购买，不予退还。")
     bank.click("[data-testid=answer-form] button")
-    assert "逾期答复" in bank.inner_text("[data-testid=answer]")
+    expect(bank.locator("[data-testid=answer]")).to_contain_text("逾期答复")
 
     # The farmer follows it from another browser with the code and the phone's last 4 digits; escalates.
     context.close()
@@ -99,7 +100,7 @@ def test_file_answer_late_escalate_mediate_confirm_enforce(scene, browser, live_
     farmer.click("[data-testid=feedback-form] button")
     farmer.fill("#id_escalate-reason", "银行以贷款为条件搭售理财，请人民银行处理。")
     farmer.click("[data-testid=escalate-form] button")
-    assert "已提请人民银行" in farmer.inner_text("[data-testid=track-state]")
+    expect(farmer.locator("[data-testid=track-state]")).to_contain_text("已提请人民银行")
 
     # The office refers it to mediation.
     office = as_user("office")
@@ -117,16 +118,20 @@ def test_file_answer_late_escalate_mediate_confirm_enforce(scene, browser, live_
     justice.fill("#id_agree-terms", "银行于 10 日内退还理财资金 30,000 元。")
     justice.fill("#id_agree-amount", "30000")
     justice.click("[data-testid=agree-form] button")
-    assert "双方当事人均同意" in justice.inner_text("[data-testid=agree-form]")
+    expect(justice.locator("[data-testid=agree-form]")).to_contain_text("双方当事人均同意")
     justice.check("#id_agree-applicant_consents")
     justice.check("#id_agree-institution_consents")
     justice.click("[data-testid=agree-form] button")
-    assert justice.inner_text("[data-testid=mediation-state]") == "已达成调解协议"
+    expect(justice.locator("[data-testid=mediation-state]")).to_have_text(
+        "已达成调解协议", use_inner_text=True
+    )
     with justice.expect_download() as download:
         justice.click("[data-testid=agreement-download]")
     assert download.value.suggested_filename == f"调解协议书_{case.number}.docx"
     justice.click("[data-testid=confirm_apply-form] button")
-    assert justice.inner_text("[data-testid=mediation-state]") == "司法确认审查中"
+    expect(justice.locator("[data-testid=mediation-state]")).to_have_text(
+        "司法确认审查中", use_inner_text=True
+    )
 
     # The court: acceptance, ruling, enforcement.
     court = as_user("court")
@@ -135,13 +140,13 @@ def test_file_answer_late_escalate_mediate_confirm_enforce(scene, browser, live_
     court.click("[data-testid=accept-form] button")
     court.fill("#id_rule-ruling_no", "（2021）鲁0323民特15号")
     court.click("[data-testid=rule-form] button")
-    assert court.inner_text("[data-testid=mediation-state]") == "已司法确认"
+    expect(court.locator("[data-testid=mediation-state]")).to_have_text("已司法确认", use_inner_text=True)
     court.fill("#id_enforce_apply-case_no", "（2021）鲁0323执88号")
     court.click("[data-testid=enforce_apply-form] button")
     court.fill("#id_enforce_close-amount", "30000")
     court.fill("#id_enforce_close-outcome", "已扣划款项，执行完毕。")
     court.click("[data-testid=enforce_close-form] button")
-    assert court.inner_text("[data-testid=mediation-state]") == "执行完毕"
+    expect(court.locator("[data-testid=mediation-state]")).to_have_text("执行完毕", use_inner_text=True)
     assert "到司法确认 20 天" in court.inner_text("[data-testid=durations]")
 
     # Each party its own part: the court and another bank see no complaint; a public user none but theirs.

@@ -4,6 +4,7 @@ warning, the office assigns it to ABC, ABC acknowledges and answers, the office 
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from puhui.risk.models import Warning
 from tests.risk.conftest import SCENE, firm_row, upload_loans, write_loans
@@ -62,7 +63,7 @@ def test_an_approved_return_raises_a_credit_withdrawal_warning_that_is_followed_
     office.select_option("#id_assign-owner", str(county["abc"].pk))
     office.fill("#id_assign-note", "请说明对该企业压降授信的原因")
     office.click("[data-testid=assign-form] button")
-    assert "已指派给中国农业银行沂源县支行，并已通知该单位。" in office.inner_text("main")
+    expect(office.locator("main")).to_contain_text("已指派给中国农业银行沂源县支行，并已通知该单位。")
     assert "已指派" in office.inner_text("[data-testid=status]")
 
     # ABC: the to-do line leads to it; acknowledged, then answered.
@@ -73,17 +74,17 @@ def test_an_approved_return_raises_a_credit_withdrawal_warning_that_is_followed_
     bank.click("[data-testid=list-table] >> text=企业被抽贷、断贷、压贷")
     bank.wait_for_url(f"**/risk/warnings/{w.pk}/")
     bank.click("[data-testid=acknowledge-form] button")
-    assert "已签收" in bank.inner_text("main")
+    expect(bank.locator("main")).to_contain_text("已签收")
     assert bank.get_attribute("#id_answer-text", "required") is not None  # an empty answer is not sent
     bank.fill("#id_answer-text", "该企业一笔 200 万元贷款到期正常收回，已受理续贷申请，将于下月发放。")
     bank.click("[data-testid=answer-form] button")
-    assert "已答复" in bank.inner_text("[data-testid=status]")
+    expect(bank.locator("[data-testid=status]")).to_contain_text("已答复")
     assert "已受理续贷申请" in bank.inner_text("[data-testid=notes]")
 
     # The office closes it with a note.
     office.reload()
     office.fill("#id_close-note", "已核实为到期收回后续贷，不属于盲目抽贷。")
     office.click("[data-testid=close-form] button")
-    assert "已关闭" in office.inner_text("[data-testid=status]")
+    expect(office.locator("[data-testid=status]")).to_contain_text("已关闭")
     w.refresh_from_db()
     assert w.status == Warning.Status.CLOSED and "不属于盲目抽贷" in w.closing_note

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from puhui.data.models import Submission
 from puhui.financing.models import Route
@@ -49,7 +50,7 @@ def test_demand_to_first_loan_to_visit(scene, county, users, as_user):
     owner.check("input[name=collateral][value=credit]")
     owner.check("#id_female")
     owner.click("[data-testid=save]")
-    assert owner.inner_text("[data-testid=status]") == "待答复"
+    expect(owner.locator("[data-testid=status]")).to_have_text("待答复", use_inner_text=True)
     assert owner.locator("[data-testid=ranked]").first.inner_text().startswith("巾帼信用贷")
     demand_url = owner.url
 
@@ -57,14 +58,14 @@ def test_demand_to_first_loan_to_visit(scene, county, users, as_user):
     bank = as_user("abc")
     bank.goto(reverse("financing:demands"))
     bank.locator("tr", has_text=firm.name).locator("a").first.click()
-    assert "巾帼信用贷" in bank.inner_text("main")
+    expect(bank.locator("main")).to_contain_text("巾帼信用贷")
     answer = bank.locator("[data-testid=answer]")
     answer.locator("input[name=decision][value=accepted]").check()
     answer.locator("input[name=amount]").fill("200000")
     answer.locator("input[name=rate]").fill("4.20")
     answer.locator("input[name=term]").fill("12")
     answer.locator("button").click()
-    assert bank.inner_text("[data-testid=status]") == "已获批"
+    expect(bank.locator("[data-testid=status]")).to_have_text("已获批", use_inner_text=True)
     bank.goto(reverse("firms:profile", args=[firm.pk]))  # authorised: the bank may read the profile
     assert firm.uscc in bank.inner_text("main")
 

@@ -4,6 +4,7 @@ the target dashboard changes."""
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from puhui.data import derived, services
 from tests.conftest import PASSWORD, log_in
@@ -73,7 +74,7 @@ def test_submit_fix_approve_and_see_the_target(page, live_data, tmp_path):
     page.wait_for_selector("[data-testid=versions] >> text=第1版")
     assert page.locator("[data-testid=uploads] tbody tr").count() == 2
     page.click("[data-testid=upload-ok] a")
-    assert "待审核" in page.inner_text("[data-testid=status]")
+    expect(page.locator("[data-testid=status]")).to_contain_text("待审核")
     page.click("text=退出")
 
     log_in(page, "office", PASSWORD)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from puhui.plan import services
 from puhui.plan.models import ProgressReport, SupervisionNotice
@@ -30,7 +31,7 @@ def test_the_supervision_walk(transactional_db, as_user, plan, users):
         "#id_files", files=[{"name": "进展.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     unit.click("button[type=submit] >> text=报送")
-    assert "待审核" in unit.inner_text("[data-testid=version-1] [data-testid=review]")
+    expect(unit.locator("[data-testid=version-1] [data-testid=review]")).to_contain_text("待审核")
     report = ProgressReport.objects.get()
 
     # The office returns it with a comment.
@@ -39,12 +40,12 @@ def test_the_supervision_walk(transactional_db, as_user, plan, users):
     office.check("[data-testid=review-form] input[value=return]")
     office.fill("[data-testid=review-form] textarea[name=comment]", "请补充小额贷款公司的贷款余额数据。")
     office.click("[data-testid=review-form] button")
-    assert "已退回" in office.inner_text("[data-testid=version-1] [data-testid=review]")
+    expect(office.locator("[data-testid=version-1] [data-testid=review]")).to_contain_text("已退回")
 
     # The unit sees it among its to-dos and resubmits; both versions stay readable.
     unit.goto("/plan/my/")
     unit.click("[data-testid=todo] >> text=丰富金融业态")
-    assert "请补充小额贷款公司的贷款余额数据。" in unit.inner_text("main")
+    expect(unit.locator("main")).to_contain_text("请补充小额贷款公司的贷款余额数据。")
     unit.click("[data-testid=resubmit]")
     unit.fill("#id_completion", "65")
     unit.fill("#id_narrative", "两家小额贷款公司贷款余额合计 1.3 亿元。")

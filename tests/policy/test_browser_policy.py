@@ -39,7 +39,7 @@ def test_the_incentive_walk(
     expect(bank.locator("[data-testid=results] tbody tr")).to_have_count(5)
     assert "农村商业银行" not in bank.inner_text("[data-testid=results]")
     bank.click("[data-testid=results] tr:has-text('创业担保贷款奖补') >> text=不符合")
-    assert "不低于 10.00%" in bank.inner_text("[data-testid=conditions]")
+    expect(bank.locator("[data-testid=conditions]")).to_contain_text("不低于 10.00%")
     bank.fill("[data-testid=objection-form] textarea", "我行第四季度有一笔创业担保贷款漏报，已补报。")
     bank.set_input_files(
         "#id_files", files=[{"name": "补报说明.pdf", "mimeType": "application/pdf", "buffer": PDF}]
