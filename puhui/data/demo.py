@@ -13,7 +13,7 @@
 
 The bulk is written straight to the tables (the same COPY path as real submissions); the mistakes go
 through the real upload and review services, so their errors are the ones users see. Deterministic for
-a given `rng`. `data_demo` is the entry point; `build(ctx)` is not defined, `puhui demo` calls it.
+a given `rng`. `build(ctx)` is what `puhui demo` calls; `data_demo` does the work.
 """
 
 from __future__ import annotations
@@ -101,10 +101,6 @@ def _numpy(rng) -> np.random.Generator:
     return np.random.default_rng(rng)
 
 
-def _key(org: Organisation) -> str:
-    return org.code.split("-")[0].upper()
-
-
 def _aware(day: datetime.date, gen: np.random.Generator) -> datetime.datetime:
     moment = datetime.datetime.combine(day, datetime.time(int(gen.integers(8, 18)), int(gen.integers(0, 60))))
     return timezone.make_aware(moment)
@@ -117,7 +113,7 @@ class Book:
         self.gen = gen
         self.banks = banks
         self.opened = np.array([demo_policy.opened_ordinal(b) for b in banks])  # no loan before a bank opened
-        keys = [_key(b) for b in banks]
+        keys = [demo_policy.demo_key(b) for b in banks]
         farm_w = np.array([FARM_SHARE.get(k, 1 / len(banks)) for k in keys], dtype=float)
         firm_w = np.array([FIRM_SHARE.get(k, 1 / len(banks)) for k in keys], dtype=float)
         # Borrowers: a fifth of farm households and two fifths of firms, sampled from the rosters.
@@ -405,7 +401,7 @@ def _generate(*, gen, actor, scale, progress) -> dict:
     )
     book = Book(gen, banks, scale, progress)
     # Scenario slots handled through the real services afterwards.
-    by_key = {_key(o): o for o in orgs}
+    by_key = {demo_policy.demo_key(o): o for o in orgs}
     returned_loans = (by_key.get("PSBC"), "2020Q3")
     typo_channels = (by_key.get("BSVB"), "2020Q2")
     swapped_archive = (by_key.get("RCB"), "2021Q1")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.db.models import Count, Sum
 
 from puhui.data import catalogue
+from puhui.data.demo_policy import demo_key
 from puhui.registry.models import Household
 
 CROP_COVERAGE = {2019: 0.55, 2020: 0.67, 2021: 0.72}
@@ -20,6 +21,11 @@ LIVESTOCK_COVERAGE = {2019: 0.38, 2020: 0.55, 2021: 0.62}
 INSURED_HOUSEHOLDS = {2019: 0.50, 2020: 0.58, 2021: 0.68}
 WAN = 10_000
 CLAIM_PER_CASE = 1_800  # 元 paid per claim on average: the claim count follows from the amount, no new draw
+# Each insurer's agricultural business by demo key: its share of the crop area and livestock insured, of the
+# insured farm households (户次: a household insured with both companies counts with each; PICC insures the
+# wheat of every one of them, so the bureau's coverage is the records' too) and its policies per household.
+# Others (the life insurer) sell none. The insurance app's demo splits these returns over its products.
+INSURER_SHARE = {"PICC": (0.7, 1.0, 1.6), "CPIC": (0.3, 0.3, 1.3)}
 
 
 def insurance(gen, write, orgs, years, ctx):
@@ -42,7 +48,7 @@ def insurance(gen, write, orgs, years, ctx):
         .annotate(n=Count("pk"))
         .values_list("town_id", "n")
     )
-    crop_share = {o.pk: s for o, s in zip(insurers, (0.7, 0.0, 0.3), strict=False)}
+    shares = {o.pk: INSURER_SHARE.get(demo_key(o), (0.0, 0.0, 0.0)) for o in insurers}
     for year, period in years.items():
         base_rows, per_insurer = [], defaultdict(list)
         for town_id in sorted(ctx.towns, key=lambda t: ctx.towns[t][0]):
@@ -56,20 +62,22 @@ def insurance(gen, write, orgs, years, ctx):
             crop = sown * min(0.98, CROP_COVERAGE[year] + float(gen.normal(0, 0.03)))
             heads = stock * min(0.95, LIVESTOCK_COVERAGE[year] + float(gen.normal(0, 0.03)))
             for ins in insurers:
-                share = crop_share.get(ins.pk, 1 / max(1, len(insurers)))
+                share, household_share, per_household = shares[ins.pk]
                 area, h = round(crop * share, 2), int(heads * share)
                 premiums = round(area * 14 + h * 38, 2)
+                households = int(insured_hh * household_share)
+                claims = round(premiums * float(gen.uniform(0.45, 0.8)), 2)
                 per_insurer[ins.pk].append(
                     (
                         town_id,
                         {
                             "crop_area": area,
                             "livestock_heads": h,
-                            "insured_households": int(insured_hh * share * 1.15),
-                            "policies": int(insured_hh * share * 1.15),  # one policy per 户次
+                            "insured_households": households,
+                            "policies": int(households * per_household),
                             "premiums": premiums,
-                            "claims": (claims := round(premiums * float(gen.uniform(0.45, 0.8)), 2)),
-                            "claim_count": int(claims // CLAIM_PER_CASE),
+                            "claims": claims,
+                            "claim_count": max(1, int(claims // CLAIM_PER_CASE)) if claims else 0,
                         },
                         "",
                     )
@@ -78,11 +86,9 @@ def insurance(gen, write, orgs, years, ctx):
             write(org, "agri_base", period, base_rows)
         for ins in insurers:
             write(ins, "insurance", period, per_insurer[ins.pk])
-            agri = sum(items["premiums"] for _t, items, _n in per_insurer[ins.pk])
-            agri_claims = sum(items["claims"] for _t, items, _n in per_insurer[ins.pk])
-            write(
-                ins, "insurance_lines", period, [(None, _lines(lines_gen, ins, year, agri, agri_claims), "")]
-            )
+            rows = [items for _t, items, _n in per_insurer[ins.pk]]
+            agri = {k: sum(r[k] for r in rows) for k in ("premiums", "claims", "policies")}
+            write(ins, "insurance_lines", period, [(None, _lines(lines_gen, ins, year, agri), "")])
 
 
 # An insurer's other lines, 万元 in 2019 and yearly growth: property insurers sell little life cover.
@@ -93,12 +99,13 @@ LINES = {
 CLAIM_RATIO = {"property": 0.55, "life": 0.18, "health": 0.62, "accident": 0.35}
 
 
-def _lines(gen, ins, year: int, agri: float, agri_claims: float) -> dict[str, float]:
+def _lines(gen, ins, year: int, agri: dict) -> dict[str, float]:
+    """The insurer's lines; its agricultural line is the sum of its 农业保险业务情况表."""
     profile = LINES["life"] if "人寿" in ins.name else LINES["property"]
     row = {
-        "agri_premiums": round(agri, 2),
-        "agri_claims": round(agri_claims, 2),
-        "agri_policies": int(agri / 180),
+        "agri_premiums": round(agri["premiums"], 2),
+        "agri_claims": round(agri["claims"], 2),
+        "agri_policies": agri["policies"],
     }
     for line, (base, growth) in zip(("property", "life", "health", "accident"), profile, strict=True):
         premiums = base * WAN * (1 + growth) ** (year - 2019) * float(gen.lognormal(0, 0.05))

@@ -31,7 +31,8 @@ DEPOSIT_FACTOR: dict[tuple[str, int], float] = {
 MEDIUM_FIRM_LENDERS = frozenset({"ICBC", "BOC", "CCB"})
 
 
-def _key(org) -> str:
+def demo_key(org) -> str:
+    """The demo institution's key (puhui/demo/data/institutions.csv): "PICC" for PICC-YY."""
     return org.code.split("-")[0].upper()
 
 
@@ -50,11 +51,11 @@ def opened_ordinal(org) -> int:
 
 
 def reported_loans_factor(org, year: int) -> float:
-    return 1.0 + OUTSIDE_SHARE.get((_key(org), year), OUTSIDE_SHARE_DEFAULT)
+    return 1.0 + OUTSIDE_SHARE.get((demo_key(org), year), OUTSIDE_SHARE_DEFAULT)
 
 
 def deposit_factor(org, year: int) -> float:
-    return DEPOSIT_FACTOR.get((_key(org), year), 1.0)
+    return DEPOSIT_FACTOR.get((demo_key(org), year), 1.0)
 
 
 def borrower_types(kind: np.ndarray, bank: np.ndarray, agri: np.ndarray, keys: list[str]) -> np.ndarray:

@@ -1,22 +1,32 @@
 """The demo county's inclusive insurance: products of three insurers for the crops and groups the plan names
 (七: 苹果、桃、葡萄、樱桃、中药材、大小拱棚; 农房、农机; 低保对象、特困人员、留守老人和儿童、残疾人), and their
-policies and claims 2020–2021 in most towns. Wheat covers most farm households, more in 2021 than in 2020, so
-the 65% 参保农户覆盖率 of 二十 is met in 2021 county-wide but not in every town, and not in 2020.
+policies and claims 2019–2021 in most towns.
+
+The agricultural products' records are the insurers' 农业保险业务情况表 (the data app's demo returns) split over
+their products, so per insurer and year the records add up to the return — but for one: CPIC's 2021 peach
+insurance in its first town was not recorded, which the office finds on 承保理赔情况 → 报表核对. PICC insures the
+wheat of every farm household the return counts, so the 65% 参保农户覆盖率 of 二十 is met in 2021 county-wide
+but not in every town, and not in 2020. The other products (农房、农机、人身) follow their own reach by town.
 
 Written through the services — PICC's products and reports by its own user (ins_picc), the others' entered by
 the office — so every rule holds.
 """
 
 import datetime
+import math
+from collections import defaultdict
 from decimal import Decimal
+from fractions import Fraction
 
 from puhui.core.models import Division, Organisation
+from puhui.insurance.models import AGRI_LINES, CENT
 from puhui.insurance.selectors.coverage import farm_households_by_town
+from puhui.insurance.selectors.returns import returns_by_town
 from puhui.insurance.services.products import product_create
 from puhui.insurance.services.reports import report_save
 
 COUNT_LABELS = {"products": "普惠保险产品", "reports": "承保理赔情况记录"}
-YEARS = (2020, 2021)
+YEARS = (2019, 2020, 2021)
 D = datetime.date
 
 # insurer key, name, line, subject, sum insured, (rate % | None, premium 元 | None), shares c/p/city/county/farmer,
@@ -59,10 +69,13 @@ PRODUCTS = (
     ("CLIC", "残疾人意外伤害保险", "personal", "disabled", 30000, (None, 25), (0, 0, 0, 100, 0), False,
      D(2020, 1, 1), None, "意外身故、伤残和意外医疗，县残联协调、县财政出资。"),
 )  # fmt: skip
-# Share of a town's farm households insured, by line, in 2020 and 2021 (wheat: the 参保农户覆盖率).
-REACH = {"crop": (0.55, 0.68), "fruit": (0.08, 0.10), "herb": (0.03, 0.04), "facility": (0.02, 0.03),
-         "livestock": (0.02, 0.025), "house": (0.20, 0.25), "machinery": (0.01, 0.012), "forest": (0.01, 0.01),
-         "personal": (0.02, 0.025)}  # fmt: skip
+# Share of a town's farm households insured, by line, in 2019, 2020 and 2021: the other products' reach, and
+# the agricultural products' weights in splitting a return's policies.
+REACH = {"crop": (0.45, 0.55, 0.68), "fruit": (0.06, 0.08, 0.10), "herb": (0.02, 0.03, 0.04),
+         "facility": (0.015, 0.02, 0.03), "livestock": (0.015, 0.02, 0.025), "house": (0.15, 0.20, 0.25),
+         "machinery": (0.008, 0.01, 0.012), "forest": (0.01, 0.01, 0.01), "personal": (0.015, 0.02, 0.025)}  # fmt: skip
+EVERY_INSURED_HOUSEHOLD = "wheat"  # the product every household an insurer's return counts holds
+NOT_RECORDED = ("CPIC", 2021, "peach")  # one product's records the insurer forgot in its first town
 UNITS_PER_HOUSEHOLD = {"crop": 4, "fruit": 3, "herb": 2, "facility": 1, "livestock": 6, "house": 1,
                        "machinery": 1, "forest": 20, "personal": 1}  # fmt: skip
 SHARE_NAMES = ("central_share", "provincial_share", "city_share", "county_share", "farmer_share")
@@ -85,7 +98,6 @@ def _insurers(ctx) -> dict:
 
 def _products(ctx, insurers) -> list:
     made = []
-    picc_user = ctx.users.get("ins_picc")
     for key, name, line, subject, sum_insured, (
         rate,
         premium,
@@ -93,11 +105,9 @@ def _products(ctx, insurers) -> list:
         insurer = insurers.get(key)
         if insurer is None:
             continue
-        own = picc_user is not None and picc_user.organisation_id == insurer.pk
-        actor = picc_user if own else ctx.users["office"]
         made.append(
             product_create(
-                actor=actor, insurer=insurer, name=name, line=line, subject=subject, covers=covers,
+                actor=_actor(ctx, insurer.pk), insurer=insurer, name=name, line=line, subject=subject, covers=covers,
                 sum_insured_per_unit=Decimal(sum_insured), premium_rate=rate, premium_per_unit=premium,
                 is_local_special=special, on_sale_from=start, on_sale_to=end,
                 **dict(zip(SHARE_NAMES, (Decimal(s) for s in shares), strict=True)),
@@ -106,43 +116,123 @@ def _products(ctx, insurers) -> list:
     return made
 
 
-def _reports(ctx, products, towns, farm) -> int:
-    rnd = ctx.random(44, 60)
+def _actor(ctx, insurer_id: int):
+    """PICC's own user for PICC, the office for the insurers without a demo user."""
     picc_user = ctx.users.get("ins_picc")
-    made = 0
+    own = picc_user is not None and picc_user.organisation_id == insurer_id
+    return picc_user if own else ctx.users["office"]
+
+
+def _sold_in(products, towns):
+    """(product, town) pairs where it is sold: most towns, not all (wheat everywhere)."""
     for n, product in enumerate(products):
-        actor = (
-            picc_user
-            if picc_user is not None and picc_user.organisation_id == product.insurer_id
-            else ctx.users["office"]
-        )
-        per_household = UNITS_PER_HOUSEHOLD[product.line]
         for t, town in enumerate(towns):
-            if (n + t) % 6 == 5 and product.subject != "wheat":
-                continue  # most towns, not all
-            for y, year in enumerate(YEARS):
-                if not product.on_sale_in(year) or not farm.get(town.pk):
+            if (n + t) % 6 != 5 or product.subject == EVERY_INSURED_HOUSEHOLD:
+                yield n, product, t, town
+
+
+def _other_reports(ctx, products, towns, farm) -> int:
+    """The products outside agriculture (农房、农机、人身), by their own reach in each town."""
+    rnd = ctx.random(44, 60)
+    made = 0
+    for n, product, t, town in _sold_in(products, towns):
+        if product.line in AGRI_LINES:
+            continue
+        for y, year in enumerate(YEARS):
+            if not product.on_sale_in(year) or not farm.get(town.pk):
+                continue
+            reach = REACH[product.line][y] * (
+                0.85 + 0.3 * ((t * 7 + n) % 5) / 4
+            )  # some towns above, some below
+            households = min(farm[town.pk], max(1, int(farm[town.pk] * reach)))
+            quantity = _quantity(rnd, product, households)
+            premium = (quantity * product.premium).quantize(CENT)
+            claims = int(households * rnd.uniform(0.02, 0.15))
+            paid = (premium * Decimal(rnd.uniform(0.3, 1.1))).quantize(CENT) if claims else Decimal(0)
+            report_save(
+                actor=_actor(ctx, product.insurer_id), product=product, town=town, year=year, policies=households,
+                households=households, quantity=quantity, premium=premium, claims=claims, claims_paid=paid,
+            )  # fmt: skip
+            made += 1
+    return made
+
+
+def _quantity(rnd, product, households: int) -> Decimal:
+    return Decimal(households * UNITS_PER_HOUSEHOLD[product.line] * rnd.uniform(0.8, 1.2)).quantize(CENT)
+
+
+def apportion(total: int, weights: list[float]) -> list[int]:
+    """`total` whole units shared in proportion to `weights` (largest remainder, in exact fractions): the
+    parts add up to it exactly, each within one unit of its share, a zero weight gets nothing."""
+    shares = [Fraction(w) for w in weights]
+    whole = sum(shares)
+    if total <= 0 or whole <= 0:
+        return [0] * len(weights)
+    exact = [total * w / whole for w in shares]
+    parts = [math.floor(x) for x in exact]
+    by_remainder = sorted(range(len(parts)), key=lambda i: (parts[i] - exact[i], i))
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def _split(rnd, products, figures, y) -> list[dict]:
+    """One insurer's return for one town split over its agricultural products sold there: the wheat holds
+    every insured household, the other policies go by the products' reach; premiums by the units a household
+    insures × the product's premium, and the units insured follow from the premium at the product's price;
+    claims by premium and their amounts by claims (a product without a claim pays none)."""
+    households, policies = int(figures.get("insured_households", 0)), int(figures.get("policies", 0))
+    base = [p for p in products if p.subject == EVERY_INSURED_HOUSEHOLD][:1]
+    others = [p for p in products if p not in base]
+    held = [min(households, policies)] if base else []
+    shares = held + apportion(policies - sum(held), [REACH[p.line][y] for p in others])
+    products = base + others
+    weights = [float(_quantity(rnd, p, n) * p.premium) for p, n in zip(products, shares, strict=True)]
+    premium = apportion(_fen(figures.get("premiums")), weights)
+    quantity = [(Decimal(f) / 100 / p.premium).quantize(CENT) for p, f in zip(products, premium, strict=True)]
+    claims = apportion(int(figures.get("claim_count", 0)), [float(p) for p in premium])
+    paid = apportion(_fen(figures.get("claims")), [float(c) for c in claims])
+    return [
+        {"product": p, "policies": n, "households": n, "quantity": q, "premium": Decimal(f) / 100,
+         "claims": c, "claims_paid": Decimal(pd) / 100}
+        for p, n, q, f, c, pd in zip(products, shares, quantity, premium, claims, paid, strict=True)
+        if n
+    ]  # fmt: skip
+
+
+def _fen(value) -> int:
+    return int((Decimal(value or 0) * 100).to_integral_value())
+
+
+def _agri_reports(ctx, products, towns) -> int:
+    """The agricultural products' records: each insurer's returns split over its products (after the data
+    app's demo has written them)."""
+    rnd = ctx.random(44, 61)
+    sold = defaultdict(list)  # (insurer, town) → its agricultural products sold there
+    for _n, product, _t, town in _sold_in(products, towns):
+        if product.line in AGRI_LINES:
+            sold[product.insurer_id, town.pk].append(product)
+    keys = {org.pk: key for key, org in _insurers(ctx).items()}
+    by_pk = {town.pk: town for town in towns}
+    made = 0
+    for y, year in enumerate(YEARS):
+        for (insurer, town_id), figures in sorted(returns_by_town(year).items()):
+            on_sale = [p for p in sold.get((insurer, town_id), []) if p.on_sale_in(year)]
+            town = by_pk[town_id]
+            for row in _split(rnd, on_sale, figures, y):
+                product = row.pop("product")
+                forgot = (keys.get(insurer), year, product.subject) == NOT_RECORDED
+                if forgot and town.pk == _first_town(sold, product):
                     continue
-                reach = REACH[product.line][y] * (
-                    0.85 + 0.3 * ((t * 7 + n) % 5) / 4
-                )  # some towns above, some below
-                households = min(farm[town.pk], max(1, int(farm[town.pk] * reach)))
-                quantity = Decimal(households * per_household * rnd.uniform(0.8, 1.2)).quantize(
-                    Decimal("0.01")
-                )
-                premium = (quantity * product.premium).quantize(Decimal("0.01"))
-                claims = int(households * rnd.uniform(0.02, 0.15))
-                paid = (
-                    (premium * Decimal(rnd.uniform(0.3, 1.1))).quantize(Decimal("0.01"))
-                    if claims
-                    else Decimal(0)
-                )
                 report_save(
-                    actor=actor, product=product, town=town, year=year, policies=households, households=households,
-                    quantity=quantity, premium=premium, claims=claims, claims_paid=paid,
-                )  # fmt: skip
+                    actor=_actor(ctx, product.insurer_id), product=product, town=town, year=year, **row
+                )
                 made += 1
     return made
+
+
+def _first_town(sold, product) -> int | None:
+    return min((t for (_i, t), products in sold.items() if product in products), default=None)
 
 
 def build(ctx) -> dict:
@@ -153,5 +243,16 @@ def build(ctx) -> dict:
     if not insurers or not towns:
         return {}
     products = _products(ctx, insurers)
-    farm = farm_households_by_town()
-    return {"products": len(products), "reports": _reports(ctx, products, towns, farm)}
+    ctx.later(lambda: _later(ctx, products, towns))
+    return {
+        "products": len(products),
+        "reports": _other_reports(ctx, products, towns, farm_households_by_town()),
+    }
+
+
+def _later(ctx, products, towns) -> None:
+    """The agricultural records split the insurers' returns, which the data app's demo writes after this one
+    (and before its indicators are computed again, at the end)."""
+    ctx.counts["insurance.reports"] = ctx.counts.get("insurance.reports", 0) + _agri_reports(
+        ctx, products, towns
+    )

@@ -54,6 +54,18 @@ def _approved_returns(year: int) -> list[int]:
     return list(Submission.objects.filter(pk__in=ids, form=FORM).values_list("pk", flat=True))
 
 
+def returns_by_town(year: int) -> dict[tuple[int, int], dict[str, Decimal]]:
+    """(insurer id, town id) → item → value of the year's returns in force, every item of the form (the demo
+    splits them over the products; nothing here filters by user, so no page calls it)."""
+    out: dict[tuple[int, int], dict[str, Decimal]] = {}
+    values = AggregateValue.objects.filter(submission_id__in=_approved_returns(year), town__isnull=False)
+    for insurer, town, item, value in values.values_list(
+        "submission__institution_id", "town_id", "item", "value"
+    ):
+        out.setdefault((insurer, town), {})[item] = value
+    return out
+
+
 def _form_values(user, year: int):
     values = AggregateValue.objects.filter(submission_id__in=_approved_returns(year), item__in=COMPARED)
     if access.sees_all(user):
