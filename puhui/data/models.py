@@ -46,7 +46,35 @@ class ReportingPeriod(models.Model):
         return f"{self.year}年"
 
 
-class Indicator(models.Model):
+class Versioned(models.Model):
+    """The versioning rule of a catalogue entry and a target: a stable code, one row per version, one in force
+    (the services' `_new_version` adds the next and retires the current)."""
+
+    version = models.PositiveIntegerField("版本", default=1)
+    is_current = models.BooleanField("现行版本", default=True)
+    change_note = models.CharField("修改说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="%(app_label)s_%(class)s_code_version"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(is_current=True), name="%(app_label)s_%(class)s_one_current"
+            ),
+        ]
+
+
+class Indicator(Versioned):
     """One version of a catalogue entry. The code is stable; every edit adds a version."""
 
     class Direction(models.TextChoices):
@@ -68,8 +96,6 @@ class Indicator(models.Model):
         NONE = "", "不计入指数"
 
     code = models.CharField("指标编码", max_length=60, db_index=True)
-    version = models.PositiveIntegerField("版本", default=1)
-    is_current = models.BooleanField("现行版本", default=True)
     name = models.CharField("指标名称", max_length=100)
     definition = models.TextField("定义与口径")
     unit = models.CharField("单位", max_length=20)
@@ -84,32 +110,15 @@ class Indicator(models.Model):
     decimals = models.PositiveSmallIntegerField("小数位数", default=2)
     clause = models.CharField("方案条款", max_length=20, blank=True)
     auxiliary = models.BooleanField("辅助指标", default=False, help_text="只用于计算其他指标，浏览时不单列")
-    change_note = models.CharField("修改说明", max_length=300, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="修改人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
-        ordering = ["code", "-version"]
+    class Meta(Versioned.Meta):
         verbose_name = verbose_name_plural = "指标"
-        constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="data_indicator_code_version"),
-            models.UniqueConstraint(
-                fields=["code"], condition=Q(is_current=True), name="data_indicator_one_current"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.name}（第{self.version}版）"
 
 
-class Target(models.Model):
+class Target(Versioned):
     """One version of a quantitative target of the plan, measured on a catalogue indicator."""
 
     class Rule(models.TextChoices):
@@ -131,8 +140,6 @@ class Target(models.Model):
         INSTITUTION = "institution", "按机构"
 
     code = models.CharField("目标编码", max_length=60, db_index=True)
-    version = models.PositiveIntegerField("版本", default=1)
-    is_current = models.BooleanField("现行版本", default=True)
     name = models.CharField("目标", max_length=200)
     clause = models.CharField("方案条款", max_length=20, blank=True)
     quote = models.TextField("方案原文", blank=True)
@@ -154,26 +161,9 @@ class Target(models.Model):
     scope = models.CharField("考核范围", max_length=60, default="全县")
     chart_by = models.CharField("分布图", max_length=12, choices=ChartBy.choices, default=ChartBy.TOWN)
     interpretation = models.CharField("口径说明", max_length=300, blank=True)
-    change_note = models.CharField("修改说明", max_length=300, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="修改人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
-        ordering = ["code", "-version"]
+    class Meta(Versioned.Meta):
         verbose_name = verbose_name_plural = "目标"
-        constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="data_target_code_version"),
-            models.UniqueConstraint(
-                fields=["code"], condition=Q(is_current=True), name="data_target_one_current"
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.name
