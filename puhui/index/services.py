@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from puhui.core.audit import audit_changed, snapshot
 from puhui.core.models import Division
 from puhui.index import compute, sources
 from puhui.index.models import IndexFramework, IndexRankInterval, IndexRun, IndexScore
-from puhui.index.periods import FIRST_YEAR, QUARTER, YEAR, base_label, periods
+from puhui.index.periods import FIRST_YEAR, QUARTER, YEAR, Period, base_label, periods
 
 Progress = Callable[[int, int, str], None]
 FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
@@ -72,15 +73,18 @@ def run_compute(
     last_year: int | None = None,
     uncertainty_runs: int | None = None,
     progress: Progress | None = None,
+    collected: tuple[pd.DataFrame, list[str]] | None = None,
 ) -> IndexRun:
-    """Compute the index of every town for every period and store it as a draft run."""
+    """Compute the index of every town for every period and store it as a draft run. `collected`: the
+    sources already read for these periods and maybe more (`index_build` reads them once for both
+    frequencies)."""
     if frequency not in (YEAR, QUARTER):
         raise IndexRefused("频度只能是年度或季度")
     report = progress or (lambda done, total, msg: None)
     t0 = time.perf_counter()
     spec = compute.load(framework.spec_yaml)
     report(0, 1, "读取指标数据")
-    ps, frame, missing = measured_frame(spec, frequency, last_year)
+    ps, frame, missing = measured_frame(spec, frequency, last_year, collected=collected)
     built = compute.build(spec, frame, missing, frequency, progress=report, uncertainty_runs=uncertainty_runs)
     with transaction.atomic():
         run = _store(actor, framework, frequency, ps, spec, built, time.perf_counter() - t0)
@@ -88,12 +92,17 @@ def run_compute(
     return run
 
 
-def measured_frame(spec: dict, frequency: str, last_year: int | None = None):
+def candidate_periods(spec: dict, frequency: str, last_year: int | None = None) -> list[Period]:
+    return periods(frequency, int(spec.get("first_year", FIRST_YEAR)), last_year or _last_year())
+
+
+def measured_frame(spec: dict, frequency: str, last_year: int | None = None, *, collected=None):
     """(periods, town data, sources missing) up to the last measured period: a period after the last
-    one whose data were reported and approved is never built (nor carried forward into)."""
-    first = int(spec.get("first_year", FIRST_YEAR))
-    candidates = periods(frequency, first, last_year or _last_year())
-    frame, missing = sources.collect(compute.source_keys(spec), candidates)
+    one whose data were reported and approved is never built (nor carried forward into). `collected`:
+    `sources.collect` already run on these periods among others (the rows of the others are dropped)."""
+    candidates = candidate_periods(spec, frequency, last_year)
+    frame, missing = collected or sources.collect(compute.source_keys(spec), candidates)
+    frame = frame[frame["Time"].isin([p.label for p in candidates])].reset_index(drop=True)
     last = compute.last_measured(spec, frame, missing)
     if last is None:
         raise IndexRefused("没有任何一个期间的指标数据齐全（已报送并审核通过），无法计算指数")
@@ -261,6 +270,13 @@ def index_build(
         framework = IndexFramework.objects.filter(version=version).first()
         if framework is None:
             raise IndexRefused(f"指数框架第{version}版不存在")
+    # The sources read once for every frequency: a source's figures for a period do not depend on the
+    # other periods asked with it, and the large ones read their table once whatever the periods.
+    spec = compute.load(framework.spec_yaml)
+    if progress:
+        progress(0, 100 * len(frequencies), "读取指标数据")
+    wanted = [p for freq in frequencies for p in candidate_periods(spec, freq, last_year)]
+    collected = sources.collect(compute.source_keys(spec), wanted)
     runs = []
     for n, freq in enumerate(frequencies):
 
@@ -279,6 +295,7 @@ def index_build(
             last_year=last_year,
             uncertainty_runs=uncertainty_runs,
             progress=step,
+            collected=collected,
         )
         if publish:
             run = run_publish(actor=actor, run=run)
