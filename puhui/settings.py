@@ -218,6 +218,7 @@ PUHUI_ACCOUNT_BACKOFF_MINUTES = int(os.environ.get("PUHUI_ACCOUNT_BACKOFF_MINUTE
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
+FORMAT_MODULE_PATH = ["puhui.core.formats"]  # numbers grouped 1,234,567 (Django's zh_Hans: 1234567)
 USE_I18N = True
 USE_TZ = True
 
