@@ -394,8 +394,9 @@ def _extensions(ctx: DemoContext, clock: _Clock):
         if isinstance(counts, dict):
             ctx.counts.update({f"{config.label}.{k}": v for k, v in counts.items()})
             # The summary in the audit log names them in Chinese: the module's COUNT_LABELS.
+            # Every label, not only those of the counts returned now: a deferred step (`ctx.later`) adds some.
             labels = getattr(module, "COUNT_LABELS", {})
-            _LABELS.update({f"{config.label}.{k}": labels[k] for k in counts if k in labels})
+            _LABELS.update({f"{config.label}.{k}": v for k, v in labels.items()})
     if ctx.deferred:
         clock.say("生成依赖其他模块数据的后续演示数据……")
     for step in ctx.deferred:

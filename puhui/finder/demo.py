@@ -3,6 +3,8 @@
 from puhui.finder import services
 from puhui.finder.models import Article
 
+COUNT_LABELS = {"articles": "金融知识文章"}
+
 ARTICLES = (
     (
         "fraud",

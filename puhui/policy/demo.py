@@ -12,6 +12,11 @@ from puhui.policy import services
 from puhui.policy.models import Result
 
 YEARS = (2020, 2021)
+COUNT_LABELS = {
+    "policy_results": "政策激励评价结果",
+    "policy_decided": "审定的奖补",
+    "policy_paid": "拨付的奖补",
+}
 # Peers' reserve ratios the office records when it decides a cut (illustrative, in %).
 STANDARD_RATIO = {"rrr_sannong": "9.5", "rrr_local_lending": "6"}
 

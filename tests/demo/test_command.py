@@ -207,3 +207,10 @@ def test_refuses_a_populated_database(in_demo):
     with pytest.raises(CommandError, match="数据库中已有数据"):
         call_command("demo", scale=0.02, stdout=io.StringIO())
     assert counts_in_database() == before
+
+
+def test_the_demo_record_names_every_count_in_chinese(in_demo):
+    """The audit log's summary of the demo (its `after`): each app's counts named by its COUNT_LABELS."""
+    record = AuditLog.objects.get(object_type="demo")
+    latin = [name for name in record.after if re.search(r"[A-Za-z]", name)]
+    assert not latin and len(record.after) > 20
