@@ -29,3 +29,15 @@ def test_changes_are_listed_by_field_name(county, users):
     log = AuditLog.objects.filter(object_type="core.Organisation").latest("id")
     labels = [label for label, _old, _new in log.changes]
     assert "名称" in labels and "name" not in labels
+
+
+def test_the_audit_page_shows_a_change_field_by_field(county, users, client):
+    org = county["abc"]
+    before = snapshot(org)
+    org.name = "中国农业银行沂源支行"
+    org.save()
+    audit_changed(actor=users["office"], obj=org, before=before, note="改名")
+    client.force_login(users["admin"])
+    page = client.get("/audit/").content.decode()
+    assert "<td>名称</td>" in page and ">中国农业银行沂源支行</code></td>" in page
+    assert "{&#x27;" not in page  # no dictionary written out as it is stored
